@@ -1,0 +1,3 @@
+from pcrcode.cli import main
+
+main()

@@ -1,0 +1,97 @@
+"""The pcrcode command line: a thin layer that parses arguments, calls the core and renders.
+
+Errors from the core (:class:`pcrcode.errors.PcrcodeError`) become one line on stderr and the
+exit code of the contract, here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from pcrcode import __version__
+from pcrcode.errors import ExitCode, PcrcodeError
+
+
+def _say_error(message: str) -> None:
+    from pcrcode.render import visible
+
+    sys.stderr.write(f"pcrcode: error: {visible(message)}\n")
+    sys.stderr.flush()
+
+
+class PcrcodeGroup(TyperGroup):
+    """Turns pcrcode errors into one line on stderr and the contract's exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PcrcodeError as exc:
+            _say_error(str(exc))
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            sys.stderr.write("pcrcode: interrupted; nothing was half-written\n")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except BrokenPipeError:
+            # `pcrcode ... | head`: the reader left; not an error worth a traceback.
+            sys.stderr.close()
+            raise typer.Exit(int(ExitCode.OK)) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pcrcode {__version__}")
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    name="pcrcode",
+    cls=PcrcodeGroup,
+    help="Code interview transcripts with a codebook, from a terminal.\n\n"
+    "Run inside a project (a folder with codebook.yaml) or pass --project DIR.\n\n"
+    "Example: pcrcode check && pcrcode report",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    project: str | None = typer.Option(
+        None, "--project", "-p", metavar="DIR",
+        help="The project folder (default: the nearest folder upward with codebook.yaml).",
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    ctx.obj = {"project": project}
+
+
+def _register() -> None:
+    from pcrcode.cli import check, codebook, init, interviews, tagging
+
+    app.add_typer(interviews.app, name="interviews")
+    app.add_typer(codebook.app, name="codebook")
+    check.register(app)
+    init.register(app)
+    tagging.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point of the ``pcrcode`` script."""
+    try:
+        app()
+    except KeyboardInterrupt:  # raised outside a command (while parsing)
+        sys.stderr.write("pcrcode: interrupted\n")
+        sys.exit(int(ExitCode.INTERRUPTED))

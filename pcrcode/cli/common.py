@@ -1,0 +1,75 @@
+"""Pieces shared by the command modules: project lookup, options, output formats."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pcrcode.errors import UsageError
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="Output: table, csv, json or markdown.")
+]
+ListFormatOpt = Annotated[
+    ListFormat, typer.Option("--format", "-f", help="Output: table, csv or json.")
+]
+CoderOpt = Annotated[
+    str | None,
+    typer.Option("--coder", "-c", help="Coder name (default: $PCRCODE_CODER, else git user.name)."),
+]
+
+
+def project_root(ctx: typer.Context) -> Path:
+    from pcrcode.project import find_root
+
+    obj: dict[str, Any] = ctx.find_root().obj or {}
+    explicit = obj.get("project")
+    return find_root(explicit=Path(explicit) if explicit else None)
+
+
+def load(ctx: typer.Context) -> Any:
+    """Load the whole project; per-item problems are summed up on stderr, not fatal."""
+    from pcrcode.diagnostics import Diagnostics
+    from pcrcode.project import load_project
+
+    root = project_root(ctx)
+    diag = Diagnostics(root)
+    project = load_project(root, diag)
+    warn_problems(diag.errors)
+    return project
+
+
+def warn_problems(errors: list[Any]) -> None:
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        note(f"warning: skipped what `pcrcode check` reports: {first}{more}")
+
+
+def note(message: str) -> None:
+    """A message for the person, on stderr (stdout carries only data)."""
+    from pcrcode.render import visible
+
+    sys.stderr.write(visible(message) + "\n")
+
+
+def fail_usage(message: str) -> None:
+    raise UsageError(message)

@@ -1,0 +1,105 @@
+"""``pcrcode interviews list`` and ``pcrcode interviews show``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from pcrcode.cli.common import ListFormat, ListFormatOpt, load
+
+app = typer.Typer(help="List and read the interviews.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, fmt: ListFormatOpt = ListFormat.table) -> None:
+    """List the interviews with their structure, size and coding.
+
+    JSON/CSV keys: interview, structure, name, statut, domaine, date, segments, codings,
+    coders, illustrative.
+
+    Example: pcrcode interviews list --format csv
+    """
+    from pcrcode.listings import interview_rows
+    from pcrcode.render import Column, emit
+
+    rows = interview_rows(load(ctx))
+    if fmt is ListFormat.table:
+        columns = [Column("interview", "interview"), Column("statut", "statut"),
+                   Column("domaine", "domaine"), Column("segments", "seg.", "right"),
+                   Column("codings", "codings", "right"), Column("coders", "coders")]
+    else:
+        columns = [Column(k, k) for k in ("interview", "structure", "name", "statut", "domaine",
+                                          "date", "segments", "codings", "coders",
+                                          "illustrative")]
+    emit(fmt.value, rows, columns)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    interview: Annotated[str, typer.Argument(help="Interview id.")],
+    coder: Annotated[str | None, typer.Option("--coder", "-c", help="Only this coder's codes.")] = (
+        None
+    ),
+    fmt: ListFormatOpt = ListFormat.table,
+) -> None:
+    """Show an interview: numbered turns, speaker, text, and the codes applied.
+
+    JSON: the interview's metadata and a 'segments' list of {segment, speaker, text, codes};
+    CSV: one row per segment (codes joined by ';').
+
+    Example: pcrcode interviews show jardins-du-drac --coder camille
+    """
+    from pcrcode.listings import interview_detail
+    from pcrcode.render import Column, emit, write_json
+
+    detail = interview_detail(load(ctx), interview, coder)
+    if fmt is ListFormat.json:
+        write_json(detail)
+        return
+    rows = [
+        {"segment": s["segment"], "speaker": s["speaker"], "text": s["text"],
+         "codes": [_code_label(c) for c in s["codes"]]}
+        for s in detail["segments"]
+    ]
+    if fmt is ListFormat.csv:
+        emit("csv", rows, [Column(k, k) for k in ("segment", "speaker", "text", "codes")])
+        return
+    _print_transcript(detail, rows)
+
+
+def _code_label(entry: dict[str, Any]) -> str:
+    label = f"{entry['code']} ({entry['coder']})"
+    if entry.get("quote"):
+        label += f" «{entry['quote']}»"
+    return label
+
+
+def _print_transcript(detail: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from pcrcode.render import console, visible
+
+    out = console()
+    head = f"{detail['interview']}"
+    if detail.get("name"):
+        head += f" · {detail['name']}"
+    if detail.get("date"):
+        head += f" · {detail['date']}"
+    if detail.get("illustrative"):
+        head += " · illustrative example"
+    out.print(Text(visible(head), style="bold"))
+    table = Table(box=box.SIMPLE, show_header=False, pad_edge=False, expand=False)
+    table.add_column(justify="right", no_wrap=True, style="cyan")
+    table.add_column(ratio=1, overflow="fold")
+    for row in rows:
+        body = Text()
+        body.append(visible(row["speaker"]) + ": ", style="bold")
+        body.append(visible(row["text"]))
+        for code in row["codes"]:
+            body.append("\n  ↳ " + visible(code), style="green")
+        table.add_row(Text(str(row["segment"])), body)
+    out.print(table)

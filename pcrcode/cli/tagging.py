@@ -1,0 +1,95 @@
+"""``pcrcode tag``, ``pcrcode untag`` and ``pcrcode codings``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pcrcode.cli.common import CoderOpt, ListFormat, ListFormatOpt, load, note, project_root
+
+
+def register(app: typer.Typer) -> None:
+    app.command("tag")(tag)
+    app.command("untag")(untag)
+    app.command("codings")(codings)
+
+
+def tag(
+    ctx: typer.Context,
+    interview: Annotated[str, typer.Argument(help="Interview id (file name without extension).")],
+    segments: Annotated[str, typer.Argument(help="Segments: 7, 7-9 or 7,12.")],
+    codes: Annotated[list[str], typer.Argument(help="One or more code ids.")],
+    coder: CoderOpt = None,
+    memo: Annotated[str, typer.Option("--memo", "-m", help="A memo on these codings.")] = "",
+    quote: Annotated[
+        str | None,
+        typer.Option("--quote", "-q", help="Code only these exact words of the segment."),
+    ] = None,
+) -> None:
+    """Apply codes to segments of an interview.
+
+    Example: pcrcode tag jardins-du-drac 7-9 forme/partenariat logique/reseau/affinitaire
+    """
+    from pcrcode.tagging import resolve_coder
+    from pcrcode.tagging import tag as do_tag
+
+    root = project_root(ctx)
+    result = do_tag(root, interview, segments, codes, resolve_coder(coder, root),
+                    memo=memo, quote=quote)
+    for c in result.added:
+        span = f" «{c.quote}»" if c.quote else ""
+        note(f"{result.coder}: + {c.code} on {c.interview} {c.segment}{span}")
+    if result.unchanged and not result.added:
+        note(f"{result.coder}: already coded, nothing changed")
+
+
+def untag(
+    ctx: typer.Context,
+    interview: Annotated[str, typer.Argument(help="Interview id.")],
+    segments: Annotated[str, typer.Argument(help="Segments: 7, 7-9 or 7,12.")],
+    codes: Annotated[list[str], typer.Argument(help="One or more code ids.")],
+    coder: CoderOpt = None,
+) -> None:
+    """Remove a coder's codes from segments of an interview.
+
+    Example: pcrcode untag jardins-du-drac 7 forme/partenariat
+    """
+    from pcrcode.tagging import resolve_coder
+    from pcrcode.tagging import untag as do_untag
+
+    root = project_root(ctx)
+    result = do_untag(root, interview, segments, codes, resolve_coder(coder, root))
+    for c in result.removed:
+        note(f"{result.coder}: - {c.code} on {c.interview} {c.segment}")
+
+
+def codings(
+    ctx: typer.Context,
+    interview: Annotated[str | None, typer.Option("--interview", "-i", help="Only this one.")] = (
+        None
+    ),
+    code: Annotated[
+        str | None, typer.Option("--code", help="Only this code and the codes under it.")
+    ] = None,
+    coder: Annotated[str | None, typer.Option("--coder", "-c", help="Only this coder.")] = None,
+    fmt: ListFormatOpt = ListFormat.table,
+) -> None:
+    """List codings, one per line.
+
+    JSON/CSV keys: interview, segment, code, coder, at, fp, memo, start, end, quote.
+
+    Example: pcrcode codings --interview jardins-du-drac --format json
+    """
+    from pcrcode.listings import coding_rows
+    from pcrcode.render import Column, emit
+
+    project = load(ctx)
+    rows = coding_rows(project, interview=interview, code=code, coder=coder)
+    if fmt is ListFormat.table:
+        columns = [Column("interview", "interview"), Column("segment", "seg", "right"),
+                   Column("code", "code"), Column("coder", "coder"), Column("memo", "memo")]
+    else:
+        columns = [Column(k, k) for k in ("interview", "segment", "code", "coder", "at", "fp",
+                                          "memo", "start", "end", "quote")]
+    emit(fmt.value, rows, columns)

@@ -1,0 +1,96 @@
+"""Findings: what the loaders and the linter report about a project, one per problem."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at one place: ``path:line:col: severity: message [rule]``."""
+
+    path: str
+    line: int
+    col: int
+    severity: str
+    message: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]"
+
+    def as_record(self) -> dict[str, str | int]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "rule": self.rule,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Diagnostics:
+    """Collects findings while a project loads; paths are shown relative to the project root."""
+
+    root: Path | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    def rel(self, path: Path | str) -> str:
+        p = Path(path)
+        if self.root is not None:
+            try:
+                return p.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return p.as_posix()
+
+    def add(
+        self,
+        severity: str,
+        path: Path | str,
+        pos: tuple[int, int] | int | None,
+        message: str,
+        rule: str,
+    ) -> None:
+        if pos is None:
+            line, col = 1, 1
+        elif isinstance(pos, int):
+            line, col = pos, 1
+        else:
+            line, col = pos
+        self.findings.append(Finding(self.rel(path), line, col, severity, message, rule))
+
+    def error(
+        self, path: Path | str, pos: tuple[int, int] | int | None, message: str, rule: str
+    ) -> None:
+        self.add(ERROR, path, pos, message, rule)
+
+    def warning(
+        self, path: Path | str, pos: tuple[int, int] | int | None, message: str, rule: str
+    ) -> None:
+        self.add(WARNING, path, pos, message, rule)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    def sorted(self) -> list[Finding]:
+        return sorted(set(self.findings))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` when a close match exists, else the empty string."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.5)

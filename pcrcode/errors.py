@@ -1,0 +1,64 @@
+"""The one exception hierarchy of pcrcode, and the exit codes it maps to.
+
+Every error a user can cause is a :class:`PcrcodeError`. Its message names the file and line at
+fault where there is one (``path:line: what is wrong; what to do``). The CLI turns it into one line
+on stderr and the exit code carried by the exception, in one place (``pcrcode.cli``).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """The exit-code contract, also written in the README."""
+
+    OK = 0
+    DATA = 1  # a data problem, or `check` found something, or a gate (--min-alpha) failed
+    USAGE = 2  # the command line is wrong
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class PcrcodeError(Exception):
+    """Base of every error pcrcode reports to a user."""
+
+    exit_code: ExitCode = ExitCode.DATA
+
+    def __init__(
+        self, message: str, path: Path | str | None = None, line: int | None = None
+    ) -> None:
+        self.message = message
+        self.path = path
+        self.line = line
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.message
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+        return f"{where}: {self.message}"
+
+
+class ProjectNotFound(PcrcodeError):
+    """No codebook.yaml in the folder or any of its parents."""
+
+
+class FileFormatError(PcrcodeError):
+    """A project file cannot be read: syntax, encoding, or structure."""
+
+
+class UsageError(PcrcodeError):
+    """Arguments that make no sense: a bad segment range, an unknown format."""
+
+    exit_code = ExitCode.USAGE
+
+
+class UnknownItem(PcrcodeError):
+    """An interview, segment, code, coder or structure that the project does not have."""
+
+
+class ConflictError(PcrcodeError):
+    """The operation would break an invariant (a rename onto an existing id, say)."""

@@ -1,0 +1,473 @@
+"""Intercoder agreement: percent agreement, Cohen's kappa and Krippendorff's alpha (nominal).
+
+Pure statistics core, standard library only: no CLI toolkit, no numpy.
+
+Reliability data
+    A sequence of *units* (segments, turns, characters). Each unit is a sequence with one entry
+    per coder, in the same coder order for every unit. An entry is a hashable category (a code
+    id, or ``1``/``0`` for "applied"/"not applied" when one code is measured on its own), or
+    ``None`` when that coder has no value for the unit. A float NaN also counts as missing, as in
+    pandas and in the ``krippendorff`` package. For a per-code binary variable ``0`` and ``None``
+    differ: ``0`` says the coder read the unit and did not apply the code, ``None`` says the coder
+    never coded the unit, and ``None`` takes no part in any coefficient.
+
+Undefined coefficients
+    Every function returns a :class:`Coefficient` and never NaN. When a coefficient cannot be
+    computed (no units to compare, no variation in the data, wrong number of coders) its
+    ``value`` is ``None`` and its ``reason`` says why in plain words, ready for a table cell.
+
+Pooling
+    A figure pooled over several codes can be computed on the concatenated per-code unit lists
+    (each (unit, code) pair becomes one binary unit).
+
+References
+    Cohen, J. (1960). A coefficient of agreement for nominal scales. *Educational and
+    Psychological Measurement*, 20(1), 37-46.
+
+    Krippendorff, K. (2011). *Computing Krippendorff's Alpha-Reliability*. Annenberg School for
+    Communication, University of Pennsylvania. https://repository.upenn.edu/asc_papers/43
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Collection, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TypeAlias
+
+__all__ = [
+    "Alpha",
+    "BinaryTable",
+    "Coefficient",
+    "Coincidences",
+    "Kappa",
+    "PercentAgreement",
+    "ReliabilityData",
+    "binary_table",
+    "code_presence",
+    "coded_only",
+    "cohen_kappa",
+    "coincidences",
+    "krippendorff_alpha_nominal",
+    "percent_agreement",
+]
+
+Unit: TypeAlias = Sequence[Hashable | None]
+ReliabilityData: TypeAlias = Sequence[Unit]
+BinaryData: TypeAlias = Sequence[Sequence[int | None]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Coefficient:
+    """An agreement coefficient, or the reason it is undefined.
+
+    Exactly one of ``value`` and ``reason`` is ``None``. ``units`` is the number of units the
+    coefficient was actually computed on (after dropping units it cannot use).
+    """
+
+    value: float | None
+    reason: str | None
+    units: int
+
+    def __post_init__(self) -> None:
+        if (self.value is None) == (self.reason is None):
+            raise ValueError("a coefficient has either a value or a reason why it has none")
+
+    @property
+    def defined(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PercentAgreement(Coefficient):
+    """Share of agreement; ``agreeing_units`` counts units whose present values are all equal."""
+
+    agreeing_units: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Kappa(Coefficient):
+    """Cohen's kappa with its observed (``p_o``) and chance (``p_e``) agreement."""
+
+    p_o: float | None = None
+    p_e: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Alpha(Coefficient):
+    """Krippendorff's alpha with its observed (``d_o``) and expected (``d_e``) disagreement.
+
+    ``values`` is n, the number of pairable values (the grand total of the coincidence matrix).
+    """
+
+    values: int = 0
+    d_o: float | None = None
+    d_e: float | None = None
+
+
+@dataclass(frozen=True)
+class Coincidences:
+    """Coincidence matrix of the pairable values (Krippendorff 2011, "coincidence matrix").
+
+    ``matrix[i][j]`` is o_ck for ``levels[i]``, ``levels[j]``; ``totals[i]`` is n_c (an integer:
+    the number of pairable values of that category); ``values`` is n; ``units`` counts pairable
+    units (those with at least two values).
+    """
+
+    levels: tuple[Hashable, ...]
+    matrix: tuple[tuple[float, ...], ...]
+    totals: tuple[int, ...]
+    values: int
+    units: int
+
+
+_NO_PAIRABLE_UNITS = "no unit was coded by at least two coders, so there is nothing to compare"
+
+
+def _is_missing(entry: Hashable | None) -> bool:
+    return entry is None or (isinstance(entry, float) and math.isnan(entry))
+
+
+def _present(unit: Unit) -> list[Hashable]:
+    return [entry for entry in unit if not _is_missing(entry)]
+
+
+def _coder_count(data: ReliabilityData) -> int:
+    """Entries per unit; ragged data is a caller bug, not an undefined coefficient."""
+    if not data:
+        return 0
+    coders = len(data[0])
+    for index, unit in enumerate(data):
+        if len(unit) != coders:
+            raise ValueError(
+                f"unit {index} has {len(unit)} entries, expected {coders} (one per coder)"
+            )
+    return coders
+
+
+def _describe(category: Hashable) -> str:
+    return repr(category)
+
+
+def percent_agreement(data: ReliabilityData, *, pairwise: bool = False) -> PercentAgreement:
+    """Percent agreement over the units that at least two coders coded.
+
+    Default (unit-wise): the proportion of those units on which *all* present values agree.
+    With two coders and binary presence data this is NVivo's figure, (units coded by both +
+    units coded by neither) / units. With ``pairwise=True``: the mean over those units of the
+    share of agreeing coder pairs within the unit (Fleiss's observed agreement, generalised to
+    units with different numbers of coders); it is less strict than unit-wise with three or
+    more coders and equal to it with two. Neither corrects for chance agreement.
+    """
+    coders = _coder_count(data)
+    if coders < 2:
+        return PercentAgreement(
+            value=None, reason=_fewer_than_two_coders(coders, len(data)), units=0
+        )
+    used = 0
+    agreeing = 0
+    pair_shares = Fraction(0)
+    for unit in data:
+        values = _present(unit)
+        m = len(values)
+        if m < 2:
+            continue
+        used += 1
+        counts = Counter(values)
+        if len(counts) == 1:
+            agreeing += 1
+        if pairwise:
+            pair_shares += Fraction(sum(c * (c - 1) for c in counts.values()), m * (m - 1))
+    if used == 0:
+        return PercentAgreement(value=None, reason=_NO_PAIRABLE_UNITS, units=0)
+    value = float(pair_shares / used) if pairwise else agreeing / used
+    return PercentAgreement(value=value, reason=None, units=used, agreeing_units=agreeing)
+
+
+def cohen_kappa(data: ReliabilityData) -> Kappa:
+    """Cohen's (1960) kappa for exactly two coders, on the units both of them coded.
+
+    k = (p_o - p_e) / (1 - p_e), where p_o is the proportion of units on which the two coders
+    agree and p_e = sum over categories c of p_A(c) * p_B(c), the agreement expected if each
+    coder kept their own category proportions but assigned them independently of the units.
+    Undefined when p_e = 1 (both coders used the same single category throughout).
+    """
+    coders = _coder_count(data)
+    if coders != 2:
+        if coders > 2:
+            reason = (
+                f"Cohen's kappa compares exactly two coders and the data has {coders}; "
+                "use Krippendorff's alpha"
+            )
+        else:
+            reason = _fewer_than_two_coders(coders, len(data))
+        return Kappa(value=None, reason=reason, units=0)
+    first: Counter[Hashable] = Counter()
+    second: Counter[Hashable] = Counter()
+    agreements = 0
+    for unit in data:
+        a, b = unit
+        if _is_missing(a) or _is_missing(b):
+            continue
+        first[a] += 1
+        second[b] += 1
+        agreements += a == b
+    n = sum(first.values())
+    if n == 0:
+        return Kappa(value=None, reason="no unit was coded by both coders", units=0)
+    chance = sum(count * second[category] for category, count in first.items())
+    only = next(iter(first)) if len(first) == 1 else None
+    return _kappa(n, agreements, chance, only)
+
+
+def _kappa(n: int, agreements: int, chance: int, only: Hashable | None) -> Kappa:
+    """Kappa from counts: ``chance`` is n**2 * p_e, kept integral so p_e == 1 is exact."""
+    p_o = agreements / n
+    p_e = chance / (n * n)
+    if chance == n * n:
+        category = f" ({_describe(only)})" if only is not None else ""
+        return Kappa(
+            value=None,
+            reason=(
+                f"both coders gave every unit the same category{category}, so chance agreement "
+                "is 1 and kappa is undefined"
+            ),
+            units=n,
+            p_o=p_o,
+            p_e=p_e,
+        )
+    # One division of integers: the float is correctly rounded.
+    value = (n * agreements - chance) / (n * n - chance)
+    return Kappa(value=value, reason=None, units=n, p_o=p_o, p_e=p_e)
+
+
+def _ordered_levels(
+    data: ReliabilityData, levels: Iterable[Hashable] | None
+) -> tuple[Hashable, ...]:
+    seen: dict[Hashable, None] = {}
+    for unit in data:
+        for entry in _present(unit):
+            seen.setdefault(entry, None)
+    if levels is None:
+        found = list(seen)
+        try:
+            return tuple(sorted(found))  # type: ignore[type-var]
+        except TypeError:
+            return tuple(found)
+    declared = tuple(dict.fromkeys(levels))
+    unknown = [entry for entry in seen if entry not in declared]
+    if unknown:
+        raise ValueError(
+            f"values not in the declared levels: {', '.join(_describe(u) for u in unknown)}"
+        )
+    return declared
+
+
+def _coincidence_counts(
+    data: ReliabilityData,
+) -> tuple[dict[tuple[Hashable, Hashable], Fraction], Counter[Hashable], int]:
+    """o_ck (exact fractions), n_c and the number of pairable units."""
+    o: dict[tuple[Hashable, Hashable], Fraction] = {}
+    totals: Counter[Hashable] = Counter()
+    units = 0
+    for unit in data:
+        values = _present(unit)
+        m = len(values)
+        if m < 2:
+            continue
+        units += 1
+        counts = Counter(values)
+        totals.update(counts)
+        for c, n_c in counts.items():
+            for k, n_k in counts.items():
+                pairs = n_c * (n_k - 1) if c == k else n_c * n_k
+                if pairs:
+                    o[c, k] = o.get((c, k), Fraction(0)) + Fraction(pairs, m - 1)
+    return o, totals, units
+
+
+def coincidences(data: ReliabilityData, levels: Iterable[Hashable] | None = None) -> Coincidences:
+    """The coincidence matrix of Krippendorff (2011).
+
+    o_ck = sum over pairable units u of (number of ordered coder pairs in u valued c and k) /
+    (m_u - 1), where m_u is the number of values in u; units with m_u < 2 are not pairable and
+    are dropped. ``levels`` fixes the categories and their order (unused ones get zero rows);
+    by default the categories present, sorted when they can be.
+    """
+    _coder_count(data)
+    order = _ordered_levels(data, levels)
+    o, totals, units = _coincidence_counts(data)
+    matrix = tuple(tuple(float(o.get((c, k), 0)) for k in order) for c in order)
+    return Coincidences(
+        levels=order,
+        matrix=matrix,
+        totals=tuple(totals[c] for c in order),
+        values=sum(totals.values()),
+        units=units,
+    )
+
+
+def krippendorff_alpha_nominal(
+    data: ReliabilityData, levels: Iterable[Hashable] | None = None
+) -> Alpha:
+    """Krippendorff's alpha for nominal data: any number of coders, missing values allowed.
+
+    Following Krippendorff (2011): from the coincidence matrix o_ck of pairable values (see
+    :func:`coincidences`), with n_c = sum_k o_ck and n = sum_c n_c, and the nominal distance
+    (0 for equal categories, 1 otherwise),
+
+        D_o = (1/n) sum_{c != k} o_ck,
+        D_e = (1/(n(n-1))) sum_{c != k} n_c n_k,
+        alpha = 1 - D_o / D_e.
+
+    Undefined when no unit has two values, or when every pairable value is the same category
+    (D_e = 0: the data cannot show whether the coders can tell categories apart). ``levels``
+    declares the full set of categories: values outside it raise ``ValueError``. Unused
+    categories have n_c = 0, so they do not change nominal alpha.
+    """
+    coders = _coder_count(data)
+    _ordered_levels(data, levels)
+    if coders < 2:
+        return Alpha(value=None, reason=_fewer_than_two_coders(coders, len(data)), units=0)
+    o, totals, units = _coincidence_counts(data)
+    n = sum(totals.values())
+    if units == 0:
+        return Alpha(value=None, reason=_NO_PAIRABLE_UNITS, units=0)
+    observed = (n - sum(o.get((c, c), Fraction(0)) for c in totals)) / n
+    expected = Fraction(n * n - sum(n_c * n_c for n_c in totals.values()), n * (n - 1))
+    if expected == 0:
+        (only,) = totals
+        return Alpha(
+            value=None,
+            reason=(
+                f"every coded value is the same category ({_describe(only)}): with no variation "
+                "the expected disagreement is 0 and alpha is undefined"
+            ),
+            units=units,
+            values=n,
+            d_o=float(observed),
+            d_e=0.0,
+        )
+    return Alpha(
+        value=float(1 - observed / expected),
+        reason=None,
+        units=units,
+        values=n,
+        d_o=float(observed),
+        d_e=float(expected),
+    )
+
+
+def _fewer_than_two_coders(coders: int, units: int) -> str:
+    if units == 0:
+        return "there are no units"
+    return f"agreement needs at least two coders and the data has {coders}"
+
+
+# Binary per-code data ----------------------------------------------------------------------
+
+
+def code_presence(
+    codings: Sequence[Sequence[Collection[Hashable] | None]], code: Hashable
+) -> list[list[int | None]]:
+    """Binary reliability data for one code.
+
+    ``codings[u][i]`` is the set of codes coder i applied to unit u, or ``None`` when coder i did
+    not code unit u at all. The result holds 1 (applied), 0 (not applied) or ``None``.
+    """
+    return [
+        [None if applied is None else int(code in applied) for applied in unit] for unit in codings
+    ]
+
+
+def coded_only(data: BinaryData) -> list[Sequence[int | None]]:
+    """The units at least one coder coded (some value is 1): the basis of coded-only figures.
+
+    Uncoded text inflates agreement, so reports give both the figure over all units and this
+    one.
+    """
+    return [unit for unit in data if any(entry == 1 for entry in unit)]
+
+
+@dataclass(frozen=True)
+class BinaryTable:
+    """2x2 table of two coders on one code, over the units both coded.
+
+    ``missing`` counts the units skipped because a coder has no value for them.
+    """
+
+    both: int
+    first_only: int
+    second_only: int
+    neither: int
+    missing: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.both + self.first_only + self.second_only + self.neither
+
+    def _empty_reason(self) -> str:
+        return "no unit was coded by both coders" if self.missing else "there are no units"
+
+    @property
+    def coded(self) -> int:
+        """Units at least one coder coded."""
+        return self.both + self.first_only + self.second_only
+
+    def percent_agreement(self) -> PercentAgreement:
+        """(units coded by both + units coded by neither) / units, as NVivo reports it."""
+        agreeing = self.both + self.neither
+        if self.total == 0:
+            return PercentAgreement(value=None, reason=self._empty_reason(), units=0)
+        return PercentAgreement(
+            value=agreeing / self.total, reason=None, units=self.total, agreeing_units=agreeing
+        )
+
+    def coded_only_agreement(self) -> PercentAgreement:
+        """Units coded by both / units coded by at least one (the Jaccard index)."""
+        if self.coded == 0:
+            return PercentAgreement(value=None, reason="neither coder applied the code", units=0)
+        return PercentAgreement(
+            value=self.both / self.coded,
+            reason=None,
+            units=self.coded,
+            agreeing_units=self.both,
+        )
+
+    def kappa(self) -> Kappa:
+        """Cohen's kappa on the 2x2 table (equal to :func:`cohen_kappa` on the same data)."""
+        n = self.total
+        if n == 0:
+            return Kappa(value=None, reason=self._empty_reason(), units=0)
+        first_yes = self.both + self.first_only
+        second_yes = self.both + self.second_only
+        chance = first_yes * second_yes + (n - first_yes) * (n - second_yes)
+        only = None if 0 < first_yes < n else (1 if first_yes else 0)
+        return _kappa(n, self.both + self.neither, chance, only)
+
+
+def binary_table(data: BinaryData) -> BinaryTable:
+    """Tabulate two coders' presence values (1/0, or ``None`` for missing) on one code."""
+    coders = _coder_count(data)
+    if data and coders != 2:
+        raise ValueError(f"a 2x2 table needs exactly two coders, the data has {coders}")
+    cells: Counter[tuple[int, int]] = Counter()
+    missing = 0
+    for index, (a, b) in enumerate(data):
+        if _is_missing(a) or _is_missing(b):
+            missing += 1
+            continue
+        if a not in (0, 1) or b not in (0, 1):
+            raise ValueError(
+                f"unit {index}: presence values must be 1, 0 or None, got {a!r} and {b!r}"
+            )
+        cells[1 if a else 0, 1 if b else 0] += 1
+    return BinaryTable(
+        both=cells[1, 1],
+        first_only=cells[1, 0],
+        second_only=cells[0, 1],
+        neither=cells[0, 0],
+        missing=missing,
+    )
