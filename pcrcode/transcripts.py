@@ -38,7 +38,9 @@ META_KEYS = (
     "turns",
 )
 # **Name:** text   (also **Name**: text)
-_TURN_RE = re.compile(r"^\*\*(?P<speaker>[^*\n]+?)(?::\*\*|\*\*\s*:)\s*(?P<text>.*)$")
+_TURN_RE = re.compile(
+    r"^\*\*(?P<speaker>[^*\n]+?)(?::\*\*|\*\*\s*:)[ \t]*(?P<text>.*)\Z", re.DOTALL
+)
 
 
 def normalise(text: str) -> str:

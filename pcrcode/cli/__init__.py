@@ -76,13 +76,16 @@ def _root(
 
 
 def _register() -> None:
-    from pcrcode.cli import check, codebook, init, interviews, tagging
+    # Each command module registers its own commands; add new modules here, one line each.
+    from pcrcode.cli import apps, check, codebook, init, interviews, tagging
 
+    init.register(app)
+    check.register(app)
     app.add_typer(interviews.app, name="interviews")
     app.add_typer(codebook.app, name="codebook")
-    check.register(app)
-    init.register(app)
     tagging.register(app)
+    app.add_typer(apps.import_app, name="import")
+    app.add_typer(apps.export_app, name="export")
 
 
 _register()
