@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from pcrcode.diagnostics import Diagnostics, Finding, did_you_mean
+from pcrcode.errors import FileFormatError
 from pcrcode.model import Coding, Project
 from pcrcode.project import load_project
 
@@ -50,7 +51,12 @@ RULES: dict[str, str] = {
 def check_project(root: Path) -> list[Finding]:
     """Every finding on the project at ``root``, sorted by file and line."""
     diag = Diagnostics(root)
-    project = load_project(root, diag)
+    try:
+        project = load_project(root, diag)
+    except FileFormatError as exc:  # no codebook, nothing else can be checked
+        rule = "encoding" if "UTF-8" in exc.message else "syntax"
+        diag.error(exc.path or "codebook.yaml", (exc.line or 1, exc.col or 1), exc.message, rule)
+        return diag.sorted()
     check_links(project, diag)
     check_codings(project, diag)
     check_census(project, diag)

@@ -26,20 +26,31 @@ class PcrcodeError(Exception):
     exit_code: ExitCode = ExitCode.DATA
 
     def __init__(
-        self, message: str, path: Path | str | None = None, line: int | None = None
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        col: int | None = None,
     ) -> None:
         self.message = message
         self.path = path
         self.line = line
+        self.col = col
         super().__init__(self.__str__())
+
+    def where(self, path: str | None = None) -> str:
+        """``path:line:col`` (as much as is known), with ``path`` overriding the stored one."""
+        where = path if path is not None else str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        return where
 
     def __str__(self) -> str:
         if self.path is None:
             return self.message
-        where = str(self.path)
-        if self.line is not None:
-            where += f":{self.line}"
-        return f"{where}: {self.message}"
+        return f"{self.where()}: {self.message}"
 
 
 class ProjectNotFound(PcrcodeError):
@@ -57,7 +68,10 @@ class UsageError(PcrcodeError):
 
 
 class UnknownItem(PcrcodeError):
-    """An interview, segment, code, coder or structure that the project does not have."""
+    """An interview, segment, code, coder or structure named on the command line that the project
+    does not have: a usage error (the project itself is fine)."""
+
+    exit_code = ExitCode.USAGE
 
 
 class ConflictError(PcrcodeError):

@@ -30,7 +30,7 @@ def coding_rows(
 ) -> list[Row]:
     if interview is not None:
         project.interview(interview)
-    code_id = project.codebook.resolve(code).id if code is not None else None
+    code_id = project.codebook.selector(code) if code is not None else None
     check_coder(project, coder)
     rows = []
     for c in sorted(project.iter_codings(interview, code_id, coder),

@@ -91,9 +91,20 @@ class Codebook:
             return self.codes[key]
         if key in self.aliases:
             return self.codes[self.aliases[key]]
+        if key in self.families:
+            top = ", ".join(c.id for c in self.codes.values() if c.family == key and c.depth == 1)
+            raise UnknownItem(f"'{key}' is a code family, not a code: use {top}")
         near = closest(key, self.codes)
         hint = f"; did you mean {', '.join(near)}?" if near else "; see `pcrcode codebook show`"
         raise UnknownItem(f"unknown code '{code_id}'{hint}")
+
+    def selector(self, code_or_family: str) -> str:
+        """The id a filter matches on: a family id (all its codes) or a code id (with its
+        descendants); aliases resolve to their current id."""
+        key = code_or_family.strip().strip("/")
+        if key in self.families:
+            return key
+        return self.resolve(key).id
 
     def children(self, code_id: str) -> list[Code]:
         return [c for c in self.codes.values() if c.parent == code_id]

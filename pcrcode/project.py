@@ -72,5 +72,5 @@ def _guard(diag: Diagnostics, load: Callable[[], T]) -> T | None:
     except FileFormatError as exc:
         path = exc.path if exc.path is not None else "?"
         rule = "encoding" if "UTF-8" in exc.message else "syntax"
-        diag.error(path, exc.line, exc.message, rule)
+        diag.error(path, (exc.line or 1, exc.col or 1), exc.message, rule)
         return None

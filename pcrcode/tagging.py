@@ -50,16 +50,22 @@ def parse_segments(spec: str, count: int | None = None) -> list[int]:
 
 def resolve_coder(explicit: str | None, cwd: Path | None = None) -> str:
     """``--coder``, else ``$PCRCODE_CODER``, else git's ``user.name`` (slugged)."""
-    name = explicit or os.environ.get("PCRCODE_CODER") or _git_user(cwd)
-    if not name:
+    name = explicit or os.environ.get("PCRCODE_CODER")
+    if name:
+        return check_coder(name)
+    git_name = _git_user(cwd)
+    if not git_name:
         raise UsageError("who is coding? pass --coder NAME or set PCRCODE_CODER "
                          "(git's user.name is not set either)")
-    return check_coder(slug(name))
+    return check_coder(slug(git_name))
 
 
 def check_coder(name: str) -> str:
+    """A coder name names a folder: lowercase letters, digits, - and _ only."""
     if not ID_RE.match(name) or "/" in name:
-        raise UsageError(f"bad coder name '{name}': use a-z, 0-9, - and _ (it names a folder)")
+        hint = f" (e.g. '{slug(name)}')" if slug(name) else ""
+        raise UsageError(f"bad coder name '{name}': use a-z, 0-9, - and _, it names a "
+                         f"folder{hint}")
     return name
 
 

@@ -150,8 +150,8 @@ def loads(text: str, path: Path | str, first_line: int = 1) -> Any:
         if isinstance(exc, yaml.constructor.ConstructorError) and "constructor" in problem:
             problem = "tags such as !!python/object are not allowed in pcrcode files"
         line = mark.line + 1 if mark is not None else None
-        col = f" (column {mark.column + 1})" if mark is not None else ""
-        raise FileFormatError(f"invalid YAML: {problem}{col}", path, line) from None
+        col = mark.column + 1 if mark is not None else None
+        raise FileFormatError(f"invalid YAML: {problem}", path, line, col) from None
     except yaml.YAMLError as exc:
         raise FileFormatError(f"invalid YAML: {exc}", path) from None
     except RecursionError:

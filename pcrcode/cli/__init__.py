@@ -16,11 +16,26 @@ from pcrcode import __version__
 from pcrcode.errors import ExitCode, PcrcodeError
 
 
-def _say_error(message: str) -> None:
+def _say_error(exc: PcrcodeError) -> None:
     from pcrcode.render import visible
 
+    message = exc.message
+    if exc.path is not None:
+        message = f"{exc.where(_relative(exc.path))}: {message}"
     sys.stderr.write(f"pcrcode: error: {visible(message)}\n")
     sys.stderr.flush()
+
+
+def _relative(path: object) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    import os
+    from pathlib import Path
+
+    p = Path(str(path))
+    try:
+        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return os.fspath(p)
 
 
 class PcrcodeGroup(TyperGroup):
@@ -30,7 +45,7 @@ class PcrcodeGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except PcrcodeError as exc:
-            _say_error(str(exc))
+            _say_error(exc)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             sys.stderr.write("pcrcode: interrupted; nothing was half-written\n")
