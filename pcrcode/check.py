@@ -45,6 +45,7 @@ RULES: dict[str, str] = {
     "missing-fingerprint": "a coding without its segment fingerprint",
     "duplicate-coding": "the same code applied twice to the same segment by the same coder",
     "census-mismatch": "declared census totals differ from the registry's counts",
+    "memo": "a memo on a code, interview or structure that does not exist, or a broken memo file",
 }
 
 
@@ -60,6 +61,7 @@ def check_project(root: Path) -> list[Finding]:
     check_links(project, diag)
     check_codings(project, diag)
     check_census(project, diag)
+    check_memos(project, diag)
     return diag.sorted()
 
 
@@ -137,11 +139,17 @@ def _check_text(coding: Coding, text: str, diag: Diagnostics) -> None:
         diag.error(where, pos, f"segment {coding.segment} of '{coding.interview}' changed since "
                    f"it was coded with '{coding.code}': check the coding, then run "
                    "`pcrcode reanchor` or tag it again", "stale-fingerprint")
-    if coding.start is not None and coding.end is not None:
-        if text[coding.start : coding.end] != coding.quote:
-            diag.error(where, pos, f"the quote of this span coding is no longer at "
-                       f"{coding.start}-{coding.end} of segment {coding.segment}",
-                       "stale-quote")
+    if (coding.start is not None and coding.end is not None
+            and text[coding.start : coding.end] != coding.quote):
+        diag.error(where, pos, f"the quote of this span coding is no longer at "
+                   f"{coding.start}-{coding.end} of segment {coding.segment}", "stale-quote")
+
+
+def check_memos(project: Project, diag: Diagnostics) -> None:
+    from pcrcode.memos import problems
+
+    for path, line, message in problems(project):
+        diag.error(path, line, message, "memo")
 
 
 def census_counts(project: Project, rows: str, columns: str) -> dict[str, dict[str, list[int]]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -46,7 +47,7 @@ def load_project(root: Path, diag: Diagnostics | None = None) -> Project:
     registry = _guard(diag, lambda: load_registry(root, codebook, diag)) or Registry({})
     interviews: dict[str, Interview] = {}
     for path in interview_files(root):
-        interview = _guard(diag, lambda path=path: parse_interview(path, diag))
+        interview = _guard(diag, partial(parse_interview, path, diag))
         if interview is None:
             continue
         if interview.id in interviews:
@@ -56,7 +57,7 @@ def load_project(root: Path, diag: Diagnostics | None = None) -> Project:
         interviews[interview.id] = interview
     all_codings: list[Coding] = []
     for path in codings_io.coding_files(root):
-        found = _guard(diag, lambda path=path: codings_io.read(path, diag))
+        found = _guard(diag, partial(codings_io.read, path, diag))
         if found:
             all_codings.extend(found)
     return Project(root=root, codebook=codebook, registry=registry, interviews=interviews,

@@ -63,7 +63,7 @@ class _AliasRefused(yaml.MarkedYAMLError):
     pass
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         # An alias is the same node met a second time: refuse it rather than expand it.
         if node in self.constructed_objects or node in self.recursive_objects:
@@ -143,7 +143,7 @@ def loads(text: str, path: Path | str, first_line: int = 1) -> Any:
     """
     source = "\n" * (first_line - 1) + text if first_line > 1 else text
     try:
-        return yaml.load(source, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        return yaml.load(source, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"

@@ -1,4 +1,4 @@
-"""`pcrcode check`: clean projects are silent; each broken fixture is reported with its rule and line.
+"""`pcrcode check`: a clean project is silent; each broken fixture is reported with rule and line.
 
 Each case under tests/data/check/<case>/ is an overlay on tests/data/small (the files it breaks)
 and `expected.txt`, the exact findings `check` must print.

@@ -61,6 +61,8 @@ def _print_tree(project: Any, rows: list[dict[str, Any]], definitions: bool) -> 
         head = Text(visible(f"{fid} · {fam.label}"), style="bold")
         if flags:
             head.append(f"  ({', '.join(flags)})", style="dim")
+        if definitions and fam.definition:
+            head.append("\n" + visible(fam.definition), style="dim")
         tree = Tree(head, guide_style="dim")
         nodes: dict[str, Any] = {}
         for code in codebook.family_codes(fid):
@@ -70,8 +72,6 @@ def _print_tree(project: Any, rows: list[dict[str, Any]], definitions: bool) -> 
             parent = nodes.get(code.parent or "", tree)
             nodes[code.id] = parent.add(_node(row, definitions))
         out.print(tree)
-        if definitions and fam.definition:
-            out.print(Text("  " + visible(fam.definition), style="dim"))
         out.print()
 
 

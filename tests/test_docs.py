@@ -1,0 +1,91 @@
+"""The documentation tells the same story as the code: every command has help with an example and
+is in the README, and the README's test command is what CI runs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import typer
+
+from pcrcode.cli import app
+from tests.conftest import ROOT, run_cli
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands(group: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    for name, command in sorted(group.commands.items()):
+        path = (*prefix, name)
+        if hasattr(command, "commands"):
+            yield from _commands(command, path)
+        else:
+            yield path, command
+
+
+COMMANDS = list(_commands(typer.main.get_command(app)))
+
+
+def test_there_are_commands() -> None:
+    names = {" ".join(p) for p, _ in COMMANDS}
+    assert {"check", "tag", "untag", "codings", "init", "interviews list",
+            "interviews show", "codebook show"} <= names
+
+
+@pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=" ".join)
+def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
+    result = run_cli([*path, "--help"])
+    assert result.exit_code == 0
+    assert re.search(r"Example: pcrcode \S", result.stdout), result.stdout
+
+
+@pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=" ".join)
+def test_every_command_is_in_the_readme(path: tuple[str, ...]) -> None:
+    assert f"pcrcode {' '.join(path)}" in README
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = "pip install -e '.[test]' && python -m pytest"
+    assert f"```sh\n{command}\n```" in README
+    assert f"\n{command}\n" in ci
+
+
+def test_readme_lists_every_check_rule() -> None:
+    from pcrcode.check import RULES
+
+    for rule in RULES:
+        assert f"`{rule}`" in README, rule
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run([sys.executable, "-m", "pcrcode", "--version"], capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0
+    assert result.stdout.startswith("pcrcode ")
+
+
+@pytest.mark.skipif(shutil.which("pcrcode") is None, reason="pcrcode is not installed on PATH")
+def test_installed_script_help() -> None:
+    result = subprocess.run(["pcrcode", "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "Usage: pcrcode" in result.stdout
+    assert result.stderr == ""
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    """`pcrcode --help` stays fast: no YAML, Rich tables, XML or statistics at start-up."""
+    code = ("import sys; from pcrcode.cli import app; import typer.main; "
+            "typer.main.get_command(app); "
+            "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('yaml', 'xml', 'csv', 'json', 'statistics', 'fractions') "
+            "or m.startswith(('rich.table', 'pcrcode.reliability', 'pcrcode.refi')))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
