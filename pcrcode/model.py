@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pcrcode.errors import UnknownItem
 from pcrcode.diagnostics import closest
+from pcrcode.errors import UnknownItem
 
 
 def fingerprint(text: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -11,12 +11,12 @@ from pcrcode.cli.common import note, project_root
 from pcrcode.errors import ExitCode
 
 
-class CheckFormat(str, Enum):
+class CheckFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     warning = "warning"
     error = "error"
 
