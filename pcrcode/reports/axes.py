@@ -1,0 +1,237 @@
+"""What a crosstab axis (or a ``--where`` filter) can be, and per-structure summaries.
+
+An axis is either
+
+- a *structure axis*: every structure takes one value. A case attribute (``statut``,
+  ``domaine``), a derived one (``categorie``), a free attribute of the registry (``commune``,
+  ``creation``), ``interviewed`` (true/false), or a summary of the structure's codes:
+  ``FAMILY:max`` (the highest code of an ordered family it reaches: ``forme:max``) and
+  ``FAMILY:dominant`` (the code carried by most of its coded segments: ``logique:dominant``; ties
+  give ``mixte``);
+- a *code axis*: the codes of one or more families. At depth ``d`` a code counts as its ancestor
+  at depth ``d`` (depth 1 rolls ``logique/reseau/affinitaire`` and ``.../politique`` into
+  ``logique/reseau``); depth ``None`` keeps every codable code as itself.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from pcrcode.diagnostics import closest
+from pcrcode.errors import UnknownItem, UsageError
+from pcrcode.model import Code, Codebook
+from pcrcode.reports.corpus import CodedSegment, Corpus, Filter, value_text
+
+MIXED = "mixte"
+MIXED_LABEL = "Mixte (ex aequo)"
+STRUCTURE, CODES = "structure", "codes"
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Axis:
+    id: str
+    label: str
+    kind: str  # structure | codes
+    categories: tuple[Category, ...]
+    values: Mapping[str, str] = field(default_factory=dict)  # structure id -> category id
+    code_map: Mapping[str, str] = field(default_factory=dict)  # code id -> category id
+
+    def of_codes(self, codes: Iterable[str]) -> set[str]:
+        """The categories a set of codes (one segment's) falls into."""
+        return {self.code_map[c] for c in codes if c in self.code_map}
+
+    def label_of(self, category: str) -> str:
+        for c in self.categories:
+            if c.id == category:
+                return c.label
+        return category
+
+
+def ancestor(codebook: Codebook, code: Code, depth: int) -> Code:
+    """The code's ancestor at ``depth`` (itself when it is not deeper)."""
+    if code.depth <= depth:
+        return code
+    found = codebook.codes.get("/".join(code.id.split("/")[: depth + 1]))
+    return found if found is not None else code
+
+
+def code_axis(
+    codebook: Codebook, families: Sequence[str], depth: int | None,
+    axis_id: str | None = None, label: str | None = None,
+) -> Axis:
+    if depth is not None and depth < 1:
+        raise UsageError(f"--depth must be 1 or more, not {depth}")
+    codes = [c for c in codebook.codes.values() if c.family in families]
+    code_map: dict[str, str] = {}
+    for c in codes:
+        if depth is None:
+            if c.codable:
+                code_map[c.id] = c.id
+        else:
+            code_map[c.id] = ancestor(codebook, c, depth).id
+    used = set(code_map.values())
+    # A category is kept when it can be applied itself or gathers codes below it.
+    categories = tuple(
+        Category(c.id, c.label) for c in codes
+        if c.id in used and (c.codable or any(v == c.id and k != c.id
+                                              for k, v in code_map.items()))
+    )
+    kept = {c.id for c in categories}
+    if axis_id is None:
+        axis_id = families[0] if len(families) == 1 else "codes"
+    if label is None:
+        label = codebook.families[families[0]].label if len(families) == 1 else "Codes"
+    return Axis(axis_id, label, CODES, categories,
+                code_map={k: v for k, v in code_map.items() if v in kept})
+
+
+def segment_counts(axis: Axis, segments: Iterable[CodedSegment]) -> Counter[str]:
+    """Per category of a code axis, how many of these segments fall into it."""
+    counts: Counter[str] = Counter()
+    for s in segments:
+        counts.update(axis.of_codes(s.codes))
+    return counts
+
+
+def highest(codebook: Codebook, family: str, segments: Iterable[CodedSegment]) -> Code | None:
+    """The code of highest degree (at depth 1) of an ordered family among these segments."""
+    best: Code | None = None
+    for s in segments:
+        for cid in s.codes:
+            code = codebook.codes[cid]
+            if code.family != family:
+                continue
+            top = ancestor(codebook, code, 1)
+            if top.degree is not None and (best is None or (best.degree or 0) < top.degree):
+                best = top
+    return best
+
+
+def dominant(counts: Mapping[str, int]) -> str | None:
+    """The category with the most segments; ``mixte`` when several tie; None when empty."""
+    if not counts or max(counts.values()) == 0:
+        return None
+    top = max(counts.values())
+    winners = [k for k, v in counts.items() if v == top]
+    return winners[0] if len(winners) == 1 else MIXED
+
+
+def structure_attributes(corpus: Corpus) -> list[str]:
+    """Every attribute a structure axis or ``--where`` accepts, except FAMILY:max/dominant."""
+    names = list(corpus.codebook.attributes)
+    extra = sorted({k for s in corpus.project.registry.structures.values() for k in s.extra}
+                   - set(names))
+    return [*names, *extra, "interviewed"]
+
+
+def resolve_axis(corpus: Corpus, name: str, depth: int | None = 1) -> Axis:
+    """The axis called ``name``: a code family, an attribute or a FAMILY:max/dominant summary."""
+    codebook = corpus.codebook
+    if name in codebook.families:
+        return code_axis(codebook, [name], depth)
+    if ":" in name:
+        return _summary_axis(corpus, name, depth)
+    structures = corpus.project.registry.structures.values()
+    if name == "interviewed":
+        values = {s.id: "true" if s.interviewed else "false" for s in structures}
+        return Axis(name, "Interviewed", STRUCTURE,
+                    (Category("true", "interviewed"), Category("false", "not interviewed")),
+                    values=values)
+    if name in codebook.attributes:
+        attr = codebook.attributes[name]
+        values = {}
+        for s in structures:
+            v = value_text(s.value(name, codebook))
+            if v is not None:
+                values[s.id] = v
+        declared = [Category(k, label) for k, label in attr.values.items()]
+        others = sorted(set(values.values()) - set(attr.values))
+        return Axis(name, attr.label, STRUCTURE,
+                    (*declared, *(Category(v, v) for v in others)), values=values)
+    if name in structure_attributes(corpus):
+        values = {}
+        for s in structures:
+            v = value_text(s.extra.get(name))
+            if v is not None:
+                values[s.id] = v
+        ordered = sorted(set(values.values()), key=_natural)
+        return Axis(name, name, STRUCTURE, tuple(Category(v, v) for v in ordered),
+                    values=values)
+    choices = [*structure_attributes(corpus), *codebook.families]
+    near = closest(name, choices)
+    hint = f"; did you mean {', '.join(near)}?" if near else ""
+    raise UnknownItem(
+        f"unknown attribute or code family '{name}' (attributes: "
+        f"{', '.join(structure_attributes(corpus))}; families: {', '.join(codebook.families)}; "
+        f"or FAMILY:max, FAMILY:dominant){hint}")
+
+
+def _natural(value: str) -> tuple[int, float, str]:
+    try:
+        return (0, float(value), value)
+    except ValueError:
+        return (1, 0.0, value)
+
+
+def _summary_axis(corpus: Corpus, name: str, depth: int | None) -> Axis:
+    codebook = corpus.codebook
+    family_id, _, how = name.partition(":")
+    family = codebook.family(family_id)
+    structures = corpus.project.registry.structures
+    if how == "max":
+        if not family.ordered:
+            raise UsageError(f"'{name}': {family_id} is not an ordered family; "
+                             f"use {family_id}:dominant")
+        tops = sorted((c for c in codebook.family_codes(family_id)
+                       if c.depth == 1 and c.degree is not None), key=lambda c: c.degree or 0)
+        values = {}
+        for sid in structures:
+            best = highest(codebook, family_id, corpus.by_structure.get(sid, ()))
+            if best is not None:
+                values[sid] = best.id
+        return Axis(name, f"{family.label} (max)", STRUCTURE,
+                    tuple(Category(c.id, c.label) for c in tops), values=values)
+    if how == "dominant":
+        axis = code_axis(codebook, [family_id], depth)
+        values = {}
+        for sid in structures:
+            found = dominant(segment_counts(axis, corpus.by_structure.get(sid, ())))
+            if found is not None:
+                values[sid] = found
+        return Axis(name, f"{family.label} (dominante)", STRUCTURE,
+                    (*axis.categories, Category(MIXED, MIXED_LABEL)), values=values)
+    raise UsageError(f"'{name}': after '{family_id}:' write max or dominant")
+
+
+def parse_where(corpus: Corpus, specs: Sequence[str], depth: int | None = 1) -> list[Filter]:
+    """``--where ATTR=VALUE`` (``ATTR=V1,V2`` for either; the same ATTR twice also means either;
+    different attributes must all hold)."""
+    wanted: dict[str, set[str]] = {}
+    axes: dict[str, Axis] = {}
+    for spec in specs:
+        name, eq, raw = spec.partition("=")
+        name, raw = name.strip(), raw.strip()
+        if not eq or not name or not raw:
+            raise UsageError(f"--where takes ATTR=VALUE (e.g. statut=scop), not '{spec}'")
+        axis = axes.get(name) or resolve_axis(corpus, name, depth)
+        if axis.kind != STRUCTURE:
+            raise UsageError(f"--where filters structures by attribute; '{name}' is a code "
+                             "family (use `pcrcode retrieve` to select segments by code)")
+        axes[name] = axis
+        ids = [c.id for c in axis.categories]
+        for value in (v.strip() for v in raw.split(",")):
+            if value not in ids:
+                near = closest(value, ids)
+                hint = f"; did you mean {', '.join(near)}?" if near else ""
+                raise UnknownItem(f"--where {name}: unknown value '{value}' (values: "
+                                  f"{', '.join(ids) or 'none'}){hint}")
+            wanted.setdefault(name, set()).add(value)
+    return [Filter(name, frozenset(values), axes[name].values) for name, values in wanted.items()]

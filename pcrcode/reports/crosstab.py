@@ -1,0 +1,146 @@
+"""The cross-tabulation engine: one function used by ``crosstab``, ``census``, ``cooccurrence``
+and the synthesis report.
+
+What is counted (``count``):
+
+- ``structures`` (default): a structure counts once in a cell, however many segments put it
+  there. With two structure axes every structure of the registry counts (kept by ``--where``).
+- ``interviews``: the same, interview by interview.
+- ``segments``: coded segments (turns carrying at least one selected code).
+
+With a code axis, a unit is in cell (r, c) when one of its coded segments falls into r and c:
+codes of two families cross *within a segment* (a structure is in logique/professionnelle x
+portee/intra-sectorielle when one of its segments carries both). A unit can fall into several
+cells of a row; the margins count *distinct* units (a structure with two logiques counts once in
+the total), so cells may add up to more than their margin, and percentages are shares of units.
+``percent`` row: cell / row margin; col: cell / column margin; total: cell / grand total.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pcrcode.errors import UsageError
+from pcrcode.reports.axes import STRUCTURE, Axis
+from pcrcode.reports.corpus import CodedSegment, Corpus
+
+COUNTS = ("structures", "interviews", "segments")
+PERCENTS = ("row", "col", "total")
+TOTAL = "total"
+TOTAL_LABEL = "Total"
+
+
+@dataclass(frozen=True)
+class Crosstab:
+    rows: Axis
+    cols: Axis
+    count: str
+    cells: Mapping[tuple[str, str], int]
+    row_totals: Mapping[str, int]
+    col_totals: Mapping[str, int]
+    total: int
+    percent: str | None = None
+
+    def get(self, row: str, col: str) -> int:
+        if row == TOTAL and col == TOTAL:
+            return self.total
+        if col == TOTAL:
+            return self.row_totals.get(row, 0)
+        if row == TOTAL:
+            return self.col_totals.get(col, 0)
+        return self.cells.get((row, col), 0)
+
+    def share(self, row: str, col: str) -> float | None:
+        """The cell as a percentage (one decimal) of its row, column or the total."""
+        if self.percent is None:
+            return None
+        if self.percent == "row":
+            base = self.get(row, TOTAL)
+        elif self.percent == "col":
+            base = self.get(TOTAL, col)
+        else:
+            base = self.total
+        return round(100 * self.get(row, col) / base, 1) if base else None
+
+    def row_ids(self, margins: bool = True) -> list[str]:
+        return [c.id for c in self.rows.categories] + ([TOTAL] if margins else [])
+
+    def col_ids(self, margins: bool = True) -> list[str]:
+        return [c.id for c in self.cols.categories] + ([TOTAL] if margins else [])
+
+    def label(self, axis: Axis, category: str) -> str:
+        return TOTAL_LABEL if category == TOTAL else axis.label_of(category)
+
+    def records(self, margins: bool = True) -> list[dict[str, Any]]:
+        """One record per cell: row, row_label, col, col_label, count, percent."""
+        return [
+            {"row": r, "row_label": self.label(self.rows, r), "col": c,
+             "col_label": self.label(self.cols, c), "count": self.get(r, c),
+             "percent": self.share(r, c)}
+            for r in self.row_ids(margins) for c in self.col_ids(margins)
+        ]
+
+    def max_cell(self) -> int:
+        return max(self.cells.values(), default=0)
+
+
+def crosstab(
+    corpus: Corpus, rows: Axis, cols: Axis, count: str = "structures",
+    percent: str | None = None,
+) -> Crosstab:
+    if count not in COUNTS:
+        raise UsageError(f"--count takes {', '.join(COUNTS)}, not '{count}'")
+    if percent is not None and percent not in PERCENTS:
+        raise UsageError(f"--percent takes {', '.join(PERCENTS)}, not '{percent}'")
+    cells: Counter[tuple[str, str]] = Counter()
+    row_totals: Counter[str] = Counter()
+    col_totals: Counter[str] = Counter()
+    total = 0
+    for structure, segments in _units(corpus, count, rows, cols):
+        pairs = _pairs(rows, cols, structure, segments)
+        if not pairs:
+            continue
+        total += 1
+        cells.update(pairs)
+        row_totals.update({r for r, _ in pairs})
+        col_totals.update({c for _, c in pairs})
+    return Crosstab(rows, cols, count, dict(cells), dict(row_totals), dict(col_totals), total,
+                    percent)
+
+
+def _units(
+    corpus: Corpus, count: str, rows: Axis, cols: Axis
+) -> Iterator[tuple[str | None, Sequence[CodedSegment]]]:
+    """(structure id, coded segments) per unit counted."""
+    if count == "structures":
+        for s in corpus.structures:
+            yield s.id, corpus.by_structure.get(s.id, ())
+    elif count == "interviews":
+        for iv in corpus.interviews:
+            sid = corpus.project.interviews[iv].structure
+            yield sid, corpus.by_interview.get(iv, ())
+    else:
+        for seg in corpus.segments:
+            yield seg.structure, (seg,)
+
+
+def _pairs(
+    rows: Axis, cols: Axis, structure: str | None, segments: Sequence[CodedSegment]
+) -> set[tuple[str, str]]:
+    fixed_r = rows.values.get(structure) if rows.kind == STRUCTURE and structure else None
+    fixed_c = cols.values.get(structure) if cols.kind == STRUCTURE and structure else None
+    if rows.kind == STRUCTURE and fixed_r is None:
+        return set()
+    if cols.kind == STRUCTURE and fixed_c is None:
+        return set()
+    if fixed_r is not None and fixed_c is not None:
+        return {(fixed_r, fixed_c)}
+    pairs: set[tuple[str, str]] = set()
+    for seg in segments:
+        rs = {fixed_r} if fixed_r is not None else rows.of_codes(seg.codes)
+        cs = {fixed_c} if fixed_c is not None else cols.of_codes(seg.codes)
+        pairs.update((r, c) for r in rs for c in cs)
+    return pairs

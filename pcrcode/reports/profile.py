@@ -1,0 +1,165 @@
+"""A structure's profile: what it pools, how far, why, with whom, in its own words.
+
+- ``highest_forme``: the forme code of highest degree on any of its coded segments;
+- ``dominant_logic``: the logique carried by the most coded segments, variants rolled up to
+  depth 1 by default (réseau = affinitaire + politique: a segment carrying either counts once for
+  réseau); ``mixte`` when two logiques tie;
+- ``pooled`` / ``not_pooled``: the objet codes found on its segments, and the others (none
+  for a structure without coded segments: nothing is known of it);
+- ``portee``: coded segments per portée code;
+- ``quotes``: its key segments, deterministic: highest forme degree on the segment first, then
+  the most distinct codes, then interview and segment order. The quote is the coded span when a
+  span coding is there, else the whole turn.
+Counts are coded segments (see ``corpus``) across all the structure's interviews.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pcrcode.errors import PcrcodeError
+from pcrcode.model import Code, Structure
+from pcrcode.reports.axes import code_axis, dominant, highest, segment_counts
+from pcrcode.reports.corpus import CodedSegment, Corpus, value_text
+
+FORME, LOGIQUE, OBJET, PORTEE = "forme", "logique", "objet", "portee"
+
+
+@dataclass(frozen=True)
+class Quote:
+    interview: str
+    segment: int
+    speaker: str
+    codes: tuple[str, ...]
+    text: str
+
+    def record(self) -> dict[str, Any]:
+        return {"interview": self.interview, "segment": self.segment, "speaker": self.speaker,
+                "codes": list(self.codes), "text": self.text}
+
+
+@dataclass(frozen=True)
+class Profile:
+    structure: Structure
+    categorie: str | None
+    interviews: tuple[str, ...]
+    coded_segments: int
+    code_counts: Mapping[str, Mapping[str, int]]  # family -> code -> segments (non-zero)
+    highest_forme: Code | None
+    logic_counts: Mapping[str, int]  # logique category (rolled up) -> segments
+    dominant_logic: str | None
+    pooled: tuple[str, ...]
+    not_pooled: tuple[str, ...]
+    portee: Mapping[str, int]  # portée code -> segments
+    quotes: tuple[Quote, ...]
+
+    def record(self) -> dict[str, Any]:
+        """The whole profile (JSON)."""
+        s = self.structure
+        return {
+            "structure": s.id, "name": s.name, "statut": s.statut, "domaine": s.domaine,
+            "categorie": self.categorie, "interviewed": s.interviewed,
+            "attributes": dict(s.extra), "interviews": list(self.interviews),
+            "coded_segments": self.coded_segments,
+            "codes": {f: dict(codes) for f, codes in self.code_counts.items()},
+            "highest_forme": self.highest_forme.id if self.highest_forme else None,
+            "highest_degree": self.highest_forme.degree if self.highest_forme else None,
+            "dominant_logic": self.dominant_logic, "logiques": dict(self.logic_counts),
+            "pooled": list(self.pooled), "not_pooled": list(self.not_pooled),
+            "portee": dict(self.portee), "quotes": [q.record() for q in self.quotes],
+        }
+
+    def row(self, code_ids: Sequence[str] = ()) -> dict[str, Any]:
+        """One flat row (CSV, summary tables); ``code_ids`` add a segment count per code."""
+        s = self.structure
+        row: dict[str, Any] = {
+            "structure": s.id, "name": s.name, "statut": s.statut, "domaine": s.domaine,
+            "categorie": self.categorie, "interviewed": s.interviewed,
+            "interviews": list(self.interviews), "coded_segments": self.coded_segments,
+            "highest_forme": self.highest_forme.id if self.highest_forme else None,
+            "highest_degree": self.highest_forme.degree if self.highest_forme else None,
+            "dominant_logic": self.dominant_logic, "pooled": list(self.pooled),
+            "not_pooled": list(self.not_pooled),
+            "portee": list(self.portee),
+        }
+        flat = {code: n for codes in self.code_counts.values() for code, n in codes.items()}
+        for cid in code_ids:
+            row[cid] = flat.get(cid, 0)
+        return row
+
+
+def profile(corpus: Corpus, structure: Structure, depth: int | None = 1,
+            quotes: int = 3) -> Profile:
+    codebook = corpus.codebook
+    segments = corpus.by_structure.get(structure.id, ())
+    seen = Counter(c for s in segments for c in s.codes)
+    code_counts: dict[str, dict[str, int]] = {}
+    for code in codebook.codes.values():  # codebook order
+        if seen[code.id]:
+            code_counts.setdefault(code.family, {})[code.id] = seen[code.id]
+    has = set(codebook.families)
+    logic_counts: dict[str, int] = {}
+    if LOGIQUE in has:
+        axis = code_axis(codebook, [LOGIQUE], depth)
+        found = segment_counts(axis, segments)
+        logic_counts = {c.id: found[c.id] for c in axis.categories if found[c.id]}
+    objets = [c.id for c in codebook.family_codes(OBJET) if c.codable]
+    pooled = tuple(c for c in objets if code_counts.get(OBJET, {}).get(c))
+    return Profile(
+        structure=structure,
+        categorie=value_text(structure.value("categorie", codebook)),
+        interviews=tuple(corpus.interviews_of(structure.id)),
+        coded_segments=len(segments),
+        code_counts=code_counts,
+        highest_forme=highest(codebook, FORME, segments) if FORME in has else None,
+        logic_counts=logic_counts,
+        dominant_logic=dominant(logic_counts),
+        pooled=pooled,
+        # Without a coded segment nothing is known, not even what it does not pool.
+        not_pooled=tuple(c for c in objets if c not in pooled) if segments else (),
+        portee=dict(code_counts.get(PORTEE, {})),
+        quotes=tuple(key_quotes(corpus, segments, quotes)),
+    )
+
+
+def key_quotes(corpus: Corpus, segments: Sequence[CodedSegment], n: int) -> list[Quote]:
+    codebook = corpus.codebook
+
+    def rank(s: CodedSegment) -> tuple[int, int, str, int]:
+        degrees = [codebook.codes[c].degree or 0 for c in s.codes
+                   if codebook.codes[c].family == FORME]
+        return (-max(degrees, default=0), -len(s.codes), s.interview, s.number)
+
+    if n <= 0:
+        return []
+    found = []
+    for s in sorted(segments, key=rank)[:n]:
+        turn = corpus.turn(s.interview, s.number)
+        spans = list(dict.fromkeys(c.quote for c in s.codings if c.start is not None and c.quote))
+        text = " […] ".join(spans) if spans else (turn.text if turn else "")
+        found.append(Quote(s.interview, s.number, turn.speaker if turn else "",
+                           tuple(sorted(s.codes)), text))
+    return found
+
+
+def profiles(
+    corpus: Corpus, structure_ids: Sequence[str] = (), every: bool = False,
+    depth: int | None = 1, quotes: int = 3,
+) -> list[Profile]:
+    """The named structures; else the interviewed ones (flagged, or with an interview), or
+    every structure with ``every``."""
+    if structure_ids:
+        kept = {s.id for s in corpus.structures}
+        chosen = []
+        for sid in dict.fromkeys(structure_ids):
+            structure = corpus.project.registry.get(sid)
+            if sid not in kept:
+                raise PcrcodeError(f"structure '{sid}' is not kept by --where")
+            chosen.append(structure)
+    else:
+        chosen = [s for s in corpus.structures
+                  if every or s.interviewed or corpus.interviews_of(s.id)]
+    return [profile(corpus, s, depth, quotes) for s in chosen]

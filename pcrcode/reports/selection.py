@@ -1,0 +1,92 @@
+"""Which coders' codings count in a report.
+
+Double coding exists to measure agreement, not to count twice: by default every interview counts
+the codings of its *main coder*, the coder (among those who coded it) who coded the most
+interviews of the project, ties going to the first name in alphabetical order. A project coded by
+one person per interview thus uses everything; the second coder's copies of double-coded
+interviews are left out. ``--coder NAME`` (repeatable) takes exactly those coders instead,
+``--all-coders`` all of them; codes applied by several selected coders to one segment are merged
+(a union per segment: a segment carries a code when any selected coder applied it).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from pcrcode.diagnostics import did_you_mean
+from pcrcode.errors import UnknownItem, UsageError
+from pcrcode.model import Coding, Project
+
+MAIN, CHOSEN, ALL = "main", "chosen", "all"
+
+
+@dataclass(frozen=True)
+class CoderSelection:
+    mode: str  # main | chosen | all
+    per_interview: Mapping[str, tuple[str, ...]]  # interview -> coders whose codings count
+    left_out: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # coder -> interviews
+    project_coders: tuple[str, ...] = ()
+
+    @property
+    def coders(self) -> tuple[str, ...]:
+        return tuple(sorted({c for cs in self.per_interview.values() for c in cs}))
+
+    def keeps(self, coding: Coding) -> bool:
+        return coding.coder in self.per_interview.get(coding.interview, ())
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "mode": self.mode,
+            "coders": list(self.coders),
+            "left_out": {coder: list(ivs) for coder, ivs in sorted(self.left_out.items())},
+            "description": self.describe(),
+        }
+
+    def describe(self) -> str:
+        """One sentence saying whose codings are counted, for a caption or a stderr note."""
+        if not self.per_interview:
+            return "codings: none yet"
+        names = ", ".join(self.coders)
+        if self.mode == ALL:
+            return f"codings: all coders ({names}), merged per segment"
+        if self.mode == CHOSEN:
+            merged = ", merged per segment" if len(self.coders) > 1 else ""
+            return f"codings: {names} only{merged} ({len(self.per_interview)} interviews)"
+        if not self.left_out:
+            return f"codings: {names}"
+        outs = "; ".join(f"{coder}'s {len(ivs)} double-coded interview"
+                         f"{'s' if len(ivs) > 1 else ''}" for coder, ivs in
+                         sorted(self.left_out.items()))
+        return (f"codings: the main coder of each interview ({names}); left out: {outs} "
+                "(--coder NAME or --all-coders to change)")
+
+
+def select_coders(
+    project: Project, coders: Sequence[str] = (), all_coders: bool = False
+) -> CoderSelection:
+    by_interview: dict[str, set[str]] = defaultdict(set)
+    for c in project.codings:
+        by_interview[c.interview].add(c.coder)
+    known = tuple(project.coders())
+    if coders and all_coders:
+        raise UsageError("--coder and --all-coders exclude each other: choose one")
+    for name in coders:
+        if name not in known:
+            raise UnknownItem(f"no codings by coder '{name}' (coders: "
+                              f"{', '.join(known) or 'none yet'}){did_you_mean(name, known)}")
+    if all_coders or coders:
+        wanted = set(known) if all_coders else set(coders)
+        chosen = {iv: tuple(sorted(cs & wanted)) for iv, cs in by_interview.items()
+                  if cs & wanted}
+        return CoderSelection(ALL if all_coders else CHOSEN, chosen, {}, known)
+    coverage = Counter(coder for cs in by_interview.values() for coder in cs)
+    main: dict[str, tuple[str, ...]] = {}
+    left_out: dict[str, list[str]] = defaultdict(list)
+    for iv in sorted(by_interview):
+        ranked = sorted(by_interview[iv], key=lambda coder: (-coverage[coder], coder))
+        main[iv] = (ranked[0],)
+        for other in ranked[1:]:
+            left_out[other].append(iv)
+    return CoderSelection(MAIN, main, {k: tuple(v) for k, v in left_out.items()}, known)
