@@ -16,6 +16,12 @@ Undefined coefficients
     computed (no units to compare, no variation in the data, wrong number of coders) its
     ``value`` is ``None`` and its ``reason`` says why in plain words, ready for a table cell.
 
+Weights
+    ``percent_agreement``, ``cohen_kappa``, ``coincidences`` and ``krippendorff_alpha_nominal``
+    take optional ``weights``: how many times each unit occurs. Run-length data (a stretch of
+    characters that every coder coded alike is one unit weighted by its length) then gives the
+    same result as the data with each unit repeated, without a loop over every repeat.
+
 Pooling
     A figure pooled over several codes can be computed on the concatenated per-code unit lists
     (each (unit, code) pair becomes one binary unit).
@@ -57,6 +63,7 @@ __all__ = [
 Unit: TypeAlias = Sequence[Hashable | None]
 ReliabilityData: TypeAlias = Sequence[Unit]
 BinaryData: TypeAlias = Sequence[Sequence[int | None]]
+Weights: TypeAlias = Sequence[int] | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -147,11 +154,24 @@ def _coder_count(data: ReliabilityData) -> int:
     return coders
 
 
+def _weighted(data: ReliabilityData, weights: Weights) -> Iterable[tuple[Unit, int]]:
+    """Units with their weights (1 each by default); units of weight 0 are skipped."""
+    if weights is None:
+        return ((unit, 1) for unit in data)
+    if len(weights) != len(data):
+        raise ValueError(f"{len(weights)} weights for {len(data)} units")
+    if any(not isinstance(w, int) or w < 0 for w in weights):
+        raise ValueError("weights must be non-negative integers")
+    return ((unit, w) for unit, w in zip(data, weights, strict=True) if w)
+
+
 def _describe(category: Hashable) -> str:
     return repr(category)
 
 
-def percent_agreement(data: ReliabilityData, *, pairwise: bool = False) -> PercentAgreement:
+def percent_agreement(
+    data: ReliabilityData, *, pairwise: bool = False, weights: Weights = None
+) -> PercentAgreement:
     """Percent agreement over the units that at least two coders coded.
 
     Default (unit-wise): the proportion of those units on which *all* present values agree.
@@ -169,24 +189,26 @@ def percent_agreement(data: ReliabilityData, *, pairwise: bool = False) -> Perce
     used = 0
     agreeing = 0
     pair_shares = Fraction(0)
-    for unit in data:
+    for unit, weight in _weighted(data, weights):
         values = _present(unit)
         m = len(values)
         if m < 2:
             continue
-        used += 1
+        used += weight
         counts = Counter(values)
         if len(counts) == 1:
-            agreeing += 1
+            agreeing += weight
         if pairwise:
-            pair_shares += Fraction(sum(c * (c - 1) for c in counts.values()), m * (m - 1))
+            pair_shares += weight * Fraction(
+                sum(c * (c - 1) for c in counts.values()), m * (m - 1)
+            )
     if used == 0:
         return PercentAgreement(value=None, reason=_NO_PAIRABLE_UNITS, units=0)
     value = float(pair_shares / used) if pairwise else agreeing / used
     return PercentAgreement(value=value, reason=None, units=used, agreeing_units=agreeing)
 
 
-def cohen_kappa(data: ReliabilityData) -> Kappa:
+def cohen_kappa(data: ReliabilityData, *, weights: Weights = None) -> Kappa:
     """Cohen's (1960) kappa for exactly two coders, on the units both of them coded.
 
     k = (p_o - p_e) / (1 - p_e), where p_o is the proportion of units on which the two coders
@@ -207,13 +229,13 @@ def cohen_kappa(data: ReliabilityData) -> Kappa:
     first: Counter[Hashable] = Counter()
     second: Counter[Hashable] = Counter()
     agreements = 0
-    for unit in data:
+    for unit, weight in _weighted(data, weights):
         a, b = unit
         if _is_missing(a) or _is_missing(b):
             continue
-        first[a] += 1
-        second[b] += 1
-        agreements += a == b
+        first[a] += weight
+        second[b] += weight
+        agreements += weight * (a == b)
     n = sum(first.values())
     if n == 0:
         return Kappa(value=None, reason="no unit was coded by both coders", units=0)
@@ -266,29 +288,34 @@ def _ordered_levels(
 
 
 def _coincidence_counts(
-    data: ReliabilityData,
+    data: ReliabilityData, weights: Weights = None
 ) -> tuple[dict[tuple[Hashable, Hashable], Fraction], Counter[Hashable], int]:
     """o_ck (exact fractions), n_c and the number of pairable units."""
     o: dict[tuple[Hashable, Hashable], Fraction] = {}
     totals: Counter[Hashable] = Counter()
     units = 0
-    for unit in data:
+    for unit, weight in _weighted(data, weights):
         values = _present(unit)
         m = len(values)
         if m < 2:
             continue
-        units += 1
+        units += weight
         counts = Counter(values)
-        totals.update(counts)
         for c, n_c in counts.items():
+            totals[c] += weight * n_c
             for k, n_k in counts.items():
                 pairs = n_c * (n_k - 1) if c == k else n_c * n_k
                 if pairs:
-                    o[c, k] = o.get((c, k), Fraction(0)) + Fraction(pairs, m - 1)
+                    o[c, k] = o.get((c, k), Fraction(0)) + Fraction(weight * pairs, m - 1)
     return o, totals, units
 
 
-def coincidences(data: ReliabilityData, levels: Iterable[Hashable] | None = None) -> Coincidences:
+def coincidences(
+    data: ReliabilityData,
+    levels: Iterable[Hashable] | None = None,
+    *,
+    weights: Weights = None,
+) -> Coincidences:
     """The coincidence matrix of Krippendorff (2011).
 
     o_ck = sum over pairable units u of (number of ordered coder pairs in u valued c and k) /
@@ -298,7 +325,7 @@ def coincidences(data: ReliabilityData, levels: Iterable[Hashable] | None = None
     """
     _coder_count(data)
     order = _ordered_levels(data, levels)
-    o, totals, units = _coincidence_counts(data)
+    o, totals, units = _coincidence_counts(data, weights)
     matrix = tuple(tuple(float(o.get((c, k), 0)) for k in order) for c in order)
     return Coincidences(
         levels=order,
@@ -310,7 +337,10 @@ def coincidences(data: ReliabilityData, levels: Iterable[Hashable] | None = None
 
 
 def krippendorff_alpha_nominal(
-    data: ReliabilityData, levels: Iterable[Hashable] | None = None
+    data: ReliabilityData,
+    levels: Iterable[Hashable] | None = None,
+    *,
+    weights: Weights = None,
 ) -> Alpha:
     """Krippendorff's alpha for nominal data: any number of coders, missing values allowed.
 
@@ -331,7 +361,7 @@ def krippendorff_alpha_nominal(
     _ordered_levels(data, levels)
     if coders < 2:
         return Alpha(value=None, reason=_fewer_than_two_coders(coders, len(data)), units=0)
-    o, totals, units = _coincidence_counts(data)
+    o, totals, units = _coincidence_counts(data, weights)
     n = sum(totals.values())
     if units == 0:
         return Alpha(value=None, reason=_NO_PAIRABLE_UNITS, units=0)
