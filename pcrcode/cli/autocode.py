@@ -1,0 +1,65 @@
+"""``pcrcode autocode``: code every turn matching a regular expression."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pcrcode.cli.common import CoderOpt, ListFormat, ListFormatOpt, note, project_root
+
+AUTOCODE_KEYS = ("interview", "segment", "speaker", "code", "matches", "status")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("autocode")(autocode)
+
+
+def autocode(
+    ctx: typer.Context,
+    pattern: Annotated[str, typer.Argument(help="A Python regular expression, e.g. "
+                                                "'mutualis|en commun'.")],
+    code: Annotated[str, typer.Argument(help="The code to apply to the matching turns.")],
+    speaker: Annotated[list[str] | None, typer.Option(
+        "--speaker", "-s", help="Only the turns of this speaker (repeatable).")] = None,
+    interview: Annotated[list[str] | None, typer.Option(
+        "--interview", "-i", help="Only this interview (repeatable; default: all).")] = None,
+    ignore_case: Annotated[bool, typer.Option("--ignore-case", "-I",
+                                              help="Match regardless of case.")] = False,
+    ignore_accents: Annotated[bool, typer.Option(
+        "--ignore-accents", "-A", help="Match regardless of accents (e = é = è).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n",
+                                          help="List what would be coded; write nothing.")] = False,
+    coder: CoderOpt = None,
+    fmt: ListFormatOpt = ListFormat.table,
+) -> None:
+    """Apply a code to every turn whose text matches a pattern (whole segments).
+
+    Lists the matching turns on stdout; status 'new' (coded now, or would be with --dry-run)
+    or 'already-coded'. New codings carry the memo 'autocode: PATTERN'.
+    JSON/CSV keys: interview, segment, speaker, code, matches, status.
+
+    Example: pcrcode autocode 'camion|local' objet/moyens-services-activite -I -A --dry-run
+    """
+    from pcrcode.autocode import autocode as run
+    from pcrcode.render import Column, emit
+    from pcrcode.tagging import resolve_coder
+
+    root = project_root(ctx)
+    result = run(root, pattern, code, resolve_coder(coder, root), speakers=speaker,
+                 interviews=interview, ignore_case=ignore_case, ignore_accents=ignore_accents,
+                 dry_run=dry_run)
+    rows = [h.record(result.code) for h in result.hits]
+    if fmt is ListFormat.table:
+        columns = [Column("interview", "interview"), Column("segment", "seg", "right"),
+                   Column("speaker", "speaker"), Column("matches", "matched", ratio=1),
+                   Column("status", "status")]
+    else:
+        columns = [Column(k, k) for k in AUTOCODE_KEYS]
+    if rows or fmt is not ListFormat.table:
+        emit(fmt.value, rows, columns)
+    new = len(result.new)
+    verb = "would add" if dry_run else "added"
+    interviews = len({h.interview for h in result.new})
+    note(f"{result.coder}: {verb} {result.code} to {new} segment(s) in {interviews} "
+         f"interview(s); {len(rows) - new} already coded; {len(rows)} matching")

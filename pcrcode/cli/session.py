@@ -1,0 +1,97 @@
+"""``pcrcode code``: the interactive coding session, a line-oriented loop around
+:class:`pcrcode.session.CodingSession`.
+
+It reads one line at a time with ``input()`` (readline editing and Tab completion when stdin is a
+terminal), so it works over ssh, in any terminal of 80 columns or more, and from a script.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from pcrcode.cli.common import CoderOpt, project_root
+
+if TYPE_CHECKING:
+    from pcrcode.session import CodingSession
+
+
+def register(app: typer.Typer) -> None:
+    app.command("code")(code)
+
+
+def code(
+    ctx: typer.Context,
+    interview: Annotated[str, typer.Argument(help="Interview id (file name without extension).")],
+    coder: CoderOpt = None,
+    start: Annotated[int, typer.Option("--from", min=1, metavar="N",
+                                       help="Start at segment N.")] = 1,
+) -> None:
+    """Code an interview turn by turn, in the terminal.
+
+    Shows each turn with the codes you applied; type code ids (a prefix is enough, Tab
+    completes), -CODE to remove, CODE "exact words" to code part of the turn, m TEXT for a memo,
+    Enter/n next, p previous, g N go to N, ? help, q quit. Every command is saved at once.
+
+    Example: pcrcode code jardins-du-drac --coder camille --from 5
+    """
+    import shutil
+
+    from pcrcode.errors import ExitCode
+    from pcrcode.session import CodingSession
+    from pcrcode.tagging import resolve_coder
+
+    root = project_root(ctx)
+    width = min(shutil.get_terminal_size((80, 24)).columns, 100)
+    session = CodingSession(root, interview, resolve_coder(coder, root), start=start,
+                            width=width - 1)
+    tty = sys.stdin.isatty()
+    if tty:
+        _readline(session)
+    _say(session.opening())
+    try:
+        while True:
+            try:
+                line = input(session.prompt())
+            except EOFError:
+                _say("\n" + session.summary())
+                return
+            if not tty:
+                _say(line)  # a scripted session reads like a terminal one
+            reply = session.handle(line)
+            _say(reply.text)
+            if reply.done:
+                return
+    except KeyboardInterrupt:
+        _say("\n" + session.summary())
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+def _say(text: str) -> None:
+    from pcrcode.render import visible
+
+    sys.stdout.write(visible(text) + "\n")
+    sys.stdout.flush()
+
+
+def _readline(session: CodingSession) -> None:
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - Windows without pyreadline
+        return
+    matches: list[str] = []
+
+    def complete(text: str, state: int) -> str | None:
+        nonlocal matches
+        if state == 0:
+            matches = session.complete(text)
+        return matches[state] if state < len(matches) else None
+
+    readline.set_completer_delims(" \t,")
+    readline.set_completer(complete)
+    if "libedit" in (readline.__doc__ or ""):  # macOS
+        readline.parse_and_bind("bind ^I rl_complete")
+    else:
+        readline.parse_and_bind("tab: complete")
