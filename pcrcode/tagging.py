@@ -14,13 +14,14 @@ import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pcrcode import atomic
+from pcrcode import atomic, snapshots, transaction
 from pcrcode import codings as codings_io
 from pcrcode.codebook import ID_RE, load_codebook
 from pcrcode.diagnostics import Diagnostics
-from pcrcode.errors import ConflictError, PcrcodeError, UnknownItem, UsageError
+from pcrcode.errors import ConflictError, FileFormatError, PcrcodeError, UnknownItem, UsageError
 from pcrcode.model import Code, Codebook, Coding, Interview
 from pcrcode.transcripts import load_interview
+from pcrcode.yamlio import OUTSIDE_PROJECT, is_inside
 
 LOCK_DIR = ".pcrcode/locks"
 _RANGE_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
@@ -107,22 +108,23 @@ class TagResult:
 
 
 def find_span(text: str, quote: str) -> tuple[int, int]:
-    """Offsets of ``quote`` in a turn's text: exact, else ignoring case and spacing."""
+    """Offsets of ``quote`` in a turn's text: exact, else ignoring case; spacing (line and
+    paragraph breaks included) never matters. A quote found twice is ambiguous."""
     from pcrcode.transcripts import normalise
 
-    wanted = normalise(quote)
-    if not wanted:
+    words = normalise(quote).split()
+    if not words:
         raise UsageError("the quote is empty")
-    start = text.find(wanted)
-    if start >= 0:
-        if text.find(wanted, start + 1) >= 0:
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    for flags in (0, re.IGNORECASE):
+        regex = re.compile(pattern, flags)
+        first = regex.search(text)
+        if first is None:
+            continue
+        if regex.search(text, first.start() + 1) is not None:
             raise UsageError(f"the quote '{quote}' occurs more than once in the segment: "
                              "quote a few more words")
-        return start, start + len(wanted)
-    low = text.casefold()
-    start = low.find(wanted.casefold())
-    if start >= 0 and len(low) == len(text):
-        return start, start + len(wanted)
+        return first.span()
     raise UnknownItem(f"the quote '{quote}' is not in the segment")
 
 
@@ -153,6 +155,8 @@ def tag(
 ) -> TagResult:
     """Apply codes to segments for a coder; a coding that already exists is left unchanged
     (its memo is updated when a new one is given)."""
+    check_coder(coder)  # it names a folder: '../x' would write outside codings/
+    transaction.recover(root)  # complete an interrupted multi-file change first
     _, interview, numbers, codes = _prepare(root, interview_id, segments, code_ids)
     if quote is not None and len(numbers) != 1:
         raise UsageError("--quote codes part of one segment: name a single segment")
@@ -171,7 +175,7 @@ def tag(
                                  coder=coder, at=stamp, fingerprint=turn.fingerprint, memo=memo,
                                  start=start, end=end, quote=text))
     with atomic.locked(root / LOCK_DIR / f"{coder}--{interview.id}.lock"):
-        existing = _read_existing(root, path)
+        existing = read_for_update(root, path)
         by_key = {c.key: c for c in existing}
         added, unchanged = [], []
         for coding in wanted:
@@ -186,6 +190,8 @@ def tag(
                 unchanged.append(old)
         if added:
             codings_io.write(path, coder, interview.id, list(by_key.values()))
+    if added:
+        snapshots.remember(root, interview)  # the texts coded, for `pcrcode reanchor`
     return TagResult(interview.id, coder, tuple(added), (), tuple(unchanged), path)
 
 
@@ -193,6 +199,8 @@ def untag(
     root: Path, interview_id: str, segments: str, code_ids: list[str], coder: str
 ) -> TagResult:
     """Remove a coder's codes from segments (span codings of those codes included)."""
+    check_coder(coder)
+    transaction.recover(root)
     diag = Diagnostics(root)
     codebook = load_codebook(root, diag)
     interview = load_interview(root, interview_id, diag)
@@ -203,7 +211,7 @@ def untag(
     aliases = {a for a, t in codebook.aliases.items() if t in ids}
     path = codings_io.coding_path(root, coder, interview.id)
     with atomic.locked(root / LOCK_DIR / f"{coder}--{interview.id}.lock"):
-        existing = _read_existing(root, path)
+        existing = read_for_update(root, path)
         keep, removed = [], []
         for coding in existing:
             if coding.segment in numbers and (coding.code in ids or coding.code in aliases):
@@ -218,13 +226,17 @@ def untag(
     return TagResult(interview.id, coder, (), tuple(removed), (), path)
 
 
-def _read_existing(root: Path, path: Path) -> list[Coding]:
+def read_for_update(root: Path, path: Path) -> list[Coding]:
+    """A coding file's codings before rewriting it: refused when it leads outside the project or
+    holds a coding pcrcode cannot read (rewriting would drop it)."""
+    if not is_inside(root, path):  # codings/<coder> linked elsewhere: never write there
+        raise FileFormatError(OUTSIDE_PROJECT, path, 1)
     if not path.exists():
         return []
     diag = Diagnostics(root)
     existing = codings_io.read(path, diag)
     if diag.errors:
         first = diag.errors[0]
-        raise PcrcodeError(f"{first.message}; fix it (see `pcrcode check`) before tagging",
+        raise PcrcodeError(f"{first.message}; fix it (see `pcrcode check`) first",
                            first.path, first.line)
     return existing

@@ -1,0 +1,60 @@
+"""``pcrcode reanchor``; registers the other commands of codebook evolution and import too."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pcrcode.cli.common import Format, FormatOpt, note, project_root
+
+
+def register(app: typer.Typer) -> None:
+    # Importing these modules attaches their commands to the `codebook` and `import` groups.
+    from pcrcode.cli import evolution, transcript_import  # noqa: F401
+
+    app.command("reanchor")(reanchor)
+
+
+def reanchor(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="List what would move; write nothing.")
+    ] = False,
+    threshold: Annotated[
+        float, typer.Option("--threshold", "-t", help="Least similarity (0-1] for a fuzzy match.")
+    ] = 0.8,
+    interview: Annotated[
+        list[str] | None,
+        typer.Option("--interview", "-i", metavar="ID", help="Only this interview (repeat)."),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Move codings back onto their text after transcripts were edited.
+
+    Lists every coding whose segment changed: placed (exact, quote, fuzzy, merged, split),
+    duplicate, or unplaced with the reason (left as it was; exit 1).
+    JSON/CSV keys: interview, segment, code, coder, status, to, match, score, why.
+
+    Example: pcrcode reanchor --dry-run
+    """
+    from pcrcode.errors import ExitCode
+    from pcrcode.reanchor import ROW_KEYS
+    from pcrcode.reanchor import reanchor as do_reanchor
+    from pcrcode.render import Column, emit
+
+    result = do_reanchor(project_root(ctx), threshold=threshold, dry_run=dry_run,
+                         interviews=interview or ())
+    for message in result.notes:
+        note(f"warning: {message}")
+    rows = [p.as_row() for p in result.placements]
+    right = ("segment", "to", "score")
+    if rows or fmt is not Format.table:
+        emit(fmt.value, rows, [Column(k, k, "right" if k in right else "left") for k in ROW_KEYS])
+    moved = len(rows) - len(result.unplaced)
+    verb = "would place" if dry_run else "placed"
+    tail = "; nothing written" if dry_run else ""
+    note(f"{verb} {moved} coding(s) in {len(result.files)} file(s); "
+         f"{len(result.unplaced)} could not be placed{tail}")
+    if result.unplaced:
+        raise typer.Exit(int(ExitCode.DATA))
