@@ -1,0 +1,154 @@
+"""``pcrcode export qdc|qdpx|csv`` and ``pcrcode import qdc|qdpx``: REFI-QDA and tidy CSV."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from pcrcode.cli.apps import export_app, import_app
+from pcrcode.cli.common import load, note, project_root
+
+if TYPE_CHECKING:
+    from pcrcode.refi.imported import ImportReport
+
+
+class Offsets(StrEnum):
+    auto = "auto"
+    codepoints = "codepoints"
+    utf16 = "utf16"
+    utf16_crlf = "utf16-crlf"
+    codepoints_crlf = "codepoints-crlf"
+
+
+FileArg = Annotated[Path, typer.Argument(help="The file to write.")]
+
+
+def _write(path: Path, data: bytes) -> None:
+    from pcrcode import atomic
+    from pcrcode.errors import UsageError
+
+    if path.is_dir():
+        raise UsageError(f"'{path}' is a folder: give a file name")
+    atomic.write_bytes(path, data)
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {what}" for what, n in counts.items())
+
+
+@export_app.command("qdc")
+def export_qdc(ctx: typer.Context, file: FileArg) -> None:
+    """Write the codebook as a REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA...
+
+    Families are codes that cannot be coded; each description holds the definition, when to use
+    it or not, the example, and the pcrcode id.
+
+    Example: pcrcode export qdc codebook.qdc
+    """
+    from pcrcode.codebook import load_codebook
+    from pcrcode.refi.export import export_qdc as build
+
+    result = build(load_codebook(project_root(ctx)))
+    _write(file, result.data)
+    note(f"wrote {file}: {_counts(result.counts)}")
+
+
+@export_app.command("qdpx")
+def export_qdpx(ctx: typer.Context, file: FileArg) -> None:
+    """Write the whole project as a REFI-QDA project (.qdpx).
+
+    Codebook, coders as users, structures as cases with typed variables, interviews as text
+    sources ("Speaker: text" per turn), every coding as a selection named with its quote, memos
+    as notes. Two exports of the same project are byte-identical.
+
+    Example: pcrcode export qdpx projet.qdpx
+    """
+    from pcrcode.refi.export import export_qdpx as build
+
+    result = build(load(ctx))
+    _write(file, result.data)
+    for message in result.skipped:
+        note(f"skipped: {message}")
+    note(f"wrote {file}: {_counts(result.counts)}")
+
+
+@export_app.command("csv")
+def export_csv(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="Folder for the CSV files (created if needed).")],
+) -> None:
+    """Write tidy CSV tables for R or pandas: codings, structures, presence, codebook.
+
+    codings.csv: interview, structure, statut, domaine, the other attributes, segment, speaker,
+    code, family, coder, start, end, quote, memo. structures.csv: structure, name, attributes,
+    interviewed, interviews. presence.csv: structure, code, present (0/1). codebook.csv: code,
+    family, family_label, parent, label, codable, degree, short, definition, when_to_use,
+    when_not_to_use, example.
+
+    Example: pcrcode export csv tables/
+    """
+    from pcrcode.tidy import write_tables
+
+    for path, rows in write_tables(load(ctx), folder).items():
+        note(f"wrote {path} ({rows} rows)")
+
+
+def _report(report: ImportReport) -> None:
+    for interview, explanation in report.offsets:
+        note(f"{interview}: {explanation}")
+    for item in report.discarded:
+        note(f"discarded: {item}")
+    for item in report.warnings:
+        note(f"warning: {item}")
+
+
+@import_app.command("qdpx")
+def import_qdpx(
+    file: Annotated[Path, typer.Argument(help="A REFI-QDA project (.qdpx).")],
+    into: Annotated[Path, typer.Option("--into", help="A new or empty folder for the project.",
+                                       metavar="DIR")],
+    offsets: Annotated[Offsets, typer.Option(
+        "--offsets", help="Unit of the selections' positions (auto: chosen per source by "
+        "matching quotes or word boundaries).")] = Offsets.auto,
+) -> None:
+    """Create a pcrcode project from a REFI-QDA project written by another program.
+
+    Says on stderr which unit of character positions it chose for each source and lists what
+    it discarded. Builds the project beside DIR and renames it at the end: on failure nothing
+    is left half-written.
+
+    Example: pcrcode import qdpx export-nvivo.qdpx --into projet/
+    """
+    from pcrcode.refi.writer import import_qdpx as run
+
+    forced = None if offsets is Offsets.auto else offsets.value
+    new = run(file, into, forced)
+    _report(new.report)
+    note(f"created {into} from {new.report.origin or file}: {_counts(new.report.counts)}")
+    missing = sum(1 for c in new.codebook["codes"] if not c.get("definition"))
+    if missing:
+        note(f"{missing} codes have no definition: `pcrcode check` lists them")
+
+
+@import_app.command("qdc")
+def import_qdc(
+    file: Annotated[Path, typer.Argument(help="A REFI-QDA codebook (.qdc).")],
+    into: Annotated[Path, typer.Option("--into", help="Folder for codebook.yaml.",
+                                       metavar="DIR")] = Path("."),
+) -> None:
+    """Write DIR/codebook.yaml from a REFI-QDA codebook (.qdc); never replaces one.
+
+    Ids are slugs of the names (made unique among siblings), the hierarchy is kept, descriptions
+    become definitions; top-level codes with children become families.
+
+    Example: pcrcode import qdc codebook.qdc --into projet/
+    """
+    from pcrcode.refi.writer import import_qdc as run
+
+    new = run(file, into)
+    _report(new.report)
+    note(f"wrote {into / 'codebook.yaml'} from {new.report.origin or file}: "
+         f"{_counts(new.report.counts)}")
