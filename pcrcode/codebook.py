@@ -63,6 +63,9 @@ def _bool(
 
 def parse_codebook(data: Any, path: Path, diag: Diagnostics) -> Codebook:
     """Build a :class:`Codebook` from parsed YAML, reporting every problem to ``diag``."""
+    if data is None:
+        raise FileFormatError("the codebook is empty: it needs 'families', 'codes' and "
+                              "'attributes' (`pcrcode init` writes a starting one)", path, 1)
     if not isinstance(data, LDict):
         raise FileFormatError(
             "the codebook must be a mapping with 'families', 'codes' and 'attributes'", path, 1

@@ -9,6 +9,8 @@ from pathlib import Path
 
 ERROR = "error"
 WARNING = "warning"
+_ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r", "\u2028": "\\u2028",
+                           "\u2029": "\\u2029"})
 
 
 @dataclass(frozen=True, order=True)
@@ -46,10 +48,13 @@ class Diagnostics:
     def rel(self, path: Path | str) -> str:
         p = Path(path)
         if self.root is not None:
-            try:
-                return p.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                pass
+            # The path as named first: a symlink must be shown where it is, not where it points.
+            for mine, root in ((p.absolute(), self.root.absolute()),
+                               (p.resolve(), self.root.resolve())):
+                try:
+                    return mine.relative_to(root).as_posix()
+                except ValueError:
+                    pass
         return p.as_posix()
 
     def add(
@@ -66,6 +71,8 @@ class Diagnostics:
             line, col = pos, 1
         else:
             line, col = pos
+        # One finding, one line: a key or a value quoted in the message may hold a line break.
+        message = message.translate(_ONE_LINE)
         self.findings.append(Finding(self.rel(path), line, col, severity, message, rule))
 
     def error(

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "csv", "json", "markdown")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,24 @@ def cell_text(value: Any) -> str:
 
 def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow([c.key for c in columns])
+    keys = [c.key for c in columns]
+    writer.writerow(keys)
+    # CSV cannot escape a control character: raw into a file or a pipe, made visible on a terminal.
+    tty = sys.stdout.isatty()
     for row in rows:
-        writer.writerow([_csv_value(row.get(c.key)) for c in columns])
+        values = [row.get(key) for key in keys]
+        # Rows of text and numbers (100,000 codings) go straight to the writer: _csv_value per
+        # cell was most of the time of `pcrcode codings --format csv`.
+        if tty or not _CSV_PLAIN.issuperset(map(type, values)):
+            values = [_csv_value(v) for v in values]
+            writer.writerow([visible(v) if tty and isinstance(v, str) else v for v in values])
+        elif None in values:
+            writer.writerow(["" if v is None else v for v in values])
+        else:
+            writer.writerow(values)
+
+
+_CSV_PLAIN = frozenset((str, int, float, type(None)))
 
 
 def _csv_value(value: Any) -> Any:
@@ -85,8 +101,10 @@ def _csv_value(value: Any) -> Any:
 
 
 def write_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # json escapes C0 controls but leaves DEL and C1 (0x9b is a CSI to some terminals) raw:
+    # escaping them too gives the same data and keeps a transcript from driving the terminal.
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def _md_escape(text: str) -> str:

@@ -12,6 +12,8 @@ Every project file goes through here, so that:
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +72,34 @@ class _Loader(_BaseLoader):
             raise _AliasRefused(
                 None, None, "anchors and aliases (&name, *name) are not allowed", node.start_mark
             )
-        return super().construct_object(node, deep=deep)
+        return yaml.constructor.BaseConstructor.construct_object(self, node, deep=deep)
+
+
+class _PyLoader(yaml.SafeLoader):
+    """The pure-Python twin of ``_Loader``, for text that may nest very deeply: libyaml's composer
+    recurses in C and overflows the stack (a crash) near 20,000 levels, where Python raises
+    RecursionError, reported as "nested too deeply"."""
+
+    construct_object = _Loader.construct_object
+
+
+# No pcrcode file nests more than a few levels; a text that may nest deeper is parsed in Python.
+_DEEP = 1000
+_LEADING = re.compile(r"^[ ?:-]*", re.MULTILINE)
+
+
+def _may_nest_deeply(text: str) -> bool:
+    """Whether an upper bound of the nesting depth exceeds ``_DEEP`` (quotes are not parsed: a
+    bracket inside a string counts too, which only makes the bound higher)."""
+    # A block level takes at least one column of indentation, or a '- ', '? ' of a compact one.
+    block = 2 * max((len(m) for m in _LEADING.findall(text)), default=0)
+    if block + text.count("[") + text.count("{") <= _DEEP:
+        return False
+    depth = peak = 0
+    for char in re.sub(r"[^][{}]", "", text):
+        depth = depth + 1 if char in "[{" else max(depth - 1, 0)
+        peak = max(peak, depth)
+    return block + peak > _DEEP
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LDict:
@@ -105,12 +134,14 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LList:
     return result
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+for _cls in (_Loader, _PyLoader):
+    _cls.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    _cls.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
 def decode(data: bytes, path: Path | str) -> str:
-    """Decode a project file: UTF-8 (a BOM is tolerated), line endings normalised to LF."""
+    """Decode a project file: UTF-8 (a BOM is tolerated), line endings normalised to LF, and
+    accents composed (NFC), so that text typed decomposed (macOS) matches what pcrcode wrote."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -122,18 +153,36 @@ def decode(data: bytes, path: Path | str) -> str:
         ) from None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     return text
 
 
+# A transcript of three hours is about 200 kB; a file fifty times that size is a mistake (a
+# recording or an export in the wrong folder), refused before it is read into memory.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
 def read_text(path: Path) -> str:
-    """Read a project file as text (see :func:`decode`)."""
+    """Read a project file as text (see :func:`decode`); files over 10 MB are refused."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FileFormatError(
+                f"too large for a pcrcode file ({size / 1024 / 1024:.1f} MB, the limit is "
+                f"{MAX_FILE_BYTES // 1024 // 1024} MB): split it, or move it out of the project",
+                path, 1)
         data = path.read_bytes()
     except IsADirectoryError:
         raise FileFormatError("is a folder, expected a file", path) from None
     except OSError as exc:
         raise FileFormatError(f"cannot read: {exc.strerror}", path) from None
     return decode(data, path)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column : column + 1] if 0 <= line < len(lines) else ""
 
 
 def loads(text: str, path: Path | str, first_line: int = 1) -> Any:
@@ -143,7 +192,7 @@ def loads(text: str, path: Path | str, first_line: int = 1) -> Any:
     """
     source = "\n" * (first_line - 1) + text if first_line > 1 else text
     try:
-        return yaml.load(source, Loader=_Loader)
+        return yaml.load(source, Loader=_PyLoader if _may_nest_deeply(source) else _Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -151,11 +200,28 @@ def loads(text: str, path: Path | str, first_line: int = 1) -> Any:
             problem = "tags such as !!python/object are not allowed in pcrcode files"
         line = mark.line + 1 if mark is not None else None
         col = mark.column + 1 if mark is not None else None
+        if mark is not None and _char_at(source, mark.line, mark.column) == "\t":
+            problem = "a tab: YAML indents with spaces only, replace the tab by spaces"
         raise FileFormatError(f"invalid YAML: {problem}", path, line, col) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses: no mark, a position
+        before = source[: exc.position]
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise FileFormatError(
+            f"invalid YAML: unprintable character U+{char:04X} is not allowed; remove it",
+            path, before.count("\n") + 1, len(before) - before.rfind("\n")) from None
     except yaml.YAMLError as exc:
-        raise FileFormatError(f"invalid YAML: {exc}", path) from None
+        raise FileFormatError(f"invalid YAML: {exc}", path, 1) from None
     except RecursionError:
-        raise FileFormatError("invalid YAML: nested too deeply", path) from None
+        raise FileFormatError("invalid YAML: nested too deeply", path, 1) from None
+
+
+OUTSIDE_PROJECT = ("leads outside the project (a symbolic link): pcrcode reads and writes only "
+                   "inside the project folder; replace the link by a copy")
+
+
+def is_inside(root: Path, path: Path) -> bool:
+    """Whether ``path``, symbolic links followed, stays inside the project folder ``root``."""
+    return path.resolve().is_relative_to(root.resolve())
 
 
 def load_file(path: Path) -> Any:
