@@ -270,6 +270,32 @@ def init_promise(root: Path, items: list[str], returned: list[str], killed: list
             assert item not in returned, f"{target.name}: init returned, no project"
 
 
+def prepare_import_qdpx(root: Path) -> list[tuple[str, str]]:
+    """(archive, new project folder) pairs: the small project exported once, imported RUNS times."""
+    archive = root.parent / "export.qdpx"
+    subprocess.run([sys.executable, "-m", "pcrcode", "--project", str(root), "export", "qdpx",
+                    str(archive)], check=True, capture_output=True, env=env())
+    return [(str(archive), str(root.parent / f"imported-{n}")) for n in range(RUNS)]
+
+
+def import_qdpx_promise(root: Path, items: list[tuple[str, str]],
+                        returned: list[tuple[str, str]],
+                        killed: list[tuple[str, str]]) -> None:
+    """An imported project is there whole (every coding of the source) or not at all."""
+    source = sorted((c.coder, c.key) for path in codings_io.coding_files(root)
+                    for c in codings_io.read(path, Diagnostics(root)))
+    for item in items:
+        target = Path(item[1])
+        if (target / "codebook.yaml").exists():
+            assert item in returned or item in killed, f"{target.name} appeared from nowhere"
+            got = sorted((c.coder, c.key) for path in codings_io.coding_files(target)
+                         for c in codings_io.read(path, Diagnostics(target)))
+            assert got == source, f"{target.name} is partial"
+        else:
+            assert item not in returned, f"{target.name}: import returned, no project"
+            assert not target.exists() or not any(target.iterdir()), f"{target.name} is partial"
+
+
 SCENARIOS = [
     Scenario("tag", all_keys, tag_argv, tag_promise),
     Scenario("untag", prepare_untag, untag_argv, untag_promise),
@@ -285,6 +311,9 @@ SCENARIOS = [
              import_promise,
              untouched=("codebook.yaml", "structures.yaml", "codings",
                         "interviews/epicerie.md", "interviews/velo.yaml")),
+    Scenario("import-qdpx", prepare_import_qdpx,
+             lambda item: ["import", "qdpx", item[0], "--into", item[1]], import_qdpx_promise,
+             untouched=("codebook.yaml", "structures.yaml", "codings", "interviews")),
 ]
 
 
