@@ -209,3 +209,24 @@ def test_check_reports_memos_on_missing_targets(small: Path) -> None:
         "no structure 'roue' (did you mean 'roues'?) [memo]\n"
         "memos/structure/roue/20260402T091500Z-camille.md:3:1: error: the memo says target "
         "'roues' but is in the folder of structure 'roue' [memo]\n")
+
+
+def test_profile_and_retrieve_show_memos(small: Path) -> None:
+    """Issue 4: memos written with `memo add` appear in `profile` and `retrieve`."""
+    run = run_cli
+    for args in (["memo", "add", "structure", "velo", "--text", "Une SCOP [ouverte]."],
+                 ["memo", "add", "interview", "velo:2", "--text", "Le camion partagé."]):
+        assert run(["--project", str(small), *args, "--coder", "camille"]).exit_code == 0
+    result = run(["--project", str(small), "profile", "velo", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    memos = json.loads(result.stdout)[0]["memos"]
+    assert sorted((m["kind"], m["target"], m["segment"], m["text"]) for m in memos) == [
+        ("interview", "velo", 2, "Le camion partagé."),
+        ("structure", "velo", None, "Une SCOP [ouverte]."),
+    ]
+    table = run(["--project", str(small), "profile", "velo"])
+    assert "Une SCOP [ouverte]." in table.stdout
+    hits = run(["--project", str(small), "retrieve", "forme/mutualisation", "--coder", "camille",
+                "--format", "json"])
+    assert hits.exit_code == 0, hits.stderr
+    assert json.loads(hits.stdout)[0]["memos"] == ["Le camion partagé."]

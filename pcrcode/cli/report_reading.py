@@ -82,6 +82,13 @@ def show(fmt: str, corpus: Corpus, found: Sequence[Profile]) -> None:
                               (0, 0, 0, 2), expand=False))
             out.print(Padding(Text(visible(f"« {q.text} »"), style="italic"), (0, 0, 0, 4),
                               expand=False))
+        if p.memos:
+            out.print(Text("memos", style="dim"))
+        for m in p.memos:
+            where = m.target if m.segment is None else f"{m.target} {m.segment}"
+            out.print(Padding(Text(visible(f"{m.date} · {m.author} · {m.kind} {where}"),
+                                   style="green"), (0, 0, 0, 2), expand=False))
+            out.print(Padding(Text(visible(m.text)), (0, 0, 0, 4), expand=False))
 
 
 def _markdown(corpus: Corpus, p: Profile) -> str:
@@ -96,6 +103,11 @@ def _markdown(corpus: Corpus, p: Profile) -> str:
     for q in p.quotes:
         out += (f"{_blockquote(q.text)}\n>\n> — {_md(q.speaker)}, {q.interview} segment "
                 f"{q.segment} ({', '.join(q.codes)})\n\n")
+    if p.memos:
+        out += "\n**Memos**\n\n"
+    for m in p.memos:
+        where = m.target if m.segment is None else f"{m.target} {m.segment}"
+        out += f"- {m.date}, {_md(m.author)} ({m.kind} {where}): {_md(m.text)}\n"
     return out + "\n"
 
 

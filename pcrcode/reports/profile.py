@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pcrcode.errors import PcrcodeError
+from pcrcode.memos import Memo, memos_for
 from pcrcode.model import Code, Structure
 from pcrcode.reports.axes import code_axis, dominant, highest, segment_counts
 from pcrcode.reports.corpus import CodedSegment, Corpus, value_text
@@ -55,6 +56,7 @@ class Profile:
     not_pooled: tuple[str, ...]
     portee: Mapping[str, int]  # portée code -> segments
     quotes: tuple[Quote, ...]
+    memos: tuple[Memo, ...] = ()  # on the structure and its interviews (memos/ files)
 
     def record(self) -> dict[str, Any]:
         """The whole profile (JSON)."""
@@ -70,6 +72,7 @@ class Profile:
             "dominant_logic": self.dominant_logic, "logiques": dict(self.logic_counts),
             "pooled": list(self.pooled), "not_pooled": list(self.not_pooled),
             "portee": dict(self.portee), "quotes": [q.record() for q in self.quotes],
+            "memos": [{k: v for k, v in m.record().items() if k != "path"} for m in self.memos],
         }
 
     def row(self, code_ids: Sequence[str] = ()) -> dict[str, Any]:
@@ -122,7 +125,17 @@ def profile(corpus: Corpus, structure: Structure, depth: int | None = 1,
         not_pooled=tuple(c for c in objets if c not in pooled) if segments else (),
         portee=dict(code_counts.get(PORTEE, {})),
         quotes=tuple(key_quotes(corpus, segments, quotes)),
+        memos=_memos(corpus, structure),
     )
+
+
+def _memos(corpus: Corpus, structure: Structure) -> tuple[Memo, ...]:
+    """The researchers' memos on the structure and on its interviews, oldest first."""
+    root = corpus.project.root
+    found = memos_for(root, "structure", structure.id)
+    for interview in corpus.interviews_of(structure.id):
+        found.extend(memos_for(root, "interview", interview))
+    return tuple(sorted(found, key=lambda m: (m.date, m.kind, m.target)))
 
 
 def key_quotes(corpus: Corpus, segments: Sequence[CodedSegment], n: int) -> list[Quote]:

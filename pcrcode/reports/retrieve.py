@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pcrcode.errors import PcrcodeError, UsageError
+from pcrcode.memos import memos_for
 from pcrcode.reports.corpus import Corpus
 from pcrcode.reports.query import parse_query
 
@@ -70,7 +71,9 @@ def retrieve(corpus: Corpus, query: str, context: int = 0) -> list[Hit]:
             coders=tuple(sorted({c.coder for c in carrying})),
             codes=tuple(sorted(seg.codes)),
             matched=tuple(sorted({c.code for c in carrying})),
-            memos=_distinct(c.memo for c in carrying if c.memo),
+            memos=_distinct([c.memo for c in carrying if c.memo]
+                            + [m.text for m in memos_for(corpus.project.root, "interview",
+                                                         f"{seg.interview}:{seg.number}")]),
             quote=" […] ".join(spans) if spans else (turn.text if turn else ""),
             before=_turns(corpus, seg.interview, range(seg.number - context, seg.number)),
             after=_turns(corpus, seg.interview, range(seg.number + 1, seg.number + context + 1)),
