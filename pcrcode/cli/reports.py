@@ -106,7 +106,8 @@ def profile(
     JSON (a list, one object per structure): structure, name, statut, domaine, categorie,
     interviewed, attributes, interviews, coded_segments, codes {family: {code: segments}},
     highest_forme, highest_degree, dominant_logic, logiques {code: segments}, pooled,
-    not_pooled, portee {code: segments}, quotes [{interview, segment, speaker, codes, text}].
+    not_pooled, portee {code: segments}, quotes [{interview, segment, speaker, codes, text}],
+    memos [{kind, target, segment, code, author, date, text}].
     CSV (one row per structure): structure, name, statut, domaine, categorie, interviewed,
     interviews, coded_segments, highest_forme, highest_degree, dominant_logic, pooled,
     not_pooled, portee (lists joined by ';'), then one column per code (its segments).
