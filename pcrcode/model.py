@@ -10,6 +10,7 @@ import hashlib
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -200,8 +201,11 @@ class Turn:
     text: str
     line: int = 0
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
+        # Computed once per turn (``check`` compares it with every coding of the segment) and
+        # kept by the cache with the turn; the instance dict is written directly, so this works
+        # on a frozen dataclass.
         return fingerprint(self.text)
 
 
@@ -227,9 +231,13 @@ class Interview:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Coding:
-    """One code applied by one coder to one segment (or to a span of it)."""
+    """One code applied by one coder to one segment (or to a span of it).
+
+    Slotted: a project holds about a hundred codings per interview, and slots make each one
+    136 bytes instead of about 500 (see bench/RESULTS.md).
+    """
 
     interview: str
     segment: int

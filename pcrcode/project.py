@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from pcrcode import cache as cache_io
 from pcrcode import codings as codings_io
+from pcrcode.cache import Key, ProjectCache, file_key
+from pcrcode.cache import enabled as cache_enabled
 from pcrcode.codebook import CODEBOOK_FILE, load_codebook
-from pcrcode.diagnostics import Diagnostics
+from pcrcode.diagnostics import Diagnostics, Finding
 from pcrcode.errors import FileFormatError, ProjectNotFound
 from pcrcode.model import Coding, Interview, Project, Registry
-from pcrcode.registry import load_registry
-from pcrcode.transcripts import interview_files, parse_interview
+from pcrcode.registry import REGISTRY_FILE, load_registry
+from pcrcode.transcripts import INTERVIEWS_DIR, interview_files, parse_interview
+from pcrcode.yamlio import OUTSIDE_PROJECT, is_inside
 
 
 def find_root(start: Path | None = None, explicit: Path | None = None) -> Path:
@@ -39,32 +44,199 @@ def find_root(start: Path | None = None, explicit: Path | None = None) -> Path:
     )
 
 
-def load_project(root: Path, diag: Diagnostics | None = None) -> Project:
+Progress = Callable[[int, int], None]
+
+
+def load_project(
+    root: Path,
+    diag: Diagnostics | None = None,
+    *,
+    progress: Progress | None = None,
+    cache: bool | None = None,
+) -> Project:
     """Load everything. Problems in single files or items go to ``diag`` and the item is skipped,
-    so that the linter can report them all; only an unreadable codebook is fatal."""
+    so that the linter can report them all; only an unreadable codebook is fatal.
+
+    Each file's parse (and its findings) is kept in ``.pcrcode/cache/`` and reused while the file
+    is unchanged (:mod:`pcrcode.cache`): the result is the same with or without it. ``cache=False``
+    or ``$PCRCODE_NO_CACHE=1`` bypasses it. ``progress(done, total)`` is called as files are read
+    (the CLI draws a progress bar with it; the core prints nothing).
+    """
     diag = diag if diag is not None else Diagnostics(root)
+    store = _open_cache(root, diag, cache)
+    with cache_io.no_gc():
+        return _load(root, diag, store, progress)
+
+
+def _open_cache(root: Path, diag: Diagnostics, wanted: bool | None) -> ProjectCache | None:
+    if wanted is False or (wanted is None and not cache_enabled()):
+        return None
+    # Cached findings carry paths relative to the project root: only valid for such a diag.
+    if diag.root is None or Path(diag.root).resolve() != root.resolve():
+        return None
+    return ProjectCache(root)
+
+
+def _load(
+    root: Path, diag: Diagnostics, store: ProjectCache | None, progress: Progress | None
+) -> Project:
+    # The codebook is parsed every time (2 ms); the registry, validated against it, is cached
+    # under both files' stamps.
+    codebook_key = file_key(root / CODEBOOK_FILE) if store else None
     codebook = load_codebook(root, diag)
-    registry = _guard(diag, lambda: load_registry(root, codebook, diag)) or Registry({})
+    registry_path = root / REGISTRY_FILE
+    registry_key = file_key(registry_path, codebook_key) if store and codebook_key else None
+    registry = _cached(
+        diag, store, REGISTRY_FILE, registry_key,
+        lambda local: _guard(local, partial(load_registry, root, codebook, local)),
+        cache_io.encode_registry, lambda data: cache_io.decode_registry(data, registry_path),
+    ) or Registry({})
+    files = [(True, p, f"{INTERVIEWS_DIR}/{p.name}") for p in interview_files(root)]
+    files += [(False, p, f"{codings_io.CODINGS_DIR}/{p.parent.name}/{p.name}")
+              for p in codings_io.coding_files(root)]
+    total = len(files)
+    if progress is not None:
+        progress(0, total)
+    # With a cache, files are taken pack by pack (one pack in memory at a time), then put back
+    # in their order; their findings too, so that the result is the same in any case.
+    order: list[int] | range = range(total)
+    if store is not None:
+        order = sorted(order, key=lambda i: cache_io.bucket(files[i][2]))
+    inside = _Containment(root)
+    results: list[tuple[Any, list[Finding]]] = [(None, [])] * total
+    current = -1
+    for done, i in enumerate(order, start=1):
+        is_transcript, path, rel = files[i]
+        if store is not None and cache_io.bucket(rel) != current:
+            if current >= 0:
+                store.release(current)
+            current = cache_io.bucket(rel)
+        local = Diagnostics(diag.root)
+        if not inside(path):
+            _outside(local, path, None)
+            value: Any = None
+        elif is_transcript:
+            value = _interview(local, store, path, rel)
+        else:
+            value = _codings(local, store, path, rel)
+        results[i] = (value, local.findings)
+        if progress is not None:
+            progress(done, total)
+    if store is not None:
+        store.save()
     interviews: dict[str, Interview] = {}
-    for path in interview_files(root):
-        interview = _guard(diag, partial(parse_interview, path, diag))
-        if interview is None:
-            continue
-        if interview.id in interviews:
-            diag.error(path, 1, f"interview '{interview.id}' also has the transcript "
-                       f"{diag.rel(interviews[interview.id].path)}: keep one", "duplicate-id")
-            continue
-        interviews[interview.id] = interview
     all_codings: list[Coding] = []
-    for path in codings_io.coding_files(root):
-        found = _guard(diag, partial(codings_io.read, path, diag))
-        if found:
-            all_codings.extend(found)
+    for (is_transcript, path, _), (value, findings) in zip(files, results, strict=True):
+        diag.findings.extend(findings)
+        if value is None:
+            continue
+        if not is_transcript:
+            all_codings.extend(value)
+        elif value.id in interviews:
+            diag.error(path, 1, f"interview '{value.id}' also has the transcript "
+                       f"{diag.rel(interviews[value.id].path)}: keep one", "duplicate-id")
+        else:
+            interviews[value.id] = value
     return Project(root=root, codebook=codebook, registry=registry, interviews=interviews,
                    codings=tuple(all_codings))
 
 
 T = TypeVar("T")
+
+
+def _cached(
+    diag: Diagnostics,
+    store: ProjectCache | None,
+    rel: str,
+    key: Key | None,
+    parse: Callable[[Diagnostics], T],
+    encode: Callable[[T], Any],
+    decode: Callable[[Any], T],
+) -> T:
+    """``parse`` a file into ``diag``, or take its result and findings from the cache."""
+    if store is not None and key is not None:
+        hit = store.lookup(rel, key)
+        if hit is not None:
+            data, findings = hit
+            diag.findings.extend(cache_io.decode_findings(findings))
+            return decode(data)
+    local = Diagnostics(diag.root)
+    value = parse(local)
+    diag.findings.extend(local.findings)
+    if store is not None and key is not None:
+        # An exotic YAML value cannot be cached: that file is parsed each time.
+        with contextlib.suppress(cache_io.Unencodable):
+            store.store(rel, key, (encode(value), cache_io.encode_findings(local.findings)))
+    return value
+
+
+def _interview(
+    diag: Diagnostics, store: ProjectCache | None, path: Path, rel: str
+) -> Interview | None:
+    # The file is stat-ed before it is read: a change in between gives the entry a key that the
+    # next run will not match, never a stale hit.
+    key = file_key(path) if store is not None else None
+    if store is not None and key is not None:
+        hit = store.lookup(rel, key)
+        if hit is not None:
+            head, findings = hit
+            diag.findings.extend(cache_io.decode_findings(findings))
+            return None if head is None else cache_io.decode_interview(head, path, store, rel, key)
+    local = Diagnostics(diag.root)
+    interview = _guard(local, partial(parse_interview, path, local))
+    diag.findings.extend(local.findings)
+    if store is not None and key is not None:
+        try:
+            head, turns = cache_io.encode_interview(interview)
+        except cache_io.Unencodable:  # an exotic YAML value: this file is parsed each time
+            return interview
+        if store.store(rel, key, (head, cache_io.encode_findings(local.findings)), turns) \
+                and head is not None:
+            # Served like a cached one: its Turn objects are built when a command needs them
+            # (crosstab never does), not held for all 10,000 interviews of a first run.
+            return cache_io.decode_interview(head, path, store, rel, key)
+    return interview
+
+
+def _codings(
+    diag: Diagnostics, store: ProjectCache | None, path: Path, rel: str
+) -> list[Coding] | None:
+    key = file_key(path) if store is not None else None
+    return _cached(
+        diag, store, rel, key,
+        lambda local: _guard(local, partial(codings_io.read, path, local)),
+        cache_io.encode_codings,
+        lambda data: None if data is None else cache_io.decode_codings(data, path),
+    )
+
+
+class _Containment:
+    """:func:`is_inside` for the files of a project, without resolving every path: a file that
+    is not a symbolic link, in folders that are not links up to the root, is inside. (Resolving
+    costs a dozen system calls per file: more than reading the file from the cache.)"""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.plain: dict[Path, bool] = {root: True}
+
+    def _plain(self, folder: Path) -> bool:
+        known = self.plain.get(folder)
+        if known is None:
+            parent = folder.parent
+            known = parent != folder and self._plain(parent) and not os.path.islink(folder)
+            self.plain[folder] = known
+        return known
+
+    def __call__(self, path: Path) -> bool:
+        if self._plain(path.parent) and not os.path.islink(path):
+            return True
+        return is_inside(self.root, path)
+
+
+def _outside(diag: Diagnostics, path: Path, nothing: T) -> T:
+    # A symlink out of the project (to /etc/passwd, to another team's data) is never read.
+    diag.error(path, 1, OUTSIDE_PROJECT, "outside-project")
+    return nothing
 
 
 def _guard(diag: Diagnostics, load: Callable[[], T]) -> T | None:

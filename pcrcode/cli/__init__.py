@@ -22,7 +22,9 @@ def _say_error(exc: PcrcodeError) -> None:
     message = exc.message
     if exc.path is not None:
         message = f"{exc.where(_relative(exc.path))}: {message}"
-    sys.stderr.write(f"pcrcode: error: {visible(message)}\n")
+    # One line, whatever the message carries (a code id typed with a line break...).
+    one_line = visible(message).replace("\r", "\\r").replace("\n", "\\n")
+    sys.stderr.write(f"pcrcode: error: {one_line}\n")
     sys.stderr.flush()
 
 
@@ -31,9 +33,9 @@ def _relative(path: object) -> str:
     import os
     from pathlib import Path
 
-    p = Path(str(path))
+    p = Path(os.path.abspath(str(path)))  # not resolve(): a symlink is shown where it sits
     try:
-        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return p.relative_to(Path(os.path.abspath(Path.cwd()))).as_posix()
     except (ValueError, OSError):
         return os.fspath(p)
 
@@ -91,14 +93,38 @@ def _root(
 
 
 def _register() -> None:
-    # Each command module registers its own commands; add new modules here, one line each.
-    from pcrcode.cli import apps, check, codebook, init, interviews, tagging
+    """Compose the command modules; the order is the order of `pcrcode --help`."""
+    # Modules imported for their side effect attach commands to a shared sub-app
+    # (codebook, import, export); the others register theirs on `app`.
+    from pcrcode.cli import (  # noqa: F401
+        agreement,
+        apps,
+        autocode,
+        check,
+        codebook,
+        evolution,
+        exchange,
+        init,
+        interviews,
+        memos,
+        reanchor,
+        reports,
+        session,
+        tagging,
+        transcript_import,
+    )
 
     init.register(app)
     check.register(app)
     app.add_typer(interviews.app, name="interviews")
     app.add_typer(codebook.app, name="codebook")
     tagging.register(app)
+    session.register(app)
+    autocode.register(app)
+    memos.register(app)
+    reanchor.register(app)
+    reports.register(app)
+    app.add_typer(agreement.app, name="agreement")
     app.add_typer(apps.import_app, name="import")
     app.add_typer(apps.export_app, name="export")
 
@@ -108,6 +134,9 @@ _register()
 
 def main() -> None:
     """Entry point of the ``pcrcode`` script."""
+    # A short-lived process that builds many long-lived, acyclic objects: the cyclic garbage
+    # collector only rescans them (15-20% of a command on a large project, bench/RESULTS.md).
+    __import__("gc").disable()
     try:
         app()
     except KeyboardInterrupt:  # raised outside a command (while parsing)

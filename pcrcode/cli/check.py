@@ -49,7 +49,10 @@ def check(
         for rule, meaning in RULES.items():
             typer.echo(f"{rule}\t{meaning}")
         return
-    findings = check_project(project_root(ctx))
+    from pcrcode.cli.progress import progress_bar
+
+    with progress_bar("reading the project") as bar:
+        findings = check_project(project_root(ctx), progress=bar)
     if fmt is CheckFormat.json:
         write_json([f.as_record() for f in findings])
     else:

@@ -47,12 +47,14 @@ def project_root(ctx: typer.Context) -> Path:
 
 def load(ctx: typer.Context) -> Any:
     """Load the whole project; per-item problems are summed up on stderr, not fatal."""
+    from pcrcode.cli.progress import progress_bar
     from pcrcode.diagnostics import Diagnostics
     from pcrcode.project import load_project
 
     root = project_root(ctx)
     diag = Diagnostics(root)
-    project = load_project(root, diag)
+    with progress_bar("reading the project") as bar:
+        project = load_project(root, diag, progress=bar)
     warn_problems(diag.errors)
     return project
 

@@ -1,0 +1,362 @@
+"""The parse cache under .pcrcode/cache/: same results as without it, never stale, never fatal.
+
+Timing is measured by bench/run.py, never here. Files are normally cached only once they are two
+seconds old (pcrcode.cache.RACY_NS); these tests lower that to zero so that freshly written
+fixture files are cached, and wait a few milliseconds before editing a file so that the edit
+gets a new ctime on file systems with a coarse clock.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pcrcode import cache, codings, project
+from pcrcode.check import check_project
+from pcrcode.cli.progress import ProgressBar, bar_text
+from pcrcode.diagnostics import Diagnostics
+from pcrcode.model import Interview, Project
+from tests.conftest import Run
+
+
+@pytest.fixture(autouse=True)
+def cache_fresh_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+
+
+def load(root: Path, use_cache: bool = True) -> tuple[Project, list[Any]]:
+    diag = Diagnostics(root)
+    loaded = project.load_project(root, diag, cache=use_cache)
+    return loaded, list(diag.findings)
+
+
+def plain(p: Project) -> dict[str, Any]:
+    """Everything a command can see of a project, as plain comparable data."""
+    return {
+        "codebook": p.codebook,
+        "registry": p.registry,
+        "interviews": {
+            iid: (i.id, i.path, i.structure, i.date, i.interviewer, i.participants, i.language,
+                  i.illustrative, dict(i.meta), i.structure_line,
+                  [(t.number, t.speaker, t.text, t.line, t.fingerprint) for t in i.turns])
+            for iid, i in p.interviews.items()
+        },
+        "codings": [(c.interview, c.segment, c.code, c.coder, c.at, c.fingerprint, c.memo,
+                     c.start, c.end, c.quote, c.path, c.line) for c in p.codings],
+    }
+
+
+def forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every parser fail: a load that succeeds took everything from the cache."""
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("parsed a file that should come from the cache")
+
+    monkeypatch.setattr(project, "load_registry", refuse)  # the codebook is always parsed
+    monkeypatch.setattr(project, "parse_interview", refuse)
+    monkeypatch.setattr(codings, "read", refuse)
+
+
+def settle() -> None:
+    # Linux stamps files with a clock of a few milliseconds: an edit made in the same tick as
+    # the previous stat would keep its ctime (in real use, RACY_NS covers exactly that).
+    time.sleep(0.03)
+
+
+def edit(path: Path, old: str, new: str, keep_mtime: bool = False) -> None:
+    """Replace ``old`` by ``new`` (same length: the size does not change) in place."""
+    assert len(old.encode()) == len(new.encode())
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    st = path.stat()
+    settle()
+    with path.open("r+", encoding="utf-8") as handle:  # in place: same inode
+        handle.write(text.replace(old, new, 1))
+    assert path.stat().st_size == st.st_size
+    if keep_mtime:
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        assert path.stat().st_mtime_ns == st.st_mtime_ns
+
+
+# -- the cache gives what parsing gives ------------------------------------------------------
+
+def test_cached_load_equals_a_fresh_load(example: Path) -> None:
+    fresh, fresh_findings = load(example, use_cache=False)
+    assert not (example / cache.CACHE_DIR).exists()
+    first, first_findings = load(example)
+    assert (example / cache.CACHE_DIR).is_dir()
+    second, second_findings = load(example)
+    assert plain(first) == plain(second) == plain(fresh)
+    assert first_findings == second_findings == fresh_findings
+    assert len(second.codings) > 400 and len(second.interviews) == 18
+
+
+def test_a_second_load_parses_nothing(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = plain(load(example)[0])
+    forbid_parsing(monkeypatch)
+    assert plain(load(example)[0]) == expected
+
+
+def test_findings_of_broken_files_are_cached(small: Path, monkeypatch: pytest.MonkeyPatch
+                                             ) -> None:
+    # A problem reported while parsing each kind of file, kept with its cached parse.
+    text = (small / "interviews" / "epicerie.md").read_text(encoding="utf-8")
+    (small / "interviews" / "epicerie.md").write_text(
+        text.replace("language: fr", "langage: fr"), encoding="utf-8")
+    (small / "interviews" / "broken.md").write_text("no front matter\n", encoding="utf-8")
+    with (small / "codings" / "yanis" / "velo.yaml").open("a", encoding="utf-8") as handle:
+        handle.write('- {"segment": 0, "code": "forme/partenariat", "fp": "", "at": ""}\n')
+    registry = (small / "structures.yaml").read_text(encoding="utf-8")
+    (small / "structures.yaml").write_text(registry.replace("statut: scop", "statut: scopp"),
+                                           encoding="utf-8")
+    fresh = check_project_without_cache(small)
+    rules = {f.rule for f in fresh}
+    assert {"unknown-key", "syntax", "bad-value", "unknown-value"} <= rules, rules
+    assert check_project(small) == fresh  # builds the cache
+    forbid_parsing(monkeypatch)
+    assert check_project(small) == fresh  # from the cache, findings included
+
+
+def check_project_without_cache(root: Path) -> list[Any]:
+    os.environ[cache.DISABLE_ENV] = "1"
+    try:
+        return check_project(root)
+    finally:
+        del os.environ[cache.DISABLE_ENV]
+
+
+# -- never stale ----------------------------------------------------------------------------
+
+EDITS: list[tuple[str, str, str, Callable[[Project], Any]]] = [
+    ("interviews/epicerie.md", "avec les autres", "avec les autrez",
+     lambda p: p.interviews["epicerie"].turns[1].text),
+    ("interviews/velo.yaml", "toute l'année", "toute l'annee!",
+     lambda p: p.interviews["velo"].turns[1].text),
+    ("codings/camille/epicerie.yaml", '"segment": 6, "code": "logique/reseau/affinitaire"',
+     '"segment": 6, "code": "logique/reseau/politique  "',
+     lambda p: [c.code for c in p.codings]),
+    ("codebook.yaml", "label: Partenariat", "label: Partenariaz",
+     lambda p: p.codebook.codes["forme/partenariat"].label),
+    ("structures.yaml", "name: Vélo Scop", "name: Vélo Scot",
+     lambda p: p.registry.structures["velo"].name),
+]
+
+
+@pytest.mark.parametrize("keep_mtime", [False, True], ids=["new-mtime", "same-mtime"])
+@pytest.mark.parametrize(("rel", "old", "new", "seen"), EDITS, ids=[e[0] for e in EDITS])
+def test_a_same_size_edit_is_seen(small: Path, rel: str, old: str, new: str,
+                                  seen: Callable[[Project], Any], keep_mtime: bool) -> None:
+    before = seen(load(small)[0])
+    assert seen(load(small)[0]) == before  # from the cache
+    edit(small / rel, old, new, keep_mtime=keep_mtime)
+    after = seen(load(small)[0])
+    assert after != before
+    assert after == seen(load(small, use_cache=False)[0])
+
+
+def test_a_codebook_edit_updates_the_registry_findings(small: Path) -> None:
+    # The registry is checked against the codebook's attributes: its cached findings must
+    # follow a codebook edit even though structures.yaml did not change.
+    assert check_project(small) == check_project(small) == []
+    edit(small / "codebook.yaml", "scop: SCOP", "scip: SCOP")
+    found = [(f.path, f.rule) for f in check_project(small)]
+    assert ("structures.yaml", "unknown-value") in found  # statut 'scop' is no longer declared
+    assert check_project(small) == check_project_without_cache(small)
+
+
+def test_added_and_removed_files_are_seen(small: Path) -> None:
+    load(small)
+    (small / "interviews" / "velo.yaml").unlink()
+    source = (small / "interviews" / "epicerie.md").read_text(encoding="utf-8")
+    (small / "interviews" / "epicerie-bis.md").write_text(source, encoding="utf-8")
+    (small / "codings" / "yanis" / "epicerie.yaml").unlink()
+    loaded, findings = load(small)
+    assert sorted(loaded.interviews) == ["epicerie", "epicerie-bis"]
+    assert {c.coder for c in loaded.codings if c.interview == "epicerie"} == {"camille"}
+    fresh, fresh_findings = load(small, use_cache=False)
+    assert plain(loaded) == plain(fresh) and findings == fresh_findings
+
+
+def test_recent_files_are_not_cached(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "RACY_NS", 3600 * 10**9)  # everything counts as just written
+    load(small)
+    calls: list[Path] = []
+    original = project.parse_interview
+
+    def counting(path: Path, *args: Any, **kwargs: Any) -> Interview:
+        calls.append(path)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(project, "parse_interview", counting)
+    load(small)
+    assert len(calls) == 2
+
+
+def test_a_moved_project_keeps_correct_paths(small: Path, tmp_path: Path) -> None:
+    load(small)
+    moved = small.rename(tmp_path / "elsewhere")
+    loaded, _ = load(moved)
+    assert all(i.path.parent == moved / "interviews" for i in loaded.interviews.values())
+    assert all(c.path is not None and c.path.parent.parent == moved / "codings"
+               for c in loaded.codings)
+    assert loaded.codebook.path == moved / "codebook.yaml"
+    assert loaded.registry.path == moved / "structures.yaml"
+    assert plain(loaded) == plain(load(moved, use_cache=False)[0])
+
+
+def test_a_new_pcrcode_ignores_an_old_cache(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load(small)
+    monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1)
+    forbid_parsing(monkeypatch)
+    with pytest.raises(AssertionError, match="should come from the cache"):
+        load(small)
+
+
+# -- never fatal ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "foreign", "folder"])
+def test_a_corrupt_cache_is_ignored_and_rebuilt(example: Path, damage: str) -> None:
+    expected, expected_findings = load(example, use_cache=False)
+    load(example)
+    packs = sorted((example / cache.CACHE_DIR).glob("*.pack"))
+    assert len(packs) > 10
+    for pack in packs:
+        data = pack.read_bytes()
+        if damage == "folder":
+            pack.unlink()
+            pack.mkdir()
+            continue
+        pack.write_bytes({"garbage": os.urandom(len(data)), "truncated": data[: len(data) // 2],
+                          "empty": b"", "foreign": b"\x00" * 16}[damage])
+    loaded, findings = load(example)
+    assert plain(loaded) == plain(expected) and findings == expected_findings
+    if damage != "folder":  # rewritten, and good again
+        reloaded, _ = load(example)
+        assert plain(reloaded) == plain(expected)
+
+
+class Trap:
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.mkdir, ("pwned",))
+
+
+def test_a_cache_file_cannot_run_code(small: Path) -> None:
+    # Packs are marshal data, never unpickled: a planted pickle is just a corrupt pack.
+    import pickle
+
+    load(small)
+    for pack in (small / cache.CACHE_DIR).glob("*.pack"):
+        pack.write_bytes(pickle.dumps(Trap()))
+    os.chdir(small)
+    try:
+        assert plain(load(small)[0]) == plain(load(small, use_cache=False)[0])
+    finally:
+        os.chdir(small.parent)
+    assert not (small / "pwned").exists()
+
+
+@pytest.mark.parametrize("value", [
+    None, "texte", 3, 2.5, True, b"\x00", datetime.date(2026, 3, 12),
+    datetime.datetime(2026, 3, 12, 9, 30), [1, "a"], {"a": [1, {"b": None}]}, {1, 2},
+])
+def test_yaml_values_survive_the_cache(value: Any) -> None:
+    back = cache.unplain(cache.plain(value))
+    assert back == value and type(back) is type(value)
+
+
+def test_yaml_positions_survive_the_cache() -> None:
+    from pcrcode.yamlio import loads
+
+    meta = loads("participants:\n  - name: Léa\n    role: salariée\ndate: 2026-03-02\n", "x")
+    back = cache.unplain(cache.plain(meta))
+    assert back == meta and type(back) is type(meta)
+    assert back.key_pos == meta.key_pos and back["participants"].item_pos == \
+        meta["participants"].item_pos
+    assert back["participants"][0].pos("role") == meta["participants"][0].pos("role") == (3, 5)
+
+
+def test_an_unwritable_cache_is_not_an_error(small: Path) -> None:
+    (small / ".pcrcode").mkdir()
+    (small / cache.CACHE_DIR).write_text("a file where the cache folder should be")
+    expected = plain(load(small, use_cache=False)[0])
+    assert plain(load(small)[0]) == expected
+    assert plain(load(small)[0]) == expected
+
+
+def test_turns_are_read_again_when_their_pack_is_gone(example: Path) -> None:
+    load(example)
+    loaded, _ = load(example)
+    for pack in (example / cache.CACHE_DIR).glob("t-*.pack"):
+        pack.unlink()
+    expected = plain(load(example, use_cache=False)[0])
+    assert plain(loaded) == expected  # the turns are parsed from the transcripts
+
+
+def test_a_cached_interview_equals_a_parsed_one(small: Path) -> None:
+    load(small)
+    cached = load(small)[0].interviews["epicerie"]
+    parsed = load(small, use_cache=False)[0].interviews["epicerie"]
+    assert type(cached) is not type(parsed)  # really from the cache
+    assert cached == parsed and parsed == cached
+    assert isinstance(cached, Interview)
+
+
+def test_the_environment_can_turn_the_cache_off(small: Path, cli: Callable[..., Run]) -> None:
+    result = cli(["check"], cwd=small, env={cache.DISABLE_ENV: "1"})
+    assert result.exit_code == 0, result.stderr
+    assert not (small / cache.CACHE_DIR).exists()
+    assert cli(["check"], cwd=small).exit_code == 0
+    assert (small / cache.CACHE_DIR).is_dir()
+
+
+def test_check_prints_the_same_from_the_cache(example: Path, cli: Callable[..., Run]) -> None:
+    (example / "interviews" / "terre-et-paille.md").write_text(
+        (example / "interviews" / "terre-et-paille.md").read_text(encoding="utf-8")
+        .replace("structure:", "structur:", 1), encoding="utf-8")
+    cold = cli(["check"], cwd=example)
+    warm = cli(["check"], cwd=example)
+    assert cold.exit_code == warm.exit_code == 1
+    assert cold.stdout == warm.stdout and "unknown-key" in warm.stdout
+    assert cold.stderr == warm.stderr
+
+
+# -- progress ---------------------------------------------------------------------------------
+
+def test_progress_counts_every_file(small: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    project.load_project(small, progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (0, 6) and seen[-1] == (6, 6)  # 2 transcripts, 4 coding files
+    assert [d for d, _ in seen] == list(range(7))
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_bar_draws_only_on_a_terminal_and_after_a_delay() -> None:
+    piped = io.StringIO()
+    bar = ProgressBar("reading", stream=piped, delay=0)
+    bar(5, 10)
+    bar.close()
+    assert piped.getvalue() == ""
+    terminal = Terminal()
+    late = ProgressBar("reading", stream=terminal, delay=3600)
+    late(5, 10)
+    assert terminal.getvalue() == ""
+    bar = ProgressBar("reading", stream=terminal, delay=0)
+    bar(5, 10)
+    bar(10, 10)
+    bar.close()
+    assert terminal.getvalue() == (
+        "\rreading " + "━" * 15 + "─" * 15 + " 5/10 files\x1b[K"
+        "\rreading " + "━" * 30 + " 10/10 files\x1b[K"
+        "\r\x1b[K")
+    assert bar_text("reading", 0, 0) == "reading " + "━" * 30 + " 0/0 files"
