@@ -8,6 +8,7 @@ byte-identical, and a re-export after a change differs only where the project ch
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from datetime import date, datetime
@@ -20,6 +21,7 @@ _GUID_RE = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-
 _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 
 
+@functools.lru_cache(maxsize=4096)  # users, codes and variables recur on every selection
 def guid(kind: str, *key: object) -> str:
     """The GUID of the ``kind`` (code, interview, coding...) named by ``key``."""
     return str(uuid.uuid5(NAMESPACE, "\x1f".join((kind, *(str(k) for k in key)))))
