@@ -43,10 +43,18 @@ def visible(text: str) -> str:
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # `pcrcode report | head`: the reader has what it wanted. Rich exits 1 here, which
+            # fails shell pipelines under `set -o pipefail`; stop quietly and successfully.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, (sys.stderr if stderr else sys.stdout).fileno())
+            raise SystemExit(0)
+
     width = None
     if "COLUMNS" not in os.environ and not (sys.stderr if stderr else sys.stdout).isatty():
         width = 100
-    return Console(
+    return _Console(
         stderr=stderr,
         highlight=False,
         markup=False,
