@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import run  # noqa: E402  (bench/run.py, beside this file)
+import run  # bench/run.py, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = [
