@@ -84,10 +84,10 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> N
     tty = sys.stdout.isatty()
     for row in rows:
         values = [row.get(key) for key in keys]
-        # Rows of text and numbers (100,000 codings) go straight to the writer: _csv_value per
+        # Rows of text and numbers (100,000 codings) go straight to the writer: csv_value per
         # cell was most of the time of `pcrcode codings --format csv`.
         if tty or not _CSV_PLAIN.issuperset(map(type, values)):
-            values = [_csv_value(v) for v in values]
+            values = [csv_value(v) for v in values]
             writer.writerow([visible(v) if tty and isinstance(v, str) else v for v in values])
         elif None in values:
             writer.writerow(["" if v is None else v for v in values])
@@ -98,7 +98,7 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> N
 _CSV_PLAIN = frozenset((str, int, float, type(None)))
 
 
-def _csv_value(value: Any) -> Any:
+def csv_value(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pcrcode.cli import report_views as views
+from pcrcode.render import csv_value
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -31,22 +32,12 @@ def json_text(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _csv_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
-    return value
-
-
 def csv_text(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(keys)
     for row in rows:
-        writer.writerow([_csv_value(row.get(k)) for k in keys])
+        writer.writerow([csv_value(row.get(k)) for k in keys])
     return buffer.getvalue()
 
 
