@@ -81,6 +81,8 @@ def interview_detail(project: Project, interview_id: str, coder: str | None = No
     for c in sorted(project.iter_codings(interview=interview.id, coder=coder),
                     key=lambda c: (c.segment, c.code, c.coder)):
         entry: Row = {"code": c.code, "coder": c.coder}
+        if c.start is not None:
+            entry["start"], entry["end"] = c.start, c.end
         if c.quote:
             entry["quote"] = c.quote
         if c.memo:

@@ -95,8 +95,11 @@ def test_interviews_show_displays_the_span(small: Path) -> None:
     assert "↳ forme/partenariat (yanis) «on a fait la fête de quartier ensemble»" in run.stdout
     as_json = json.loads(run_cli(["interviews", "show", "epicerie", "--coder", "yanis", "-f",
                                   "json"], cwd=small).stdout)
-    assert {"code": "forme/partenariat", "coder": "yanis",
-            "quote": "on a fait la fête de quartier ensemble"} in as_json["segments"][3]["codes"]
+    span = {"code": "forme/partenariat", "coder": "yanis", "start": 105, "end": 143,
+            "quote": "on a fait la fête de quartier ensemble"}
+    assert span in as_json["segments"][3]["codes"]
+    text = as_json["segments"][3]["text"]
+    assert text[span["start"]:span["end"]] == span["quote"]
 
 
 def test_check_reports_a_quote_moved_by_an_edit(small: Path) -> None:
