@@ -15,6 +15,7 @@ twice keeps one coding (the earliest, with both memos).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -28,7 +29,7 @@ from pcrcode.codebook_edit import CodebookText
 from pcrcode.diagnostics import Diagnostics, closest
 from pcrcode.errors import ConflictError, PcrcodeError, UnknownItem, UsageError
 from pcrcode.model import Code, Codebook, Coding
-from pcrcode.yamlio import decode, loads
+from pcrcode.yamlio import decode, is_inside, loads
 
 CHANGE_KEYS = ("file", "action", "old", "new", "codings")
 
@@ -50,7 +51,7 @@ class Change:
 @dataclass(frozen=True)
 class Plan:
     changes: tuple[Change, ...]
-    files: dict[Path, str]  # new text of every file to rewrite
+    files: dict[Path, str | None]  # new text of every file to rewrite (None: remove it)
     base: dict[Path, bytes | None]  # the bytes each was computed from
     notes: tuple[str, ...] = ()
 
@@ -241,7 +242,7 @@ def _finish(state: _State, recode: dict[str, str], changes: list[Change],
     cb_path = root / CODEBOOK_FILE
     new_text = state.text.render()
     _verify(state, new_text, expect)
-    files: dict[Path, str] = {cb_path: new_text}
+    files: dict[Path, str | None] = {cb_path: new_text}
     base: dict[Path, bytes | None] = {cb_path: state.raw}
     for path, (data, found) in state.codings.items():
         rel = Path(path).relative_to(root).as_posix()
@@ -274,7 +275,33 @@ def _finish(state: _State, recode: dict[str, str], changes: list[Change],
         coder, interview = path.parent.name, path.stem
         files[path] = codings_io.render(coder, interview, [*kept.values(), *others])
         base[path] = data
+    _move_memos(state, expect, changes, files, base)
     return Plan(tuple(changes), files, base)
+
+
+def _move_memos(state: _State, moved: dict[str, str], changes: list[Change],
+                files: dict[Path, str | None], base: dict[Path, bytes | None]) -> None:
+    """Memos on a code follow it (memos/code/<id>/), in the same all-or-nothing step."""
+    from pcrcode.memos import memo_folder
+
+    root = state.root
+    for old, new in moved.items():
+        folder = memo_folder(root, "code", old)
+        if not folder.is_dir() or not is_inside(root, folder):
+            continue
+        for memo in sorted(p for p in folder.iterdir() if p.suffix == ".md" and p.is_file()):
+            target = memo_folder(root, "code", new) / memo.name
+            if target.exists():
+                raise ConflictError(f"'{target.relative_to(root).as_posix()}' already exists: "
+                                    "rename one of the two memo files first")
+            data = memo.read_bytes()
+            text = data.decode("utf-8", errors="strict")
+            files[target] = re.sub(rf"(?m)^target:\s*{re.escape(old)}\s*$", f"target: {new}",
+                                   text, count=1)
+            base[target] = None
+            files[memo] = None
+            base[memo] = data
+            changes.append(Change(memo.relative_to(root).as_posix(), "move-memo", old, new))
 
 
 def combine(first: Coding, second: Coding) -> Coding:

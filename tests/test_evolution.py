@@ -400,3 +400,30 @@ def test_codings_still_on_an_alias_follow_the_next_rename(small: Path) -> None:
     assert "  - id: forme/projet-commun\n    aliases: [forme/partenariat, forme/projet]\n" in (
         read(small, "codebook.yaml"))
     assert cli(small, "check").stdout == ""
+
+
+def test_memos_on_a_code_follow_rename_and_merge(small: Path) -> None:
+    """A memo on a code moves with it (memos/code/<id>/), its front matter updated."""
+    def memo(code: str, text: str) -> None:
+        result = run_cli(["--project", str(small), "memo", "add", "code", code, "--text", text,
+                          "--coder", "camille"])
+        assert result.exit_code == 0, result.stderr
+
+    memo("logique/reseau/affinitaire", "Le lien social avant tout.")
+    memo("forme/partenariat", "Ponctuel.")
+    result = run_cli(["--project", str(small), "codebook", "rename", "logique/reseau",
+                      "logique/maillage"])
+    assert result.exit_code == 0, result.stderr
+    assert "moved 1 memo(s)" in result.stderr
+    moved = list((small / "memos/code/logique/maillage/affinitaire").glob("*.md"))
+    assert len(moved) == 1
+    assert "\ntarget: logique/maillage/affinitaire\n" in moved[0].read_text(encoding="utf-8")
+    assert not list((small / "memos/code/logique/reseau").rglob("*.md"))
+    result = run_cli(["--project", str(small), "codebook", "merge", "forme/partenariat",
+                      "forme/mutualisation"])
+    assert result.exit_code == 0, result.stderr
+    shown = run_cli(["--project", str(small), "memo", "show", "code", "forme/mutualisation",
+                     "--format", "json"])
+    assert [m["text"] for m in json.loads(shown.stdout)] == ["Ponctuel."]
+    check = run_cli(["--project", str(small), "check", "--fail-on", "error"])
+    assert check.exit_code == 0, check.stdout

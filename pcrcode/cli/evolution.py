@@ -81,9 +81,11 @@ def _report(plan: Any, dry_run: bool, fmt: Format) -> None:
     columns = [Column(k, k, "right" if k == "codings" else "left") for k in CHANGE_KEYS]
     emit(fmt.value, rows, columns)
     recoded = sum(c.codings or 0 for c in plan.changes if c.action == "recode")
-    files = len(plan.files) - 1
+    memos = sum(c.action == "move-memo" for c in plan.changes)
+    files = len(plan.files) - 1 - 2 * memos  # a moved memo is a new file and a removed one
+    moved = f", moved {memos} memo(s)" if memos else ""
     if dry_run:
         note(f"dry run: would rewrite codebook.yaml and {files} coding file(s) "
-             f"({recoded} coding(s)); nothing written")
+             f"({recoded} coding(s)){moved.replace('moved', 'move')}; nothing written")
     else:
-        note(f"rewrote codebook.yaml and {files} coding file(s) ({recoded} coding(s))")
+        note(f"rewrote codebook.yaml and {files} coding file(s) ({recoded} coding(s)){moved}")
