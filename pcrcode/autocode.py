@@ -117,7 +117,8 @@ def _coded_segments(root: Path, coder: str, interview: str, code: str,
                     aliases: set[str]) -> set[int]:
     from pcrcode.tagging import read_for_update
 
-    existing = read_for_update(root, codings_io.coding_path(root, coder, interview))
+    existing = read_for_update(root, codings_io.coding_path(root, coder, interview),
+                               "autocoding")
     return {c.segment for c in existing if c.code == code or c.code in aliases}
 
 

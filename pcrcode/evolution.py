@@ -29,6 +29,7 @@ from pcrcode.codebook_edit import CodebookText
 from pcrcode.diagnostics import Diagnostics, closest
 from pcrcode.errors import ConflictError, PcrcodeError, UnknownItem, UsageError
 from pcrcode.model import Code, Codebook, Coding
+from pcrcode.tagging import read_for_update
 from pcrcode.yamlio import decode, is_inside, loads
 
 CHANGE_KEYS = ("file", "action", "old", "new", "codings")
@@ -149,15 +150,8 @@ def _read_state(root: Path) -> _State:
     codebook = parse_codebook(loads(text, path), path, Diagnostics(root))
     codings: dict[Path, tuple[bytes, list[Coding]]] = {}
     for file in codings_io.coding_files(root):
-        diag = Diagnostics(root)
         data = file.read_bytes()
-        found = codings_io.read(file, diag)
-        if diag.errors:
-            first = diag.errors[0]
-            raise PcrcodeError(f"{first.message}; fix it (see `pcrcode check`) before changing "
-                               "the codebook, or its codings would be lost", first.path,
-                               first.line)
-        codings[file] = (data, found)
+        codings[file] = (data, read_for_update(root, file, "changing the codebook"))
     return _State(root, codebook, CodebookText(text, path), raw, codings)
 
 

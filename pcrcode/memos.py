@@ -382,7 +382,7 @@ def annotate_codings(
     path = codings_io.coding_path(root, coder, interview)
     transaction.recover(root)  # as `tag` does: finish an interrupted multi-file change first
     with atomic.locked(transaction.lock_path(root, path)):  # the lock `tag` takes
-        existing = read_for_update(root, path)
+        existing = read_for_update(root, path, "adding a memo")
         changed: list[Coding] = []
         result: list[Coding] = []
         for coding in existing:

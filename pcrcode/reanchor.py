@@ -29,9 +29,10 @@ from typing import Any
 from pcrcode import codings as codings_io
 from pcrcode import snapshots, transaction
 from pcrcode.diagnostics import Diagnostics
-from pcrcode.errors import PcrcodeError, UsageError
+from pcrcode.errors import UsageError
 from pcrcode.model import Coding, Interview, Project
 from pcrcode.snapshots import OldText
+from pcrcode.tagging import read_for_update
 
 ROW_KEYS = ("interview", "segment", "code", "coder", "status", "to", "match", "score", "why")
 MIN_CHARS = 20  # containment (merge/split) needs this many characters in common
@@ -100,13 +101,7 @@ def _place_all(project: Project, files: list[Path], threshold: float
     matchers: dict[str, _Matcher] = {}
     for path in files:
         data = path.read_bytes()
-        diag = Diagnostics(project.root)
-        found = codings_io.read(path, diag)
-        if diag.errors:
-            first = diag.errors[0]
-            raise PcrcodeError(f"{first.message}; fix it (see `pcrcode check`) before "
-                               "reanchoring, or its codings would be lost", first.path,
-                               first.line)
+        found = read_for_update(project.root, path, "reanchoring")
         interview = project.interviews.get(path.stem)
         if interview is None:
             continue

@@ -23,6 +23,7 @@ from pcrcode import codings as codings_io
 from pcrcode.diagnostics import Diagnostics, closest
 from pcrcode.errors import PcrcodeError
 from pcrcode.model import Code, Codebook, Coding
+from pcrcode.tagging import read_for_update
 
 if TYPE_CHECKING:
     from pcrcode.memos import Memo
@@ -170,16 +171,7 @@ class CodingSession:
 
     def _reload(self) -> None:
         path = codings_io.coding_path(self.root, self.coder, self.interview.id)
-        if not path.exists():
-            self.codings = []
-            return
-        diag = Diagnostics(self.root)
-        found = codings_io.read(path, diag)
-        if diag.errors:
-            first = diag.errors[0]
-            raise PcrcodeError(f"{first.message}; fix it (see `pcrcode check`) before coding",
-                               first.path, first.line)
-        self.codings = found
+        self.codings = read_for_update(self.root, path, "coding")
 
     def applied(self, number: int | None = None) -> list[Coding]:
         """This coder's codings of a segment (the current one by default)."""

@@ -226,9 +226,10 @@ def untag(
     return TagResult(interview.id, coder, (), tuple(removed), (), path)
 
 
-def read_for_update(root: Path, path: Path) -> list[Coding]:
+def read_for_update(root: Path, path: Path, before: str = "tagging") -> list[Coding]:
     """A coding file's codings before rewriting it: refused when it leads outside the project or
-    holds a coding pcrcode cannot read (rewriting would drop it)."""
+    holds a coding pcrcode cannot read (rewriting would drop it). ``before`` names the operation
+    in the message ("fix it ... before tagging")."""
     if not is_inside(root, path):  # codings/<coder> linked elsewhere: never write there
         raise FileFormatError(OUTSIDE_PROJECT, path, 1)
     if not path.exists():
@@ -237,6 +238,6 @@ def read_for_update(root: Path, path: Path) -> list[Coding]:
     existing = codings_io.read(path, diag)
     if diag.errors:
         first = diag.errors[0]
-        raise PcrcodeError(f"{first.message}; fix it (see `pcrcode check`) first",
-                           first.path, first.line)
+        raise PcrcodeError(f"{first.message}; fix it (see `pcrcode check`) before {before}, or "
+                           "its codings would be lost", first.path, first.line)
     return existing
