@@ -15,12 +15,14 @@ until it is older.
 
 Entries live in 64 "packs" chosen by a hash of the file's path: loading the cache is a few dozen
 reads, and a change to one file rewrites one pack. Transcript text goes to separate packs that
-are read only when a command asks for the turns of an interview (``crosstab`` or ``report`` never
-do), so a large project costs neither the time nor the memory of its text. Packs are ``marshal``
-data of plain tuples: on 100,000 codings it loads twice as fast as ``pickle`` of the
-dataclasses (see bench/RESULTS.md), and unlike pickle it cannot run code hidden in a cache file
-(a project is shared, and its cache may travel with it). The codebook is not cached: parsing it
-takes two milliseconds.
+are read only when a command asks for the turns of an interview (``crosstab`` or ``report``
+never do), so a large project costs neither the time nor the memory of its text. Codings
+likewise go to packs of their own, one family per group of coders (``c0``-``c3``), read when a
+command builds them: a report that counts each interview's main coder never reads the second
+coder's. Packs are ``marshal`` data of plain tuples: on 100,000 codings it loads twice as fast
+as ``pickle`` of the dataclasses (see bench/RESULTS.md), and unlike pickle it cannot run code
+hidden in a cache file (a project is shared, and its cache may travel with it). The codebook is
+not cached: parsing it takes two milliseconds.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ from pcrcode.yamlio import LDict, LList
 
 CACHE_DIR = ".pcrcode/cache"
 BUCKETS = 64
-FORMAT = 1
+CODER_GROUPS = 4  # coding data goes to c0-..c3- packs by coder: one coder's are read alone
+FORMAT = 2
 RACY_NS = 2_000_000_000  # files modified this recently are not cached (tests set it to 0)
 DISABLE_ENV = "PCRCODE_NO_CACHE"
 _MAGIC = "pcrcode-cache"
@@ -94,6 +97,16 @@ def bucket(rel: str) -> int:
     return zlib.crc32(rel.encode("utf-8")) % BUCKETS
 
 
+def text_family(rel: str) -> str:
+    """The packs that hold the bulk of a file's entry, read when first asked for: ``t`` for a
+    transcript's turns, ``c0``-``c3`` for codings, by coder (a report that counts one coder per
+    interview never reads the other coders' packs)."""
+    if rel.startswith("codings/"):
+        coder = rel.split("/", 2)[1]
+        return f"c{zlib.crc32(coder.encode('utf-8')) % CODER_GROUPS}"
+    return "t"
+
+
 class ProjectCache:
     """The cache of one project. ``lookup`` and ``store`` during a load, ``save`` at its end.
 
@@ -113,7 +126,8 @@ class ProjectCache:
         self._new: dict[int, dict[str, Entry]] = {}  # parses made during this load
         self._new_texts: dict[int, dict[str, Entry]] = {}
         self._dirty: set[int] = set()
-        self._texts: dict[int, dict[str, Entry]] = {}  # t-packs, read on demand
+        self._texts: dict[tuple[str, int], dict[str, Entry]] = {}  # t/c packs, read on demand
+        self._on_disk: dict[int, set[str]] | None = None  # index -> families of packs found
         self._broken = False  # the cache cannot be written: stop trying
 
     # -- packs ------------------------------------------------------------------------------
@@ -133,15 +147,17 @@ class ProjectCache:
             return None
         return entries
 
-    def _pack_indexes(self) -> set[int]:
-        """The buckets that have a pack on disk."""
-        found: set[int] = set()
-        with contextlib.suppress(OSError):
-            for name in os.listdir(self.folder):
-                if name.endswith(".pack") and len(name) == 9:
-                    with contextlib.suppress(ValueError):
-                        found.add(int(name[2:4], 16))
-        return found
+    def _packs_on_disk(self) -> dict[int, set[str]]:
+        """The families of the packs found on disk, by bucket (listed once per load)."""
+        if self._on_disk is None:
+            self._on_disk = {}
+            with contextlib.suppress(OSError):
+                for name in os.listdir(self.folder):
+                    family, dash, index = name.removesuffix(".pack").partition("-")
+                    if name.endswith(".pack") and dash and len(index) == 2 and family.isalnum():
+                        with contextlib.suppress(ValueError):
+                            self._on_disk.setdefault(int(index, 16), set()).add(family)
+        return self._on_disk
 
     def _write_pack(self, family: str, index: int, entries: dict[str, Entry]) -> None:
         path = self._pack_path(family, index)
@@ -185,14 +201,19 @@ class ProjectCache:
         return True
 
     def text(self, rel: str, key: Key) -> Any | None:
-        """The turns stored for ``rel`` under ``key``, reading their pack on first use."""
+        """The turns (or codings) stored for ``rel`` under ``key``, reading their pack on first
+        use."""
         index = bucket(rel)
         entry = self._new_texts.get(index, {}).get(rel)
         if entry is None:
-            if index not in self._texts:
-                self._texts[index] = self._read_pack("t", index) or {}
+            family = (text_family(rel), index)
+            if family not in self._texts:
+                self._texts[family] = self._read_pack(*family) or {}
             # Handed out once: the interview keeps its turns, the pack need not keep the text.
-            entry = self._texts[index].pop(rel, None)
+            pack = self._texts[family]
+            entry = pack.pop(rel, None)
+            if not pack:
+                del self._texts[family]  # all handed out: a later ask reads it again
         if entry is None or tuple(entry[0]) != key:
             return None
         return entry[1]
@@ -210,23 +231,32 @@ class ProjectCache:
         valid = self._valid.pop(index, {})
         new = self._new.pop(index, {})
         new_texts = self._new_texts.pop(index, {})
+        families = {text_family(rel) for rel in (*valid, *new_texts)}
+        families |= self._packs_on_disk().get(index, set()) - {"h"}
         if self._broken:
-            self._texts[index] = new_texts  # lazy turns of this load still find their text
+            self._keep_texts(index, new_texts)  # lazy turns of this load still find their text
             return
         try:
             self._ready()
             heads = (self._read_pack("h", index) or {}) if valid else {}
             self._write_pack("h", index, _merge(heads, valid, new))
-            old = self._texts.pop(index, None)
-            if old is None:
-                old = (self._read_pack("t", index) or {}) if valid else {}
-            texts = _merge(old, valid, new_texts)
-            if texts.keys() != old.keys() or new_texts:
-                self._write_pack("t", index, texts)
+            for family in sorted(families):
+                mine = {rel: k for rel, k in valid.items() if text_family(rel) == family}
+                added = {rel: e for rel, e in new_texts.items() if text_family(rel) == family}
+                old = self._texts.pop((family, index), None)
+                if old is None:
+                    old = (self._read_pack(family, index) or {}) if mine else {}
+                texts = _merge(old, mine, added)
+                if texts.keys() != old.keys() or added or not mine:
+                    self._write_pack(family, index, texts)
             # Not kept in memory: interviews read their turns back from the pack if asked.
         except OSError:  # a read-only project: no cache, same results
             self._broken = True
-            self._texts[index] = new_texts
+            self._keep_texts(index, new_texts)
+
+    def _keep_texts(self, index: int, new_texts: dict[str, Entry]) -> None:
+        for rel, entry in new_texts.items():
+            self._texts.setdefault((text_family(rel), index), {})[rel] = entry
 
     def _ready(self) -> None:
         if not self.folder.is_dir():
@@ -241,9 +271,10 @@ class ProjectCache:
             self.release(index)
         # Packs of buckets that no file maps to any more hold only entries of removed files.
         with contextlib.suppress(OSError):
-            for index in self._pack_indexes() - self._touched:
-                for family in ("h", "t"):
-                    self._pack_path(family, index).unlink(missing_ok=True)
+            for index, families in self._packs_on_disk().items():
+                if index not in self._touched:
+                    for family in families:
+                        self._pack_path(family, index).unlink(missing_ok=True)
 
 
 def _merge(old: dict[str, Entry], valid: dict[str, Key], new: dict[str, Entry],

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from pcrcode.diagnostics import closest
 from pcrcode.errors import UnknownItem
@@ -264,13 +264,125 @@ class Coding:
         )
 
 
+CodingSource = Sequence[Coding] | Callable[[], Sequence[Coding]]
+
+
+class Codings(Sequence[Coding]):
+    """The codings of a project, kept file by file (one coder, one interview) and decoded when
+    first used: a report that counts one coder per interview never builds the others' codings,
+    and knows who coded what (:meth:`files`) without building any.
+
+    A sequence like the tuple it stands for, and equal to it; the files keep their load order.
+    """
+
+    __slots__ = ("_all", "_files", "_index")
+
+    def __init__(self, files: Iterable[tuple[str, str, int, CodingSource]] = ()) -> None:
+        # [interview, coder, count, codings or a function that returns them]
+        self._files: list[list[Any]] = [list(f) for f in files]
+        self._index: dict[tuple[str, str], list[int]] | None = None
+        self._all: tuple[Coding, ...] | None = None
+
+    @classmethod
+    def of_codings(cls, codings: Iterable[Coding]) -> Codings:
+        """Codings grouped by (coder, interview) in order of first appearance."""
+        groups: dict[tuple[str, str], list[Coding]] = {}
+        for c in codings:
+            groups.setdefault((c.coder, c.interview), []).append(c)
+        return cls((iv, coder, len(cs), cs) for (coder, iv), cs in groups.items())
+
+    def files(self) -> Iterator[tuple[str, str, int]]:
+        """(interview, coder, number of codings) of each file, without building any coding."""
+        for interview, coder, count, _ in self._files:
+            yield interview, coder, count
+
+    def _decoded(self, entry: list[Any]) -> Sequence[Coding]:
+        source = entry[3]
+        if callable(source):
+            source = entry[3] = source()
+        return source  # type: ignore[no-any-return]
+
+    def _positions(self, interview: str, coder: str) -> list[int]:
+        if self._index is None:
+            self._index = {}
+            for i, (iv, cd, _, _) in enumerate(self._files):
+                self._index.setdefault((iv, cd), []).append(i)
+        return self._index.get((interview, coder), [])
+
+    def of(self, interview: str, coder: str) -> list[Coding]:
+        """The codings of one coder on one interview (building only those)."""
+        found: list[Coding] = []
+        for i in self._positions(interview, coder):
+            found.extend(self._decoded(self._files[i]))
+        return found
+
+    def build(self, pairs: Iterable[tuple[str, str]] | None = None) -> None:
+        """Build the codings of these (interview, coder) files now (all files by default), in
+        the order their store prefers (a loader's ``rank``: the cache reads one pack at a time
+        then, instead of holding every pack until its last file is built)."""
+        if pairs is None:
+            pending = [e for e in self._files if callable(e[3])]
+        else:
+            pending = [self._files[i] for iv, coder in pairs
+                       for i in self._positions(iv, coder) if callable(self._files[i][3])]
+        pending.sort(key=lambda e: getattr(e[3], "rank", 0))
+        for entry in pending:
+            self._decoded(entry)
+
+    def _tuple(self) -> tuple[Coding, ...]:
+        if self._all is None:
+            self.build()
+            self._all = tuple(c for entry in self._files for c in self._decoded(entry))
+        return self._all
+
+    def __iter__(self) -> Iterator[Coding]:
+        if self._all is not None:
+            return iter(self._all)
+        self.build()
+        return (c for entry in self._files for c in self._decoded(entry))
+
+    def __len__(self) -> int:
+        return sum(entry[2] for entry in self._files)
+
+    def __bool__(self) -> bool:
+        return any(entry[2] for entry in self._files)
+
+    @overload
+    def __getitem__(self, index: int) -> Coding: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Coding, ...]: ...
+    def __getitem__(self, index: int | slice) -> Coding | tuple[Coding, ...]:
+        return self._tuple()[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Codings, tuple)):
+            return self._tuple() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._tuple())
+
+    def __repr__(self) -> str:
+        return f"Codings({len(self)} codings in {len(self._files)} files)"
+
+
+def as_codings(codings: Sequence[Coding]) -> Codings:
+    """``codings`` grouped by file: itself when it is a :class:`Codings` (nothing is built)."""
+    return codings if isinstance(codings, Codings) else Codings.of_codings(codings)
+
+
+def coding_files(codings: Sequence[Coding]) -> Iterator[tuple[str, str, int]]:
+    """(interview, coder, count) of each coding file, without building a coding when loaded."""
+    return as_codings(codings).files()
+
+
 @dataclass(frozen=True)
 class Project:
     root: Path
     codebook: Codebook
     registry: Registry
     interviews: Mapping[str, Interview]
-    codings: tuple[Coding, ...]
+    codings: Sequence[Coding]  # a Codings when loaded: decoded file by file, when needed
 
     def interview(self, interview_id: str) -> Interview:
         if interview_id in self.interviews:
@@ -285,7 +397,7 @@ class Project:
         return self.registry.structures.get(interview.structure)
 
     def coders(self) -> list[str]:
-        return sorted({c.coder for c in self.codings})
+        return sorted({coder for _, coder, count in coding_files(self.codings) if count})
 
     def iter_codings(
         self,
@@ -294,7 +406,13 @@ class Project:
         coder: str | None = None,
     ) -> Iterator[Coding]:
         prefix = None if code is None else code + "/"
-        for c in self.codings:
+        source: Iterable[Coding] = self.codings
+        if isinstance(source, Codings) and (interview is not None or coder is not None):
+            files = source  # only the files of that interview or coder are built
+            source = (c for iv, cd, _ in list(files.files())
+                      if interview in (None, iv) and coder in (None, cd)
+                      for c in files.of(iv, cd))
+        for c in source:
             if interview is not None and c.interview != interview:
                 continue
             if coder is not None and c.coder != coder:

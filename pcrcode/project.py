@@ -16,7 +16,7 @@ from pcrcode.cache import enabled as cache_enabled
 from pcrcode.codebook import CODEBOOK_FILE, load_codebook
 from pcrcode.diagnostics import Diagnostics, Finding
 from pcrcode.errors import FileFormatError, ProjectNotFound
-from pcrcode.model import Coding, Interview, Project, Registry
+from pcrcode.model import Coding, Codings, CodingSource, Interview, Project, Registry
 from pcrcode.registry import REGISTRY_FILE, load_registry
 from pcrcode.transcripts import INTERVIEWS_DIR, interview_files, parse_interview
 from pcrcode.yamlio import OUTSIDE_PROJECT, is_inside
@@ -125,20 +125,20 @@ def _load(
     if store is not None:
         store.save()
     interviews: dict[str, Interview] = {}
-    all_codings: list[Coding] = []
+    coding_files: list[tuple[str, str, int, CodingSource]] = []
     for (is_transcript, path, _), (value, findings) in zip(files, results, strict=True):
         diag.findings.extend(findings)
         if value is None:
             continue
         if not is_transcript:
-            all_codings.extend(value)
+            coding_files.append((path.stem, path.parent.name, *value))
         elif value.id in interviews:
             diag.error(path, 1, f"interview '{value.id}' also has the transcript "
                        f"{diag.rel(interviews[value.id].path)}: keep one", "duplicate-id")
         else:
             interviews[value.id] = value
     return Project(root=root, codebook=codebook, registry=registry, interviews=interviews,
-                   codings=tuple(all_codings))
+                   codings=Codings(coding_files))
 
 
 T = TypeVar("T")
@@ -200,14 +200,42 @@ def _interview(
 
 def _codings(
     diag: Diagnostics, store: ProjectCache | None, path: Path, rel: str
-) -> list[Coding] | None:
+) -> tuple[int, CodingSource] | None:
+    """(count, codings) of a coding file. From the cache, the codings stay in their pack (one
+    per group of coders) until asked for: :class:`pcrcode.model.Codings` builds them then."""
     key = file_key(path) if store is not None else None
-    return _cached(
-        diag, store, rel, key,
-        lambda local: _guard(local, partial(codings_io.read, path, local)),
-        cache_io.encode_codings,
-        lambda data: None if data is None else cache_io.decode_codings(data, path),
-    )
+    if store is not None and key is not None:
+        hit = store.lookup(rel, key)
+        if hit is not None:
+            count, findings = hit
+            diag.findings.extend(cache_io.decode_findings(findings))
+            return None if count is None else (count, _Decoder(store, path, rel, key))
+    local = Diagnostics(diag.root)
+    codings = _guard(local, partial(codings_io.read, path, local))
+    diag.findings.extend(local.findings)
+    if store is not None and key is not None:
+        store.store(rel, key, (None if codings is None else len(codings),
+                               cache_io.encode_findings(local.findings)),
+                    cache_io.encode_codings(codings))
+    return None if codings is None else (len(codings), codings)
+
+
+class _Decoder:
+    """The cached codings of one file, read from their pack and built when first asked for
+    (then kept by :class:`pcrcode.model.Codings`, not here)."""
+
+    __slots__ = ("key", "path", "rank", "rel", "store")
+
+    def __init__(self, store: ProjectCache, path: Path, rel: str, key: Key) -> None:
+        self.store, self.path, self.rel, self.key = store, path, rel, key
+        self.rank = cache_io.bucket(rel)  # files of one pack are best built together
+
+    def __call__(self) -> list[Coding]:
+        with cache_io.no_gc():
+            data = self.store.text(self.rel, self.key)
+            if data is None:  # the pack went missing or was rewritten since: read the file
+                return codings_io.read(self.path, Diagnostics(self.store.root))
+            return cache_io.decode_codings(data, self.path)
 
 
 class _Containment:

@@ -360,3 +360,66 @@ def test_the_bar_draws_only_on_a_terminal_and_after_a_delay() -> None:
         "\rreading " + "━" * 30 + " 10/10 files\x1b[K"
         "\r\x1b[K")
     assert bar_text("reading", 0, 0) == "reading " + "━" * 30 + " 0/0 files"
+
+
+def test_codings_are_read_again_when_their_pack_is_gone(example: Path) -> None:
+    load(example)
+    loaded, _ = load(example)
+    for pack in (example / cache.CACHE_DIR).glob("c*-*.pack"):
+        pack.unlink()
+    expected = plain(load(example, use_cache=False)[0])
+    assert plain(loaded) == expected  # the codings are read from their files
+
+
+def test_a_report_builds_only_the_codings_it_counts(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reports count each interview's main coder: the second coder's copies stay in the cache."""
+    from pcrcode.reports.corpus import build_corpus
+    from pcrcode.reports.selection import select_coders
+
+    load(example)
+    loaded, _ = load(example)
+    built: list[str] = []
+    decode = cache.decode_codings
+
+    def spy(data: Any, path: Path) -> Any:
+        built.append(path.parent.name)
+        return decode(data, path)
+
+    monkeypatch.setattr(cache, "decode_codings", spy)
+    selection = select_coders(loaded)
+    assert built == []  # who coded what is known without building a coding
+    corpus = build_corpus(loaded, selection)
+    assert set(built) == {"camille"} and len(built) == 18
+    # ... and the result is the one a fully built project gives.
+    full = load(example, use_cache=False)[0]
+    assert corpus.segments == build_corpus(full, select_coders(full)).segments
+    assert loaded.codings == full.codings and len(loaded.codings) == len(full.codings)
+    assert "yanis" in built  # comparing them built the rest
+
+
+def test_the_packs_of_a_coder_who_left_are_removed(small: Path) -> None:
+    load(small)
+    group = cache.text_family("codings/yanis/x.yaml")
+    assert group != cache.text_family("codings/camille/x.yaml")  # so this test means something
+    assert list((small / cache.CACHE_DIR).glob(f"{group}-*.pack"))
+    for path in (small / "codings" / "yanis").iterdir():
+        path.unlink()
+    (small / "codings" / "yanis").rmdir()
+    assert plain(load(small)[0]) == plain(load(small, use_cache=False)[0])
+    assert not list((small / cache.CACHE_DIR).glob(f"{group}-*.pack"))
+
+
+def test_loaded_codings_behave_as_the_tuple_of_them(small: Path) -> None:
+    load(small)
+    loaded, _ = load(small)
+    parsed = tuple(load(small, use_cache=False)[0].codings)
+    codings_ = loaded.codings
+    assert codings_ == parsed and len(codings_) == len(parsed) and bool(codings_)
+    assert codings_[0] == parsed[0] and codings_[-3:] == parsed[-3:]
+    assert list(codings_) == list(parsed)
+    for interview, coder in (("velo", "yanis"), ("epicerie", None), (None, "camille")):
+        assert list(loaded.iter_codings(interview=interview, coder=coder)) == [
+            c for c in parsed if interview in (None, c.interview) and coder in (None, c.coder)]
+    assert loaded.coders() == sorted({c.coder for c in parsed})

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pcrcode.errors import PcrcodeError
-from pcrcode.model import Codebook, Coding, Interview, Project, Structure, Turn
+from pcrcode.model import Codebook, Coding, Interview, Project, Structure, Turn, as_codings
 from pcrcode.reports.selection import CoderSelection
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CodedSegment:
     interview: str
     number: int
@@ -95,25 +95,45 @@ class Corpus:
 
 def build_corpus(project: Project, selection: CoderSelection) -> Corpus:
     codebook = project.codebook
-    grouped: dict[tuple[str, int], list[Coding]] = defaultdict(list)
-    kept = {(iv, coder) for iv, coders in selection.per_interview.items() for coder in coders
-            if iv in project.interviews}
     codes, aliases = codebook.codes, codebook.aliases
-    for c in project.codings:
-        if (c.interview, c.coder) not in kept:
+    registered = project.registry.structures
+    # Only the selected coders' files are read (a second coder's copies are never built).
+    files = as_codings(project.codings)
+    files.build((iv, coder) for iv, coders in selection.per_interview.items() for coder in coders)
+    by_interview: dict[str, dict[int, list[Coding]]] = {}
+    for iv, coders in selection.per_interview.items():
+        if iv not in project.interviews:
             continue
-        code = aliases.get(c.code, c.code)
-        if code not in codes:
-            continue
-        grouped[(c.interview, c.segment)].append(c if code == c.code else replace(c, code=code))
+        grouped = by_interview[iv] = {}
+        for coder in coders:
+            for c in files.of(iv, coder):
+                code = aliases.get(c.code, c.code)
+                if code not in codes:
+                    continue
+                if code != c.code:
+                    c = replace(c, code=code)
+                found = grouped.get(c.segment)
+                if found is None:
+                    grouped[c.segment] = [c]
+                else:
+                    found.append(c)
     segments = []
-    for (iv, number), codings in sorted(grouped.items()):
-        codings.sort(key=lambda c: (c.code, c.coder, -1 if c.start is None else c.start))
+    # Segments mostly carry one of a few hundred sets of codes: each set is made once.
+    code_sets: dict[tuple[str, ...], frozenset[str]] = {}
+    for iv in sorted(by_interview):
         structure = project.interviews[iv].structure
-        if structure not in project.registry.structures:
+        if structure not in registered:
             structure = None
-        segments.append(CodedSegment(iv, number, structure, frozenset(c.code for c in codings),
-                                     tuple(codings)))
+        grouped = by_interview[iv]
+        for number in sorted(grouped):
+            codings = grouped[number]
+            if len(codings) > 1:
+                codings.sort(key=_order)
+            ids = tuple([c.code for c in codings])
+            code_set = code_sets.get(ids)
+            if code_set is None:
+                code_set = code_sets[ids] = frozenset(ids)
+            segments.append(CodedSegment(iv, number, structure, code_set, tuple(codings)))
     interviews = tuple(sorted(project.interviews))
     return Corpus(
         project=project,
@@ -123,6 +143,10 @@ def build_corpus(project: Project, selection: CoderSelection) -> Corpus:
         interviews=interviews,
         **_indexes(project, interviews, tuple(segments)),
     )
+
+
+def _order(c: Coding) -> tuple[str, str, int]:
+    return (c.code, c.coder, -1 if c.start is None else c.start)
 
 
 def _indexes(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from pcrcode.diagnostics import did_you_mean
 from pcrcode.errors import UnknownItem, UsageError
-from pcrcode.model import Coding, Project
+from pcrcode.model import Coding, Project, coding_files
 
 MAIN, CHOSEN, ALL = "main", "chosen", "all"
 
@@ -67,8 +67,9 @@ def select_coders(
     project: Project, coders: Sequence[str] = (), all_coders: bool = False
 ) -> CoderSelection:
     by_interview: dict[str, set[str]] = defaultdict(set)
-    for c in project.codings:
-        by_interview[c.interview].add(c.coder)
+    for interview, coder, count in coding_files(project.codings):
+        if count:
+            by_interview[interview].add(coder)
     known = tuple(project.coders())
     if coders and all_coders:
         raise UsageError("--coder and --all-coders exclude each other: choose one")
