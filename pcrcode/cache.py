@@ -41,7 +41,7 @@ from typing import Any
 
 from pcrcode import __version__, atomic
 from pcrcode.diagnostics import Finding
-from pcrcode.model import Census, Coding, Interview, Registry, Structure, Turn
+from pcrcode.model import FINGERPRINT_SIZE, Census, Coding, Interview, Registry, Structure, Turn
 from pcrcode.yamlio import LDict, LList
 
 CACHE_DIR = ".pcrcode/cache"
@@ -415,7 +415,8 @@ def encode_interview(interview: Interview | None) -> tuple[Any, Any]:
         return None, None
     head = (interview.id, interview.structure, interview.date, interview.interviewer,
             interview.participants, interview.language, interview.illustrative,
-            plain(dict(interview.meta)), interview.structure_line)
+            plain(dict(interview.meta)), interview.structure_line,
+            "".join(t.fingerprint for t in interview.turns))
     turns = tuple((t.speaker, t.text, t.line, t.fingerprint) for t in interview.turns)
     return head, turns
 
@@ -427,18 +428,28 @@ class _LazyTurns:
         if obj is None:
             return self
         attrs = obj.__dict__
-        cache, rel, key = attrs.pop("_turns_from")
         with no_gc():
-            raw = cache.text(rel, key)
+            raw = attrs.pop("_raw_turns", None) or _raw_turns(attrs)
             if raw is None:  # the text pack went missing or was rewritten since: parse the file
                 from pcrcode.diagnostics import Diagnostics
                 from pcrcode.transcripts import parse_interview
 
+                cache = attrs["_turns_from"][0]
                 turns = parse_interview(obj.path, Diagnostics(cache.root)).turns
             else:
                 turns = build_turns(raw)
+        attrs.pop("_turns_from", None)
         attrs["turns"] = turns
         return turns
+
+
+def _raw_turns(attrs: dict[str, Any]) -> Any | None:
+    """The cached (speaker, text, line, fingerprint) of each turn, read once."""
+    if "_raw_turns" in attrs:
+        return attrs["_raw_turns"]
+    cache, rel, key = attrs["_turns_from"]
+    raw = attrs["_raw_turns"] = cache.text(rel, key)
+    return raw
 
 
 class CachedInterview(Interview):
@@ -447,6 +458,23 @@ class CachedInterview(Interview):
     It compares equal to the same interview parsed from its file."""
 
     turns = _LazyTurns()
+
+    def text_of(self, number: int) -> str:
+        attrs = self.__dict__
+        if "turns" not in attrs:
+            raw = _raw_turns(attrs)
+            if raw is not None:  # without building every Turn of the interview
+                return str(raw[number - 1][1])
+        return super().text_of(number)
+
+    def fingerprints(self) -> tuple[str, ...]:
+        """Kept in the head of the cache entry (8 characters a turn): ``check`` compares them
+        with the codings' without building the turns."""
+        if "turns" in self.__dict__:
+            return super().fingerprints()
+        joined: str = self.__dict__["_fingerprints"]
+        return tuple(joined[i : i + FINGERPRINT_SIZE] for i in range(0, len(joined),
+                                                                     FINGERPRINT_SIZE))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Interview):
@@ -475,13 +503,14 @@ def build_turns(raw: Iterable[tuple[str, str, int, str]]) -> tuple[Turn, ...]:
 
 def decode_interview(head: tuple[Any, ...], path: Path, cache: ProjectCache, rel: str,
                      key: Key) -> Interview:
-    iid, structure, date, interviewer, participants, language, illustrative, meta, line = head
+    (iid, structure, date, interviewer, participants, language, illustrative, meta, line,
+     fingerprints) = head
     interview = _new(CachedInterview)
     _setattr(interview, "__dict__", {
         "id": iid, "path": path, "structure": structure, "date": date,
         "interviewer": interviewer, "participants": tuple(participants), "language": language,
         "illustrative": illustrative, "meta": unplain(meta), "structure_line": line,
-        "_turns_from": (cache, rel, key),
+        "_turns_from": (cache, rel, key), "_fingerprints": fingerprints,
     })
     return interview
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pcrcode.diagnostics import Diagnostics, Finding, did_you_mean
 from pcrcode.errors import FileFormatError
-from pcrcode.model import Codebook, Coding, Project, Turn
+from pcrcode.model import Codebook, Coding, Interview, Project
 from pcrcode.project import Progress, load_project
 
 RULES: dict[str, str] = {
@@ -104,13 +104,14 @@ def check_codings(project: Project, diag: Diagnostics) -> None:
     interviews = project.interviews
     last: tuple[str, str] | None = None
     applied: set[tuple[int, str, int | None, int | None]] = set()
-    turns: tuple[Turn, ...] | None = None
+    interview: Interview | None = None
+    fingerprints: tuple[str, ...] | None = None  # the turns are built only to look at a text
     for coding in project.codings:
         group = (coding.coder, coding.interview)
         if group != last:
             if last is None or group[1] != last[1]:
                 interview = interviews.get(coding.interview)
-                turns = None if interview is None else interview.turns
+                fingerprints = None if interview is None else interview.fingerprints()
             last = group
             applied = groups.setdefault(group, set())
         key = (coding.segment, coding.code, coding.start, coding.end)
@@ -122,19 +123,18 @@ def check_codings(project: Project, diag: Diagnostics) -> None:
                            "duplicate-coding")
         else:
             applied.add(key)
-        if turns is None:
+        if interview is None or fingerprints is None:
             diag.error(coding.path or "codings", (coding.line, 3),
                        f"no transcript for interview '{coding.interview}'"
                        f"{did_you_mean(coding.interview, interviews)}", "unknown-interview")
-        elif coding.segment > len(turns):
+        elif coding.segment > len(fingerprints):
             diag.error(coding.path or "codings", (coding.line, 3),
-                       f"interview '{coding.interview}' has {len(turns)} segments, not "
+                       f"interview '{coding.interview}' has {len(fingerprints)} segments, not "
                        f"{coding.segment}", "unknown-segment")
-        else:
-            turn = turns[coding.segment - 1]
-            if (coding.fingerprint != turn.fingerprint or not coding.fingerprint
-                    or coding.start is not None):
-                _check_text(coding, turn, diag)
+        elif (coding.fingerprint != fingerprints[coding.segment - 1] or not coding.fingerprint
+                or coding.start is not None):
+            _check_text(coding, fingerprints[coding.segment - 1],
+                        interview.text_of(coding.segment), diag)
         if coding.code not in codable:
             _check_code(coding, codebook, diag)
 
@@ -157,14 +157,13 @@ def _check_code(coding: Coding, codebook: Codebook, diag: Diagnostics) -> None:
                    "not-codable")
 
 
-def _check_text(coding: Coding, turn: Turn, diag: Diagnostics) -> None:
+def _check_text(coding: Coding, fingerprint: str, text: str, diag: Diagnostics) -> None:
     where = coding.path or "codings"
     pos = (coding.line, 3)
-    text = turn.text
     if not coding.fingerprint:
         diag.warning(where, pos, f"coding of segment {coding.segment} has no fingerprint ('fp')",
                      "missing-fingerprint")
-    elif coding.fingerprint != turn.fingerprint:
+    elif coding.fingerprint != fingerprint:
         diag.error(where, pos, f"segment {coding.segment} of '{coding.interview}' changed since "
                    f"it was coded with '{coding.code}': check the coding, then run "
                    "`pcrcode reanchor` or tag it again", "stale-fingerprint")

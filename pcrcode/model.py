@@ -17,6 +17,8 @@ from typing import Any, overload
 from pcrcode.diagnostics import closest
 from pcrcode.errors import UnknownItem
 
+FINGERPRINT_SIZE = 8  # hexadecimal digits
+
 
 def fingerprint(text: str) -> str:
     """A short fingerprint of a segment's text, blind to whitespace and Unicode composition.
@@ -24,7 +26,7 @@ def fingerprint(text: str) -> str:
     Stored with every coding, it lets ``check`` notice that a transcript was edited under a coding.
     """
     norm = " ".join(unicodedata.normalize("NFC", text).split())
-    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:8]
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:FINGERPRINT_SIZE]
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,14 @@ class Interview:
     illustrative: bool = False
     meta: Mapping[str, Any] = field(default_factory=dict)
     structure_line: int = 1
+
+    def fingerprints(self) -> tuple[str, ...]:
+        """The fingerprint of each turn, in order (from the cache, without building the turns)."""
+        return tuple(t.fingerprint for t in self.turns)
+
+    def text_of(self, number: int) -> str:
+        """The text of segment ``number`` (from the cache, without building the turns)."""
+        return self.turns[number - 1].text
 
     def turn(self, number: int) -> Turn:
         if 1 <= number <= len(self.turns):

@@ -423,3 +423,30 @@ def test_loaded_codings_behave_as_the_tuple_of_them(small: Path) -> None:
         assert list(loaded.iter_codings(interview=interview, coder=coder)) == [
             c for c in parsed if interview in (None, c.interview) and coder in (None, c.coder)]
     assert loaded.coders() == sorted({c.coder for c in parsed})
+
+
+def test_check_builds_no_turn_to_check_codings(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fingerprints come with the cached heads, and a span's quote is compared with the cached
+    text of its turn: no Turn object is built, and a stale quote is still found."""
+    built: list[int] = []
+    build = cache.build_turns
+
+    def spy(raw: Any) -> Any:
+        built.append(len(raw))
+        return build(raw)
+
+    monkeypatch.setattr(cache, "build_turns", spy)
+    expected = check_project(small)
+    assert check_project(small) == expected and built == []
+    codings_file = small / "codings" / "yanis" / "epicerie.yaml"
+    text = codings_file.read_text(encoding="utf-8")
+    assert '"quote": "on a fait la fête de quartier ensemble"' in text
+    settle()
+    codings_file.write_text(text.replace("la fête de quartier", "la fête du quartier"),
+                            encoding="utf-8")
+    found = check_project(small)  # the transcript comes from the cache, the coding file not
+    assert [(f.rule, f.path) for f in found if f not in expected] == [
+        ("stale-quote", "codings/yanis/epicerie.yaml")]
+    assert check_project(small) == found and built == []
