@@ -41,7 +41,16 @@ from typing import Any
 
 from pcrcode import __version__, atomic
 from pcrcode.diagnostics import Finding
-from pcrcode.model import FINGERPRINT_SIZE, Census, Coding, Interview, Registry, Structure, Turn
+from pcrcode.model import (
+    FINGERPRINT_SIZE,
+    Census,
+    Coding,
+    Interview,
+    Registry,
+    Structure,
+    Turn,
+    fingerprint,
+)
 from pcrcode.yamlio import LDict, LList
 
 CACHE_DIR = ".pcrcode/cache"
@@ -415,10 +424,19 @@ def encode_interview(interview: Interview | None) -> tuple[Any, Any]:
         return None, None
     head = (interview.id, interview.structure, interview.date, interview.interviewer,
             interview.participants, interview.language, interview.illustrative,
-            plain(dict(interview.meta)), interview.structure_line,
-            "".join(t.fingerprint for t in interview.turns))
-    turns = tuple((t.speaker, t.text, t.line, t.fingerprint) for t in interview.turns)
-    return head, turns
+            plain(dict(interview.meta)), interview.structure_line)
+    turns = tuple((t.speaker, t.text, t.line, _fingerprint_of(t)) for t in interview.turns)
+    return (*head, "".join([t[3] for t in turns])), turns
+
+
+def _fingerprint_of(turn: Turn) -> str:
+    # What Turn.fingerprint (a cached_property) gives, without its lock (Python 3.11): a cold
+    # load fingerprints every turn of the project.
+    attrs = turn.__dict__
+    found = attrs.get("fingerprint")
+    if found is None:
+        found = attrs["fingerprint"] = fingerprint(turn.text)
+    return str(found)
 
 
 class _LazyTurns:
