@@ -7,10 +7,13 @@ exit code of the contract, here and nowhere else.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, MutableMapping
+from importlib import import_module
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
+from typer.main import get_command_name, get_group
 
 from pcrcode import __version__
 from pcrcode.errors import ExitCode, PcrcodeError
@@ -40,8 +43,46 @@ def _relative(path: object) -> str:
         return os.fspath(p)
 
 
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (CliRunner), or closed
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
 class PcrcodeGroup(TyperGroup):
-    """Turns pcrcode errors into one line on stderr and the contract's exit code."""
+    """Turns pcrcode errors into one line on stderr and the contract's exit code, and imports a
+    command's module only when that command is invoked (see :data:`COMMANDS`)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.lazy = _LazyCommands(self, self.commands)
+        self.commands = self.lazy
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # the names, without building the commands
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        # TyperGroup's layout. A command not built yet is stood in for by one carrying its
+        # summary, which Click shortens to the width exactly as it would the real help.
+        listed = []
+        for name in self.list_commands(ctx):
+            if self.lazy.is_built(name) or name not in COMMANDS:
+                command = self.commands[name]
+            else:
+                command = TyperCommand(name, help=COMMANDS[name][1])
+            if not command.hidden:
+                listed.append((name, command))
+        if listed:
+            limit = formatter.width - 6 - max(len(name) for name, _ in listed)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, command.get_short_help_str(limit))
+                                    for name, command in listed])
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -53,7 +94,10 @@ class PcrcodeGroup(TyperGroup):
             sys.stderr.write("pcrcode: interrupted; nothing was half-written\n")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except BrokenPipeError:
-            # `pcrcode ... | head`: the reader left; not an error worth a traceback.
+            # `pcrcode ... | head`: the reader left; not an error worth a traceback. Output still
+            # buffered goes to /dev/null: flushed at exit into the closed pipe, it would fail
+            # the process with exit code 120 (output written in chunks leaves some behind).
+            _silence_stdout()
             sys.stderr.close()
             raise typer.Exit(int(ExitCode.OK)) from None
 
@@ -92,44 +136,119 @@ def _root(
     ctx.obj = {"project": project}
 
 
-def _register() -> None:
-    """Compose the command modules; the order is the order of `pcrcode --help`."""
-    # Modules imported for their side effect attach commands to a shared sub-app
-    # (codebook, import, export); the others register theirs on `app`.
-    from pcrcode.cli import (  # noqa: F401
-        agreement,
-        apps,
-        autocode,
-        check,
-        codebook,
-        evolution,
-        exchange,
-        init,
-        interviews,
-        memos,
-        reanchor,
-        reports,
-        session,
-        tagging,
-        transcript_import,
-    )
+# The commands, in the order of `pcrcode --help` (Typer lists commands before groups): the
+# module that defines each one and the first paragraph of its help, which is all that the
+# listing shows. Each command module is imported when its command is invoked, not at start-up:
+# building every command's parameters from its annotations cost more than the rest of
+# `pcrcode --help` (tests/test_cli_startup.py checks this table against the modules).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("init", "Create a project: codebook.yaml, structures.yaml, interviews/, codings/."),
+    "check": ("check", "Lint the project: codebook, registry, transcripts and codings."),
+    "tag": ("tagging", "Apply codes to segments of an interview."),
+    "untag": ("tagging", "Remove a coder's codes from segments of an interview."),
+    "codings": ("tagging", "List codings, one per line."),
+    "code": ("session", "Code an interview turn by turn, in the terminal."),
+    "autocode": ("autocode",
+                 "Apply a code to every turn whose text matches a pattern (whole segments)."),
+    "reanchor": ("reanchor", "Move codings back onto their text after transcripts were edited."),
+    "profile": ("reports", "Profile structures: attributes, codes per family, highest forme, "
+                "dominant logique, objets pooled and not, portée, key quotes."),
+    "crosstab": ("reports", "Cross-tabulate two attributes or code families, as a heatmap."),
+    "census": ("reports", "The census: structures by domaine and statut category, interviewed "
+               "in parentheses."),
+    "retrieve": ("reports", "Retrieve the coded segments whose codes satisfy a query, with "
+                 "their quotes."),
+    "cooccurrence": ("reports", "The code x code co-occurrence matrix: units carrying both codes "
+                     "(a heatmap)."),
+    "frequencies": ("reports", "How often each code is used: codings, segments, interviews, "
+                    "structures (with a bar)."),
+    "report": ("reports", "The synthesis in one run: census, profiles, logique by statut, "
+               "portée by logique, objets by domaine, highest forme by dominant logique, objets "
+               "never pooled, shared premises without further pooling."),
+    "interviews": ("interviews", "List and read the interviews."),
+    "codebook": ("codebook", "Read (and evolve) the codebook."),
+    "memo": ("memos", "Write and read memos on codes, interviews, structures and codings."),
+    "agreement": ("agreement", "Intercoder agreement: percent agreement, Cohen's kappa, "
+                  "Krippendorff's alpha."),
+    "import": ("apps", "Bring data into pcrcode: REFI-QDA files, transcripts."),
+    "export": ("apps", "Write the project for other tools: REFI-QDA, tidy CSV."),
+}
 
-    init.register(app)
-    check.register(app)
-    app.add_typer(interviews.app, name="interviews")
-    app.add_typer(codebook.app, name="codebook")
-    tagging.register(app)
-    session.register(app)
-    autocode.register(app)
-    memos.register(app)
-    reanchor.register(app)
-    reports.register(app)
-    app.add_typer(agreement.app, name="agreement")
-    app.add_typer(apps.import_app, name="import")
-    app.add_typer(apps.export_app, name="export")
+# Modules that attach commands to another module's group when imported, in the order that
+# gives each group's listing (exchange's `import qdpx`, `import qdc` before `import transcript`).
+_ATTACHED = {
+    "codebook": ("evolution",),
+    "import": ("exchange", "transcript_import"),
+    "export": ("exchange",),
+}
 
 
-_register()
+def _attach(host: typer.Typer, name: str) -> None:
+    """Register the command or group ``name`` (a key of :data:`COMMANDS`) on ``host``."""
+    module_name = COMMANDS[name][0]
+    for other in _ATTACHED.get(name, ()):
+        import_module(f"pcrcode.cli.{other}")
+    module = import_module(f"pcrcode.cli.{module_name}")
+    if module_name == "apps":
+        host.add_typer(getattr(module, f"{name}_app"), name=name)
+    elif hasattr(module, "register"):
+        module.register(host)
+    else:
+        host.add_typer(module.app, name=name)
+
+
+def _build(name: str, root: PcrcodeGroup) -> Any:
+    """The Click command (or group) ``name``, built alone, with the root's settings."""
+    host = typer.Typer(rich_markup_mode=root.rich_markup_mode,
+                       suggest_commands=root.suggest_commands,
+                       pretty_exceptions_short=app.pretty_exceptions_short)
+    _attach(host, name)
+    # A module registers all its commands (reports has seven): build only the one invoked.
+    host.registered_commands = [
+        c for c in host.registered_commands
+        if c.callback is not None and (c.name or get_command_name(c.callback.__name__)) == name
+    ]
+    host.registered_groups = [g for g in host.registered_groups if g.name == name]
+    built = get_group(host).commands
+    if name not in built:  # a KeyError would read as "No such command"
+        raise RuntimeError(f"pcrcode.cli.{COMMANDS[name][0]} does not register {name!r}")
+    return built[name]
+
+
+class _LazyCommands(MutableMapping[str, Any]):
+    """The root group's commands: every name known at once, each built on first access."""
+
+    def __init__(self, root: PcrcodeGroup, built: MutableMapping[str, Any]) -> None:
+        self._root = root
+        self._names = dict.fromkeys([*COMMANDS, *built])  # ordered, like Typer's dict
+        self._built = dict(built)
+
+    def is_built(self, name: str) -> bool:
+        return name in self._built
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            if name not in self._names:
+                raise KeyError(name)
+            self._built[name] = _build(name, self._root)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._names[name] = None
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._names[name]
+        self._built.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def main() -> None:
