@@ -6,7 +6,6 @@ Nothing here reads files (see ``codebook.py``, ``registry.py``, ``transcripts.py
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,8 +24,10 @@ def fingerprint(text: str) -> str:
 
     Stored with every coding, it lets ``check`` notice that a transcript was edited under a coding.
     """
+    from hashlib import sha256  # here: 2 ms of start-up that warm reports never need
+
     norm = " ".join(unicodedata.normalize("NFC", text).split())
-    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:FINGERPRINT_SIZE]
+    return sha256(norm.encode("utf-8")).hexdigest()[:FINGERPRINT_SIZE]
 
 
 @dataclass(frozen=True)
