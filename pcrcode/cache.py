@@ -456,7 +456,6 @@ class _LazyTurns:
                 turns = parse_interview(obj.path, Diagnostics(cache.root)).turns
             else:
                 turns = build_turns(raw)
-        attrs.pop("_turns_from", None)
         attrs["turns"] = turns
         return turns
 
@@ -476,6 +475,16 @@ class CachedInterview(Interview):
     It compares equal to the same interview parsed from its file."""
 
     turns = _LazyTurns()
+
+    def turns_built(self) -> bool:
+        return "turns" in self.__dict__
+
+    def release_turns(self) -> None:
+        """Forget the turns (and text) read so far: a later use reads them again (from the
+        transcript itself, as the cache hands a text out once). For a command that goes through
+        every transcript once, so that it never holds them all."""
+        self.__dict__.pop("turns", None)
+        self.__dict__.pop("_raw_turns", None)
 
     def text_of(self, number: int) -> str:
         attrs = self.__dict__

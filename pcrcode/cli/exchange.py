@@ -26,13 +26,12 @@ class Offsets(StrEnum):
 FileArg = Annotated[Path, typer.Argument(help="The file to write.")]
 
 
-def _write(path: Path, data: bytes) -> None:
-    from pcrcode import atomic
+def _target(path: Path) -> Path:
     from pcrcode.errors import UsageError
 
     if path.is_dir():
         raise UsageError(f"'{path}' is a folder: give a file name")
-    atomic.write_bytes(path, data)
+    return path
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -49,10 +48,9 @@ def export_qdc(ctx: typer.Context, file: FileArg) -> None:
     Example: pcrcode export qdc codebook.qdc
     """
     from pcrcode.codebook import load_codebook
-    from pcrcode.refi.export import export_qdc as build
+    from pcrcode.refi.export import save_qdc
 
-    result = build(load_codebook(project_root(ctx)))
-    _write(file, result.data)
+    result = save_qdc(load_codebook(project_root(ctx)), _target(file))
     note(f"wrote {file}: {_counts(result.counts)}")
 
 
@@ -66,10 +64,14 @@ def export_qdpx(ctx: typer.Context, file: FileArg) -> None:
 
     Example: pcrcode export qdpx projet.qdpx
     """
-    from pcrcode.refi.export import export_qdpx as build
+    from pcrcode.cli.progress import progress_bar
+    from pcrcode.refi.export import save_qdpx
 
-    result = build(load(ctx))
-    _write(file, result.data)
+    _target(file)
+    project = load(ctx)
+    with progress_bar("writing the export", unit="interviews") as bar:
+        # The process ends after the export: the turns it read need not stay in memory.
+        result = save_qdpx(project, file, progress=bar, release_turns=True)
     for message in result.skipped:
         note(f"skipped: {message}")
     note(f"wrote {file}: {_counts(result.counts)}")

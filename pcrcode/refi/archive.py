@@ -1,4 +1,4 @@
-"""Reading ``.qdpx`` archives without trusting them.
+"""Reading ``.qdpx`` archives without trusting them; the entries, spools and files exports write.
 
 Nothing is ever extracted to disk: entries are read into memory, by name, after checking the
 whole archive. Refused: entry names that are absolute or climb out with ``..`` (a "zip slip"),
@@ -9,10 +9,16 @@ declared size as well, so a header that lies cannot make pcrcode read more.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import re
+import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from pcrcode.errors import FileFormatError
 
@@ -22,6 +28,20 @@ MAX_RATIO = 100  # uncompressed / compressed, for entries above RATIO_FLOOR
 RATIO_FLOOR = 8 * 1024 * 1024
 MAX_ENTRIES = 100_000
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def entry_info(name: str) -> zipfile.ZipInfo:
+    """An entry pcrcode writes: deflated at level 9, fixed date and Unix permissions, so that
+    two exports of the same project are byte-identical."""
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o644 << 16
+    # The level travels with the entry (`ZipFile.open(info, "w")` ignores the archive's);
+    # Python 3.13 renamed the attribute, and keeps the old name as an alias.
+    setattr(info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel", 9)
+    return info
 
 
 def unsafe_name(name: str) -> str | None:
@@ -153,3 +173,59 @@ def open_archive(path: Path) -> Archive:
         zf.close()
         raise
     return Archive(path=path, zip=zf, infos=checked)
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+class Spool:
+    """Bytes put aside in order, read back by key: in memory, then in a temporary file."""
+
+    def __init__(self, folder: Path | None, max_size: int) -> None:
+        self.file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 (kept open: see close)
+            max_size=max_size, dir=None if folder is None else str(folder))
+        self.where: dict[str, tuple[int, int]] = {}
+        self.size = 0
+
+    def add(self, key: str, data: bytes) -> None:
+        self.where[key] = (self.size, len(data))
+        self.file.write(data)
+        self.size += len(data)
+
+    def get(self, key: str) -> bytes:
+        offset, length = self.where[key]
+        self.file.seek(offset)
+        data = self.file.read(length)
+        self.file.seek(0, io.SEEK_END)
+        return data
+
+    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
+        self.file.seek(0)
+        while chunk := self.file.read(size):
+            yield chunk
+
+    def close(self) -> None:
+        self.file.close()
+
+
+@contextlib.contextmanager
+def open_output(path: Path) -> Iterator[IO[bytes]]:
+    """A file to write ``path`` through, renamed into place and made durable at the end (as
+    :func:`pcrcode.atomic.write_bytes`, for a stream)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)

@@ -70,9 +70,103 @@ def plain(value: Any) -> Any:
 
 def yaml_text(data: Any) -> str:
     """``data`` as block YAML, keys in the given order, Unicode kept, never an alias."""
-    text: str = yaml.dump(plain(data), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+    data = plain(data)
+    fast = _simple_yaml(data)
+    if fast is not None:
+        return fast
+    text: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                           default_flow_style=False, width=100)
     return text
+
+
+# What `yaml.dump` above writes, written directly for the common shape of an interview's
+# metadata (the description of every source of an export: a tenth of its time through the
+# emitter): a mapping of scalars, of lists of scalars, or of lists or mappings of scalars. The
+# scalars are the ones PyYAML writes plain and on one line: short words and sentences starting
+# with a letter, without a character YAML treats specially, that do not read back as a boolean
+# or null; integers, booleans, dates. Anything else goes through PyYAML
+# (tests/test_refi_export_stream.py compares both on generated data).
+_KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}\Z")
+_WORDS = frozenset(("yes", "no", "true", "false", "on", "off", "null"))
+_PUNCTUATION = frozenset(" -'.’()/")
+_WIDTH = 80  # PyYAML folds plain scalars past column 100
+
+
+def _simple_key(key: str) -> bool:
+    return _KEY_RE.match(key) is not None and key.lower() not in _WORDS
+
+
+def _simple_scalar(value: Any) -> str | None:
+    kind = type(value)
+    if kind is str:
+        if (not value or not value[0].isalpha() or value[-1] == " " or "  " in value
+                or value.lower() in _WORDS):
+            return None
+        for ch in value:
+            if not (ch.isalnum() or ch in _PUNCTUATION):
+                return None
+        return value  # type: ignore[no-any-return]
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if kind is date:
+        return value.isoformat()  # type: ignore[no-any-return]
+    return None
+
+
+def _simple_mapping(value: Any, first: str, rest: str) -> list[str] | None:
+    """The lines of a non-empty mapping of scalars, its first line opening with ``first``,
+    the others with ``rest``."""
+    if type(value) is not dict or not value:
+        return None
+    lines: list[str] = []
+    for key, item in value.items():
+        scalar = _simple_scalar(item)
+        if scalar is None or not _simple_key(key):
+            return None
+        line = f"{rest if lines else first}{key}: {scalar}"
+        if len(line) > _WIDTH:
+            return None
+        lines.append(line)
+    return lines
+
+
+def _simple_yaml(data: Any) -> str | None:
+    if type(data) is not dict or not data:
+        return None
+    lines: list[str] = []
+    for key, value in data.items():
+        if not _simple_key(key):
+            return None
+        scalar = _simple_scalar(value)
+        if scalar is not None:
+            lines.append(f"{key}: {scalar}")
+            if len(lines[-1]) > _WIDTH:
+                return None
+            continue
+        if type(value) is dict:
+            nested = _simple_mapping(value, "  ", "  ")
+            if nested is None:
+                return None
+            lines.append(f"{key}:")
+            lines.extend(nested)
+            continue
+        if type(value) is not list or not value:
+            return None
+        lines.append(f"{key}:")
+        for item in value:  # a sequence in a mapping is not indented: "- item"
+            scalar = _simple_scalar(item)
+            if scalar is not None:
+                if len(scalar) + 2 > _WIDTH:
+                    return None
+                lines.append(f"- {scalar}")
+                continue
+            nested = _simple_mapping(item, "- ", "  ")
+            if nested is None:
+                return None
+            lines.extend(nested)
+    return "\n".join(lines) + "\n"
 
 
 def _labels(language: str) -> dict[str, str]:

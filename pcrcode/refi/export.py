@@ -4,22 +4,33 @@ The output is deterministic: GUIDs are ``uuid5`` of the things they name, dates 
 project, elements and zip entries are in a fixed order with fixed timestamps. Every interview is
 written as one text (see :mod:`pcrcode.refi.segments`) whose code-point offsets are those of the
 selections, each selection named with the text it covers.
+
+The project document is written as a stream, one ``<TextSource>`` at a time, straight into its
+zip entry: no tree of the document is built (280,000 elements at 1,000 interviews, 3 GB of
+memory at 10,000). Its bytes are those ElementTree wrote with ``indent`` (two spaces) and an XML
+declaration, as exports were written before: same attribute order, same escaping (see
+:func:`pcrcode.refi.xml.escape_attr`), ``<Tag />`` for an element without text or children. The
+texts follow the document in the archive (entries are in name order) and the notes follow the
+sources in the document: both wait in a spool (a temporary file past a few megabytes).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
-import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from operator import attrgetter
+from pathlib import Path
+from typing import IO, Any
 
 from pcrcode import __version__
 from pcrcode.model import Code, Codebook, Coding, Interview, Project, Structure
 from pcrcode.refi import CODEBOOK_NS, PROJECT_NS
+from pcrcode.refi.archive import Spool, entry_info, open_output
 from pcrcode.refi.describe import (
     ID_TAG,
     INTERVIEWED_DESCRIPTION,
@@ -29,72 +40,89 @@ from pcrcode.refi.describe import (
     family_description,
     yaml_text,
 )
-from pcrcode.refi.guids import date_to_datetime, guid, is_datetime
+from pcrcode.refi.guids import date_to_datetime, guid, guid_of, is_datetime
 from pcrcode.refi.segments import RenderedTurn, render_interview
-from pcrcode.refi.xml import invalid_chars
+from pcrcode.refi.xml import (
+    attributes,
+    end_tag,
+    escape_attr,
+    escape_clean_attr,
+    invalid_chars,
+    leaf,
+    start_tag,
+)
 
 ORIGIN = f"pcrcode {__version__}"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
+SPOOL_BYTES = 16 * 1024 * 1024  # texts and notes held in memory before spilling to a file
+FLUSH_PARTS = 4096  # pieces of XML gathered before they are encoded into the zip entry
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass
 class ExportResult:
-    data: bytes
+    data: bytes  # the file's bytes; empty when it was written to a file (save_qdpx...)
     counts: dict[str, int] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
-
-
-class _Builder:
-    def __init__(self, ns: str) -> None:
-        self.ns = ns
-
-    def el(self, parent: ET.Element | None, tag: str, text: str | None = None,
-           **attrs: str | None) -> ET.Element:
-        clean = {k: invalid_chars(v) for k, v in attrs.items() if v is not None}
-        if parent is None:  # the namespace as a plain attribute: ElementTree's prefixes are
-            clean = {"xmlns": self.ns, **clean}  # global state, and it refuses bare attributes
-        node = ET.Element(tag, clean) if parent is None else ET.SubElement(parent, tag, clean)
-        if text is not None:
-            node.text = invalid_chars(text)
-        return node
-
-    def serialise(self, root: ET.Element) -> bytes:
-        ET.indent(root, space="  ")
-        body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-        return body + b"\n"
 
 
 def code_guid(code_id: str) -> str:
     return guid("code", code_id)
 
 
-def _codes(b: _Builder, parent: ET.Element, codebook: Codebook) -> None:
+def _codes(out: list[str], codebook: Codebook, depth: int) -> None:
     language = codebook.language
     for family in codebook.families.values():
-        node = b.el(parent, "Code", guid=code_guid(family.id), name=family.label,
-                    isCodable="false")
-        b.el(node, "Description", family_description(family, language))
-        _children(b, node, codebook, [c for c in codebook.family_codes(family.id)
-                                      if c.parent is None], language)
+        out.append(start_tag(depth, "Code", guid=code_guid(family.id), name=family.label,
+                         isCodable="false"))
+        out.append(leaf(depth + 1, "Description", family_description(family, language)))
+        _children(out, codebook, [c for c in codebook.family_codes(family.id)
+                                  if c.parent is None], language, depth + 1)
+        out.append(end_tag(depth, "Code"))
 
 
-def _children(b: _Builder, parent: ET.Element, codebook: Codebook, codes: Iterable[Code],
-              language: str) -> None:
+def _children(out: list[str], codebook: Codebook, codes: Iterable[Code], language: str,
+              depth: int) -> None:
     for code in codes:
-        node = b.el(parent, "Code", guid=code_guid(code.id), name=code.label,
-                    isCodable="true" if code.codable else "false")
-        b.el(node, "Description", code_description(code, language))
-        _children(b, node, codebook, codebook.children(code.id), language)
+        out.append(start_tag(depth, "Code", guid=code_guid(code.id), name=code.label,
+                         isCodable="true" if code.codable else "false"))
+        out.append(leaf(depth + 1, "Description", code_description(code, language)))
+        _children(out, codebook, codebook.children(code.id), language, depth + 1)
+        out.append(end_tag(depth, "Code"))
+
+
+def _qdc_text(codebook: Codebook) -> str:
+    out = [DECLARATION, "<CodeBook", attributes({"xmlns": CODEBOOK_NS, "origin": ORIGIN}), ">"]
+    if codebook.families:
+        out.append(start_tag(1, "Codes"))
+        _codes(out, codebook, 2)
+        out.append(end_tag(1, "Codes"))
+    else:
+        out.append(leaf(1, "Codes"))
+    out.append("\n</CodeBook>\n")
+    return "".join(out)
+
+
+def _qdc_counts(codebook: Codebook) -> dict[str, int]:
+    return {"families": len(codebook.families), "codes": len(codebook.codes)}
 
 
 def export_qdc(codebook: Codebook) -> ExportResult:
     """The codebook as a REFI-QDA ``.qdc`` document."""
-    b = _Builder(CODEBOOK_NS)
-    root = b.el(None, "CodeBook", origin=ORIGIN)
-    codes = b.el(root, "Codes")
-    _codes(b, codes, codebook)
-    return ExportResult(b.serialise(root), {"families": len(codebook.families),
-                                            "codes": len(codebook.codes)})
+    return ExportResult(_qdc_text(codebook).encode(), _qdc_counts(codebook))
+
+
+def write_qdc(codebook: Codebook, out: IO[bytes]) -> ExportResult:
+    """Write the ``.qdc`` document to ``out``."""
+    out.write(_qdc_text(codebook).encode())
+    return ExportResult(b"", _qdc_counts(codebook))
+
+
+def save_qdc(codebook: Codebook, path: Path) -> ExportResult:
+    """Write the ``.qdc`` document to ``path``, atomically."""
+    with open_output(path) as out:
+        return write_qdc(codebook, out)
 
 
 # --- variables ---------------------------------------------------------------------------------
@@ -163,166 +191,365 @@ def _value(structure: Structure, variable: _Variable, codebook: Codebook) -> Any
 class _Selection:
     coder: str
     segment: int
-    start: int | None
-    end: int | None
+    start: int  # -1 for None (then the selection is the whole segment)
+    end: int
     begin: int  # offsets in the source text
     stop: int
     codings: list[Coding] = field(default_factory=list)
 
-    @property
-    def key(self) -> tuple[str, int, int, int]:
-        return (self.coder, self.segment, -1 if self.start is None else self.start,
-                -1 if self.end is None else self.end)
-
 
 def _selections(interview: Interview, turns: list[RenderedTurn], codings: list[Coding],
-                known: set[str], skipped: list[str]) -> list[_Selection]:
+                known: Container[str], skipped: list[str]) -> list[_Selection]:
+    """The codings of an interview grouped by coder and span, in the order of the text."""
     groups: dict[tuple[str, int, int, int], _Selection] = {}
+    count = len(turns)
     for c in codings:
-        where = f"{c.coder}'s coding of {interview.id} segment {c.segment} with {c.code}"
+        segment, start, end = c.segment, c.start, c.end
         if c.code not in known:
-            skipped.append(f"{where}: the code is not in the codebook")
+            skipped.append(f"{_where(interview, c)}: the code is not in the codebook")
             continue
-        if not 1 <= c.segment <= len(turns):
-            skipped.append(f"{where}: the interview has {len(turns)} segments")
+        if not 1 <= segment <= count:
+            skipped.append(f"{_where(interview, c)}: the interview has {count} segments")
             continue
-        turn = turns[c.segment - 1]
-        if c.start is not None and c.end is not None:
-            if not 0 <= c.start < c.end <= len(turn.text):
-                skipped.append(f"{where}: the span {c.start}-{c.end} is outside the segment")
+        turn = turns[segment - 1]
+        if start is not None and end is not None:
+            if not 0 <= start < end <= len(turn.text):
+                skipped.append(f"{_where(interview, c)}: the span {start}-{end} is outside the "
+                               "segment")
                 continue
-            begin, stop = turn.start + c.start, turn.start + c.end
+            begin, stop = turn.start + start, turn.start + end
         else:
             begin, stop = turn.start, turn.start + len(turn.text)
-        sel = _Selection(c.coder, c.segment, c.start, c.end, begin, stop)
-        groups.setdefault(sel.key, sel).codings.append(c)
+        key = (c.coder, segment, -1 if start is None else start, -1 if end is None else end)
+        sel = groups.get(key)
+        if sel is None:
+            sel = groups[key] = _Selection(*key, begin, stop)
+        sel.codings.append(c)
     return sorted(groups.values(), key=lambda s: (s.begin, s.stop, s.coder))
 
 
-def _earliest(values: Iterable[str]) -> str | None:
-    valid = sorted(v for v in values if v and is_datetime(v))
-    return valid[0] if valid else None
+def _where(interview: Interview, c: Coding) -> str:
+    return f"{c.coder}'s coding of {interview.id} segment {c.segment} with {c.code}"
 
 
-def export_qdpx(project: Project) -> ExportResult:
-    """The whole project as a REFI-QDA ``.qdpx`` archive (bytes)."""
-    b = _Builder(PROJECT_NS)
-    codebook = project.codebook
-    skipped: list[str] = []
-    counts = dict.fromkeys(("families", "codes", "users", "variables", "cases", "sources",
-                            "selections", "codings", "notes"), 0)
-    codings_of: dict[str, list[Coding]] = {}
-    for c in project.codings:
-        if c.interview in project.interviews:
-            codings_of.setdefault(c.interview, []).append(c)
-        else:
-            skipped.append(f"{c.coder}'s codings of '{c.interview}': no such interview")
-    all_at = [c.at for c in project.codings]
-    dates = [date_to_datetime(i.meta.get("date", i.date)) for i in project.interviews.values()]
-    created = _earliest(all_at) or _earliest(dates)
-    modified = max([v for v in (*all_at, *dates) if v and is_datetime(v)], default=None)
-    root = b.el(None, "Project", name=codebook.title, origin=ORIGIN,
-                creationDateTime=created, modifiedDateTime=modified)
+class _Dates:
+    """``creationDateTime="..."`` for the dates that may be written as they are, else ``""``.
 
-    coders = sorted({c.coder for c in project.codings})
-    if coders:
-        users = b.el(root, "Users")
-        for coder in coders:
-            b.el(users, "User", guid=guid("user", coder), name=coder)
-    counts["users"] = len(coders)
-    if codebook.families:
-        _codes(b, b.el(b.el(root, "CodeBook"), "Codes"), codebook)
-    counts["families"], counts["codes"] = len(codebook.families), len(codebook.codes)
+    Memoised: the codings of a selection, of a file, share their ``at``; the memo is bounded
+    (emptied now and then), since repeats are close together."""
 
-    variables = _variables(project)
-    structures = list(project.registry.structures.values())
-    if structures:
-        holder = b.el(root, "Variables")
+    def __init__(self) -> None:
+        self.memo: dict[str, str] = {}
+
+    def attr(self, value: str) -> str:
+        found = self.memo.get(value)
+        if found is None:
+            if len(self.memo) > 65536:
+                self.memo.clear()
+            ok = bool(value) and is_datetime(value)
+            found = self.memo[value] = f' creationDateTime="{escape_attr(value)}"' if ok else ""
+        return found
+
+
+class _NeedsZip64(Exception):
+    """The document is too large for the zip header it was started with (see _Writer.write)."""
+
+
+class _Writer:
+    """One export of a project into one archive."""
+
+    def __init__(self, project: Project, progress: Progress | None, release_turns: bool,
+                 spool_dir: Path | None) -> None:
+        self.project = project
+        self.progress = progress
+        self.release_turns = release_turns
+        self.spool_dir = spool_dir
+        self.skipped: list[str] = []
+        self.counts = dict.fromkeys(("families", "codes", "users", "variables", "cases",
+                                     "sources", "selections", "codings", "notes"), 0)
+        self.dates = _Dates()
+        self.parts: list[str] = []
+        self.size = 0  # bytes of the document written so far
+
+    # -- output ------------------------------------------------------------------------------
+    def flush(self, entry: IO[bytes]) -> None:
+        data = "".join(self.parts).encode()
+        self.parts.clear()
+        entry.write(data)
+        self.size += len(data)
+
+    # -- the whole archive -------------------------------------------------------------------
+    def write(self, out: IO[bytes], zip64: bool) -> ExportResult:
+        self.group()
+        texts = Spool(self.spool_dir, SPOOL_BYTES)
+        try:
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+                entry = archive.open(entry_info("project.qde"), "w", force_zip64=zip64)
+                try:
+                    self.document(entry, texts)
+                except BaseException:
+                    with contextlib.suppress(Exception):  # the archive is thrown away
+                        entry.close()
+                    raise
+                # The old writer knew the document's size before its local header, and gave
+                # it a zip64 header from 1/1.05 of the 2 GiB limit on (as `writestr` does).
+                too_large = not zip64 and self.size * 1.05 > zipfile.ZIP64_LIMIT
+                try:
+                    entry.close()
+                except RuntimeError:
+                    if not too_large:
+                        raise
+                if too_large:
+                    raise _NeedsZip64
+                for key in sorted(texts.where):
+                    archive.writestr(entry_info(f"sources/{key}.txt"), texts.get(key))
+        finally:
+            texts.close()
+        return ExportResult(b"", self.counts, self.skipped)
+
+    def group(self) -> None:
+        project = self.project
+        interviews = project.interviews
+        self.codings_of: dict[str, list[Coding]] = {}
+        coders: set[str] = set()
+        first = last = ""  # the earliest and latest valid dates of codings
+        for c in project.codings:
+            at = c.at
+            # Only a value that would move a bound is checked (a few in a million).
+            if at and (at > last or at < first) and is_datetime(at):
+                first = at if not first or at < first else first
+                last = max(at, last)
+            coders.add(c.coder)
+            if c.interview in interviews:
+                found = self.codings_of.get(c.interview)
+                if found is None:
+                    found = self.codings_of[c.interview] = []
+                found.append(c)
+            else:
+                self.skipped.append(f"{c.coder}'s codings of '{c.interview}': no such interview")
+        days = [d for d in (date_to_datetime(i.meta.get("date", i.date))
+                            for i in interviews.values()) if d and is_datetime(d)]
+        self.created = first or min(days, default=None)
+        self.modified = max([last, *days]) if last else max(days, default=None)
+        self.coders = sorted(coders)
+        self.users = {coder: guid("user", coder) for coder in self.coders}
+        self.interview_guids = {iid: guid("interview", iid) for iid in interviews}
+        self.code_guids = {code_id: code_guid(code_id) for code_id in project.codebook.codes}
+
+    # -- the document ------------------------------------------------------------------------
+    def document(self, entry: IO[bytes], texts: Spool) -> None:
+        project, codebook, out = self.project, self.project.codebook, self.parts
+        out.append(DECLARATION)
+        out.append("<Project")
+        out.append(attributes({"xmlns": PROJECT_NS, "name": codebook.title, "origin": ORIGIN,
+                               "creationDateTime": self.created,
+                               "modifiedDateTime": self.modified}))
+        out.append(">")
+        if self.coders:
+            out.append(start_tag(1, "Users"))
+            for coder in self.coders:
+                out.append(leaf(2, "User", guid=self.users[coder], name=coder))
+            out.append(end_tag(1, "Users"))
+        self.counts["users"] = len(self.coders)
+        if codebook.families:
+            out.append(start_tag(1, "CodeBook"))
+            out.append(start_tag(2, "Codes"))
+            _codes(out, codebook, 3)
+            out.append(end_tag(2, "Codes"))
+            out.append(end_tag(1, "CodeBook"))
+        self.counts["families"], self.counts["codes"] = len(codebook.families), len(codebook.codes)
+        self.cases()
+        self.flush(entry)
+        notes = Spool(self.spool_dir, SPOOL_BYTES)
+        try:
+            if project.interviews:
+                out.append(start_tag(1, "Sources"))
+                total = len(project.interviews)
+                for done, interview in enumerate(project.interviews.values(), start=1):
+                    self.source(interview, texts, notes)
+                    if len(out) > FLUSH_PARTS:
+                        self.flush(entry)
+                    if self.progress is not None:
+                        self.progress(done, total)
+                out.append(end_tag(1, "Sources"))
+                self.counts["sources"] = total
+            if self.counts["notes"]:
+                out.append(start_tag(1, "Notes"))
+                self.flush(entry)
+                for chunk in notes.chunks():
+                    entry.write(chunk)
+                    self.size += len(chunk)
+                out.append(end_tag(1, "Notes"))
+        finally:
+            notes.close()
+        out.append(leaf(1, "Description", f"pcrcode project: {codebook.title}\n"
+                                          f"language: {codebook.language}"))
+        out.append("\n</Project>\n")
+        self.flush(entry)
+
+    def cases(self) -> None:
+        project, codebook, out = self.project, self.project.codebook, self.parts
+        structures = list(project.registry.structures.values())
+        if not structures:
+            return
+        variables = _variables(project)
+        variable_guids = {v.name: guid("variable", v.name) for v in variables}
+        out.append(start_tag(1, "Variables"))
         for v in variables:
-            node = b.el(holder, "Variable", guid=guid("variable", v.name), name=v.name,
-                        typeOfVariable=v.kind)
+            named = {"guid": variable_guids[v.name], "name": v.name, "typeOfVariable": v.kind}
             if v.description:
-                b.el(node, "Description", v.description)
-        counts["variables"] = len(variables)
-        cases = b.el(root, "Cases")
+                out.append(start_tag(2, "Variable", **named))
+                out.append(leaf(3, "Description", v.description))
+                out.append(end_tag(2, "Variable"))
+            else:
+                out.append(leaf(2, "Variable", **named))
+        out.append(end_tag(1, "Variables"))
+        self.counts["variables"] = len(variables)
+        in_case: dict[str | None, list[str]] = {}
+        for interview in project.interviews.values():
+            in_case.setdefault(interview.structure, []).append(interview.id)
+        out.append(start_tag(1, "Cases"))
         for s in structures:
-            case = b.el(cases, "Case", guid=guid("structure", s.id), name=s.name)
-            b.el(case, "Description", f"{ID_TAG}: {s.id}")
+            out.append(start_tag(2, "Case", guid=guid("structure", s.id), name=s.name))
+            out.append(leaf(3, "Description", f"{ID_TAG}: {s.id}"))
             for v in variables:
                 value = _value(s, v, codebook)
                 if value is None:
                     continue
-                vv = b.el(case, "VariableValue")
-                b.el(vv, "VariableRef", targetGUID=guid("variable", v.name))
+                out.append(start_tag(3, "VariableValue"))
+                out.append(leaf(4, "VariableRef", targetGUID=variable_guids[v.name]))
                 tag, text = _typed(v.kind, value)
-                b.el(vv, tag, text)
-            for interview in project.interviews.values():
-                if interview.structure == s.id:
-                    b.el(case, "SourceRef", targetGUID=guid("interview", interview.id))
-        counts["cases"] = len(structures)
+                out.append(leaf(4, tag, text))
+                out.append(end_tag(3, "VariableValue"))
+            for iid in in_case.get(s.id, ()):
+                out.append(leaf(3, "SourceRef", targetGUID=self.interview_guids[iid]))
+            out.append(end_tag(2, "Case"))
+        out.append(end_tag(1, "Cases"))
+        self.counts["cases"] = len(structures)
 
-    entries: dict[str, bytes] = {}
-    notes: list[tuple[str, str, str, str | None, str]] = []  # guid, name, user, at, text
-    note_guids: set[str] = set()
-    known = set(codebook.codes)
-    if project.interviews:
-        sources = b.el(root, "Sources")
-        for interview in project.interviews.values():
-            text, turns = render_interview(interview)
-            sguid = guid("interview", interview.id)
-            entries[f"sources/{sguid}.txt"] = text.encode("utf-8")
-            node = b.el(sources, "TextSource", guid=sguid, name=interview.id,
-                        plainTextPath=f"internal://{sguid}.txt",
-                        creationDateTime=date_to_datetime(interview.meta.get("date")) or None)
-            meta = {k: v for k, v in interview.meta.items() if k not in ("structure", "id")}
-            names = list(dict.fromkeys(t.speaker for t in turns if t.speaker))
-            if names:  # tells a reader which "Label:" paragraphs open a turn
-                meta[SPEAKERS] = names
-            if meta:
-                b.el(node, "Description", yaml_text(meta).rstrip("\n"))
-            selections = _selections(interview, turns, codings_of.get(interview.id, []), known,
-                                     skipped)
-            for sel in selections:
-                key = (interview.id, *sel.key)
-                sel_node = b.el(node, "PlainTextSelection", guid=guid("selection", *key),
-                                name=text[sel.begin:sel.stop], startPosition=str(sel.begin),
-                                endPosition=str(sel.stop), creatingUser=guid("user", sel.coder),
-                                creationDateTime=_earliest(c.at for c in sel.codings))
-                for c in sorted(sel.codings, key=lambda c: c.code):
-                    coding = b.el(sel_node, "Coding", guid=guid("coding", c.coder, *c.key),
-                                  creatingUser=guid("user", c.coder),
-                                  creationDateTime=c.at if is_datetime(c.at) else None)
-                    b.el(coding, "CodeRef", targetGUID=code_guid(c.code))
-                    if c.memo:
-                        nguid = guid("note", *key, c.memo)
-                        b.el(coding, "NoteRef", targetGUID=nguid)
-                        if nguid not in note_guids:
-                            note_guids.add(nguid)
-                            notes.append((nguid, f"{interview.id} segment {c.segment} "
-                                          f"({c.coder})", c.coder,
-                                          c.at if is_datetime(c.at) else None, c.memo))
-                    counts["codings"] += 1
-            counts["selections"] += len(selections)
-        counts["sources"] = len(project.interviews)
-    if notes:
-        holder = b.el(root, "Notes")
-        for nguid, name, coder, at, memo in notes:
-            note = b.el(holder, "Note", guid=nguid, name=name, creatingUser=guid("user", coder),
-                        creationDateTime=at)
-            b.el(note, "PlainTextContent", memo)
-        counts["notes"] = len(notes)
-    b.el(root, "Description", f"pcrcode project: {codebook.title}\nlanguage: {codebook.language}")
-    entries["project.qde"] = b.serialise(root)
-    return ExportResult(_zip(entries), counts, skipped)
+    def source(self, interview: Interview, texts: Spool, notes: Spool) -> None:
+        release = self.release_turns and _lazy_turns(interview)
+        text, turns = render_interview(interview)
+        iid = interview.id
+        sguid = self.interview_guids[iid]
+        texts.add(sguid, text.encode())
+        meta = {k: v for k, v in interview.meta.items() if k not in ("structure", "id")}
+        names = list(dict.fromkeys(t.speaker for t in turns if t.speaker))
+        if names:  # tells a reader which "Label:" paragraphs open a turn
+            meta[SPEAKERS] = names
+        selections = _selections(interview, turns, self.codings_of.pop(iid, []),
+                                 self.project.codebook.codes, self.skipped)
+        if release:
+            _release(interview, release)
+        out = self.parts
+        head = leaf(2, "TextSource", guid=sguid, name=iid,
+                    plainTextPath=f"internal://{sguid}.txt",
+                    creationDateTime=date_to_datetime(interview.meta.get("date")) or None)
+        if not meta and not selections:
+            out.append(head)
+            return
+        out.append(head[:-3] + ">")  # the same start tag, for an element with children
+        if meta:
+            out.append(leaf(3, "Description", yaml_text(meta).rstrip("\n")))
+        clean = invalid_chars(text)
+        users, dated = self.users, self.dates.attr
+        code_guids = self.code_guids
+        by_code = attrgetter("code")
+        note_lines: list[str] = []
+        note_guids: set[str] = set()
+        codings = 0
+        for sel in selections:
+            tail = f"{iid}\x1f{sel.coder}\x1f{sel.segment}\x1f{sel.start}\x1f{sel.end}"
+            user = users[sel.coder]
+            group = sel.codings
+            first = ""
+            for c in group:
+                if (not first or c.at < first) and dated(c.at):
+                    first = c.at
+            selection = guid_of("selection\x1f" + tail)
+            out.append(f'\n      <PlainTextSelection guid="{selection}"'
+                       f' name="{escape_clean_attr(clean[sel.begin:sel.stop])}"'
+                       f' startPosition="{sel.begin}" endPosition="{sel.stop}"'
+                       f' creatingUser="{user}"{dated(first) if first else ""}>')
+            for c in (sorted(group, key=by_code) if len(group) > 1 else group):
+                start = -1 if c.start is None else c.start
+                end = -1 if c.end is None else c.end
+                key = f"{c.coder}\x1f{iid}\x1f{c.segment}\x1f{c.code}\x1f{start}\x1f{end}"
+                at = dated(c.at)
+                cguid = guid_of("coding\x1f" + key)
+                out.append(f'\n        <Coding guid="{cguid}" creatingUser="{user}"{at}>'
+                           f'\n          <CodeRef targetGUID="{code_guids[c.code]}" />')
+                if c.memo:
+                    nguid = guid_of(f"note\x1f{tail}\x1f{c.memo}")
+                    out.append(f'\n          <NoteRef targetGUID="{nguid}" />')
+                    if nguid not in note_guids:  # a note's key holds the interview's id
+                        note_guids.add(nguid)
+                        note_lines.append(
+                            start_tag(2, "Note", guid=nguid, name=f"{iid} segment {c.segment} "
+                                      f"({c.coder})", creatingUser=user)[:-1] + at + ">")
+                        note_lines.append(leaf(3, "PlainTextContent", c.memo))
+                        note_lines.append(end_tag(2, "Note"))
+                out.append("\n        </Coding>")
+                codings += 1
+            out.append("\n      </PlainTextSelection>")
+        out.append(end_tag(2, "TextSource"))
+        self.counts["selections"] += len(selections)
+        self.counts["codings"] += codings
+        if note_lines:
+            notes.add(sguid, "".join(note_lines).encode())
+            self.counts["notes"] += len(note_guids)
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
+# --- dropping the turns an export read (transcripts' text is most of a project's memory) -----
+
+def _lazy_turns(interview: Interview) -> bool:
+    """Whether ``interview`` comes from the cache and its turns have not been read yet (turns
+    someone else read are kept)."""
+    from pcrcode.cache import CachedInterview
+
+    return isinstance(interview, CachedInterview) and not interview.turns_built()
+
+
+def _release(interview: Interview, lazy: bool) -> None:
+    """Forget the turns that reading ``interview`` for the export built."""
+    from pcrcode.cache import CachedInterview
+
+    if lazy and isinstance(interview, CachedInterview):
+        interview.release_turns()
+
+
+# --- entry points -----------------------------------------------------------------------------
+
+def write_qdpx(project: Project, out: IO[bytes], progress: Progress | None = None,
+               release_turns: bool = False, spool_dir: Path | None = None) -> ExportResult:
+    """Write the whole project as a REFI-QDA ``.qdpx`` archive to ``out`` (a seekable binary
+    file, at its start), streaming; returns the counts and what was skipped (``data`` empty).
+
+    ``progress(done, total)`` is called after each interview. ``release_turns`` drops the
+    turns of interviews loaded from the cache once written (for a process that exits after
+    the export: they are read again from the transcripts if used later). ``spool_dir`` is where
+    texts and notes spill when they exceed a few megabytes (default: the system's).
+    """
+    start = out.tell()
+    try:
+        return _Writer(project, progress, release_turns, spool_dir).write(out, zip64=False)
+    except _NeedsZip64:
+        out.seek(start)
+        out.truncate()
+        return _Writer(project, progress, release_turns, spool_dir).write(out, zip64=True)
+
+
+def export_qdpx(project: Project, progress: Progress | None = None) -> ExportResult:
+    """The whole project as a REFI-QDA ``.qdpx`` archive (bytes)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(entries):
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, entries[name], compresslevel=9)
-    return buffer.getvalue()
+    result = write_qdpx(project, buffer, progress)
+    result.data = buffer.getvalue()
+    return result
+
+
+def save_qdpx(project: Project, path: Path, progress: Progress | None = None,
+              release_turns: bool = False) -> ExportResult:
+    """Write the ``.qdpx`` archive to ``path``: into a temporary file beside it, renamed over
+    it once complete (an error or an interruption leaves the old file, or none)."""
+    with open_output(path) as out:
+        return write_qdpx(project, out, progress, release_turns, spool_dir=path.parent)

@@ -1,9 +1,12 @@
-"""Safe XML parsing for files written by other programs.
+"""Safe XML parsing for files written by other programs, and escaping for the XML pcrcode writes.
 
 The standard library's expat is driven directly so that a document type declaration (and with it
 every entity declaration: the "billion laughs" expansion, external entities) is refused before
 anything is expanded. Elements are built with their *local* names: exporters disagree on the
 namespace (``urn:QDA-XML:codebook:1:0`` exists in the wild), so matching ignores it.
+
+Exports are written as a stream of text (see :mod:`pcrcode.refi.export`), escaped here exactly as
+ElementTree's serialiser escapes (the format of every export written so far, byte for byte).
 """
 
 from __future__ import annotations
@@ -101,3 +104,69 @@ _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff
 def invalid_chars(text: str) -> str:
     """``text`` with the characters XML 1.0 cannot carry replaced by U+FFFD."""
     return _XML_INVALID.sub("\ufffd", text)
+
+
+def escape_text(text: str) -> str:
+    """Character data as ElementTree writes it, after :func:`invalid_chars`."""
+    text = _XML_INVALID.sub("\ufffd", text)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def escape_attr(text: str) -> str:
+    """An attribute value as ElementTree writes it (between double quotes), after
+    :func:`invalid_chars`: line breaks and tabs as character references, which a reader's
+    attribute-value normalisation would otherwise turn into spaces."""
+    text = _XML_INVALID.sub("\ufffd", text)
+    return escape_clean_attr(text)
+
+
+def escape_clean_attr(text: str) -> str:
+    """:func:`escape_attr` of a text already passed through :func:`invalid_chars`."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#09;")
+    return text
+
+
+# --- Writing: each element on its own line, indented two spaces a level (ElementTree's indent) --
+
+def indent(depth: int) -> str:
+    """The line break and indentation before an element at ``depth`` (the root's is 0)."""
+    return "\n" + "  " * depth
+
+
+def attributes(attrs: dict[str, str | None]) -> str:
+    """``' name="value"'`` for each attribute, in order; None leaves one out."""
+    return "".join(f' {k}="{escape_attr(v)}"' for k, v in attrs.items() if v is not None)
+
+
+def start_tag(depth: int, tag: str, **attrs: str | None) -> str:
+    """An element with children (written after it, then :func:`end_tag`)."""
+    return f"{indent(depth)}<{tag}{attributes(attrs)}>"
+
+
+def end_tag(depth: int, tag: str) -> str:
+    return f"{indent(depth)}</{tag}>"
+
+
+def leaf(depth: int, tag: str, text: str | None = None, **attrs: str | None) -> str:
+    """An element without children: with its text, else self-closing (as ElementTree)."""
+    head = f"{indent(depth)}<{tag}{attributes(attrs)}"
+    return f"{head}>{escape_text(text)}</{tag}>" if text else head + " />"
