@@ -134,9 +134,21 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LList:
     return result
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # `date: 2026-02-30` looks like a date to YAML, and its constructor raises a bare
+    # ValueError: a finding with the line, not a traceback.
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.MarkedYAMLError(
+            None, None, f"'{node.value}' is not a real date ({exc}): correct it, or quote it "
+            "to keep it as text", node.start_mark) from None
+
+
 for _cls in (_Loader, _PyLoader):
     _cls.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
     _cls.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def decode(data: bytes, path: Path | str) -> str:
