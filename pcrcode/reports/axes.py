@@ -43,10 +43,19 @@ class Axis:
     categories: tuple[Category, ...]
     values: Mapping[str, str] = field(default_factory=dict)  # structure id -> category id
     code_map: Mapping[str, str] = field(default_factory=dict)  # code id -> category id
+    # Segments share a few hundred sets of codes (see corpus.build_corpus): each is mapped once.
+    _seen: dict[frozenset[str], frozenset[str]] = field(
+        default_factory=dict, compare=False, repr=False)
 
-    def of_codes(self, codes: Iterable[str]) -> set[str]:
+    def of_codes(self, codes: Iterable[str]) -> frozenset[str]:
         """The categories a set of codes (one segment's) falls into."""
-        return {self.code_map[c] for c in codes if c in self.code_map}
+        if type(codes) is frozenset:
+            found = self._seen.get(codes)
+            if found is None:
+                found = self._seen[codes] = frozenset(
+                    [self.code_map[c] for c in codes if c in self.code_map])
+            return found
+        return frozenset([self.code_map[c] for c in codes if c in self.code_map])
 
     def label_of(self, category: str) -> str:
         for c in self.categories:
