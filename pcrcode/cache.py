@@ -193,6 +193,27 @@ class ProjectCache:
         self._valid.setdefault(index, {})[rel] = key
         return entry[1]
 
+    def peek(self, rel: str, key: Key) -> bool:
+        """Whether ``rel`` has an entry under exactly ``key`` (nothing is handed out)."""
+        index = bucket(rel)
+        pack = self._heads.get(index)
+        if pack is None:
+            self._touched.add(index)
+            pack = self._heads[index] = self._read_pack("h", index) or {}
+        entry = pack.get(rel)
+        return entry is not None and tuple(entry[0]) == key
+
+    def forget(self, indexes: Iterable[int]) -> None:
+        """Drop what this object read of these buckets: another process (the load's helper,
+        see :mod:`pcrcode.project`) rewrote their packs, to be read again. Entries stored here
+        before (the registry's) are kept, to be written with the packs as read then."""
+        for index in indexes:
+            self._heads.pop(index, None)
+            self._valid.pop(index, None)
+            for family in [k for k in self._texts if k[1] == index]:
+                del self._texts[family]
+        self._on_disk = None
+
     def racy(self, key: Key) -> bool:
         return self.now_ns - max(key[1], key[2]) < RACY_NS
 

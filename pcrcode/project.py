@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -100,28 +101,52 @@ def _load(
     # With a cache, files are taken pack by pack (one pack in memory at a time), then put back
     # in their order; their findings too, so that the result is the same in any case.
     order: list[int] | range = range(total)
+    keys: list[Key | None] = [None] * total
     if store is not None:
         order = sorted(order, key=lambda i: cache_io.bucket(files[i][2]))
+        # Each file is stat-ed before it is read: a change in between gives the entry a key that
+        # the next run will not match, never a stale hit.
+        keys = [file_key(path) for _, path, _ in files]
     inside = _Containment(root)
     results: list[tuple[Any, list[Finding]]] = [(None, [])] * total
-    current = -1
-    for done, i in enumerate(order, start=1):
-        is_transcript, path, rel = files[i]
-        if store is not None and cache_io.bucket(rel) != current:
-            if current >= 0:
-                store.release(current)
-            current = cache_io.bucket(rel)
-        local = Diagnostics(diag.root)
-        if not inside(path):
-            _outside(local, path, None)
+    done = 0
+
+    def take(indexes: list[int] | range) -> None:
+        nonlocal done
+        current = -1
+        for i in indexes:
+            is_transcript, path, rel = files[i]
+            if store is not None and cache_io.bucket(rel) != current:
+                if current >= 0:
+                    store.release(current)
+                current = cache_io.bucket(rel)
+            local = Diagnostics(diag.root)
             value: Any = None
-        elif is_transcript:
-            value = _interview(local, store, path, rel)
-        else:
-            value = _codings(local, store, path, rel)
-        results[i] = (value, local.findings)
-        if progress is not None:
-            progress(done, total)
+            if not inside(path):
+                _outside(local, path, None)
+            elif is_transcript:
+                value = _interview(local, store, path, rel, keys[i])
+            else:
+                value = _codings(local, store, path, rel, keys[i])
+            results[i] = (value, local.findings)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+        if store is not None and current >= 0:
+            store.release(current)
+
+    helper = None
+    if store is not None:
+        helper = _Helper.start(store, files, keys, order, inside)
+    if helper is None:
+        take(order)
+    else:
+        try:
+            take([i for i in order if not helper.takes(files[i][2])])
+        finally:
+            helper.wait()
+        # The helper's files are now in the cache (or parsed here if it failed).
+        take([i for i in order if helper.takes(files[i][2])])
     if store is not None:
         store.save()
     interviews: dict[str, Interview] = {}
@@ -171,11 +196,8 @@ def _cached(
 
 
 def _interview(
-    diag: Diagnostics, store: ProjectCache | None, path: Path, rel: str
+    diag: Diagnostics, store: ProjectCache | None, path: Path, rel: str, key: Key | None
 ) -> Interview | None:
-    # The file is stat-ed before it is read: a change in between gives the entry a key that the
-    # next run will not match, never a stale hit.
-    key = file_key(path) if store is not None else None
     if store is not None and key is not None:
         hit = store.lookup(rel, key)
         if hit is not None:
@@ -199,11 +221,10 @@ def _interview(
 
 
 def _codings(
-    diag: Diagnostics, store: ProjectCache | None, path: Path, rel: str
+    diag: Diagnostics, store: ProjectCache | None, path: Path, rel: str, key: Key | None
 ) -> tuple[int, CodingSource] | None:
     """(count, codings) of a coding file. From the cache, the codings stay in their pack (one
     per group of coders) until asked for: :class:`pcrcode.model.Codings` builds them then."""
-    key = file_key(path) if store is not None else None
     if store is not None and key is not None:
         hit = store.lookup(rel, key)
         if hit is not None:
@@ -236,6 +257,100 @@ class _Decoder:
             if data is None:  # the pack went missing or was rewritten since: read the file
                 return codings_io.read(self.path, Diagnostics(self.store.root))
             return cache_io.decode_codings(data, self.path)
+
+
+PARALLEL_MIN = 100  # files to parse before a second process is worth starting (tests lower it)
+JOBS_ENV = "PCRCODE_JOBS"  # 1: never start one
+
+
+class _Helper:
+    """A second process that parses half of the files of a first load into the cache.
+
+    A first load (a fresh clone, a new pcrcode version) parses every file; the machine has
+    other cores. When enough files are missing from the cache, the load forks: the child
+    parses the files of every other pack and writes those packs, then exits without a word;
+    the parent parses its own half meanwhile, waits, and reads the child's half from the cache
+    like any cached file. Whatever the child did or failed to do, the parent's result is that
+    of a load without it: a file the child did not cache is a cache miss, parsed there and then.
+    Only on Linux, with more than one core available and no other thread in the process (a
+    fork copies one thread: locks held by others would stay locked in the child).
+    """
+
+    def __init__(self, pid: int, buckets: frozenset[int], store: ProjectCache) -> None:
+        self.pid, self.buckets, self.store = pid, buckets, store
+
+    def takes(self, rel: str) -> bool:
+        return cache_io.bucket(rel) in self.buckets
+
+    @classmethod
+    def start(cls, store: ProjectCache, files: list[tuple[bool, Path, str]],
+              keys: list[Key | None], order: list[int] | range,
+              inside: Callable[[Path], bool]) -> _Helper | None:
+        if not _may_fork():
+            return None
+        buckets = frozenset(range(1, cache_io.BUCKETS, 2))
+        theirs = [i for i in order if cache_io.bucket(files[i][2]) in buckets]
+        keyed = [(i, keys[i]) for i in theirs]
+        misses = sum(1 for i, key in keyed
+                     if key is not None and not store.peek(files[i][2], key))
+        if misses < PARALLEL_MIN:
+            return None
+        try:
+            pid = os.fork()
+        except OSError:
+            return None
+        if pid == 0:  # pragma: no cover - the child (coverage does not follow it)
+            code = 1
+            try:
+                code = _child_pass(store, files, keyed, inside)
+            except BaseException:  # Ctrl-C, a bug: the parent parses these files instead
+                pass
+            finally:
+                os._exit(code)
+        return cls(pid, buckets, store)
+
+    def wait(self) -> None:
+        try:
+            os.waitpid(self.pid, 0)
+        except BaseException:  # interrupted while waiting: do not leave it running
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, 9)
+                os.waitpid(self.pid, 0)
+            raise
+        self.store.forget(self.buckets)
+
+
+def _may_fork() -> bool:
+    if not sys.platform.startswith("linux") or os.environ.get(JOBS_ENV, "") == "1":
+        return False
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return False
+    return len(os.sched_getaffinity(0)) > 1
+
+
+def _child_pass(  # pragma: no cover - runs in the child
+    store: ProjectCache, files: list[tuple[bool, Path, str]],
+    keyed: list[tuple[int, Key | None]], inside: Callable[[Path], bool],
+) -> int:
+    """Parse and cache the helper's files; its findings and values go to the cache only."""
+    current = -1
+    for i, key in keyed:
+        is_transcript, path, rel = files[i]
+        if cache_io.bucket(rel) != current:
+            if current >= 0:
+                store.release(current)
+            current = cache_io.bucket(rel)
+        if key is None or not inside(path):
+            continue
+        local = Diagnostics(store.root)
+        if is_transcript:
+            _interview(local, store, path, rel, key)
+        else:
+            _codings(local, store, path, rel, key)
+    if current >= 0:
+        store.release(current)
+    return 0
 
 
 class _Containment:

@@ -450,3 +450,66 @@ def test_check_builds_no_turn_to_check_codings(
     assert [(f.rule, f.path) for f in found if f not in expected] == [
         ("stale-quote", "codings/yanis/epicerie.yaml")]
     assert check_project(small) == found and built == []
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A first load forks a helper as soon as one file is missing; the forks are counted."""
+    monkeypatch.setattr(project, "PARALLEL_MIN", 1)
+    monkeypatch.delenv(project.JOBS_ENV, raising=False)
+    made: list[int] = []
+    fork = os.fork
+
+    def counted() -> int:
+        pid = fork()
+        if pid:
+            made.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted)
+    return made
+
+
+def test_a_first_load_in_two_processes_equals_one(
+    example: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected, expected_findings = load(example, use_cache=False)
+    first, findings = load(example)
+    assert len(forks) == 1  # the helper parsed half the files into the cache
+    assert plain(first) == plain(expected) and findings == expected_findings
+    forbid_parsing(monkeypatch)  # both halves are cached now
+    second, findings = load(example)
+    assert plain(second) == plain(expected) and findings == expected_findings
+    assert len(forks) == 1  # nothing left to parse: no helper
+
+
+def test_a_helper_that_fails_changes_nothing(
+    example: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: Any) -> int:
+        raise RuntimeError("the helper dies before parsing anything")
+
+    monkeypatch.setattr(project, "_child_pass", crash)
+    expected, expected_findings = load(example, use_cache=False)
+    loaded, findings = load(example)
+    assert len(forks) == 1
+    assert plain(loaded) == plain(expected) and findings == expected_findings
+
+
+def test_a_helper_with_racy_files_changes_nothing(
+    example: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "RACY_NS", 10**18)  # every file too recent to be cached
+    expected, expected_findings = load(example, use_cache=False)
+    for _ in range(2):
+        loaded, findings = load(example)
+        assert plain(loaded) == plain(expected) and findings == expected_findings
+    assert len(forks) == 2
+
+
+def test_no_helper_when_told_so(
+    example: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(project.JOBS_ENV, "1")
+    load(example)
+    assert forks == []
