@@ -28,22 +28,32 @@ Definitions (also in ``pcrcode agreement --help`` and the JSON report)
         on a unit is the family's code they applied, ``(none)`` when they applied none, and the
         codes joined by ``+`` when they (wrongly) applied two or more: such a unit counts as a
         disagreement unless the other coders did exactly the same, so hedging is not rewarded.
+
+How it is counted
+    Every figure is a function of how many units show each pattern of values (the coincidence
+    matrix and the contingency table are sums over units), so units are not kept one by one:
+    a coder's codes on a unit are an ``int`` whose bits are codes, a unit is a tuple of these
+    masks (one per coder), and the data is a ``Counter`` of these tuples with their numbers of
+    units, summed interview by interview. Uncoded units all share one key. The segment unit
+    needs only the number of turns of each interview; the disagreements (which quote the text)
+    are found by a second pass over the interviews, one at a time.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from itertools import pairwise
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby, pairwise
 from typing import Any, TypeVar
 
 from pcrcode.codings import coding_files
 from pcrcode.diagnostics import did_you_mean
 from pcrcode.errors import PcrcodeError, UnknownItem, UsageError
-from pcrcode.model import Coding, Project
+from pcrcode.model import Coding, Interview, Project, Turn
 from pcrcode.reliability import (
     Alpha,
     Coefficient,
@@ -78,6 +88,9 @@ REPORT_KEYS = ("variable", "kind", "scope", "units", "agreement", "agreement_rea
 DISAGREEMENT_KEYS = ("interview", "segment", "speaker", "start", "end", "code", "applied_by",
                      "not_applied_by", "quote")
 C = TypeVar("C", bound=Coefficient)
+T = TypeVar("T")
+Masks = tuple[int, ...]  # one per coder: the bits of the codes they applied to a unit
+Span = tuple[int, int | None, int | None]  # a coding's code bit, start and end
 
 
 @dataclass(frozen=True)
@@ -107,9 +120,152 @@ class LeftOut:
     coded_by: tuple[str, ...]
 
 
+class CodingIndex:
+    """The compared coders' codings on the compared interviews, read unit by unit.
+
+    Codings are indexed once by (interview, coder). A coder's codes on a unit are one ``int``
+    (bit i set: the i-th code seen applied), so a unit is a tuple of ints, one per coder:
+    hashable, small, and counted rather than kept.
+    """
+
+    def __init__(self, project: Project, coders: tuple[str, ...], unit: str,
+                 by_file: Mapping[tuple[str, str], Sequence[Coding]]) -> None:
+        self.project = project
+        self.coders = coders
+        self.unit = unit
+        self._by_file = by_file
+        self.bits: dict[str, int] = {}
+        self._names: dict[int, frozenset[str]] = {0: frozenset()}
+
+    def bit(self, code: str) -> int:
+        found = self.bits.get(code)
+        if found is None:
+            found = self.bits[code] = 1 << len(self.bits)
+        return found
+
+    def names(self, mask: int) -> frozenset[str]:
+        """The codes of a mask."""
+        found = self._names.get(mask)
+        if found is None:
+            found = self._names[mask] = frozenset(c for c, b in self.bits.items() if mask & b)
+        return found
+
+    def _codings(self, interview: str) -> Iterator[Sequence[Coding]]:
+        for coder in self.coders:
+            yield self._by_file.get((interview, coder), ())
+
+    def segment_masks(self, interview: str) -> list[dict[int, int]]:
+        """Per coder: segment -> the mask of the codes applied to it (or to a span of it)."""
+        bits, bit = self.bits, self.bit
+        out = []
+        for codings in self._codings(interview):
+            masks: dict[int, int] = {}
+            for c in codings:
+                masks[c.segment] = masks.get(c.segment, 0) | (bits.get(c.code) or bit(c.code))
+            out.append(masks)
+        return out
+
+    def segment_spans(self, interview: str) -> list[dict[int, list[Span]]]:
+        """Per coder: segment -> (code bit, start, end) of the codings applied to it."""
+        bit = self.bit
+        out = []
+        for codings in self._codings(interview):
+            spans: dict[int, list[Span]] = {}
+            for c in codings:
+                spans.setdefault(c.segment, []).append((bit(c.code), c.start, c.end))
+            out.append(spans)
+        return out
+
+    def count(self, interviews: Iterable[str]) -> Counter[Masks]:
+        """Units per pattern of masks, over these interviews."""
+        counts: Counter[Masks] = Counter()
+        blank = 0  # units no compared coder coded: one key, summed apart
+        for iid in interviews:
+            if self.unit == "segment":
+                per = self.segment_masks(iid)
+                segments = _segment_count(self.project.interviews[iid])
+                coded = {s for masks in per for s in masks if 1 <= s <= segments}
+                for s in coded:
+                    counts[tuple([masks.get(s, 0) for masks in per])] += 1
+                blank += segments - len(coded)
+            else:
+                for _, start, end, masks in self.runs(iid):
+                    counts[masks] += end - start
+        if blank:
+            counts[(0,) * len(self.coders)] += blank
+        return counts
+
+    def runs(self, interview: str, coded: bool = False,
+             ) -> Iterator[tuple[Turn, int, int, Masks]]:
+        """The units of an interview in text order, as (turn, start, end, masks): one per
+        segment, or per run of characters that every coder coded alike. ``coded``: only the
+        units some coder applied a code to."""
+        turns = self.project.interviews[interview].turns
+        if self.unit == "segment":
+            per = self.segment_masks(interview)
+            if coded:  # turns are numbered from 1 in order
+                numbers = sorted({s for masks in per for s in masks if 1 <= s <= len(turns)})
+                chosen: Iterable[Turn] = [turns[n - 1] for n in numbers]
+            else:
+                chosen = turns
+            for turn in chosen:
+                yield turn, 0, len(turn.text), tuple([m.get(turn.number, 0) for m in per])
+            return
+        spans = self.segment_spans(interview)
+        blank = (0,) * len(self.coders)
+        for turn in turns:
+            length = len(turn.text)
+            here = [s.get(turn.number, ()) for s in spans]
+            if not any(here):
+                if length and not coded:
+                    yield turn, 0, length, blank
+                continue
+            for run in _character_runs(turn, here, length):
+                if not coded or any(run[3]):
+                    yield run
+
+
+def _segment_count(interview: Interview) -> int:
+    # The only thing the segment unit needs from the transcript: kept with the cached head,
+    # it spares building the turns (text included) of every interview.
+    return interview.turn_count()
+
+
+def _character_runs(turn: Turn, spans: Sequence[Sequence[Span]], length: int,
+                    ) -> Iterator[tuple[Turn, int, int, Masks]]:
+    # Interval arithmetic: between two consecutive span boundaries every coder's set of codes
+    # is constant, so each elementary interval is one run; equal neighbours are merged.
+    clamped = [[_clamp(span, length) for span in coder] for coder in spans]
+    bounds = sorted({0, length}.union(*({s, e} for coder in clamped for _, s, e in coder)))
+    run_start, run_masks = 0, None
+    for a, b in pairwise(bounds):
+        masks = []
+        for coder in clamped:
+            mask = 0
+            for bit, s, e in coder:
+                if s <= a and b <= e:
+                    mask |= bit
+            masks.append(mask)
+        here = tuple(masks)
+        if here != run_masks:
+            if run_masks is not None:
+                yield turn, run_start, a, run_masks
+            run_start, run_masks = a, here
+    if run_masks is not None:
+        yield turn, run_start, length, run_masks
+
+
+def _clamp(span: Span, length: int) -> tuple[int, int, int]:
+    """A coding's characters, clamped to the text (a stale span can reach past its end)."""
+    bit, start, end = span
+    start = 0 if start is None else min(max(start, 0), length)
+    end = length if end is None else min(max(end, start), length)
+    return bit, start, end
+
+
 @dataclass(frozen=True)
 class AgreementData:
-    """The unit x coder data of a comparison, as run-length stretches."""
+    """The unit x coder data of a comparison, as the number of units of each pattern."""
 
     coders: tuple[str, ...]
     unit: str
@@ -117,42 +273,92 @@ class AgreementData:
     left_out: tuple[LeftOut, ...]
     codes: tuple[str, ...]
     families: Mapping[str, tuple[str, ...]]  # exclusive family -> its codable codes
-    stretches: tuple[Stretch, ...]
-    texts: Mapping[tuple[str, int], str]  # (interview, segment) -> turn text
+    index: CodingIndex = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def counts(self) -> Counter[Masks]:
+        """Units per pattern of code masks (see :class:`CodingIndex`), counted on first use."""
+        return self.index.count(self.interviews)
+
+    def stretches(self) -> Iterator[Stretch]:
+        """The units one by one (runs of characters alike), in text order: read again from the
+        project, for a notebook or a test; the figures use :attr:`counts`."""
+        names, segment = self.index.names, self.unit == "segment"
+        for iid in self.interviews:
+            for turn, start, end, masks in self.index.runs(iid):
+                yield Stretch(iid, turn.number, turn.speaker, start, end,
+                              1 if segment else end - start, tuple(map(names, masks)))
 
     def presence(self, code: str, scope: str = "all") -> Counter[tuple[int, ...]]:
         """Binary patterns (one 1/0 per coder) of one code, with their number of units."""
-        patterns: Counter[tuple[int, ...]] = Counter()
-        # Only the stretches where some coder applied the code are visited; the others are all
-        # zeros, counted from the scope's total (linear in the data, not codes x units).
-        touched = 0
-        for s in self._with_code.get(code, ()):
-            if scope == "coded" and not s.coded:
-                continue
-            patterns[tuple(int(code in applied) for applied in s.applied)] += s.weight
-            touched += s.weight
-        rest = self.units(scope) - touched
-        if rest:
-            patterns[(0,) * len(self.coders)] += rest
-        return patterns
-
-    @functools.cached_property
-    def _with_code(self) -> dict[str, list[Stretch]]:
-        index: dict[str, list[Stretch]] = {}
-        for s in self.stretches:
-            for code in frozenset().union(*s.applied):
-                index.setdefault(code, []).append(s)
-        return index
+        return self._with_rest(self._code_patterns(code), scope, 0)
 
     def family_values(self, family: str, scope: str = "all") -> Counter[tuple[str, ...]]:
         """Nominal patterns (one value per coder) of an exclusive family, with their units."""
-        members = set(self.families[family])
-        patterns: Counter[tuple[str, ...]] = Counter()
-        for s in self._scope(scope):
-            patterns[tuple(_family_value(applied & members) for applied in s.applied)] += (
-                s.weight
-            )
+        return self._with_rest(self._family_patterns(family), scope, NONE)
+
+    def _with_rest(self, touched: Counter[tuple[T, ...]], scope: str,
+                   blank: T) -> Counter[tuple[T, ...]]:
+        # Only the patterns where some coder applied the code (or a code of the family) are
+        # visited, once for both scopes (they are all 'coded'); every other unit of the scope
+        # has the blank value for every coder, and is counted from the scope's total.
+        patterns = touched.copy()
+        rest = self.units(scope) - touched.total()
+        if rest:
+            patterns[(blank,) * len(self.coders)] += rest
         return patterns
+
+    def _code_patterns(self, code: str) -> Counter[tuple[int, ...]]:
+        found = self._by_code.get(code)
+        if found is None:
+            bit = self.index.bits.get(code, 0)
+            found = self._by_code[code] = Counter()
+            for masks, weight in self._with_bit.get(bit, ()):
+                found[tuple([1 if m & bit else 0 for m in masks])] += weight
+        return found
+
+    def _family_patterns(self, family: str) -> Counter[tuple[str, ...]]:
+        found = self._by_family.get(family)
+        if found is not None:
+            return found
+        bits, names = self.index.bits, self.index.names
+        members = [bits[c] for c in self.families[family] if c in bits]
+        in_family = functools.reduce(operator.or_, members, 0)
+        # Each pattern where some coder applied a code of the family, once.
+        touched = {masks: weight for b in members for masks, weight in self._with_bit.get(b, ())}
+        values: dict[int, str] = {}
+        found = self._by_family[family] = Counter()
+        for masks, weight in touched.items():
+            pattern = []
+            for m in masks:
+                m &= in_family
+                value = values.get(m)
+                if value is None:
+                    value = values[m] = _family_value(names(m))
+                pattern.append(value)
+            found[tuple(pattern)] += weight
+        return found
+
+    # The visited patterns of each code and family, kept for the two scopes and the pooled row.
+    @functools.cached_property
+    def _by_code(self) -> dict[str, Counter[tuple[int, ...]]]:
+        return {}
+
+    @functools.cached_property
+    def _by_family(self) -> dict[str, Counter[tuple[str, ...]]]:
+        return {}
+
+    @functools.cached_property
+    def _with_bit(self) -> dict[int, list[tuple[Masks, int]]]:
+        """Code bit -> the patterns where some coder has it."""
+        index: dict[int, list[tuple[Masks, int]]] = {}
+        for masks, weight in self.counts.items():
+            union = functools.reduce(operator.or_, masks, 0)
+            while union:
+                low = union & -union
+                index.setdefault(low, []).append((masks, weight))
+                union ^= low
+        return index
 
     def notes(self) -> list[str]:
         """The interviews left out, for a note to the reader."""
@@ -168,13 +374,8 @@ class AgreementData:
 
     @functools.cached_property
     def _units(self) -> tuple[int, int]:
-        return (sum(s.weight for s in self.stretches),
-                sum(s.weight for s in self.stretches if s.coded))
-
-    def _scope(self, scope: str) -> Iterable[Stretch]:
-        if scope == "coded":
-            return (s for s in self.stretches if s.coded)
-        return self.stretches
+        return (sum(self.counts.values()),
+                sum(weight for masks, weight in self.counts.items() if any(masks)))
 
 
 def _family_value(codes: frozenset[str]) -> str:
@@ -194,11 +395,21 @@ def split_values(values: Iterable[str] | None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def coded_by(project: Project) -> dict[str, set[str]]:
+def _by_file(codings: Iterable[Coding]) -> dict[tuple[str, str], list[Coding]]:
+    """(interview, coder) -> codings, in one pass (codings come file by file: runs of one key)."""
+    index: dict[tuple[str, str], list[Coding]] = {}
+    for key, run in groupby(codings, key=operator.attrgetter("interview", "coder")):
+        index.setdefault(key, []).extend(run)
+    return index
+
+
+def coded_by(project: Project,
+             by_file: Mapping[tuple[str, str], Sequence[Coding]] | None = None,
+             ) -> dict[str, set[str]]:
     """Interview -> the coders who coded it: who have a coding file for it or codings in it."""
     found: dict[str, set[str]] = {}
-    for coding in project.codings:
-        found.setdefault(coding.interview, set()).add(coding.coder)
+    for interview, coder in (_by_file(project.codings) if by_file is None else by_file):
+        found.setdefault(interview, set()).add(coder)
     for path in coding_files(project.root):
         found.setdefault(path.stem, set()).add(path.parent.name)
     return found
@@ -212,27 +423,20 @@ def build(
     families: Sequence[str] = (),
     interviews: Sequence[str] = (),
 ) -> AgreementData:
-    """The data of a comparison; raises a :class:`PcrcodeError` for any bad selection."""
+    """The data of a comparison; raises a :class:`PcrcodeError` for any bad selection.
+
+    Units are counted when first asked for (:attr:`AgreementData.counts`)."""
     if unit not in UNITS:
         raise UsageError(f"unit '{unit}' does not apply: use segment or character"
                          f"{did_you_mean(unit, UNITS)}")
-    who = coded_by(project)
+    by_file = _by_file(project.codings)
+    who = coded_by(project, by_file)
     compared = _coders(project, who, coders)
     included, left_out = _interviews(project, who, compared, interviews)
     code_ids, family_map = _codes(project, codes, families)
-    stretches: list[Stretch] = []
-    texts: dict[tuple[str, int], str] = {}
-    by_turn: dict[tuple[str, int, str], list[Coding]] = {}
-    chosen = set(included)
-    for c in project.codings:
-        if c.interview in chosen and c.coder in compared:
-            by_turn.setdefault((c.interview, c.segment, c.coder), []).append(c)
-    for iid in included:
-        for turn in project.interviews[iid].turns:
-            texts[iid, turn.number] = turn.text
-            per_coder = [by_turn.get((iid, turn.number, coder), []) for coder in compared]
-            stretches.extend(_turn_stretches(iid, turn.number, turn.speaker, turn.text,
-                                             per_coder, unit))
+    index = CodingIndex(project, compared, unit, by_file)
+    for code in code_ids:  # the reported codes first: their bits are known before any pass
+        index.bit(code)
     return AgreementData(
         coders=compared,
         unit=unit,
@@ -240,8 +444,7 @@ def build(
         left_out=tuple(left_out),
         codes=tuple(code_ids),
         families=family_map,
-        stretches=tuple(stretches),
-        texts=texts,
+        index=index,
     )
 
 
@@ -317,40 +520,6 @@ def _codes(
 
 def _members(project: Project, family: str) -> tuple[str, ...]:
     return tuple(c.id for c in project.codebook.family_codes(family) if c.codable)
-
-
-def _turn_stretches(
-    interview: str,
-    segment: int,
-    speaker: str,
-    text: str,
-    per_coder: Sequence[Sequence[Coding]],
-    unit: str,
-) -> list[Stretch]:
-    length = len(text)
-    if unit == "segment":
-        applied = tuple(frozenset(c.code for c in cs) for cs in per_coder)
-        return [Stretch(interview, segment, speaker, 0, length, 1, applied)]
-    # Interval arithmetic: between two consecutive span boundaries every coder's set of codes is
-    # constant, so each elementary interval is one stretch weighted by its length.
-    spans = [[_span(c, length) for c in cs] for cs in per_coder]
-    bounds = sorted({0, length}.union(*({s, e} for coder in spans for _, s, e in coder)))
-    out: list[Stretch] = []
-    for a, b in pairwise(bounds):
-        here = tuple(frozenset(code for code, s, e in coder if s <= a and b <= e)
-                     for coder in spans)
-        if out and out[-1].applied == here:
-            out[-1] = dataclasses.replace(out[-1], end=b, weight=b - out[-1].start)
-        else:
-            out.append(Stretch(interview, segment, speaker, a, b, b - a, here))
-    return out
-
-
-def _span(coding: Coding, length: int) -> tuple[str, int, int]:
-    """A coding's characters, clamped to the text (a stale span can reach past its end)."""
-    start = 0 if coding.start is None else min(max(coding.start, 0), length)
-    end = length if coding.end is None else min(max(coding.end, start), length)
-    return coding.code, start, end
 
 
 # The report ---------------------------------------------------------------------------------
@@ -525,35 +694,42 @@ def disagreements(data: AgreementData) -> list[Disagreement]:
     """
     found: list[Disagreement] = []
     last: dict[str, int] = {}  # code -> index in found of its latest disagreement
-    for s in data.stretches:
-        for code in data.codes:
-            by = tuple(c for c, applied in zip(data.coders, s.applied, strict=True)
-                       if code in applied)
-            if not by or len(by) == len(data.coders):
+    coders, character = data.coders, data.unit == "character"
+    reported = [(code, data.index.bit(code)) for code in data.codes]
+    any_reported = functools.reduce(operator.or_, (bit for _, bit in reported), 0)
+    for iid in data.interviews:
+        for turn, start, end, masks in data.index.runs(iid, coded=True):
+            # Codes some coders applied and others did not: in the union, not in the
+            # intersection.
+            split = functools.reduce(operator.or_, masks) & ~functools.reduce(operator.and_, masks)
+            if not split & any_reported:
                 continue
-            prev = found[last[code]] if code in last else None
-            if (data.unit == "character" and prev is not None and prev.end == s.start
-                    and (prev.interview, prev.segment, prev.applied_by)
-                    == (s.interview, s.segment, by)):
-                text = data.texts[s.interview, s.segment]
-                found[last[code]] = dataclasses.replace(
-                    prev, end=s.end, quote=text[prev.start or 0:s.end])
-                continue
-            not_by = tuple(c for c in data.coders if c not in by)
-            text = data.texts[s.interview, s.segment]
-            if data.unit == "character":
-                found.append(Disagreement(s.interview, s.segment, s.speaker, s.start, s.end,
-                                          code, by, not_by, text[s.start:s.end]))
-            else:
-                found.append(Disagreement(s.interview, s.segment, s.speaker, None, None,
-                                          code, by, not_by, text))
-            last[code] = len(found) - 1
+            for code, bit in reported:
+                if not split & bit:
+                    continue
+                by = tuple(c for c, m in zip(coders, masks, strict=True) if m & bit)
+                prev = found[last[code]] if code in last else None
+                if (character and prev is not None and prev.end == start
+                        and (prev.interview, prev.segment, prev.applied_by)
+                        == (iid, turn.number, by)):
+                    found[last[code]] = dataclasses.replace(
+                        prev, end=end, quote=turn.text[prev.start or 0:end])
+                    continue
+                not_by = tuple(c for c in coders if c not in by)
+                if character:
+                    found.append(Disagreement(iid, turn.number, turn.speaker, start, end,
+                                              code, by, not_by, turn.text[start:end]))
+                else:
+                    found.append(Disagreement(iid, turn.number, turn.speaker, None, None,
+                                              code, by, not_by, turn.text))
+                last[code] = len(found) - 1
     order = {c: i for i, c in enumerate(data.codes)}
     return sorted(found, key=lambda d: (d.interview, d.segment, d.start or 0, order[d.code]))
 
 
 __all__ = [
     "AgreementData",
+    "CodingIndex",
     "Disagreement",
     "Figures",
     "LeftOut",

@@ -507,6 +507,11 @@ class CachedInterview(Interview):
         self.__dict__.pop("turns", None)
         self.__dict__.pop("_raw_turns", None)
 
+    def turn_count(self) -> int:
+        if "turns" in self.__dict__:
+            return len(self.__dict__["turns"])
+        return len(self.__dict__["_fingerprints"]) // FINGERPRINT_SIZE
+
     def text_of(self, number: int) -> str:
         attrs = self.__dict__
         if "turns" not in attrs:

@@ -309,7 +309,7 @@ def problems(project: Project) -> list[tuple[Path, int, str]]:
         elif kind == "structure" and target not in project.registry.structures:
             missing = f"no structure '{target}'{_near(target, project.registry.structures)}"
         elif kind == "interview" and memo.segment is not None:
-            count = len(project.interviews[target].fingerprints())
+            count = project.interviews[target].turn_count()
             if memo.segment > count:
                 missing = f"interview '{target}' has segments 1-{count}, not {memo.segment}"
         if missing:

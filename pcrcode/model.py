@@ -230,6 +230,10 @@ class Interview:
         """The fingerprint of each turn, in order (from the cache, without building the turns)."""
         return tuple(t.fingerprint for t in self.turns)
 
+    def turn_count(self) -> int:
+        """How many turns (segments) the interview has (from the cache, without building them)."""
+        return len(self.turns)
+
     def text_of(self, number: int) -> str:
         """The text of segment ``number`` (from the cache, without building the turns)."""
         return self.turns[number - 1].text

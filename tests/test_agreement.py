@@ -262,7 +262,7 @@ def expand(data: AgreementData,
            value: Callable[[frozenset[str]], Hashable]) -> list[list[Hashable]]:
     """One unit per character (or segment), independently of the run-length weights."""
     return [[value(applied) for applied in s.applied]
-            for s in data.stretches for _ in range(s.weight)]
+            for s in data.stretches() for _ in range(s.weight)]
 
 
 def has(code: str, applied: frozenset[str]) -> int:

@@ -513,3 +513,18 @@ def test_no_helper_when_told_so(
     monkeypatch.setenv(project.JOBS_ENV, "1")
     load(example)
     assert forks == []
+
+
+def test_a_cached_interview_counts_and_reads_turns_without_building_them(small: Path) -> None:
+    load(small)
+    cached = load(small)[0].interviews["epicerie"]
+    parsed = load(small, use_cache=False)[0].interviews["epicerie"]
+    assert isinstance(cached, cache.CachedInterview) and not cached.turns_built()
+    assert cached.turn_count() == parsed.turn_count() == len(parsed.turns)
+    assert cached.fingerprints() == parsed.fingerprints()
+    assert [cached.text_of(n) for n in range(1, cached.turn_count() + 1)] == [
+        t.text for t in parsed.turns]
+    assert not cached.turns_built()
+    assert cached.turns == parsed.turns and cached.turns_built()
+    cached.release_turns()
+    assert not cached.turns_built() and cached.turns == parsed.turns  # read again
