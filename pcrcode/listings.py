@@ -6,11 +6,12 @@ Keys are stable and documented in the README; numbers stay numbers.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from pcrcode.diagnostics import did_you_mean
 from pcrcode.errors import UnknownItem
-from pcrcode.model import Code, Project
+from pcrcode.model import Code, Coding, Project
 
 Row = dict[str, Any]
 
@@ -27,27 +28,38 @@ def coding_rows(
     interview: str | None = None,
     code: str | None = None,
     coder: str | None = None,
-) -> list[Row]:
+) -> Iterator[Row]:
+    """The codings, sorted, one row at a time (a million rows are written as they come, not
+    held); the filters are checked before it returns."""
     if interview is not None:
         project.interview(interview)
     code_id = project.codebook.selector(code) if code is not None else None
     check_coder(project, coder)
-    rows = []
-    for c in sorted(project.iter_codings(interview, code_id, coder),
-                    key=lambda c: (c.interview, c.segment, c.code, c.coder, c.start or -1)):
-        rows.append({
-            "interview": c.interview,
-            "segment": c.segment,
-            "code": c.code,
-            "coder": c.coder,
-            "at": c.at,
-            "fp": c.fingerprint,
-            "memo": c.memo,
-            "start": c.start,
-            "end": c.end,
-            "quote": c.quote,
-        })
-    return rows
+    return _coding_rows(project, interview, code_id, coder)
+
+
+def _coding_rows(project: Project, interview: str | None, code: str | None,
+                 coder: str | None) -> Iterator[Row]:
+    # Sorted interview by interview (the first key): the same order as one sort of every
+    # coding (a stable sort), with the sort keys of one interview at a time.
+    by_interview: dict[str, list[Coding]] = defaultdict(list)
+    for c in project.iter_codings(interview, code, coder):
+        by_interview[c.interview].append(c)
+    for iid in sorted(by_interview):
+        for c in sorted(by_interview.pop(iid),
+                        key=lambda c: (c.segment, c.code, c.coder, c.start or -1)):
+            yield {
+                "interview": c.interview,
+                "segment": c.segment,
+                "code": c.code,
+                "coder": c.coder,
+                "at": c.at,
+                "fp": c.fingerprint,
+                "memo": c.memo,
+                "start": c.start,
+                "end": c.end,
+                "quote": c.quote,
+            }
 
 
 def interview_rows(project: Project) -> list[Row]:

@@ -216,12 +216,11 @@ def retrieve(
     Example: pcrcode retrieve 'objet/achat-vente AND logique/professionnelle' --context 1
     """
     from pcrcode.cli import report_pages
-    from pcrcode.reports.retrieve import retrieve as search
+    from pcrcode.reports.retrieve import iter_hits
 
     corpus = _corpus(ctx, coder, all_coders, where)
-    hits = search(corpus, query, context)
-    report_pages.show_hits(fmt.value, hits)
-    note(f"{len(hits)} segment{'s' if len(hits) > 1 else ''} match")
+    count = report_pages.show_hits(fmt.value, iter_hits(corpus, query, context))
+    note(f"{count} segment{'s' if count > 1 else ''} match")
     _say_coders(corpus)
 
 

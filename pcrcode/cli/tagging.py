@@ -8,6 +8,9 @@ import typer
 
 from pcrcode.cli.common import CoderOpt, ListFormat, ListFormatOpt, load, note, project_root
 
+CODING_KEYS = ("interview", "segment", "code", "coder", "at", "fp", "memo", "start", "end",
+               "quote")
+
 
 def register(app: typer.Typer) -> None:
     app.command("tag")(tag)
@@ -82,14 +85,17 @@ def codings(
     Example: pcrcode codings --interview jardins-du-drac --format json
     """
     from pcrcode.listings import coding_rows
-    from pcrcode.render import Column, emit
+    from pcrcode.render import Column, emit, write_csv
 
     project = load(ctx)
     rows = coding_rows(project, interview=interview, code=code, coder=coder)
-    if fmt is ListFormat.table:
-        columns = [Column("interview", "interview"), Column("segment", "seg", "right"),
-                   Column("code", "code"), Column("coder", "coder"), Column("memo", "memo")]
+    if fmt is ListFormat.json:  # written as the rows come: a million codings are not held
+        from pcrcode.cli.streams import write_json_array
+
+        write_json_array(rows)
+    elif fmt is ListFormat.csv:
+        write_csv(rows, [Column(k, k) for k in CODING_KEYS])
     else:
-        columns = [Column(k, k) for k in ("interview", "segment", "code", "coder", "at", "fp",
-                                          "memo", "start", "end", "quote")]
-    emit(fmt.value, rows, columns)
+        emit(fmt.value, list(rows), [
+            Column("interview", "interview"), Column("segment", "seg", "right"),
+            Column("code", "code"), Column("coder", "coder"), Column("memo", "memo")])

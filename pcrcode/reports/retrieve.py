@@ -9,14 +9,15 @@ segment's codings for a purely negative query) give the coders, memos and span q
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from pcrcode.errors import PcrcodeError, UsageError
 from pcrcode.memos import memos_for
 from pcrcode.reports.corpus import Corpus
-from pcrcode.reports.query import parse_query
+from pcrcode.reports.query import Query, parse_query
 
 
 @dataclass(frozen=True)
@@ -54,35 +55,48 @@ class Hit:
 
 
 def retrieve(corpus: Corpus, query: str, context: int = 0) -> list[Hit]:
+    return list(iter_hits(corpus, query, context))
+
+
+def iter_hits(corpus: Corpus, query: str, context: int = 0) -> Iterator[Hit]:
+    """The hits one at a time, in (interview, segment) order, to write them as they are found:
+    the query is checked, and the first hit found (else the error raised), before it returns."""
     if context < 0:
         raise UsageError(f"--context takes a number of turns (0 or more), not {context}")
-    parsed = parse_query(query, corpus.codebook)
+    hits = _search(corpus, parse_query(query, corpus.codebook), context)
+    first = next(hits, None)
+    if first is None:
+        where = "".join(f" --where {f.describe()}" for f in corpus.filters)
+        raise PcrcodeError(f"no coded segment matches '{query}'{where} "
+                           f"({corpus.selection.describe()})")
+    return chain((first,), hits)
+
+
+def _search(corpus: Corpus, parsed: Query, context: int) -> Iterator[Hit]:
     positive = parsed.positive()
-    hits = []
+    interview, memos = None, []
     for seg in corpus.segments:
         if not parsed.matches(seg.codes):
             continue
+        if seg.interview != interview:  # segments come interview by interview
+            interview = seg.interview
+            memos = memos_for(corpus.project.root, "interview", interview)
         carrying = [c for c in seg.codings if c.code in positive] or list(seg.codings)
         spans = _distinct(c.quote for c in carrying if c.start is not None and c.quote)
         turn = corpus.turn(seg.interview, seg.number)
-        hits.append(Hit(
+        yield Hit(
             interview=seg.interview, segment=seg.number, structure=seg.structure,
             speaker=turn.speaker if turn else "",
             coders=tuple(sorted({c.coder for c in carrying})),
             codes=tuple(sorted(seg.codes)),
             matched=tuple(sorted({c.code for c in carrying})),
+            # memos_for(root, "interview", "INTERVIEW:SEGMENT"), one read per interview
             memos=_distinct([c.memo for c in carrying if c.memo]
-                            + [m.text for m in memos_for(corpus.project.root, "interview",
-                                                         f"{seg.interview}:{seg.number}")]),
+                            + [m.text for m in memos if m.segment == seg.number]),
             quote=" […] ".join(spans) if spans else (turn.text if turn else ""),
             before=_turns(corpus, seg.interview, range(seg.number - context, seg.number)),
             after=_turns(corpus, seg.interview, range(seg.number + 1, seg.number + context + 1)),
-        ))
-    if not hits:
-        where = "".join(f" --where {f.describe()}" for f in corpus.filters)
-        raise PcrcodeError(f"no coded segment matches '{query}'{where} "
-                           f"({corpus.selection.describe()})")
-    return hits
+        )
 
 
 def _distinct(items: Any) -> tuple[str, ...]:
