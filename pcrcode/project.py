@@ -81,10 +81,12 @@ def _open_cache(root: Path, diag: Diagnostics, wanted: bool | None) -> ProjectCa
 def _load(
     root: Path, diag: Diagnostics, store: ProjectCache | None, progress: Progress | None
 ) -> Project:
-    # The codebook is parsed every time (2 ms); the registry, validated against it, is cached
-    # under both files' stamps.
-    codebook_key = file_key(root / CODEBOOK_FILE) if store else None
-    codebook = load_codebook(root, diag)
+    # The registry, validated against the codebook, is cached under both files' stamps.
+    codebook_path = root / CODEBOOK_FILE
+    codebook_key = file_key(codebook_path) if store else None
+    codebook = _cached(
+        diag, store, CODEBOOK_FILE, codebook_key, lambda local: load_codebook(root, local),
+        cache_io.encode_codebook, lambda data: cache_io.decode_codebook(data, codebook_path))
     registry_path = root / REGISTRY_FILE
     registry_key = file_key(registry_path, codebook_key) if store and codebook_key else None
     registry = _cached(

@@ -528,3 +528,25 @@ def test_a_cached_interview_counts_and_reads_turns_without_building_them(small: 
     assert cached.turns == parsed.turns and cached.turns_built()
     cached.release_turns()
     assert not cached.turns_built() and cached.turns == parsed.turns  # read again
+
+
+def test_a_project_served_from_the_cache_needs_no_yaml(small: Path) -> None:
+    """The codebook is cached too: a warm report does not even import PyYAML (7 ms)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from pcrcode import cache\n"
+        "cache.RACY_NS = 0\n"
+        "from pcrcode.diagnostics import Diagnostics\n"
+        "from pcrcode.project import load_project\n"
+        "root = Path(sys.argv[1])\n"
+        "p = load_project(root, Diagnostics(root))\n"
+        "print(len(p.codebook.codes), len(p.codings), 'yaml' in sys.modules)\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", script, str(small)], capture_output=True,
+                           text=True, check=True).stdout.split() for _ in range(2)]
+    assert runs[0][2] == "True" and runs[1][2] == "False"  # parsed once, then cached
+    assert runs[0][:2] == runs[1][:2] and int(runs[0][0]) >= 10

@@ -15,13 +15,14 @@ import pytest
 import yaml
 
 import pcrcode
-from pcrcode import yamlio
+from pcrcode import yamlio, yamlparse
 from pcrcode.errors import PcrcodeError
 from pcrcode.tagging import tag, untag
 from tests.conftest import DATA, ROOT, copy_project, run_cli, snapshot
 
 PACKAGE = ROOT / "pcrcode"
-# Every way PyYAML can build objects from text. Only pcrcode/yamlio.py may call them: it refuses
+# Every way PyYAML can build objects from text. Only pcrcode/yamlparse.py (behind
+# yamlio.loads) may call them: it refuses
 # tags (!!python/object), aliases (alias bombs) and duplicate keys, and keeps line numbers.
 YAML_LOADERS = {"load", "safe_load", "full_load", "unsafe_load", "load_all", "safe_load_all",
                 "full_load_all", "unsafe_load_all", "compose", "compose_all", "parse", "scan"}
@@ -46,8 +47,8 @@ def _yaml_uses(path: Path) -> list[str]:
     return found
 
 
-def test_yaml_is_loaded_only_by_yamlio() -> None:
-    uses = [use for path in sorted(PACKAGE.rglob("*.py")) if path.name != "yamlio.py"
+def test_yaml_is_loaded_only_by_yamlparse() -> None:
+    uses = [use for path in sorted(PACKAGE.rglob("*.py")) if path.name != "yamlparse.py"
             or path.parent != PACKAGE for use in _yaml_uses(path)]
     assert uses == []
 
@@ -56,14 +57,14 @@ def test_the_text_of_the_package_has_no_unsafe_yaml_call() -> None:
     # A second, cruder net than the AST: catches `yaml.load(` even in odd spellings.
     pattern = re.compile(r"yaml\.(unsafe_load|full_load|load)\s*\(|Loader\s*=\s*yaml\.Loader")
     hits = [f"{p.relative_to(ROOT)}: {m.group()}" for p in sorted(PACKAGE.rglob("*.py"))
-            if p != PACKAGE / "yamlio.py" for m in pattern.finditer(p.read_text("utf-8"))]
+            if p != PACKAGE / "yamlparse.py" for m in pattern.finditer(p.read_text("utf-8"))]
     assert hits == []
 
 
 def test_yamlio_loaders_are_safe_loaders() -> None:
-    assert issubclass(yamlio._Loader, yaml.SafeLoader | yaml.CSafeLoader)
-    assert issubclass(yamlio._PyLoader, yaml.SafeLoader)
-    source = (PACKAGE / "yamlio.py").read_text(encoding="utf-8")
+    assert issubclass(yamlparse._Loader, yaml.SafeLoader | yaml.CSafeLoader)
+    assert issubclass(yamlparse._PyLoader, yaml.SafeLoader)
+    source = (PACKAGE / "yamlparse.py").read_text(encoding="utf-8")
     calls = [line.strip() for line in source.splitlines() if "yaml.load(" in line]
     assert calls == [
         "return yaml.load(source, Loader=_PyLoader if _may_nest_deeply(source) else _Loader)"]
