@@ -99,7 +99,7 @@ def archived_as_before(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o644 << 16
-            archive.writestr(info, body, compresslevel=9)
+            archive.writestr(info, body, compresslevel=6)
     return buffer.getvalue()
 
 
