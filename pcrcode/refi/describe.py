@@ -9,11 +9,10 @@ interviews (text sources) carry their pcrcode metadata as a short YAML text.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from typing import Any
-
-import yaml
 
 from pcrcode.errors import FileFormatError
 from pcrcode.model import Attribute, Code, Family
@@ -52,11 +51,6 @@ _LABEL_TO_FIELD = {label.lower(): key for labels in LABELS.values() for key, lab
 _LINE_RE = re.compile(r"^(?P<label>[^:\n]{2,40}?)\s*:\s?(?P<rest>.*)$")
 
 
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:  # a pcrcode file never holds aliases
-        return True
-
-
 def plain(value: Any) -> Any:
     """Plain dicts, lists and scalars (the YAML reader's line-aware subclasses do not dump)."""
     if isinstance(value, dict):
@@ -74,9 +68,27 @@ def yaml_text(data: Any) -> str:
     fast = _simple_yaml(data)
     if fast is not None:
         return fast
-    text: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+    return pyyaml_text(data)
+
+
+def pyyaml_text(data: Any) -> str:
+    """What PyYAML writes for ``data``: block style, keys in order, Unicode kept, no alias."""
+    import yaml  # here: most exports never need PyYAML's emitter (7 ms to import)
+
+    text: str = yaml.dump(data, Dumper=_dumper(), allow_unicode=True, sort_keys=False,
                           default_flow_style=False, width=100)
     return text
+
+
+@functools.cache
+def _dumper() -> Any:
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: Any) -> bool:  # a pcrcode file never holds aliases
+            return True
+
+    return Dumper
 
 
 # What `yaml.dump` above writes, written directly for the common shape of an interview's

@@ -12,11 +12,13 @@ ElementTree's serialiser escapes (the format of every export written so far, byt
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from pyexpat import ExpatError, ParserCreate
+from typing import TYPE_CHECKING
 
 from pcrcode.errors import FileFormatError
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 MAX_DEPTH = 200
 
@@ -36,6 +38,9 @@ def parse(data: bytes, where: str) -> ET.Element:
     Raises :class:`FileFormatError` naming ``where`` for malformed XML, a DOCTYPE or entity
     declaration, or nesting deeper than :data:`MAX_DEPTH`.
     """
+    import xml.etree.ElementTree as ET  # here: the export writes text, it never parses
+    from pyexpat import ExpatError, ParserCreate
+
     builder = ET.TreeBuilder()
     parser = ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
