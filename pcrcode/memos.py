@@ -18,6 +18,7 @@ to that field.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -173,6 +174,16 @@ def coding_memo(coding: Coding) -> Memo:
     return Memo(kind="coding", target=f"{coding.interview}:{coding.segment}:{coding.code}",
                 author=coding.coder, date=coding.at, text=coding.memo, segment=coding.segment,
                 code=coding.code, path=coding.path, line=coding.line or 1)
+
+
+def memo_targets(root: Path, kind: str) -> set[str]:
+    """The names of the folders under ``memos/<kind>/``: the targets of that kind that may have
+    memos (a code's id may span several folders: its first part is given)."""
+    try:
+        with os.scandir(root / MEMOS_DIR / kind) as entries:
+            return {e.name for e in entries if e.is_dir()}
+    except OSError:
+        return set()
 
 
 def memos_for(project_root: Path, kind: str, target: str) -> list[Memo]:

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pcrcode.errors import PcrcodeError
-from pcrcode.memos import Memo, memos_for
+from pcrcode.memos import Memo, memo_targets, memos_for
 from pcrcode.model import Code, Structure
-from pcrcode.reports.axes import code_axis, dominant, highest, segment_counts
+from pcrcode.reports.axes import Axis, code_axis, dominant, highest, segment_counts
 from pcrcode.reports.corpus import CodedSegment, Corpus, value_text
 
 FORME, LOGIQUE, OBJET, PORTEE = "forme", "logique", "objet", "portee"
@@ -95,8 +95,9 @@ class Profile:
 
 
 def profile(corpus: Corpus, structure: Structure, depth: int | None = 1,
-            quotes: int = 3) -> Profile:
+            quotes: int = 3, *, shared: _Shared | None = None) -> Profile:
     codebook = corpus.codebook
+    shared = shared if shared is not None else _Shared.of(corpus, depth)
     segments = corpus.by_structure.get(structure.id, ())
     seen = Counter(c for s in segments for c in s.codes)
     code_counts: dict[str, dict[str, int]] = {}
@@ -105,11 +106,11 @@ def profile(corpus: Corpus, structure: Structure, depth: int | None = 1,
             code_counts.setdefault(code.family, {})[code.id] = seen[code.id]
     has = set(codebook.families)
     logic_counts: dict[str, int] = {}
-    if LOGIQUE in has:
-        axis = code_axis(codebook, [LOGIQUE], depth)
+    if shared.logic is not None:
+        axis = shared.logic
         found = segment_counts(axis, segments)
         logic_counts = {c.id: found[c.id] for c in axis.categories if found[c.id]}
-    objets = [c.id for c in codebook.family_codes(OBJET) if c.codable]
+    objets = shared.objets
     pooled = tuple(c for c in objets if code_counts.get(OBJET, {}).get(c))
     return Profile(
         structure=structure,
@@ -125,16 +126,39 @@ def profile(corpus: Corpus, structure: Structure, depth: int | None = 1,
         not_pooled=tuple(c for c in objets if c not in pooled) if segments else (),
         portee=dict(code_counts.get(PORTEE, {})),
         quotes=tuple(key_quotes(corpus, segments, quotes)),
-        memos=_memos(corpus, structure),
+        memos=_memos(corpus, structure, shared.memo_targets),
     )
 
 
-def _memos(corpus: Corpus, structure: Structure) -> tuple[Memo, ...]:
-    """The researchers' memos on the structure and on its interviews, oldest first."""
+@dataclass(frozen=True)
+class _Shared:
+    """What every profile of a corpus uses: computed once for all of them."""
+
+    logic: Axis | None  # the logique family as an axis at the report's depth
+    objets: list[str]  # the codable objets, in codebook order
+    memo_targets: dict[str, set[str]]  # kind -> the targets that have a memo folder
+
+    @classmethod
+    def of(cls, corpus: Corpus, depth: int | None) -> _Shared:
+        codebook = corpus.codebook
+        return cls(
+            code_axis(codebook, [LOGIQUE], depth) if LOGIQUE in codebook.families else None,
+            [c.id for c in codebook.family_codes(OBJET) if c.codable],
+            {kind: memo_targets(corpus.project.root, kind)
+             for kind in ("structure", "interview")},
+        )
+
+
+def _memos(corpus: Corpus, structure: Structure,
+           present: dict[str, set[str]]) -> tuple[Memo, ...]:
+    """The researchers' memos on the structure and on its interviews, oldest first (only the
+    targets with a memo folder are read: a report profiles hundreds of structures)."""
     root = corpus.project.root
-    found = memos_for(root, "structure", structure.id)
+    found = memos_for(root, "structure", structure.id) \
+        if structure.id in present["structure"] else []
     for interview in corpus.interviews_of(structure.id):
-        found.extend(memos_for(root, "interview", interview))
+        if interview in present["interview"]:
+            found.extend(memos_for(root, "interview", interview))
     return tuple(sorted(found, key=lambda m: (m.date, m.kind, m.target)))
 
 
@@ -175,4 +199,5 @@ def profiles(
     else:
         chosen = [s for s in corpus.structures
                   if every or s.interviewed or corpus.interviews_of(s.id)]
-    return [profile(corpus, s, depth, quotes) for s in chosen]
+    shared = _Shared.of(corpus, depth)
+    return [profile(corpus, s, depth, quotes, shared=shared) for s in chosen]
