@@ -105,16 +105,17 @@ def code_axis(
 def segment_counts(axis: Axis, segments: Iterable[CodedSegment]) -> Counter[str]:
     """Per category of a code axis, how many of these segments fall into it."""
     counts: Counter[str] = Counter()
-    for s in segments:
-        counts.update(axis.of_codes(s.codes))
+    for codes, n in Counter(s.codes for s in segments).items():  # each set of codes once
+        for category in axis.of_codes(codes):
+            counts[category] += n
     return counts
 
 
 def highest(codebook: Codebook, family: str, segments: Iterable[CodedSegment]) -> Code | None:
     """The code of highest degree (at depth 1) of an ordered family among these segments."""
     best: Code | None = None
-    for s in segments:
-        for cid in s.codes:
+    for codes in dict.fromkeys(s.codes for s in segments):  # each set of codes once
+        for cid in codes:
             code = codebook.codes[cid]
             if code.family != family:
                 continue

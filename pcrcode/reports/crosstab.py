@@ -138,9 +138,13 @@ def _pairs(
         return set()
     if fixed_r is not None and fixed_c is not None:
         return {(fixed_r, fixed_c)}
+    # Segments share their sets of codes: each distinct set is looked at once.
+    code_sets = {seg.codes for seg in segments}
+    if fixed_r is not None:
+        return {(fixed_r, c) for codes in code_sets for c in cols.of_codes(codes)}
+    if fixed_c is not None:
+        return {(r, fixed_c) for codes in code_sets for r in rows.of_codes(codes)}
     pairs: set[tuple[str, str]] = set()
-    for seg in segments:
-        rs = {fixed_r} if fixed_r is not None else rows.of_codes(seg.codes)
-        cs = {fixed_c} if fixed_c is not None else cols.of_codes(seg.codes)
-        pairs.update((r, c) for r in rs for c in cs)
+    for codes in code_sets:
+        pairs.update((r, c) for r in rows.of_codes(codes) for c in cols.of_codes(codes))
     return pairs
