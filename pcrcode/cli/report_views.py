@@ -121,6 +121,8 @@ def _fit(headers: list[str], rows: Sequence[Sequence[str]], gap: int, width: int
     """Column headers cut to the longest prefixes that keep them unique and the table within
     ``width`` (or the shortest unique ones when nothing fits)."""
     names = headers[1:]
+    if not names:
+        return headers
     unique = [size for size in range(max(len(n) for n in names), 2, -1)
               if len(set(abbreviations(names, size))) == len(names)]
     for size in unique:
@@ -147,6 +149,8 @@ def print_grid(out: Console, grid: Grid, compact: bool = False) -> None:
                   if a != h]
         if legend:
             caption.append("columns: " + " · ".join(legend))
+    if _print_plain(out, grid, headers, caption, gap):
+        return
     if grid.title:
         out.print(Text(visible(grid.title), style="bold"))
     if not grid.rows:
@@ -173,6 +177,50 @@ def print_grid(out: Console, grid: Grid, compact: bool = False) -> None:
     out.print(table)
     for line in caption:
         out.print(Text(visible(line), style="dim"))
+
+
+def _print_plain(out: Console, grid: Grid, headers: list[str], caption: list[str],
+                 gap: int) -> bool:
+    """Print ``grid`` as :func:`print_grid` does through Rich's table, with string operations,
+    where the output has no style at all (a pipe, a file: what scripts read) and the table
+    fits without wrapping; False (nothing printed) otherwise. Laying out a table of a few
+    hundred rows costs Rich tens of milliseconds; tests/test_grid_writer.py compares both."""
+    from pcrcode.cli.text_writer import TextWriter, narrow
+    from pcrcode.render import visible
+
+    writer = TextWriter(out)
+    if not writer.plain():
+        return False
+    rows = [[visible(value) for value in row] for row in grid.rows]
+    cells = [visible(h) for h in headers]
+    texts = [*cells, *(v for row in rows for v in row)]
+    if any(text != text.strip() or "\n" in text for text in texts) \
+            or not narrow("".join(texts)):
+        return False  # Rich trims or breaks such cells its own way
+    widths = [max([len(h), *(len(row[k]) for row in rows)]) for k, h in enumerate(cells)]
+    width = sum(widths) + gap * (len(widths) - 1)
+    if rows and (width > out.width or 0 in widths):
+        return False  # Rich would fold the first column (or widen an empty one)
+    if grid.title:
+        writer.text(visible(grid.title), "bold")
+    if not rows:
+        for line in ["(none)", *caption]:
+            writer.text(visible(line), "dim")
+        writer.flush()
+        return True
+    sep = " " * gap
+    right = [j == "right" for j in grid.justify]
+
+    def laid(values: list[str]) -> str:
+        return sep.join(v.rjust(w) if r else v.ljust(w)
+                        for v, w, r in zip(values, widths, right, strict=True))
+
+    writer.raw(laid(cells) + "\n" + "\u2500" * width + "\n")
+    writer.raw("".join(laid(row) + "\n" for row in rows))
+    for text in caption:
+        writer.text(visible(text), "dim")
+    writer.flush()
+    return True
 
 
 def markdown_grid(grid: Grid, level: int = 2) -> str:

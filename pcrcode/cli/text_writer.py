@@ -29,7 +29,7 @@ _OTHER: set[str] = set()
 _NOT_NARROW = frozenset("\u200d\ufe0f\u2028\u2029")
 
 
-def _narrow(text: str) -> bool:
+def narrow(text: str) -> bool:
     """True when every character of ``text`` but newlines takes exactly one cell: the cells of
     a line are its length."""
     if _NARROW.issuperset(text):
@@ -75,7 +75,7 @@ def _divide(line: str, width: int) -> list[int]:
 
 def wrap(text: str, width: int) -> list[str]:
     """The lines of ``Text(text).wrap(console, width)`` (justify and overflow by default) for
-    narrow text (see :func:`_narrow`) and ``width >= 1``."""
+    narrow text (see :func:`narrow`) and ``width >= 1``."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         if len(paragraph) <= width:
@@ -123,6 +123,15 @@ class TextWriter:
             self._styles[style] = (before, after) if x and "x" not in after else None
         return self._styles[style]
 
+    def plain(self) -> bool:
+        """Whether this console writes text as it is: no escape code for any style (a pipe,
+        a file, NO_COLOR... no: NO_COLOR keeps bold), and nothing else in the way."""
+        return self.fast and self._codes("bold") == ("", "") and self._codes("dim") == ("", "")
+
+    def raw(self, text: str) -> None:
+        """Text already laid out, written as it is."""
+        self._write(text)
+
     def _styled(self, line: str, codes: tuple[str, str]) -> str:
         return f"{codes[0]}{line}{codes[1]}" if line else ""
 
@@ -154,7 +163,7 @@ class TextWriter:
     def text(self, text: str, style: str = "") -> None:
         """``console.print(Text(text, style=style))``"""
         codes = self._codes(style) if self.fast else None
-        if codes is None or not _narrow(text):
+        if codes is None or not narrow(text):
             from rich.text import Text
 
             self.flush()
@@ -172,7 +181,7 @@ class TextWriter:
         # indent; an empty text or no room left: Rich's corner cases.
         room = min(max(map(len, text.split("\n"))), self.width)
         room = min(room + indent, self.width) - indent
-        if codes is None or room < 1 or not _narrow(text):
+        if codes is None or room < 1 or not narrow(text):
             from rich.padding import Padding
             from rich.text import Text
 

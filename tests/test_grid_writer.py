@@ -1,0 +1,103 @@
+"""Report tables printed without Rich (into a pipe or a file) are the bytes Rich prints: the same
+grids through both paths of ``report_views.print_grid``, on generated grids, widths and console
+settings, and every table-printing command of the example project at several widths."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
+from pcrcode.cli import report_views
+from pcrcode.cli.report_views import Grid, print_grid
+from tests.conftest import run_cli
+
+CELL = st.text(st.sampled_from([*"abcxyz019 -–()%", "é", "è", "ç", "·", "\xa0", "漢", "\t"]),
+               max_size=14)
+CONSOLES: dict[str, dict[str, Any]] = {
+    "pipe": {},
+    "terminal": {"force_terminal": True, "color_system": "truecolor"},
+    "no colour": {"force_terminal": True, "color_system": "256", "no_color": True},
+}
+
+
+@st.composite
+def grids(draw: st.DrawFn) -> Grid:
+    columns = draw(st.integers(1, 6))
+    rows = draw(st.lists(st.lists(CELL, min_size=columns, max_size=columns), max_size=8))
+    return Grid(
+        title=draw(st.text(st.sampled_from("Titre de tableau ·é"), max_size=130)),
+        headers=draw(st.lists(CELL, min_size=columns, max_size=columns)),
+        rows=rows,
+        justify=draw(st.lists(st.sampled_from(["left", "right"]), min_size=columns,
+                              max_size=columns)),
+        heat=[[draw(st.none() | st.floats(0, 1)) for _ in range(columns)] for _ in rows],
+        caption=draw(st.lists(st.text(st.sampled_from("légende (x) "), max_size=120),
+                              max_size=2)),
+        bold_last=draw(st.booleans()),
+        abbreviate=draw(st.booleans()),
+    )
+
+
+def printed(grid: Grid, width: int, console: dict[str, Any], compact: bool, rich: bool) -> str:
+    out = Console(file=io.StringIO(), width=width, highlight=False, markup=False, emoji=False,
+                  **console)
+    with pytest.MonkeyPatch.context() as patch:
+        if rich:
+            patch.setattr(report_views, "_print_plain", lambda *args: False)
+        print_grid(out, grid, compact)
+    return out.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+
+
+@settings(max_examples=400, deadline=None)
+@given(grid=grids(), width=st.integers(8, 140), console=st.sampled_from(sorted(CONSOLES)),
+       compact=st.booleans())
+def test_a_grid_prints_as_rich_prints_it(grid: Grid, width: int, console: str,
+                                         compact: bool) -> None:
+    settings_ = CONSOLES[console]
+    assert printed(grid, width, settings_, compact, False) == \
+        printed(grid, width, settings_, compact, True)
+
+
+def test_the_plain_path_is_taken_into_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    grid = Grid("Logique by statut", ["statut", "reseau", "total"],
+                [["association", "9", "9"], ["total", "9", "9"]], ["left", "right", "right"])
+    taken: list[bool] = []
+    plain = report_views._print_plain
+
+    def spy(*args: Any) -> bool:
+        taken.append(plain(*args))
+        return taken[-1]
+
+    monkeypatch.setattr(report_views, "_print_plain", spy)
+    text = printed(grid, 80, {}, False, False)
+    assert taken == [True]
+    assert text == ("Logique by statut\n"
+                    "statut       reseau  total\n"
+                    + "\u2500" * 26 + "\n"
+                    "association       9      9\n"
+                    "total             9      9\n")
+    printed(grid, 80, CONSOLES["terminal"], False, False)
+    assert taken == [True, False]  # colours: Rich lays it out
+
+
+@pytest.mark.parametrize("args", [
+    ["report"], ["crosstab", "statut", "logique"],
+    ["crosstab", "domaine", "objet", "--count", "segments", "--percent", "row"],
+    ["cooccurrence"], ["census"], ["frequencies"], ["profile"], ["agreement"],
+])
+@pytest.mark.parametrize("columns", ["40", "80", "132"])
+def test_the_example_prints_the_same_without_rich(
+    example: Path, args: list[str], columns: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = {"COLUMNS": columns}
+    fast = run_cli(args, cwd=example, env=env)
+    monkeypatch.setattr(report_views, "_print_plain", lambda *a: False)
+    slow = run_cli(args, cwd=example, env=env)
+    assert fast.exit_code == slow.exit_code == 0, fast.stderr
+    assert fast.stdout == slow.stdout and fast.stderr == slow.stderr
