@@ -244,6 +244,13 @@ class ProjectCache:
             return None
         return entry[1]
 
+    def discard_text(self, rel: str) -> None:
+        """Forget the text of ``rel`` held in a pack read for others (see ``text``)."""
+        family = (text_family(rel), bucket(rel))
+        pack = self._texts.get(family)
+        if pack is not None and pack.pop(rel, None) is not None and not pack:
+            del self._texts[family]
+
     def release(self, index: int) -> None:
         """Done with the files of a bucket: write its packs if they changed, and free them.
         Entries never handed out belong to files that are gone: the pack is rewritten without
@@ -505,6 +512,7 @@ class _LazyTurns:
                 turns = parse_interview(obj.path, Diagnostics(cache.root)).turns
             else:
                 turns = build_turns(raw)
+        attrs.pop("_raw_turns", None)
         attrs["turns"] = turns
         return turns
 
@@ -532,8 +540,14 @@ class CachedInterview(Interview):
         """Forget the turns (and text) read so far: a later use reads them again (from the
         transcript itself, as the cache hands a text out once). For a command that goes through
         every transcript once, so that it never holds them all."""
-        self.__dict__.pop("turns", None)
-        self.__dict__.pop("_raw_turns", None)
+        attrs = self.__dict__
+        attrs.pop("turns", None)
+        if attrs.pop("_raw_turns", None) is None:
+            cache, rel, _ = attrs["_turns_from"]
+            cache.discard_text(rel)  # not read: its pack need not keep it for us
+
+    def storage_rank(self) -> int:
+        return bucket(self.__dict__["_turns_from"][1])
 
     def turn_count(self) -> int:
         if "turns" in self.__dict__:

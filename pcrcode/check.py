@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pcrcode.diagnostics import Diagnostics, Finding, did_you_mean
 from pcrcode.errors import FileFormatError
-from pcrcode.model import Codebook, Coding, Interview, Project
+from pcrcode.model import Codebook, Coding, Project, as_codings
 from pcrcode.project import Progress, load_project
 
 RULES: dict[str, str] = {
@@ -93,50 +93,57 @@ def check_links(project: Project, diag: Diagnostics) -> None:
 
 def check_codings(project: Project, diag: Diagnostics) -> None:
     # Runs once per coding (100,000 on a 1,000-interview project): the common case (a known,
-    # codable code on an existing segment with its fingerprint) takes a few lookups, and the
-    # segment fingerprints are computed once per turn (Turn.fingerprint is cached).
+    # codable code on an existing segment with its fingerprint) takes a few lookups, against
+    # fingerprints kept with the cached transcript (no turn is built). Interviews are taken in
+    # the order their text is stored, with their coders' codings, and let go once checked: a
+    # 10,000-interview project is never all in memory.
     codebook = project.codebook
     codable = {cid for cid, code in codebook.codes.items() if code.codable}
-    # Codings come file by file, so by coder and interview: duplicates are looked for within
-    # each (coder, interview), and reported once, at the second occurrence.
-    groups: dict[tuple[str, str], set[tuple[int, str, int | None, int | None]]] = {}
-    reported: set[tuple[str, str, int, str, int | None, int | None]] = set()
+    files = as_codings(project.codings)
+    coders: dict[str, list[str]] = {}
+    for iv, coder, _ in files.files():
+        coders.setdefault(iv, []).append(coder)
     interviews = project.interviews
-    last: tuple[str, str] | None = None
-    applied: set[tuple[int, str, int | None, int | None]] = set()
-    interview: Interview | None = None
-    fingerprints: tuple[str, ...] | None = None  # the turns are built only to look at a text
-    for coding in project.codings:
-        group = (coding.coder, coding.interview)
-        if group != last:
-            if last is None or group[1] != last[1]:
-                interview = interviews.get(coding.interview)
-                fingerprints = None if interview is None else interview.fingerprints()
-            last = group
-            applied = groups.setdefault(group, set())
-        key = (coding.segment, coding.code, coding.start, coding.end)
-        if key in applied:
-            if (*group, *key) not in reported:
-                reported.add((*group, *key))
-                diag.error(coding.path or "codings", (coding.line, 3), f"'{coding.code}' is "
-                           f"applied twice to segment {coding.segment} by {coding.coder}",
-                           "duplicate-coding")
-        else:
-            applied.add(key)
-        if interview is None or fingerprints is None:
-            diag.error(coding.path or "codings", (coding.line, 3),
-                       f"no transcript for interview '{coding.interview}'"
-                       f"{did_you_mean(coding.interview, interviews)}", "unknown-interview")
-        elif coding.segment > len(fingerprints):
-            diag.error(coding.path or "codings", (coding.line, 3),
-                       f"interview '{coding.interview}' has {len(fingerprints)} segments, not "
-                       f"{coding.segment}", "unknown-segment")
-        elif (coding.fingerprint != fingerprints[coding.segment - 1] or not coding.fingerprint
-                or coding.start is not None):
-            _check_text(coding, fingerprints[coding.segment - 1],
-                        interview.text_of(coding.segment), diag)
-        if coding.code not in codable:
-            _check_code(coding, codebook, diag)
+
+    def rank(iv: str) -> int:
+        found = interviews.get(iv)
+        return -1 if found is None else found.storage_rank()
+
+    for iv in sorted(coders, key=rank):
+        interview = interviews.get(iv)
+        fingerprints = None if interview is None else interview.fingerprints()
+        for coder in dict.fromkeys(coders[iv]):
+            # Duplicates are looked for within each (coder, interview), and reported once, at
+            # the second occurrence.
+            applied: set[tuple[int, str, int | None, int | None]] = set()
+            reported: set[tuple[int, str, int | None, int | None]] = set()
+            for coding in files.take(iv, coder):
+                key = (coding.segment, coding.code, coding.start, coding.end)
+                if key in applied:
+                    if key not in reported:
+                        reported.add(key)
+                        diag.error(coding.path or "codings", (coding.line, 3),
+                                   f"'{coding.code}' is applied twice to segment "
+                                   f"{coding.segment} by {coding.coder}", "duplicate-coding")
+                else:
+                    applied.add(key)
+                if interview is None or fingerprints is None:
+                    diag.error(coding.path or "codings", (coding.line, 3),
+                               f"no transcript for interview '{coding.interview}'"
+                               f"{did_you_mean(coding.interview, interviews)}",
+                               "unknown-interview")
+                elif coding.segment > len(fingerprints):
+                    diag.error(coding.path or "codings", (coding.line, 3),
+                               f"interview '{coding.interview}' has {len(fingerprints)} "
+                               f"segments, not {coding.segment}", "unknown-segment")
+                elif (coding.fingerprint != fingerprints[coding.segment - 1]
+                        or not coding.fingerprint or coding.start is not None):
+                    _check_text(coding, fingerprints[coding.segment - 1],
+                                interview.text_of(coding.segment), diag)
+                if coding.code not in codable:
+                    _check_code(coding, codebook, diag)
+        if interview is not None:
+            interview.release_turns()
 
 
 def _check_code(coding: Coding, codebook: Codebook, diag: Diagnostics) -> None:

@@ -230,6 +230,15 @@ class Interview:
         """The fingerprint of each turn, in order (from the cache, without building the turns)."""
         return tuple(t.fingerprint for t in self.turns)
 
+    def storage_rank(self) -> int:
+        """Interviews read in this order read their stored text one pack at a time (the
+        cache's; 0 for an interview parsed from its file)."""
+        return 0
+
+    def release_turns(self) -> None:
+        """Forget the turns read from the cache (read again if asked): a command that goes
+        through every transcript once need not hold them all. Nothing for a parsed one."""
+
     def turn_count(self) -> int:
         """How many turns (segments) the interview has (from the cache, without building them)."""
         return len(self.turns)
@@ -343,6 +352,15 @@ class Codings(Sequence[Coding]):
         pending.sort(key=lambda e: getattr(e[3], "rank", 0))
         for entry in pending:
             self._decoded(entry)
+
+    def take(self, interview: str, coder: str) -> list[Coding]:
+        """Like :meth:`of`, without keeping what it builds: for a single pass over a large
+        project (``check``), which then never holds every coding at once."""
+        found: list[Coding] = []
+        for i in self._positions(interview, coder):
+            source = self._files[i][3]
+            found.extend(source() if callable(source) else source)
+        return found
 
     def _tuple(self) -> tuple[Coding, ...]:
         if self._all is None:

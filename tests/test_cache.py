@@ -22,7 +22,7 @@ from pcrcode import cache, codings, project
 from pcrcode.check import check_project
 from pcrcode.cli.progress import ProgressBar, bar_text
 from pcrcode.diagnostics import Diagnostics
-from pcrcode.model import Interview, Project
+from pcrcode.model import Codings, Interview, Project
 from tests.conftest import Run
 
 
@@ -550,3 +550,31 @@ def test_a_project_served_from_the_cache_needs_no_yaml(small: Path) -> None:
                            text=True, check=True).stdout.split() for _ in range(2)]
     assert runs[0][2] == "True" and runs[1][2] == "False"  # parsed once, then cached
     assert runs[0][:2] == runs[1][:2] and int(runs[0][0]) >= 10
+
+
+def test_take_builds_a_file_without_keeping_it(small: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    load(small)
+    loaded, _ = load(small)
+    built: list[str] = []
+    decode = cache.decode_codings
+
+    def spy(data: Any, path: Path) -> Any:
+        built.append(path.stem)
+        return decode(data, path)
+
+    monkeypatch.setattr(cache, "decode_codings", spy)
+    read = codings.read
+
+    def read_spy(path: Path, diag: Diagnostics) -> Any:  # the pack entry was handed out
+        built.append(path.stem)
+        return read(path, diag)
+
+    monkeypatch.setattr(codings, "read", read_spy)
+    files = loaded.codings
+    assert isinstance(files, Codings)
+    taken = files.take("velo", "yanis")
+    assert taken and built == ["velo"]
+    assert files.of("velo", "yanis") == taken  # built again: nothing was kept
+    assert built == ["velo", "velo"]
+    assert files.of("velo", "yanis") == taken and built == ["velo", "velo"]  # now kept
