@@ -554,6 +554,14 @@ class CachedInterview(Interview):
             return len(self.__dict__["turns"])
         return len(self.__dict__["_fingerprints"]) // FINGERPRINT_SIZE
 
+    def speaker_and_text(self, number: int) -> tuple[str, str]:
+        attrs = self.__dict__
+        if "turns" not in attrs:
+            raw = _raw_turns(attrs)
+            if raw is not None:
+                return str(raw[number - 1][0]), str(raw[number - 1][1])
+        return super().speaker_and_text(number)
+
     def text_of(self, number: int) -> str:
         attrs = self.__dict__
         if "turns" not in attrs:

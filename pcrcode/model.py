@@ -239,6 +239,14 @@ class Interview:
         """Forget the turns read from the cache (read again if asked): a command that goes
         through every transcript once need not hold them all. Nothing for a parsed one."""
 
+    def turns_built(self) -> bool:
+        return True
+
+    def speaker_and_text(self, number: int) -> tuple[str, str]:
+        """Segment ``number``'s speaker and text (from the cache, without building turns)."""
+        turn = self.turns[number - 1]
+        return turn.speaker, turn.text
+
     def turn_count(self) -> int:
         """How many turns (segments) the interview has (from the cache, without building them)."""
         return len(self.turns)

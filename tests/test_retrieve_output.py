@@ -92,6 +92,16 @@ def test_turns_are_read_only_for_interviews_with_hits(small: Path,
     project = load_project(small)
     assert all(isinstance(iv, CachedInterview) for iv in project.interviews.values())
     corpus = build_corpus(project, select_coders(project))
+    read: list[str] = []
+    text = cache.ProjectCache.text
+
+    def spy(self: cache.ProjectCache, rel: str, key: Any) -> Any:
+        read.append(rel.rsplit("/", 1)[-1].split(".")[0])
+        return text(self, rel, key)
+
+    monkeypatch.setattr(cache.ProjectCache, "text", spy)
     hits = list(iter_hits(corpus, "objet/immobilier"))
-    built = {iid for iid, iv in project.interviews.items() if "turns" in vars(iv)}
-    assert built == {h.interview for h in hits} and len(built) < len(project.interviews)
+    assert sorted(read) == sorted({h.interview for h in hits})  # each read once
+    assert len(read) < len(project.interviews) and all(h.quote for h in hits)
+    # No Turn object was built: the hits' texts were read from the cache, then let go.
+    assert not any("turns" in vars(iv) for iv in project.interviews.values())

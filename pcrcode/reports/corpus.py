@@ -9,7 +9,7 @@ interview) are left out here rather than failing a report.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -75,6 +75,26 @@ class Corpus:
         if found is None or not 1 <= number <= len(found.turns):
             return None
         return found.turns[number - 1]
+
+    def read_turns(self, wanted: Mapping[str, Iterable[int]],
+                   ) -> dict[tuple[str, int], tuple[str, str]]:
+        """(speaker, text) of the wanted segments (interview -> numbers; numbers out of range
+        are left out), read interview by interview in the order their text is stored, each
+        let go once read (unless its turns were built already): a report over 10,000
+        transcripts holds the turns it shows, not every transcript."""
+        interviews = self.project.interviews
+        found: dict[tuple[str, int], tuple[str, str]] = {}
+        for iv in sorted((iv for iv in wanted if iv in interviews),
+                         key=lambda iv: interviews[iv].storage_rank()):
+            interview = interviews[iv]
+            built = interview.turns_built()
+            count = interview.turn_count()
+            for n in sorted(set(wanted[iv])):
+                if 1 <= n <= count:
+                    found[(iv, n)] = interview.speaker_and_text(n)
+            if not built:
+                interview.release_turns()
+        return found
 
     def where(self, filters: Sequence[Filter]) -> Corpus:
         """The corpus restricted to the structures every filter keeps (and their interviews)."""

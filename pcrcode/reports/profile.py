@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pcrcode.errors import PcrcodeError
@@ -125,7 +125,7 @@ def profile(corpus: Corpus, structure: Structure, depth: int | None = 1,
         # Without a coded segment nothing is known, not even what it does not pool.
         not_pooled=tuple(c for c in objets if c not in pooled) if segments else (),
         portee=dict(code_counts.get(PORTEE, {})),
-        quotes=tuple(key_quotes(corpus, segments, quotes)),
+        quotes=tuple(key_quotes(corpus, segments, quotes, shared.texts)),
         memos=_memos(corpus, structure, shared.memo_targets),
     )
 
@@ -137,6 +137,7 @@ class _Shared:
     logic: Axis | None  # the logique family as an axis at the report's depth
     objets: list[str]  # the codable objets, in codebook order
     memo_targets: dict[str, set[str]]  # kind -> the targets that have a memo folder
+    texts: Mapping[tuple[str, int], tuple[str, str]] | None = None  # the quotes' turns
 
     @classmethod
     def of(cls, corpus: Corpus, depth: int | None) -> _Shared:
@@ -162,7 +163,9 @@ def _memos(corpus: Corpus, structure: Structure,
     return tuple(sorted(found, key=lambda m: (m.date, m.kind, m.target)))
 
 
-def key_quotes(corpus: Corpus, segments: Sequence[CodedSegment], n: int) -> list[Quote]:
+def key_segments(corpus: Corpus, segments: Sequence[CodedSegment],
+                 n: int) -> list[CodedSegment]:
+    """The ``n`` segments whose quotes a profile shows (see the module's docstring)."""
     codebook = corpus.codebook
 
     def rank(s: CodedSegment) -> tuple[int, int, str, int]:
@@ -170,15 +173,20 @@ def key_quotes(corpus: Corpus, segments: Sequence[CodedSegment], n: int) -> list
                    if codebook.codes[c].family == FORME]
         return (-max(degrees, default=0), -len(s.codes), s.interview, s.number)
 
-    if n <= 0:
-        return []
+    return sorted(segments, key=rank)[:n] if n > 0 else []
+
+
+def key_quotes(corpus: Corpus, segments: Sequence[CodedSegment], n: int,
+               texts: Mapping[tuple[str, int], tuple[str, str]] | None = None) -> list[Quote]:
+    chosen = key_segments(corpus, segments, n)
+    if texts is None:
+        texts = corpus.read_turns({s.interview: [s.number] for s in chosen})
     found = []
-    for s in sorted(segments, key=rank)[:n]:
-        turn = corpus.turn(s.interview, s.number)
+    for s in chosen:
+        speaker, turn_text = texts.get((s.interview, s.number), ("", ""))
         spans = list(dict.fromkeys(c.quote for c in s.codings if c.start is not None and c.quote))
-        text = " […] ".join(spans) if spans else (turn.text if turn else "")
-        found.append(Quote(s.interview, s.number, turn.speaker if turn else "",
-                           tuple(sorted(s.codes)), text))
+        text = " […] ".join(spans) if spans else turn_text
+        found.append(Quote(s.interview, s.number, speaker, tuple(sorted(s.codes)), text))
     return found
 
 
@@ -200,4 +208,10 @@ def profiles(
         chosen = [s for s in corpus.structures
                   if every or s.interviewed or corpus.interviews_of(s.id)]
     shared = _Shared.of(corpus, depth)
+    # The quotes' turns read first, all at once, in the order they are stored.
+    wanted: dict[str, list[int]] = {}
+    for s in chosen:
+        for seg in key_segments(corpus, corpus.by_structure.get(s.id, ()), quotes):
+            wanted.setdefault(seg.interview, []).append(seg.number)
+    shared = replace(shared, texts=corpus.read_turns(wanted))
     return [profile(corpus, s, depth, quotes, shared=shared) for s in chosen]

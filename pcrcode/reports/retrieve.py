@@ -16,7 +16,7 @@ from typing import Any
 
 from pcrcode.errors import PcrcodeError, UsageError
 from pcrcode.memos import memos_for
-from pcrcode.reports.corpus import Corpus
+from pcrcode.reports.corpus import CodedSegment, Corpus
 from pcrcode.reports.query import Query, parse_query
 
 
@@ -74,39 +74,50 @@ def iter_hits(corpus: Corpus, query: str, context: int = 0) -> Iterator[Hit]:
 
 def _search(corpus: Corpus, parsed: Query, context: int) -> Iterator[Hit]:
     positive = parsed.positive()
+    found = [seg for seg in corpus.segments if parsed.matches(seg.codes)]
+    texts = _texts(corpus, found, context)
     interview, memos = None, []
-    for seg in corpus.segments:
-        if not parsed.matches(seg.codes):
-            continue
+    for seg in found:
         if seg.interview != interview:  # segments come interview by interview
             interview = seg.interview
             memos = memos_for(corpus.project.root, "interview", interview)
         carrying = [c for c in seg.codings if c.code in positive] or list(seg.codings)
         spans = _distinct(c.quote for c in carrying if c.start is not None and c.quote)
-        turn = corpus.turn(seg.interview, seg.number)
+        speaker, text = texts.get((seg.interview, seg.number), ("", ""))
         yield Hit(
             interview=seg.interview, segment=seg.number, structure=seg.structure,
-            speaker=turn.speaker if turn else "",
+            speaker=speaker,
             coders=tuple(sorted({c.coder for c in carrying})),
             codes=tuple(sorted(seg.codes)),
             matched=tuple(sorted({c.code for c in carrying})),
             # memos_for(root, "interview", "INTERVIEW:SEGMENT"), one read per interview
             memos=_distinct([c.memo for c in carrying if c.memo]
                             + [m.text for m in memos if m.segment == seg.number]),
-            quote=" […] ".join(spans) if spans else (turn.text if turn else ""),
-            before=_turns(corpus, seg.interview, range(seg.number - context, seg.number)),
-            after=_turns(corpus, seg.interview, range(seg.number + 1, seg.number + context + 1)),
+            quote=" […] ".join(spans) if spans else text,
+            before=_turns(texts, seg.interview, range(seg.number - context, seg.number)),
+            after=_turns(texts, seg.interview, range(seg.number + 1, seg.number + context + 1)),
         )
+
+
+def _texts(corpus: Corpus, found: Sequence[CodedSegment],
+           context: int) -> dict[tuple[str, int], tuple[str, str]]:
+    """(speaker, text) of the hits and their context (see :meth:`Corpus.read_turns`)."""
+    wanted: dict[str, set[int]] = {}
+    for seg in found:
+        wanted.setdefault(seg.interview, set()).update(
+            range(seg.number - context, seg.number + context + 1))
+    return corpus.read_turns(wanted)
 
 
 def _distinct(items: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def _turns(corpus: Corpus, interview: str, numbers: Sequence[int]) -> tuple[Turn, ...]:
+def _turns(texts: dict[tuple[str, int], tuple[str, str]], interview: str,
+           numbers: Sequence[int]) -> tuple[Turn, ...]:
     found = []
     for n in numbers:
-        turn = corpus.turn(interview, n)
-        if turn is not None:
-            found.append(Turn(n, turn.speaker, turn.text))
+        if (interview, n) in texts:
+            speaker, text = texts[(interview, n)]
+            found.append(Turn(n, speaker, text))
     return tuple(found)
