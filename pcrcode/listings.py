@@ -11,7 +11,7 @@ from typing import Any
 
 from pcrcode.diagnostics import did_you_mean
 from pcrcode.errors import UnknownItem
-from pcrcode.model import Code, Coding, Project
+from pcrcode.model import Code, Coding, Project, as_codings
 
 Row = dict[str, Any]
 
@@ -41,13 +41,19 @@ def coding_rows(
 def _coding_rows(project: Project, interview: str | None, code: str | None,
                  coder: str | None) -> Iterator[Row]:
     # Sorted interview by interview (the first key): the same order as one sort of every
-    # coding (a stable sort), with the sort keys of one interview at a time.
-    by_interview: dict[str, list[Coding]] = defaultdict(list)
-    for c in project.iter_codings(interview, code, coder):
-        by_interview[c.interview].append(c)
-    for iid in sorted(by_interview):
-        for c in sorted(by_interview.pop(iid),
-                        key=lambda c: (c.segment, c.code, c.coder, c.start or -1)):
+    # coding (a stable sort), with the sort keys of one interview at a time; each interview's
+    # codings are built for the pass only (a million codings are never all held).
+    files = as_codings(project.codings)
+    prefix = None if code is None else code + "/"
+    coders: dict[str, list[str]] = defaultdict(list)
+    for iv, cd, count in files.files():
+        if count and interview in (None, iv) and coder in (None, cd):
+            coders[iv].append(cd)
+    for iid in sorted(coders):
+        found: list[Coding] = [
+            c for cd in dict.fromkeys(coders[iid]) for c in files.take(iid, cd)
+            if prefix is None or c.code == code or c.code.startswith(prefix)]
+        for c in sorted(found, key=lambda c: (c.segment, c.code, c.coder, c.start or -1)):
             yield {
                 "interview": c.interview,
                 "segment": c.segment,
