@@ -17,8 +17,11 @@ from pcrcode.cli import report_views
 from pcrcode.cli.report_views import Grid, print_grid
 from tests.conftest import run_cli
 
-CELL = st.text(st.sampled_from([*"abcxyz019 -–()%", "é", "è", "ç", "·", "\xa0", "漢", "\t"]),
-               max_size=14)
+CELL = st.one_of(
+    st.text(st.sampled_from([*"abcxyz019 -–()%", "é", "è", "ç", "·", "\xa0", "漢", "\t"]),
+            max_size=14),
+    st.builds(lambda n, text: " " * n + text, st.integers(1, 6),
+              st.text(st.sampled_from("abé█▏▍"), max_size=8)))  # indented codes, bars
 CONSOLES: dict[str, dict[str, Any]] = {
     "pipe": {},
     "terminal": {"force_terminal": True, "color_system": "truecolor"},

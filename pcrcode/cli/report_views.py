@@ -194,7 +194,8 @@ def _print_plain(out: Console, grid: Grid, headers: list[str], caption: list[str
     rows = [[visible(value) for value in row] for row in grid.rows]
     cells = [visible(h) for h in headers]
     texts = [*cells, *(v for row in rows for v in row)]
-    if any(text != text.strip() or "\n" in text for text in texts) \
+    if any(text != text.rstrip() or text.lstrip(" ") != text.lstrip() or "\n" in text
+           for text in texts) \
             or not narrow("".join(texts)):
         return False  # Rich trims or breaks such cells its own way
     widths = [max([len(h), *(len(row[k]) for row in rows)]) for k, h in enumerate(cells)]
