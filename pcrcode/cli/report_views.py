@@ -134,10 +134,6 @@ def _fit(headers: list[str], rows: Sequence[Sequence[str]], gap: int, width: int
 
 def print_grid(out: Console, grid: Grid, compact: bool = False) -> None:
     """A heatmap table: cells shaded by value; the numbers alone carry the information."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
     from pcrcode.render import visible
 
     gap = 1 if compact else 2
@@ -151,6 +147,10 @@ def print_grid(out: Console, grid: Grid, compact: bool = False) -> None:
             caption.append("columns: " + " · ".join(legend))
     if _print_plain(out, grid, headers, caption, gap):
         return
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     if grid.title:
         out.print(Text(visible(grid.title), style="bold"))
     if not grid.rows:
