@@ -236,11 +236,17 @@ def _codings(
     local = Diagnostics(diag.root)
     codings = _guard(local, partial(codings_io.read, path, local))
     diag.findings.extend(local.findings)
-    if store is not None and key is not None:
-        store.store(rel, key, (None if codings is None else len(codings),
-                               cache_io.encode_findings(local.findings)),
-                    cache_io.encode_codings(codings))
-    return None if codings is None else (len(codings), codings)
+    stored = store is not None and key is not None and store.store(
+        rel, key, (None if codings is None else len(codings),
+                   cache_io.encode_findings(local.findings)),
+        cache_io.encode_codings(codings))
+    if codings is None:
+        return None
+    if stored and store is not None and key is not None:
+        # Served like a cached file: built again if a command asks (a report asks for one
+        # coder's), not held for every coder of a 10,000-interview first run.
+        return len(codings), _Decoder(store, path, rel, key)
+    return len(codings), codings
 
 
 class _Decoder:
