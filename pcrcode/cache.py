@@ -13,8 +13,9 @@ a file written in the same tick as it was read could change again without a new 
 modified in the last two seconds is never cached (git's "racily clean" rule); it is parsed again
 until it is older.
 
-Entries live in 64 "packs" chosen by a hash of the file's path: loading the cache is a few dozen
-reads, and a change to one file rewrites one pack. Transcript text goes to separate packs that
+Entries live in 64 "packs" chosen by a hash of the interview's name (a transcript and its
+codings go together): loading the cache is a few dozen reads, and a change to one file rewrites
+one pack. Transcript text goes to separate packs that
 are read only when a command asks for the turns of an interview (``crosstab`` or ``report``
 never do), so a large project costs neither the time nor the memory of its text. Codings
 likewise go to packs of their own, one family per group of coders (``c0``-``c3``), read when a
@@ -61,7 +62,7 @@ from pcrcode.yamlio import LDict, LList
 CACHE_DIR = ".pcrcode/cache"
 BUCKETS = 64
 CODER_GROUPS = 4  # coding data goes to c0-..c3- packs by coder: one coder's are read alone
-FORMAT = 2
+FORMAT = 3
 RACY_NS = 2_000_000_000  # files modified this recently are not cached (tests set it to 0)
 DISABLE_ENV = "PCRCODE_NO_CACHE"
 _MAGIC = "pcrcode-cache"
@@ -99,7 +100,11 @@ def _code_tag() -> tuple[Any, ...]:
 
 
 def bucket(rel: str) -> int:
-    return zlib.crc32(rel.encode("utf-8")) % BUCKETS
+    """The pack of a file: by the name of its interview (the file's name without extension),
+    so that a transcript and every coder's codings of it share their packs' number, and a
+    command that goes through the interviews in that order reads each pack once."""
+    stem = rel.rsplit("/", 1)[-1].split(".", 1)[0]
+    return zlib.crc32(stem.encode("utf-8")) % BUCKETS
 
 
 def text_family(rel: str) -> str:
