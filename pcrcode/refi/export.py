@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pcrcode import __version__
-from pcrcode.model import Code, Codebook, Coding, Interview, Project, Structure
+from pcrcode.model import Code, Codebook, Coding, Interview, Project, Structure, as_codings
 from pcrcode.refi import CODEBOOK_NS, PROJECT_NS
 from pcrcode.refi.archive import Spool, entry_info, open_output
 from pcrcode.refi.describe import (
@@ -272,6 +272,10 @@ class _Writer:
         self.size = 0  # bytes of the document written so far
 
     # -- output ------------------------------------------------------------------------------
+    def write_bytes(self, entry: IO[bytes], data: bytes) -> None:
+        entry.write(data)
+        self.size += len(data)
+
     def flush(self, entry: IO[bytes]) -> None:
         data = "".join(self.parts).encode()
         self.parts.clear()
@@ -310,23 +314,27 @@ class _Writer:
     def group(self) -> None:
         project = self.project
         interviews = project.interviews
-        self.codings_of: dict[str, list[Coding]] = {}
+        files = self.files = as_codings(project.codings)
         coders: set[str] = set()
         first = last = ""  # the earliest and latest valid dates of codings
-        for c in project.codings:
-            at = c.at
-            # Only a value that would move a bound is checked (a few in a million).
-            if at and (at > last or at < first) and is_datetime(at):
-                first = at if not first or at < first else first
-                last = max(at, last)
-            coders.add(c.coder)
-            if c.interview in interviews:
-                found = self.codings_of.get(c.interview)
-                if found is None:
-                    found = self.codings_of[c.interview] = []
-                found.append(c)
-            else:
-                self.skipped.append(f"{c.coder}'s codings of '{c.interview}': no such interview")
+        # Who coded what, in file order; the codings themselves are built twice (here for their
+        # dates, then interview by interview), never all held: see document().
+        self.coders_of: dict[str, list[str]] = {}
+        for iv, coder, count in files.files():
+            if count:
+                coders.add(coder)
+                self.coders_of.setdefault(iv, []).append(coder)
+        for iv in sorted(self.coders_of, key=self.rank):
+            for coder in dict.fromkeys(self.coders_of[iv]):
+                for c in files.take(iv, coder):
+                    at = c.at
+                    # Only a value that would move a bound is checked (a few in a million).
+                    if at and (at > last or at < first) and is_datetime(at):
+                        first = at if not first or at < first else first
+                        last = max(at, last)
+        for iv, coder, count in files.files():
+            if count and iv not in interviews:
+                self.skipped.extend([f"{coder}'s codings of '{iv}': no such interview"] * count)
         days = [d for d in (date_to_datetime(i.meta.get("date", i.date))
                             for i in interviews.values()) if d and is_datetime(d)]
         self.created = first or min(days, default=None)
@@ -335,6 +343,15 @@ class _Writer:
         self.users = {coder: guid("user", coder) for coder in self.coders}
         self.interview_guids = {iid: guid("interview", iid) for iid in interviews}
         self.code_guids = {code_id: code_guid(code_id) for code_id in project.codebook.codes}
+
+    def rank(self, interview: str) -> int:
+        found = self.project.interviews.get(interview)
+        return -1 if found is None else found.storage_rank()
+
+    def codings_for(self, interview: str) -> list[Coding]:
+        """The interview's codings, coder by coder in file order, built for this pass only."""
+        return [c for coder in dict.fromkeys(self.coders_of.get(interview, ()))
+                for c in self.files.take(interview, coder)]
 
     # -- the document ------------------------------------------------------------------------
     def document(self, entry: IO[bytes], texts: Spool) -> None:
@@ -360,28 +377,45 @@ class _Writer:
         self.counts["families"], self.counts["codes"] = len(codebook.families), len(codebook.codes)
         self.cases()
         self.flush(entry)
+        # Each source is written in the order the interviews' texts and codings are stored
+        # (one cache pack at a time, each interview let go once written), put aside, then
+        # copied into the document in the order of their ids: a 10,000-interview export never
+        # holds every transcript and coding at once.
         notes = Spool(self.spool_dir, SPOOL_BYTES)
+        sources = Spool(self.spool_dir, SPOOL_BYTES)
+        skipped: dict[str, list[str]] = {}
         try:
             if project.interviews:
-                out.append(start_tag(1, "Sources"))
                 total = len(project.interviews)
-                for done, interview in enumerate(project.interviews.values(), start=1):
-                    self.source(interview, texts, notes)
-                    if len(out) > FLUSH_PARTS:
-                        self.flush(entry)
+                for done, interview in enumerate(
+                        sorted(project.interviews.values(), key=lambda i: i.storage_rank()),
+                        start=1):
+                    self.parts = []
+                    skipped[interview.id] = []
+                    self.source(interview, texts, notes, skipped[interview.id])
+                    sources.add(interview.id, "".join(self.parts).encode())
                     if self.progress is not None:
                         self.progress(done, total)
+                self.parts = out
+                out.append(start_tag(1, "Sources"))
+                self.flush(entry)
+                for iid in project.interviews:
+                    self.skipped.extend(skipped[iid])
+                    self.write_bytes(entry, sources.get(iid))
                 out.append(end_tag(1, "Sources"))
                 self.counts["sources"] = total
             if self.counts["notes"]:
                 out.append(start_tag(1, "Notes"))
                 self.flush(entry)
-                for chunk in notes.chunks():
-                    entry.write(chunk)
-                    self.size += len(chunk)
+                for iid in project.interviews:
+                    key = self.interview_guids[iid]
+                    if key in notes.where:
+                        self.write_bytes(entry, notes.get(key))
                 out.append(end_tag(1, "Notes"))
         finally:
+            self.parts = out
             notes.close()
+            sources.close()
         out.append(leaf(1, "Description", f"pcrcode project: {codebook.title}\n"
                                           f"language: {codebook.language}"))
         out.append("\n</Project>\n")
@@ -427,7 +461,8 @@ class _Writer:
         out.append(end_tag(1, "Cases"))
         self.counts["cases"] = len(structures)
 
-    def source(self, interview: Interview, texts: Spool, notes: Spool) -> None:
+    def source(self, interview: Interview, texts: Spool, notes: Spool,
+               skipped: list[str]) -> None:
         release = self.release_turns and _lazy_turns(interview)
         text, turns = render_interview(interview)
         iid = interview.id
@@ -437,8 +472,8 @@ class _Writer:
         names = list(dict.fromkeys(t.speaker for t in turns if t.speaker))
         if names:  # tells a reader which "Label:" paragraphs open a turn
             meta[SPEAKERS] = names
-        selections = _selections(interview, turns, self.codings_of.pop(iid, []),
-                                 self.project.codebook.codes, self.skipped)
+        selections = _selections(interview, turns, self.codings_for(iid),
+                                 self.project.codebook.codes, skipped)
         if release:
             _release(interview, release)
         out = self.parts
