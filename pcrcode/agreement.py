@@ -47,13 +47,13 @@ import operator
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby, pairwise
+from itertools import pairwise
 from typing import Any, TypeVar
 
 from pcrcode.codings import coding_files
 from pcrcode.diagnostics import did_you_mean
 from pcrcode.errors import PcrcodeError, UnknownItem, UsageError
-from pcrcode.model import Coding, Interview, Project, Turn
+from pcrcode.model import Coding, Interview, Project, Turn, as_codings
 from pcrcode.reliability import (
     Alpha,
     Coefficient,
@@ -180,7 +180,8 @@ class CodingIndex:
         """Units per pattern of masks, over these interviews."""
         counts: Counter[Masks] = Counter()
         blank = 0  # units no compared coder coded: one key, summed apart
-        for iid in interviews:
+        # In the order their texts and codings are stored: one cache pack at a time.
+        for iid in sorted(interviews, key=lambda iv: self.project.interviews[iv].storage_rank()):
             if self.unit == "segment":
                 per = self.segment_masks(iid)
                 segments = _segment_count(self.project.interviews[iid])
@@ -395,12 +396,32 @@ def split_values(values: Iterable[str] | None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _by_file(codings: Iterable[Coding]) -> dict[tuple[str, str], list[Coding]]:
-    """(interview, coder) -> codings, in one pass (codings come file by file: runs of one key)."""
-    index: dict[tuple[str, str], list[Coding]] = {}
-    for key, run in groupby(codings, key=operator.attrgetter("interview", "coder")):
-        index.setdefault(key, []).extend(run)
-    return index
+class _ByFile(Mapping[tuple[str, str], Sequence[Coding]]):
+    """(interview, coder) -> codings: who coded what is known at once; a file's codings are
+    built when asked for and not kept (:meth:`pcrcode.model.Codings.take`), so that a pass
+    over 10,000 interviews never holds every coding."""
+
+    def __init__(self, codings: Sequence[Coding]) -> None:
+        self._files = as_codings(codings)
+        self._keys = dict.fromkeys((iv, coder) for iv, coder, n in self._files.files() if n)
+
+    def __getitem__(self, key: tuple[str, str]) -> Sequence[Coding]:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._files.take(*key)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+
+def _by_file(codings: Sequence[Coding]) -> _ByFile:
+    return _ByFile(codings)
 
 
 def coded_by(project: Project,
