@@ -82,16 +82,18 @@ class Corpus:
         are left out), read interview by interview in the order their text is stored, each
         let go once read (unless its turns were built already): a report over 10,000
         transcripts holds the turns it shows, not every transcript."""
-        interviews = self.project.interviews
         found: dict[tuple[str, int], tuple[str, str]] = {}
-        for iv in sorted((iv for iv in wanted if iv in interviews),
-                         key=lambda iv: interviews[iv].storage_rank()):
-            interview = interviews[iv]
+        # Every interview is let go, wanted or not: one that shares a pack with a wanted one
+        # leaves its text there otherwise, for nothing.
+        for interview in sorted(self.project.interviews.values(),
+                                key=lambda i: i.storage_rank()):
             built = interview.turns_built()
-            count = interview.turn_count()
-            for n in sorted(set(wanted[iv])):
-                if 1 <= n <= count:
-                    found[(iv, n)] = interview.speaker_and_text(n)
+            numbers = wanted.get(interview.id)
+            if numbers is not None:
+                count = interview.turn_count()
+                for n in sorted(set(numbers)):
+                    if 1 <= n <= count:
+                        found[(interview.id, n)] = interview.speaker_and_text(n)
             if not built:
                 interview.release_turns()
         return found
