@@ -6,10 +6,11 @@ gathers ``affinitaire`` and ``politique``; a segment carrying both counts once).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from pcrcode.reports.corpus import Corpus
+from pcrcode.reports.corpus import CodedSegment, Corpus
 
 
 def frequencies(corpus: Corpus, families: Sequence[str] = ()) -> list[dict[str, Any]]:
@@ -17,21 +18,55 @@ def frequencies(corpus: Corpus, families: Sequence[str] = ()) -> list[dict[str, 
     codebook = corpus.codebook
     for f in families:
         codebook.family(f)
-    rows = []
+    # One pass over the segments: each code counts for itself and for its ancestors.
+    up: dict[str, list[str]] = {c: [] for c in codebook.codes}
     for code in codebook.codes.values():
-        if families and code.family not in families:
-            continue
-        ids = {c.id for c in codebook.descendants(code.id)}
-        segments = [s for s in corpus.segments if not ids.isdisjoint(s.codes)]
-        rows.append({
-            "code": code.id,
-            "label": code.label,
-            "family": code.family,
-            "depth": code.depth,
-            "codable": code.codable,
-            "codings": sum(1 for s in segments for c in s.codings if c.code in ids),
-            "segments": len(segments),
-            "interviews": len({s.interview for s in segments}),
-            "structures": len({s.structure for s in segments if s.structure is not None}),
-        })
-    return rows
+        for d in codebook.descendants(code.id):
+            up[d.id].append(code.id)
+    counted: dict[frozenset[str], frozenset[str]] = {}  # a segment's codes -> codes it counts for
+
+    def hit(codes: frozenset[str]) -> frozenset[str]:
+        found = counted.get(codes)
+        if found is None:
+            found = counted[codes] = frozenset(a for c in codes for a in up.get(c, ()))
+        return found
+
+    all_segments = corpus.segments
+    # Counted by distinct values first (Counter and set work in C), then spread to ancestors.
+    codings: Counter[str] = Counter()
+    for code_id, n in Counter(c.code for seg in all_segments for c in seg.codings).items():
+        for a in up.get(code_id, ()):
+            codings[a] += n
+    segments: Counter[str] = Counter()
+    for codes, n in Counter(seg.codes for seg in all_segments).items():
+        for a in hit(codes):
+            segments[a] += n
+    interviews = _units(all_segments, "interview", hit)
+    structures = _units(all_segments, "structure", hit)
+    return [{
+        "code": code.id,
+        "label": code.label,
+        "family": code.family,
+        "depth": code.depth,
+        "codable": code.codable,
+        "codings": codings[code.id],
+        "segments": segments[code.id],
+        "interviews": interviews[code.id],
+        "structures": structures[code.id],
+    } for code in codebook.codes.values() if not families or code.family in families]
+
+
+def _units(segments: Sequence[CodedSegment], unit: str,
+           hit: Callable[[frozenset[str]], frozenset[str]]) -> Counter[str]:
+    """Per code: how many interviews (or structures) have a segment that counts for it."""
+    sets: dict[str, set[frozenset[str]]] = {}
+    for seg in segments:
+        key = getattr(seg, unit)
+        if key is not None:
+            found = sets.get(key)
+            if found is None:
+                sets[key] = {seg.codes}
+            else:
+                found.add(seg.codes)
+    return Counter(a for distinct in sets.values()
+                   for a in frozenset().union(*map(hit, distinct)))
