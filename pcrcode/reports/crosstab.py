@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from pcrcode.errors import UsageError
 from pcrcode.reports.axes import STRUCTURE, Axis
@@ -99,16 +99,49 @@ def crosstab(
     row_totals: Counter[str] = Counter()
     col_totals: Counter[str] = Counter()
     total = 0
-    for structure, segments in _units(corpus, count, rows, cols):
+    for (structure, segments), n in _weighted_units(corpus, count, rows, cols):
         pairs = _pairs(rows, cols, structure, segments)
         if not pairs:
             continue
-        total += 1
-        cells.update(pairs)
-        row_totals.update({r for r, _ in pairs})
-        col_totals.update({c for _, c in pairs})
+        total += n
+        for key in pairs:
+            cells[key] += n
+        for r in {r for r, _ in pairs}:
+            row_totals[r] += n
+        for c in {c for _, c in pairs}:
+            col_totals[c] += n
     return Crosstab(rows, cols, count, dict(cells), dict(row_totals), dict(col_totals), total,
                     percent)
+
+
+def _weighted_units(
+    corpus: Corpus, count: str, rows: Axis, cols: Axis
+) -> Iterator[tuple[tuple[str | None, Sequence[_WithCodes]], int]]:
+    """The units with how many times each occurs: a segment is a unit of its own, and segments
+    with the same codes (of one structure, when an axis is the structures') give the same pairs,
+    so they are counted together."""
+    if count != "segments":
+        for unit in _units(corpus, count, rows, cols):
+            yield unit, 1
+        return
+    if STRUCTURE in (rows.kind, cols.kind):
+        keys = Counter((s.structure, s.codes) for s in corpus.segments)
+    else:  # two code axes: the structure plays no part
+        keys = Counter((None, codes) for codes in (s.codes for s in corpus.segments))
+    for (structure, codes), n in keys.items():
+        yield (structure, (_Codes(codes),)), n
+
+
+class _WithCodes(Protocol):
+    @property
+    def codes(self) -> frozenset[str]: ...
+
+
+@dataclass(frozen=True)
+class _Codes:
+    """A stand-in for the segments that carry these codes (all _pairs looks at)."""
+
+    codes: frozenset[str]
 
 
 def _units(
@@ -128,7 +161,7 @@ def _units(
 
 
 def _pairs(
-    rows: Axis, cols: Axis, structure: str | None, segments: Sequence[CodedSegment]
+    rows: Axis, cols: Axis, structure: str | None, segments: Sequence[_WithCodes]
 ) -> set[tuple[str, str]]:
     fixed_r = rows.values.get(structure) if rows.kind == STRUCTURE and structure else None
     fixed_c = cols.values.get(structure) if cols.kind == STRUCTURE and structure else None
