@@ -450,9 +450,9 @@ class Project:
         source: Iterable[Coding] = self.codings
         if isinstance(source, Codings) and (interview is not None or coder is not None):
             files = source  # only the files of that interview or coder are built
-            source = (c for iv, cd, _ in list(files.files())
-                      if interview in (None, iv) and coder in (None, cd)
-                      for c in files.of(iv, cd))
+            pairs = dict.fromkeys((iv, cd) for iv, cd, _ in files.files()
+                                  if interview in (None, iv) and coder in (None, cd))
+            source = (c for iv, cd in pairs for c in files.of(iv, cd))
         for c in source:
             if interview is not None and c.interview != interview:
                 continue

@@ -578,3 +578,61 @@ def test_take_builds_a_file_without_keeping_it(small: Path,
     assert files.of("velo", "yanis") == taken  # built again: nothing was kept
     assert built == ["velo", "velo"]
     assert files.of("velo", "yanis") == taken and built == ["velo", "velo"]  # now kept
+
+
+def test_two_files_of_one_coder_on_one_interview_are_listed_once_each(small: Path) -> None:
+    """codings/yanis/velo.yaml and velo.yml: both read, neither twice (check flags the pair)."""
+    source = small / "codings" / "yanis" / "velo.yaml"
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line.startswith("- "))
+    half = first + (len(lines) - first) // 2
+    source.write_text("".join(lines[:half]), encoding="utf-8")
+    source.with_suffix(".yml").write_text("".join(lines[:first] + lines[half:]),
+                                          encoding="utf-8")
+    load(small)
+    for use_cache in (True, False):
+        loaded, _ = load(small, use_cache)
+        every = tuple(loaded.codings)
+        assert len([c for c in every if (c.interview, c.coder) == ("velo", "yanis")]) \
+            == len(lines) - first
+        for interview, coder in (("velo", "yanis"), ("velo", None), (None, "yanis")):
+            assert list(loaded.iter_codings(interview=interview, coder=coder)) == [
+                c for c in every if interview in (None, c.interview) and coder in (None, c.coder)]
+
+
+def test_the_codebook_stays_cached_after_a_load_with_a_helper(
+    example: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = cache.bucket("codebook.yaml")
+    assert target % 2 == 1  # in the helper's half: the case at stake
+    # An interview in the codebook's pack: the helper rewrites that pack.
+    name = next(f"copie-{i}" for i in range(1000)
+                if cache.bucket(f"interviews/copie-{i}.md") == target)
+    transcripts = sorted((example / "interviews").glob("*.md"))
+    (example / "interviews" / f"{name}.md").write_bytes(transcripts[0].read_bytes())
+    load(example)
+    settle()
+    for path in (example / "interviews").iterdir():
+        path.write_bytes(path.read_bytes())  # every transcript to parse again, with a helper
+    forks.clear()
+    load(example)
+    assert len(forks) == 1
+    expected = plain(load(example, use_cache=False)[0])
+    forbid_parsing(monkeypatch)
+    monkeypatch.setattr(project, "load_codebook", lambda *a: pytest.fail("codebook parsed"))
+    assert plain(load(example)[0]) == expected
+
+
+def test_a_second_pass_over_codings_reads_the_cache_not_the_files(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(example)
+    loaded, _ = load(example)
+    expected = list(load(example, use_cache=False)[0].codings)
+    files = loaded.codings
+    assert isinstance(files, Codings)
+    pairs = [(iv, coder) for iv, coder, _ in files.files()]
+    first = [files.take(iv, coder) for iv, coder in pairs[::2]]  # packs left half-read
+    forbid_parsing(monkeypatch)
+    assert [files.take(iv, coder) for iv, coder in pairs[::2]] == first
+    assert list(files) == expected
