@@ -114,15 +114,33 @@ def segment_counts(axis: Axis, segments: Iterable[CodedSegment]) -> Counter[str]
 def highest(codebook: Codebook, family: str, segments: Iterable[CodedSegment]) -> Code | None:
     """The code of highest degree (at depth 1) of an ordered family among these segments."""
     best: Code | None = None
+    tops = _tops(codebook, family)
     for codes in dict.fromkeys(s.codes for s in segments):  # each set of codes once
         for cid in codes:
-            code = codebook.codes[cid]
-            if code.family != family:
-                continue
-            top = ancestor(codebook, code, 1)
-            if top.degree is not None and (best is None or (best.degree or 0) < top.degree):
+            top = tops.get(cid)
+            if top is not None and (best is None or (best.degree or 0) < (top.degree or 0)):
                 best = top
     return best
+
+
+_TOPS: dict[tuple[int, str], tuple[Codebook, dict[str, Code]]] = {}
+
+
+def _tops(codebook: Codebook, family: str) -> dict[str, Code]:
+    """Code id -> its ancestor at depth 1, for the codes of ``family`` whose ancestor has a
+    degree (what ``highest`` compares), computed once per codebook and family."""
+    known = _TOPS.get((id(codebook), family))
+    if known is not None and known[0] is codebook:
+        return known[1]
+    tops = {}
+    for code in codebook.codes.values():
+        if code.family == family:
+            top = ancestor(codebook, code, 1)
+            if top.degree is not None:
+                tops[code.id] = top
+    _TOPS.clear()  # one codebook at a time: no growth in a long-lived process
+    _TOPS[(id(codebook), family)] = (codebook, tops)
+    return tops
 
 
 def dominant(counts: Mapping[str, int]) -> str | None:

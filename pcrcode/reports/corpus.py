@@ -129,11 +129,12 @@ def build_corpus(project: Project, selection: CoderSelection) -> Corpus:
         grouped = by_interview[iv] = {}
         for coder in coders:
             for c in files.of(iv, coder):
-                code = aliases.get(c.code, c.code)
-                if code not in codes:
-                    continue
-                if code != c.code:
-                    c = replace(c, code=code)
+                if c.code not in codes or c.code in aliases:
+                    code = aliases.get(c.code, c.code)
+                    if code not in codes:
+                        continue
+                    if code != c.code:
+                        c = replace(c, code=code)
                 found = grouped.get(c.segment)
                 if found is None:
                     grouped[c.segment] = [c]
