@@ -64,6 +64,61 @@ def console(stderr: bool = False) -> Console:
     )
 
 
+class PlainConsole:
+    """Stands for :func:`console` where Rich would write text without any style, without
+    importing Rich (10-25 ms of every report): standard output a pipe or a file, neither
+    FORCE_COLOR nor TTY_COMPATIBLE set, not Windows. ``cli.text_writer`` and
+    ``report_views.print_grid`` lay out plain text themselves (exactly as Rich would: their
+    tests compare both); anything else is handed to the Rich console, made on first use."""
+
+    plain = True
+    is_terminal = legacy_windows = is_jupyter = record = quiet = False
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.file = sys.stdout
+        self._rich: Console | None = None
+
+    def rich(self) -> Console:
+        if self._rich is None:
+            self._rich = console()
+        return self._rich
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        if objects or options:
+            self.rich().print(*objects, **options)
+        else:
+            self.file.write("\n")  # console.print(): an empty line
+
+    def on_broken_pipe(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.rich(), name)
+
+
+def output_console() -> Console | PlainConsole:
+    """The console for report output: a :class:`PlainConsole` where nothing would be styled,
+    else :func:`console`."""
+    env = os.environ
+    if sys.platform == "win32" or "FORCE_COLOR" in env or "TTY_COMPATIBLE" in env \
+            or "ipykernel" in sys.modules:
+        return console()
+    try:
+        if sys.stdout.isatty():
+            return console()
+    except (AttributeError, ValueError):
+        return console()
+    columns = env.get("COLUMNS")
+    if columns is None:
+        return PlainConsole(100)
+    if columns.isdigit() and int(columns) >= 3:
+        return PlainConsole(int(columns))
+    return console()
+
+
 def cell_text(value: Any) -> str:
     if value is None:
         return ""

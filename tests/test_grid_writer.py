@@ -104,3 +104,37 @@ def test_the_example_prints_the_same_without_rich(
     slow = run_cli(args, cwd=example, env=env)
     assert fast.exit_code == slow.exit_code == 0, fast.stderr
     assert fast.stdout == slow.stdout and fast.stderr == slow.stderr
+
+
+@pytest.mark.parametrize(("env", "plain"), [
+    ({}, 100), ({"COLUMNS": "72"}, 72), ({"NO_COLOR": "1", "COLUMNS": "80"}, 80),
+    ({"FORCE_COLOR": "1"}, None), ({"FORCE_COLOR": ""}, None), ({"TTY_COMPATIBLE": "0"}, None),
+    ({"COLUMNS": "wide"}, None),
+])
+def test_reports_skip_rich_only_where_it_would_style_nothing(
+    env: dict[str, str], plain: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pcrcode.render import PlainConsole, output_console
+
+    for name in ("COLUMNS", "FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr("sys.stdout", io.StringIO())  # not a terminal
+    out = output_console()
+    assert (out.width if isinstance(out, PlainConsole) else None) == plain
+
+
+def test_a_piped_report_does_not_import_rich_s_console(example: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from pcrcode.cli import main; sys.argv = ['pcrcode', 'report'];\n"
+            "try: main()\nexcept SystemExit: pass\n"
+            "sys.stderr.write(str(sorted(m for m in sys.modules if m.startswith('rich'))))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=example, capture_output=True,
+                         text=True, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"}, check=True)
+    assert run.stdout.startswith("Synthesis report")
+    loaded = run.stderr.splitlines()[-1]
+    assert "'rich.cells'" in loaded  # to measure accented text: a table of widths, no more
+    assert "rich.console" not in loaded and "rich.table" not in loaded

@@ -42,9 +42,9 @@ def csv_text(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
 
 
 def _console() -> Console:
-    from pcrcode.render import console
+    from pcrcode.render import output_console
 
-    return console()
+    return output_console()  # type: ignore[return-value]  # a PlainConsole stands for one
 
 
 def _emit(fmt: str, records: Sequence[dict[str, Any]], keys: Sequence[str],
@@ -284,12 +284,14 @@ def show_report(fmt: str, result: Report) -> None:
     if fmt != "table":
         sys.stdout.write(report_text(fmt, result))
         return
-    from rich.text import Text
+    from pcrcode.cli.text_writer import TextWriter
 
     out = _console()
-    out.print(Text(views.report_heading(result), style="bold"))
+    writer = TextWriter(out)  # console.print(Text(...)), as Rich would write it
+    writer.text(views.report_heading(result), "bold")
     for line in views.report_preamble(result):
-        out.print(Text(line, style="dim"))
+        writer.text(line, "dim")
+    writer.flush()
     for grid in report_grids(result, terminal=True):
         out.print()
         views.print_grid(out, grid)

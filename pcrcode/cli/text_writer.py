@@ -114,6 +114,8 @@ class TextWriter:
     def _codes(self, style: str) -> tuple[str, str] | None:
         """The escape codes Rich writes before and after text in ``style`` on this console
         (none without colours, e.g. into a pipe), or None if it writes anything else."""
+        if getattr(self.console, "plain", False):  # render.PlainConsole: none, by construction
+            return ("", "")
         if style not in self._styles:
             from rich.text import Text
 
