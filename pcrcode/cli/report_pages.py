@@ -206,7 +206,7 @@ def show_hits(fmt: str, hits: Iterable[Hit]) -> int:
         from pcrcode.cli import report_reading
 
         hits = list(hits)
-        report_reading.show_hits(fmt, hits)
+        sys.stdout.write(report_reading.hits_markdown(hits))
         return len(hits)
     if fmt == "table":
         return _print_hits(hits)
@@ -230,7 +230,7 @@ def show_hits(fmt: str, hits: Iterable[Hit]) -> int:
 def _print_hits(hits: Iterable[Hit]) -> int:
     """The hits on the terminal: a bold heading, then the context (dim), the quote, the codes
     (green) and the memos (italic), indented. The bytes of one ``console.print`` per paragraph
-    (``report_reading.show_hits``), laid out by ``TextWriter``: 2,130 hits in 0.06 s instead
+    (what Rich printed for them), laid out by ``TextWriter``: 2,130 hits in 0.06 s instead
     of 1.1 s."""
     from pcrcode.cli.text_writer import TextWriter
 

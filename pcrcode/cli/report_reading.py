@@ -121,33 +121,10 @@ def _md(text: str) -> str:
     return visible(text).replace("\n", " ").replace("|", "\\|")
 
 
-def show_hits(fmt: str, hits: Sequence[Hit]) -> None:
-    if fmt == "markdown":
-        sys.stdout.write("".join(_hit_markdown(h) for h in hits))
-        return
-    from rich.padding import Padding
-    from rich.text import Text
-
-    from pcrcode.render import console
-
-    out = console()
-
-    def indented(text: str, style: str = "") -> None:
-        out.print(Padding(Text(visible(text), style=style), (0, 0, 0, 2), expand=False))
-
-    for i, h in enumerate(hits):
-        if i:
-            out.print()
-        out.print(Text(visible(f"{h.interview} {h.segment} · {h.speaker} · "
-                               f"{', '.join(h.coders)}"), style="bold"))
-        for t in h.before:
-            indented(f"{t.segment} {t.speaker}: {t.text}", "dim")
-        indented(f"« {h.quote} »")
-        for t in h.after:
-            indented(f"{t.segment} {t.speaker}: {t.text}", "dim")
-        indented(f"codes: {', '.join(h.codes)}", "green")
-        for memo in h.memos:
-            indented(f"memo: {memo}", "italic")
+def hits_markdown(hits: Sequence[Hit]) -> str:
+    """The hits of ``retrieve`` as Markdown (the terminal's layout is report_pages'
+    ``_print_hits``)."""
+    return "".join(_hit_markdown(h) for h in hits)
 
 
 def _hit_markdown(h: Hit) -> str:
