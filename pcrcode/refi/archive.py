@@ -9,16 +9,13 @@ declared size as well, so a header that lies cannot make pcrcode read more.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO
 
 from pcrcode.errors import FileFormatError
 
@@ -206,27 +203,3 @@ class Spool:
 
     def close(self) -> None:
         self.file.close()
-
-
-@contextlib.contextmanager
-def open_output(path: Path) -> Iterator[IO[bytes]]:
-    """A file to write ``path`` through, renamed into place and made durable at the end (as
-    :func:`pcrcode.atomic.write_bytes`, for a stream)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)

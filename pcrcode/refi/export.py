@@ -27,10 +27,10 @@ from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
-from pcrcode import __version__
+from pcrcode import __version__, atomic
 from pcrcode.model import Code, Codebook, Coding, Interview, Project, Structure, as_codings
 from pcrcode.refi import CODEBOOK_NS, PROJECT_NS
-from pcrcode.refi.archive import Spool, entry_info, open_output
+from pcrcode.refi.archive import Spool, entry_info
 from pcrcode.refi.describe import (
     ID_TAG,
     INTERVIEWED_DESCRIPTION,
@@ -121,7 +121,7 @@ def write_qdc(codebook: Codebook, out: IO[bytes]) -> ExportResult:
 
 def save_qdc(codebook: Codebook, path: Path) -> ExportResult:
     """Write the ``.qdc`` document to ``path``, atomically."""
-    with open_output(path) as out:
+    with atomic.writing(path) as out:
         return write_qdc(codebook, out)
 
 
@@ -586,5 +586,5 @@ def save_qdpx(project: Project, path: Path, progress: Progress | None = None,
               release_turns: bool = False) -> ExportResult:
     """Write the ``.qdpx`` archive to ``path``: into a temporary file beside it, renamed over
     it once complete (an error or an interruption leaves the old file, or none)."""
-    with open_output(path) as out:
+    with atomic.writing(path) as out:
         return write_qdpx(project, out, progress, release_turns, spool_dir=path.parent)
