@@ -22,11 +22,20 @@ def write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically. ``durable=False`` skips the fsyncs: still
     all-or-nothing for readers, but a power cut may lose the new file; for caches, which are
     rebuilt when missing and cost milliseconds per fsync."""
+    with writing(path, durable) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def writing(path: Path, durable: bool = True) -> Iterator[IO[bytes]]:
+    """A binary file to write ``path`` through, as a stream: renamed into place (durably,
+    unless ``durable=False``) when the block ends; removed, leaving ``path`` as it was, if the
+    block fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -37,25 +46,6 @@ def write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         raise
     if durable:
         _fsync_dir(path.parent)
-
-
-@contextlib.contextmanager
-def writing(path: Path) -> Iterator[IO[bytes]]:
-    """A binary file to write ``path`` through, as a stream: renamed into place, durably, when
-    the block ends; removed, leaving ``path`` as it was, if the block fails."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
 
 
 def remove(path: Path) -> None:

@@ -111,43 +111,33 @@ def invalid_chars(text: str) -> str:
     return _XML_INVALID.sub("\ufffd", text)
 
 
+_TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_ATTR_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"),
+                 ("\t", "&#09;"))
+
+
+def _escaped(text: str, escapes: tuple[tuple[str, str], ...]) -> str:
+    for char, reference in escapes:
+        if char in text:
+            text = text.replace(char, reference)
+    return text
+
+
 def escape_text(text: str) -> str:
     """Character data as ElementTree writes it, after :func:`invalid_chars`."""
-    text = _XML_INVALID.sub("\ufffd", text)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
+    return _escaped(_XML_INVALID.sub("\ufffd", text), _TEXT_ESCAPES)
 
 
 def escape_attr(text: str) -> str:
     """An attribute value as ElementTree writes it (between double quotes), after
     :func:`invalid_chars`: line breaks and tabs as character references, which a reader's
     attribute-value normalisation would otherwise turn into spaces."""
-    text = _XML_INVALID.sub("\ufffd", text)
-    return escape_clean_attr(text)
+    return _escaped(_XML_INVALID.sub("\ufffd", text), _ATTR_ESCAPES)
 
 
 def escape_clean_attr(text: str) -> str:
     """:func:`escape_attr` of a text already passed through :func:`invalid_chars`."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
+    return _escaped(text, _ATTR_ESCAPES)
 
 
 # --- Writing: each element on its own line, indented two spaces a level (ElementTree's indent) --
