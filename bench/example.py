@@ -55,8 +55,10 @@ def main() -> None:
             continue
         ms = [t * 1000 for t in timing.times]
         verdict = "met" if timing.median * 1000 <= TARGET_MS else "**not met**"
-        lines.append(f"| `pcrcode {' '.join(words)}` | {timing.median * 1000:.0f} | "
-                     f"{min(ms):.0f} | {max(ms):.0f} | {timing.peak_mb:.0f} | {verdict} |")
+        lines.append(
+            f"| `pcrcode {' '.join(words)}` | {timing.median * 1000:.0f} | "
+            f"{min(ms):.0f} | {max(ms):.0f} | {timing.peak_mb:.0f} | {verdict} |"
+        )
     text = "\n".join(lines) + "\n"
     (ROOT / "bench" / "EXAMPLE.md").write_text(text, encoding="utf-8")
     sys.stdout.write(text)

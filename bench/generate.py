@@ -31,71 +31,256 @@ CODERS = ("camille", "yanis")
 INTERVIEWERS = ("Camille Arnaud", "Yanis Benali", "Inès Morel")
 # Relative frequencies of the example registry (78 structures).
 STATUTS = {"association": 42, "sa": 19, "scop": 6, "scic": 5, "cooperative": 4, "autre": 2}
-DOMAINES = {"alimentation": 24, "habitat": 17, "reemploi": 11, "transverses": 11,
-            "mobilite": 10, "energie": 5}
-CATEGORIE = {"association": "associations", "scop": "cooperatives", "scic": "cooperatives",
-             "cooperative": "cooperatives", "sa": "sa", "autre": "autres"}
+DOMAINES = {
+    "alimentation": 24,
+    "habitat": 17,
+    "reemploi": 11,
+    "transverses": 11,
+    "mobilite": 10,
+    "energie": 5,
+}
+CATEGORIE = {
+    "association": "associations",
+    "scop": "cooperatives",
+    "scic": "cooperatives",
+    "cooperative": "cooperatives",
+    "sa": "sa",
+    "autre": "autres",
+}
 CATEGORIES = ("associations", "cooperatives", "sa", "autres")
-FORMES = ("forme/echange-informations", "forme/partenariat", "forme/mutualisation",
-          "forme/cooperation", "forme/integration")
-OBJETS = ("objet/information-competences", "objet/communication-representation",
-          "objet/moyens-services-activite", "objet/achat-vente", "objet/immobilier",
-          "objet/personnels", "objet/financier")
-LOGIQUES = ("logique/reseau/affinitaire", "logique/reseau/politique", "logique/territoriale",
-            "logique/professionnelle")
+FORMES = (
+    "forme/echange-informations",
+    "forme/partenariat",
+    "forme/mutualisation",
+    "forme/cooperation",
+    "forme/integration",
+)
+OBJETS = (
+    "objet/information-competences",
+    "objet/communication-representation",
+    "objet/moyens-services-activite",
+    "objet/achat-vente",
+    "objet/immobilier",
+    "objet/personnels",
+    "objet/financier",
+)
+LOGIQUES = (
+    "logique/reseau/affinitaire",
+    "logique/reseau/politique",
+    "logique/territoriale",
+    "logique/professionnelle",
+)
 PORTEES = ("portee/intra-sectorielle", "portee/inter-sectorielle")
 
-PRENOMS = ("Martine", "Sophie", "Julien", "Amélie", "Karim", "Nathalie", "Lucas", "Élodie",
-           "Thomas", "Fatou", "Pierre", "Claire", "Mehdi", "Hélène", "Bruno", "Camille",
-           "Léa", "Olivier", "Yasmine", "Benoît")
-ROLES = ("coordinatrice", "directeur", "co-présidente bénévole", "gérant", "chargée de mission",
-         "trésorier", "salariée", "fondateur", "animatrice réseau", "responsable technique")
-COMMUNES = ("Grenoble", "Échirolles", "Saint-Martin-d'Hères", "Fontaine", "Meylan", "Voiron",
-            "Pont-de-Claix", "Seyssinet-Pariset", "Vizille", "Crolles", "Venon", "Sassenage")
-PREFIXES = ("Les Ateliers", "La Coopérative", "Le Réseau", "L'Épicerie", "La Maison",
-            "Le Collectif", "Les Jardins", "La Recyclerie", "L'Atelier", "Le Comptoir")
-SUFFIXES = ("du Drac", "de Belledonne", "des Cimes", "du Vercors", "de l'Isère", "des Alpes",
-            "de la Bastille", "du Grésivaudan", "de Chartreuse", "solidaire", "partagé",
-            "en commun", "des Possibles", "du Trièves")
-ACTIVITES = ("épicerie solidaire", "réparation de vélos", "maraîchage biologique",
-             "éco-construction", "distribution de produits paysans", "recyclerie",
-             "autopartage", "fourniture d'électricité renouvelable", "habitat participatif",
-             "accompagnement de porteurs de projets", "restauration collective",
-             "couveuse d'activités")
+PRENOMS = (
+    "Martine",
+    "Sophie",
+    "Julien",
+    "Amélie",
+    "Karim",
+    "Nathalie",
+    "Lucas",
+    "Élodie",
+    "Thomas",
+    "Fatou",
+    "Pierre",
+    "Claire",
+    "Mehdi",
+    "Hélène",
+    "Bruno",
+    "Camille",
+    "Léa",
+    "Olivier",
+    "Yasmine",
+    "Benoît",
+)
+ROLES = (
+    "coordinatrice",
+    "directeur",
+    "co-présidente bénévole",
+    "gérant",
+    "chargée de mission",
+    "trésorier",
+    "salariée",
+    "fondateur",
+    "animatrice réseau",
+    "responsable technique",
+)
+COMMUNES = (
+    "Grenoble",
+    "Échirolles",
+    "Saint-Martin-d'Hères",
+    "Fontaine",
+    "Meylan",
+    "Voiron",
+    "Pont-de-Claix",
+    "Seyssinet-Pariset",
+    "Vizille",
+    "Crolles",
+    "Venon",
+    "Sassenage",
+)
+PREFIXES = (
+    "Les Ateliers",
+    "La Coopérative",
+    "Le Réseau",
+    "L'Épicerie",
+    "La Maison",
+    "Le Collectif",
+    "Les Jardins",
+    "La Recyclerie",
+    "L'Atelier",
+    "Le Comptoir",
+)
+SUFFIXES = (
+    "du Drac",
+    "de Belledonne",
+    "des Cimes",
+    "du Vercors",
+    "de l'Isère",
+    "des Alpes",
+    "de la Bastille",
+    "du Grésivaudan",
+    "de Chartreuse",
+    "solidaire",
+    "partagé",
+    "en commun",
+    "des Possibles",
+    "du Trièves",
+)
+ACTIVITES = (
+    "épicerie solidaire",
+    "réparation de vélos",
+    "maraîchage biologique",
+    "éco-construction",
+    "distribution de produits paysans",
+    "recyclerie",
+    "autopartage",
+    "fourniture d'électricité renouvelable",
+    "habitat participatif",
+    "accompagnement de porteurs de projets",
+    "restauration collective",
+    "couveuse d'activités",
+)
 
 # French-like prose: subjects, verbs, objects and tails combined at random.
-SUJETS = ("on", "nous on", "avec l'autre asso on", "la coopérative", "le réseau",
-          "les bénévoles", "notre conseil d'administration", "le collectif", "les salariés",
-          "l'équipe", "la mairie", "nos adhérents", "les producteurs", "le cluster")
-VERBES = ("a monté", "partage", "mutualise", "a repris", "organise", "finance", "loue",
-          "achète en commun", "échange", "discute de", "a mis en place", "coordonne",
-          "gère avec eux", "prête", "a créé", "porte", "anime", "cherche")
-OBJETS_TXT = ("un local de stockage", "la comptabilité", "un poste de coordinatrice",
-              "les commandes groupées", "un camion frigorifique", "une lettre d'information",
-              "les formations des bénévoles", "un site internet commun", "la trésorerie",
-              "un groupement d'employeurs", "les achats de matériel", "une salle de réunion",
-              "un stand au forum", "les appels à projets", "le diagnostic énergétique",
-              "un atelier partagé", "une plateforme logistique", "les permanences",
-              "le tri des dons", "une étude de marché", "la communication", "un entrepôt")
-QUEUES = ("depuis deux ans", "avec la Scop voisine", "mais c'est compliqué", "hein",
-          "enfin je crois", "pour faire des économies", "parce qu'on se connaît bien",
-          "avec le soutien de la Métropole", "à tour de rôle", "sans structure commune",
-          "c'est vraiment du donnant-donnant", "au niveau du territoire", "entre acteurs du "
-          "réemploi", "avec d'autres secteurs", "pour peser face aux institutions",
-          "et ça marche plutôt bien", "[rires]", "— enfin, pas toujours", "sur le quartier",
-          "avec des gens qui partagent nos valeurs", "et on a gardé chacun notre autonomie",
-          "pour des œufs et du fromage", "dans le cadre d'un contrat", "à l'échelle de "
-          "l'agglomération")
-AMORCES = ("Alors", "Ben", "Euh", "Oui alors", "En fait", "Bon", "Disons que", "Au début",
-           "Honnêtement", "Concrètement", "Voilà", "Non mais")
-QUESTIONS = ("Et avec les autres structures, vous avez des liens ?",
-             "Comment ça s'organise, concrètement ?", "Pourquoi ces partenaires-là ?",
-             "Vous mettez des moyens en commun ?", "Qui décide, dans ce cas ?",
-             "Ça a commencé comment ?", "Et les salariés, ils sont partagés ?",
-             "Il y a une convention, un contrat ?", "Qu'est-ce que ça vous apporte ?",
-             "Et la Métropole, elle intervient ?", "Vous diriez que c'est une coopération ?",
-             "Et financièrement ?", "Vous avez pensé à aller plus loin ?",
-             "D'accord. Et le local ?", "Ça concerne d'autres secteurs ?")
+SUJETS = (
+    "on",
+    "nous on",
+    "avec l'autre asso on",
+    "la coopérative",
+    "le réseau",
+    "les bénévoles",
+    "notre conseil d'administration",
+    "le collectif",
+    "les salariés",
+    "l'équipe",
+    "la mairie",
+    "nos adhérents",
+    "les producteurs",
+    "le cluster",
+)
+VERBES = (
+    "a monté",
+    "partage",
+    "mutualise",
+    "a repris",
+    "organise",
+    "finance",
+    "loue",
+    "achète en commun",
+    "échange",
+    "discute de",
+    "a mis en place",
+    "coordonne",
+    "gère avec eux",
+    "prête",
+    "a créé",
+    "porte",
+    "anime",
+    "cherche",
+)
+OBJETS_TXT = (
+    "un local de stockage",
+    "la comptabilité",
+    "un poste de coordinatrice",
+    "les commandes groupées",
+    "un camion frigorifique",
+    "une lettre d'information",
+    "les formations des bénévoles",
+    "un site internet commun",
+    "la trésorerie",
+    "un groupement d'employeurs",
+    "les achats de matériel",
+    "une salle de réunion",
+    "un stand au forum",
+    "les appels à projets",
+    "le diagnostic énergétique",
+    "un atelier partagé",
+    "une plateforme logistique",
+    "les permanences",
+    "le tri des dons",
+    "une étude de marché",
+    "la communication",
+    "un entrepôt",
+)
+QUEUES = (
+    "depuis deux ans",
+    "avec la Scop voisine",
+    "mais c'est compliqué",
+    "hein",
+    "enfin je crois",
+    "pour faire des économies",
+    "parce qu'on se connaît bien",
+    "avec le soutien de la Métropole",
+    "à tour de rôle",
+    "sans structure commune",
+    "c'est vraiment du donnant-donnant",
+    "au niveau du territoire",
+    "entre acteurs du réemploi",
+    "avec d'autres secteurs",
+    "pour peser face aux institutions",
+    "et ça marche plutôt bien",
+    "[rires]",
+    "— enfin, pas toujours",
+    "sur le quartier",
+    "avec des gens qui partagent nos valeurs",
+    "et on a gardé chacun notre autonomie",
+    "pour des œufs et du fromage",
+    "dans le cadre d'un contrat",
+    "à l'échelle de l'agglomération",
+)
+AMORCES = (
+    "Alors",
+    "Ben",
+    "Euh",
+    "Oui alors",
+    "En fait",
+    "Bon",
+    "Disons que",
+    "Au début",
+    "Honnêtement",
+    "Concrètement",
+    "Voilà",
+    "Non mais",
+)
+QUESTIONS = (
+    "Et avec les autres structures, vous avez des liens ?",
+    "Comment ça s'organise, concrètement ?",
+    "Pourquoi ces partenaires-là ?",
+    "Vous mettez des moyens en commun ?",
+    "Qui décide, dans ce cas ?",
+    "Ça a commencé comment ?",
+    "Et les salariés, ils sont partagés ?",
+    "Il y a une convention, un contrat ?",
+    "Qu'est-ce que ça vous apporte ?",
+    "Et la Métropole, elle intervient ?",
+    "Vous diriez que c'est une coopération ?",
+    "Et financièrement ?",
+    "Vous avez pensé à aller plus loin ?",
+    "D'accord. Et le local ?",
+    "Ça concerne d'autres secteurs ?",
+)
 
 
 def weighted(rng: random.Random, table: dict[str, int]) -> str:
@@ -127,28 +312,49 @@ def structures(rng: random.Random, count: int) -> list[dict[str, object]]:
         name = f"{rng.choice(PREFIXES)} {rng.choice(SUFFIXES)}"
         sid = f"s{i + 1:05d}"
         seen.add(sid)
-        result.append({"id": sid, "name": f"{name} ({i + 1})",
-                       "statut": weighted(rng, STATUTS), "domaine": weighted(rng, DOMAINES),
-                       "creation": rng.randint(1985, 2024), "salaries": rng.randint(0, 40),
-                       "commune": rng.choice(COMMUNES), "activite": rng.choice(ACTIVITES)})
+        result.append(
+            {
+                "id": sid,
+                "name": f"{name} ({i + 1})",
+                "statut": weighted(rng, STATUTS),
+                "domaine": weighted(rng, DOMAINES),
+                "creation": rng.randint(1985, 2024),
+                "salaries": rng.randint(0, 40),
+                "commune": rng.choice(COMMUNES),
+                "activite": rng.choice(ACTIVITES),
+            }
+        )
     return result
 
 
 def registry_text(items: list[dict[str, object]]) -> str:
     out = ["# Registre synthétique généré par bench/generate.py.", "pcrcode: 1", "structures:"]
     for s in items:
-        out += [f"  - id: {s['id']}", f'    name: "{s["name"]}"', f"    statut: {s['statut']}",
-                f"    domaine: {s['domaine']}", "    interviewed: true", "    attributes:",
-                f"      creation: {s['creation']}", f"      salaries: {s['salaries']}",
-                f'      commune: "{s["commune"]}"', f"      activite: {s['activite']}"]
+        out += [
+            f"  - id: {s['id']}",
+            f'    name: "{s["name"]}"',
+            f"    statut: {s['statut']}",
+            f"    domaine: {s['domaine']}",
+            "    interviewed: true",
+            "    attributes:",
+            f"      creation: {s['creation']}",
+            f"      salaries: {s['salaries']}",
+            f'      commune: "{s["commune"]}"',
+            f"      activite: {s['activite']}",
+        ]
     cells: dict[str, dict[str, int]] = {}
     for s in items:
         for row in (str(s["domaine"]), "total"):
             for col in (CATEGORIE[str(s["statut"])], "total"):
                 cells.setdefault(row, {}).setdefault(col, 0)
                 cells[row][col] += 1
-    out += ["census:", "  rows: domaine", "  columns: categorie",
-            '  source: "Synthetic census computed by bench/generate.py"', "  cells:"]
+    out += [
+        "census:",
+        "  rows: domaine",
+        "  columns: categorie",
+        '  source: "Synthetic census computed by bench/generate.py"',
+        "  cells:",
+    ]
     for row in [*DOMAINES, "total"]:
         if row not in cells:
             continue
@@ -159,15 +365,28 @@ def registry_text(items: list[dict[str, object]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def interview_text(rng: random.Random, structure: str, day: date, turns: int,
-                   ) -> tuple[str, list[str]]:
+def interview_text(
+    rng: random.Random,
+    structure: str,
+    day: date,
+    turns: int,
+) -> tuple[str, list[str]]:
     """The Markdown transcript and the normalised text of each turn (what pcrcode parses)."""
     interviewer = rng.choice(INTERVIEWERS)
     asker = interviewer.split()[0]
     person = rng.choice(PRENOMS)
-    lines = ["---", f"structure: {structure}", f"date: {day.isoformat()}",
-             f"interviewer: {interviewer}", "participants:", f"  - name: {person}",
-             f"    role: {rng.choice(ROLES)}", "language: fr", "---", ""]
+    lines = [
+        "---",
+        f"structure: {structure}",
+        f"date: {day.isoformat()}",
+        f"interviewer: {interviewer}",
+        "participants:",
+        f"  - name: {person}",
+        f"    role: {rng.choice(ROLES)}",
+        "language: fr",
+        "---",
+        "",
+    ]
     texts: list[str] = []
     for n in range(turns):
         if n % 2 == 0:
@@ -183,9 +402,14 @@ def interview_text(rng: random.Random, structure: str, day: date, turns: int,
     return "\n".join(lines), texts
 
 
-def codings_for(rng: random.Random, iid: str, texts: list[str], coder: str,
-                base: list[tuple[int, list[str]]] | None, stamp: list[int]) -> tuple[
-                    list[Coding], list[tuple[int, list[str]]]]:
+def codings_for(
+    rng: random.Random,
+    iid: str,
+    texts: list[str],
+    coder: str,
+    base: list[tuple[int, list[str]]] | None,
+    stamp: list[int],
+) -> tuple[list[Coding], list[tuple[int, list[str]]]]:
     """About 50 codings: some 15 answers coded with 2 to 5 codes; the second coder starts
     from the first one's segments and disagrees now and then (so agreement is not trivial)."""
     plan: list[tuple[int, list[str]]] = []
@@ -224,8 +448,20 @@ def codings_for(rng: random.Random, iid: str, texts: list[str], coder: str,
                 cut = first.find(". ")
                 if cut > 10:
                     start, end, quote = 0, cut + 1, first[: cut + 1]
-            result.append(Coding(interview=iid, segment=segment, code=code, coder=coder, at=at,
-                                 fingerprint=fp, memo=memo, start=start, end=end, quote=quote))
+            result.append(
+                Coding(
+                    interview=iid,
+                    segment=segment,
+                    code=code,
+                    coder=coder,
+                    at=at,
+                    fingerprint=fp,
+                    memo=memo,
+                    start=start,
+                    end=end,
+                    quote=quote,
+                )
+            )
     return result, plan
 
 
@@ -257,7 +493,8 @@ def generate(out: Path, interviews: int, seed: int, turns: int = 60) -> None:
             codings, plan = codings_for(rng, iid, texts, coder, base, stamp)
             base = plan
             (out / "codings" / coder / f"{iid}.yaml").write_text(
-                render(coder, iid, codings), encoding="utf-8")
+                render(coder, iid, codings), encoding="utf-8"
+            )
         if interviews >= 2000 and (n + 1) % 1000 == 0:
             print(f"  {n + 1}/{interviews} interviews", file=sys.stderr)
 
@@ -273,8 +510,10 @@ def main() -> None:
         parser.error("--interviews must be at least 1")
     started = time.perf_counter()
     generate(args.out, args.interviews, args.seed, args.turns)
-    print(f"{args.out}: {args.interviews} interviews in {time.perf_counter() - started:.1f} s",
-          file=sys.stderr)
+    print(
+        f"{args.out}: {args.interviews} interviews in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -47,8 +47,9 @@ def ensure_qc() -> str:
         print(f"installing qualitative-coding into {VENV} ...", file=sys.stderr)
         try:
             subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-            subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", "qualitative-coding"],
-                           check=True)
+            subprocess.run(
+                [str(VENV / "bin" / "pip"), "install", "-q", "qualitative-coding"], check=True
+            )
         except (OSError, subprocess.CalledProcessError) as exc:
             return f"installing qc failed: {exc}"
     probe = subprocess.run([str(QC), "version"], capture_output=True, text=True, check=False)
@@ -98,8 +99,7 @@ def build(pcrcode_project: Path, folder: Path) -> None:
 
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    subprocess.run([str(QC), "init"], cwd=folder, check=True, capture_output=True,
-                   env=run_env())
+    subprocess.run([str(QC), "init"], cwd=folder, check=True, capture_output=True, env=run_env())
     (folder / "codebook.yaml").write_text(codebook_tree(project.codebook), encoding="utf-8")
     db = sqlite3.connect(folder / "qualitative_coding.sqlite3")
     db.execute("PRAGMA synchronous = OFF")
@@ -107,41 +107,58 @@ def build(pcrcode_project: Path, folder: Path) -> None:
     for c in project.codings:
         coded.setdefault((c.interview, c.coder), set()).add((2 * (c.segment - 1), _name(c.code)))
     db.executemany("INSERT INTO coder(name) VALUES (?)", [(c,) for c in project.coders()])
-    db.executemany("INSERT INTO code(name) VALUES (?)",
-                   [(n,) for n in sorted({n for s in coded.values() for _, n in s})])
+    db.executemany(
+        "INSERT INTO code(name) VALUES (?)",
+        [(n,) for n in sorted({n for s in coded.values() for _, n in s})],
+    )
     location_id = line_id = 0
     for index_id, (iid, interview) in enumerate(sorted(project.interviews.items()), start=1):
         text = "".join(f"{t.speaker}: {' '.join(t.text.split())}\n\n" for t in interview.turns)
         data = text.encode("utf-8")
         name = f"{iid}.txt"
         (folder / "corpus" / name).write_bytes(data)
-        db.execute("INSERT INTO document(file_path, file_hash) VALUES (?, ?)",
-                   (name, hashlib.sha1(data).hexdigest()))  # qc's own hash
-        db.execute("INSERT INTO document_index(id, name, time_series, document_id) "
-                   "VALUES (?, 'paragraphs', 0, ?)", (index_id, name))
+        db.execute(
+            "INSERT INTO document(file_path, file_hash) VALUES (?, ?)",
+            (name, hashlib.sha1(data).hexdigest()),
+        )  # qc's own hash
+        db.execute(
+            "INSERT INTO document_index(id, name, time_series, document_id) "
+            "VALUES (?, 'paragraphs', 0, ?)",
+            (index_id, name),
+        )
         paragraph: dict[int, int] = {}
         count = len(interview.turns)
         for n in range(count):
             location_id += 1
             # iter_paragraph_lines: a paragraph runs to the next one; the last one ends at EOF.
             start, end = 2 * n, 2 * n + 2
-            db.execute("INSERT INTO location(id, start_line, end_line, document_index_id) "
-                       "VALUES (?, ?, ?, ?)", (location_id, start, end, index_id))
+            db.execute(
+                "INSERT INTO location(id, start_line, end_line, document_index_id) "
+                "VALUES (?, ?, ?, ?)",
+                (location_id, start, end, index_id),
+            )
             paragraph[start] = location_id
         for coder in project.coders():
             for line, code in sorted(coded.get((iid, coder), ())):
                 line_id += 1
-                db.execute("INSERT INTO coded_line(id, line, coder_id, code_id) "
-                           "VALUES (?, ?, ?, ?)", (line_id, line, coder, code))
-                db.execute("INSERT INTO coded_line_location_association(coded_line_id, "
-                           "location_id) VALUES (?, ?)", (line_id, paragraph[line]))
+                db.execute(
+                    "INSERT INTO coded_line(id, line, coder_id, code_id) VALUES (?, ?, ?, ?)",
+                    (line_id, line, coder, code),
+                )
+                db.execute(
+                    "INSERT INTO coded_line_location_association(coded_line_id, "
+                    "location_id) VALUES (?, ?)",
+                    (line_id, paragraph[line]),
+                )
     db.commit()
     db.close()
-    check = subprocess.run([str(QC), "check"], cwd=folder, capture_output=True, text=True,
-                           env=run_env(), check=False)
+    check = subprocess.run(
+        [str(QC), "check"], cwd=folder, capture_output=True, text=True, env=run_env(), check=False
+    )
     if check.returncode != 0 or "rror" in check.stdout + check.stderr:
-        raise SystemExit(f"qc check fails on the generated qc project: {check.stdout}"
-                         f"{check.stderr}")
+        raise SystemExit(
+            f"qc check fails on the generated qc project: {check.stdout}{check.stderr}"
+        )
 
 
 def project(n: int, seed: int, pcrcode_project: Callable[[int, int], Path]) -> Path:
@@ -153,14 +170,14 @@ def project(n: int, seed: int, pcrcode_project: Callable[[int, int], Path]) -> P
         print(f"loading {n} interviews into qc at {folder} ...", file=sys.stderr)
         # In a process of its own: a child's ru_maxrss starts from its parent's peak (Linux
         # carries it over at exec), so the runner must not load a large project itself.
-        subprocess.run([sys.executable, __file__, "build", str(source), str(folder)],
-                       check=True)
+        subprocess.run([sys.executable, __file__, "build", str(source), str(folder)], check=True)
         stamp_file.write_text(stamp)
     return folder
 
 
-def run(sizes: list[int], seed: int, runs: int,
-        pcrcode_project: Callable[[int, int], Path]) -> dict[str, Any]:
+def run(
+    sizes: list[int], seed: int, runs: int, pcrcode_project: Callable[[int, int], Path]
+) -> dict[str, Any]:
     problem = ensure_qc()
     result: dict[str, Any] = {"problem": problem, "version": "", "sizes": {}}
     if problem:
@@ -189,7 +206,7 @@ def verify(pcrcode_project: Path) -> None:
     fast = Path(tempfile.mkdtemp()) / "fast"
     build(pcrcode_project, fast)
     slow = Path(tempfile.mkdtemp()) / "slow"
-    script = f'''
+    script = f"""
 import shutil, sqlite3, subprocess, sys
 from pathlib import Path
 fast, slow = Path({str(fast)!r}), Path({str(slow)!r})
@@ -213,16 +230,16 @@ with corpus.session():
         by.setdefault((doc, coder), []).append({{"line": line, "code_id": code}})
     for (doc, coder), data in sorted(by.items()):
         corpus.update_coded_lines(doc, coder, data)
-'''
+"""
     subprocess.run([str(VENV / "bin" / "python"), "-c", script], check=True)
     queries = {
         "documents": "SELECT file_path, file_hash FROM document ORDER BY 1",
         "paragraphs": "SELECT d.document_id, l.start_line, l.end_line FROM location l JOIN "
-                      "document_index d ON d.id = l.document_index_id ORDER BY 1, 2",
+        "document_index d ON d.id = l.document_index_id ORDER BY 1, 2",
         "coded lines": "SELECT d.document_id, c.coder_id, c.line, c.code_id, l.start_line FROM "
-                       "coded_line c JOIN coded_line_location_association a ON a.coded_line_id "
-                       "= c.id JOIN location l ON l.id = a.location_id JOIN document_index d "
-                       "ON d.id = l.document_index_id ORDER BY 1, 2, 3, 4",
+        "coded_line c JOIN coded_line_location_association a ON a.coded_line_id "
+        "= c.id JOIN location l ON l.id = a.location_id JOIN document_index d "
+        "ON d.id = l.document_index_id ORDER BY 1, 2, 3, 4",
     }
     for what, query in queries.items():
         a = sqlite3.connect(fast / "qualitative_coding.sqlite3").execute(query).fetchall()

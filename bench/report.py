@@ -22,14 +22,24 @@ def _cell(row: Any) -> list[str]:
     t = row.timing
     if t.error:
         return [f"failed: {t.error}".replace("|", "\\|"), "", "", "", "", ""]
-    return [_ms(t.median), _ms(min(t.times)), _ms(max(t.times)), _ms(statistics.median(t.cpu)),
-            f"{t.peak_mb:.0f}", str(len(t.times))]
+    return [
+        _ms(t.median),
+        _ms(min(t.times)),
+        _ms(max(t.times)),
+        _ms(statistics.median(t.cpu)),
+        f"{t.peak_mb:.0f}",
+        str(len(t.times)),
+    ]
 
 
 def _find(rows: list[Any], command: str, mode: str) -> Any:
     for row in rows:
-        if row.command == command and row.mode == mode and row.timing is not None \
-                and not row.timing.error:
+        if (
+            row.command == command
+            and row.mode == mode
+            and row.timing is not None
+            and not row.timing.error
+        ):
             return row.timing
     return None
 
@@ -41,23 +51,36 @@ def _verdict(ok: bool | None) -> str:
 def targets(results: dict[int, tuple[dict[str, int], list[Any]]]) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
     # --help does not read the project: one figure, the median of every run at every size.
-    helps = [x for _, rows in results.values() if (t := _find(rows, "--help", "-"))
-             for x in t.times]
+    helps = [
+        x for _, rows in results.values() if (t := _find(rows, "--help", "-")) for x in t.times
+    ]
     help_ms = statistics.median(helps) * 1000 if helps else None
-    out.append((f"`pcrcode --help` ≤ {HELP_MS} ms",
-                f"{help_ms:.0f} ms (median of {len(helps)} runs)" if help_ms else "-",
-                _verdict(help_ms <= HELP_MS if help_ms else None)))
+    out.append(
+        (
+            f"`pcrcode --help` ≤ {HELP_MS} ms",
+            f"{help_ms:.0f} ms (median of {len(helps)} runs)" if help_ms else "-",
+            _verdict(help_ms <= HELP_MS if help_ms else None),
+        )
+    )
     tags = {n: t.median for n, (_, rows) in results.items() if (t := _find(rows, "tag", "-"))}
-    out.append((f"`tag` ≤ {TAG_MS} ms at every size",
-                ", ".join(f"{_ms(v)} ms at {n:,}" for n, v in tags.items()),
-                _verdict(max(tags.values()) * 1000 <= TAG_MS if tags else None)))
+    out.append(
+        (
+            f"`tag` ≤ {TAG_MS} ms at every size",
+            ", ".join(f"{_ms(v)} ms at {n:,}" for n, v in tags.items()),
+            _verdict(max(tags.values()) * 1000 <= TAG_MS if tags else None),
+        )
+    )
     rows_1000 = results.get(1000, ({}, []))[1]
     for mode, limit in (("cold", COLD_S), ("warm", WARM_S)):
         for command in GATED:
             t = _find(rows_1000, command, mode)
-            out.append((f"`{command}` {mode} ≤ {limit:g} s at 1,000 interviews",
-                        f"{_ms(t.median)} ms" if t else "-",
-                        _verdict(t.median <= limit if t else None)))
+            out.append(
+                (
+                    f"`{command}` {mode} ≤ {limit:g} s at 1,000 interviews",
+                    f"{_ms(t.median)} ms" if t else "-",
+                    _verdict(t.median <= limit if t else None),
+                )
+            )
     if 10000 in results and 1000 in results:
         worst: tuple[float, str] | None = None
         for row in results[10000][1]:
@@ -67,22 +90,43 @@ def targets(results: dict[int, tuple[dict[str, int], list[Any]]]) -> list[tuple[
                 ratio = big.median / small.median
                 if worst is None or ratio > worst[0]:
                     worst = (ratio, f"{row.command} {row.mode}".replace(" -", ""))
-        out.append((f"10,000 interviews ≤ {SCALE}× the 1,000 figure",
-                    f"worst: {worst[1]} ×{worst[0]:.1f}" if worst else "-",
-                    _verdict(worst[0] <= SCALE if worst else None)))
-        peak = max(((r.timing.peak_mb, r.command) for r in results[10000][1]
-                    if r.timing is not None and r.timing.times), default=None)
-        out.append((f"peak memory ≤ {MEMORY_MB} MB at 10,000",
-                    f"highest: {peak[1]} {peak[0]:.0f} MB" if peak else "-",
-                    _verdict(peak[0] <= MEMORY_MB if peak else None)))
+        out.append(
+            (
+                f"10,000 interviews ≤ {SCALE}× the 1,000 figure",
+                f"worst: {worst[1]} ×{worst[0]:.1f}" if worst else "-",
+                _verdict(worst[0] <= SCALE if worst else None),
+            )
+        )
+        peak = max(
+            (
+                (r.timing.peak_mb, r.command)
+                for r in results[10000][1]
+                if r.timing is not None and r.timing.times
+            ),
+            default=None,
+        )
+        out.append(
+            (
+                f"peak memory ≤ {MEMORY_MB} MB at 10,000",
+                f"highest: {peak[1]} {peak[0]:.0f} MB" if peak else "-",
+                _verdict(peak[0] <= MEMORY_MB if peak else None),
+            )
+        )
     else:
-        out.append((f"10,000 interviews ≤ {SCALE}× the 1,000 figure; ≤ {MEMORY_MB} MB",
-                    "run with --large", _verdict(None)))
+        out.append(
+            (
+                f"10,000 interviews ≤ {SCALE}× the 1,000 figure; ≤ {MEMORY_MB} MB",
+                "run with --large",
+                _verdict(None),
+            )
+        )
     return out
 
 
-def qc_section(qc: dict[str, Any], results: dict[int, tuple[dict[str, int], list[Any]]],
-               ) -> tuple[list[str], list[tuple[str, str, str]]]:
+def qc_section(
+    qc: dict[str, Any],
+    results: dict[int, tuple[dict[str, int], list[Any]]],
+) -> tuple[list[str], list[tuple[str, str, str]]]:
     from qcbench import SHARED
 
     lines = ["## Side by side with qc", ""]
@@ -95,7 +139,8 @@ def qc_section(qc: dict[str, Any], results: dict[int, tuple[dict[str, int], list
         "corpus (see bench/qcbench.py: `qc init`, then qc's own tables written as its "
         "`register_document` and `update_coded_lines` do; checked identical to qc's API on "
         "10 interviews). Times are medians in ms; ratio = qc / pcrcode "
-        "(pcrcode cold, i.e. without its cache, and warm).", "",
+        "(pcrcode cold, i.e. without its cache, and warm).",
+        "",
         "| interviews | compared | qc command | qc ms | qc MB | pcrcode command | "
         "pcrcode cold ms | pcrcode warm ms | ratio cold | ratio warm |",
         "|---:|---|---|---:|---:|---|---:|---:|---:|---:|",
@@ -116,51 +161,81 @@ def qc_section(qc: dict[str, Any], results: dict[int, tuple[dict[str, int], list
                 if "timed out" in q.error and cold and warm:
                     # qc took at least the time-out: the ratios are lower bounds.
                     limit = float(q.error.split("after ")[1].split(" s")[0])
-                    bound = (f" `pcrcode {command}` | {_ms(cold.median)} | {_ms(warm.median)} |"
-                             f" > ×{limit / cold.median:.1f} | > ×{limit / warm.median:.1f}")
+                    bound = (
+                        f" `pcrcode {command}` | {_ms(cold.median)} | {_ms(warm.median)} |"
+                        f" > ×{limit / cold.median:.1f} | > ×{limit / warm.median:.1f}"
+                    )
                     _lowest(worst, label, limit / cold.median, limit / warm.median)
                 elif "timed out" in q.error:
                     bound = f" `pcrcode {command}` | failed | failed | | "
-                lines.append(f"| {n:,} | {label} | `{qc_cmd}` | {q.error} | |"
-                             + (bound + " |" if bound else " | | | | | |"))
+                lines.append(
+                    f"| {n:,} | {label} | `{qc_cmd}` | {q.error} | |"
+                    + (bound + " |" if bound else " | | | | | |")
+                )
                 continue
             cmd_args = next((r for r in rows if r.command == command), None)
             shown = f"pcrcode {command}" if cmd_args else command
             if cold is None or warm is None:
-                lines.append(f"| {n:,} | {label} | `{qc_cmd}` | {_ms(q.median)} | "
-                             f"{q.peak_mb:.0f} | `{shown}` | not available ||||")
+                lines.append(
+                    f"| {n:,} | {label} | `{qc_cmd}` | {_ms(q.median)} | "
+                    f"{q.peak_mb:.0f} | `{shown}` | not available ||||"
+                )
                 continue
             rc, rw = q.median / cold.median, q.median / warm.median
             _lowest(worst, label, rc, rw)
-            lines.append(f"| {n:,} | {label} | `{qc_cmd}` | {_ms(q.median)} | {q.peak_mb:.0f} |"
-                         f" `{shown}` | {_ms(cold.median)} | {_ms(warm.median)} | ×{rc:.1f} | "
-                         f"×{rw:.1f} |")
+            lines.append(
+                f"| {n:,} | {label} | `{qc_cmd}` | {_ms(q.median)} | {q.peak_mb:.0f} |"
+                f" `{shown}` | {_ms(cold.median)} | {_ms(warm.median)} | ×{rc:.1f} | "
+                f"×{rw:.1f} |"
+            )
     lines.append("")
     # qc keeps a database built at import; pcrcode's equivalent is its cache: the verdict is on
     # the warm figure, the cold one (a first run on a fresh checkout) is shown beside it.
     for label, (cold_ratio, warm_ratio) in worst.items():
-        verdicts.append((f"≥ {VS_QC}× faster than qc: {label}",
-                         f"lowest ratio ×{warm_ratio:.1f} warm (×{cold_ratio:.1f} cold)",
-                         _verdict(warm_ratio >= VS_QC)))
+        verdicts.append(
+            (
+                f"≥ {VS_QC}× faster than qc: {label}",
+                f"lowest ratio ×{warm_ratio:.1f} warm (×{cold_ratio:.1f} cold)",
+                _verdict(warm_ratio >= VS_QC),
+            )
+        )
     return lines, verdicts
 
 
-def _lowest(worst: dict[str, tuple[float, float]], label: str, cold: float, warm: float,
-            ) -> None:
+def _lowest(
+    worst: dict[str, tuple[float, float]],
+    label: str,
+    cold: float,
+    warm: float,
+) -> None:
     old = worst.get(label, (cold, warm))
     worst[label] = (min(old[0], cold), min(old[1], warm))
 
 
-def write_results(path: Path, info: dict[str, str], load: tuple[Any, Any],
-                  results: dict[int, tuple[dict[str, int], list[Any]]],
-                  qc: dict[str, Any] | None, argv: str) -> None:
-    lines = ["# pcrcode benchmark", "",
-             f"Written by `python bench/run.py {argv}`".rstrip() + " — do not edit by hand; "
-             "the analysis comes from bench/NOTES.md.", "",
-             "## Machine", "", "| | |", "|---|---|"]
+def write_results(
+    path: Path,
+    info: dict[str, str],
+    load: tuple[Any, Any],
+    results: dict[int, tuple[dict[str, int], list[Any]]],
+    qc: dict[str, Any] | None,
+    argv: str,
+) -> None:
+    lines = [
+        "# pcrcode benchmark",
+        "",
+        f"Written by `python bench/run.py {argv}`".rstrip() + " — do not edit by hand; "
+        "the analysis comes from bench/NOTES.md.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
     lines += [f"| {k} | {v} |" for k, v in info.items()]
-    lines += [f"| load average (1, 5, 15 min) | before {_load(load[0])}; after {_load(load[1])}"
-              " |", ""]
+    lines += [
+        f"| load average (1, 5, 15 min) | before {_load(load[0])}; after {_load(load[1])} |",
+        "",
+    ]
     qc_lines: list[str] = []
     qc_verdicts: list[tuple[str, str, str]] = []
     if qc is not None:
@@ -169,12 +244,16 @@ def write_results(path: Path, info: dict[str, str], load: tuple[Any, Any],
     lines += [f"| {a} | {b} | {c} |" for a, b, c in targets(results) + qc_verdicts]
     lines.append("")
     for n, (stats, rows) in results.items():
-        lines += [f"## {n:,} interviews", "",
-                  f"{stats['structures']:,} structures, {stats['interviews']:,} interviews, "
-                  f"{stats['turns']:,} turns, {stats['codings']:,} codings by two coders, "
-                  f"{stats['bytes'] / 1e6:.1f} MB of project files.", "",
-                  "| command | cache | median ms | min ms | max ms | CPU ms | peak MB | runs |",
-                  "|---|---|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            f"## {n:,} interviews",
+            "",
+            f"{stats['structures']:,} structures, {stats['interviews']:,} interviews, "
+            f"{stats['turns']:,} turns, {stats['codings']:,} codings by two coders, "
+            f"{stats['bytes'] / 1e6:.1f} MB of project files.",
+            "",
+            "| command | cache | median ms | min ms | max ms | CPU ms | peak MB | runs |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+        ]
         for row in rows:
             lines.append(f"| `{row.command}` | {row.mode} | " + " | ".join(_cell(row)) + " |")
         lines.append("")

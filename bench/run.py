@@ -38,8 +38,14 @@ sys.path.insert(0, str(BENCH))
 sys.modules.setdefault("run", sys.modules[__name__])  # qcbench imports this module as `run`
 
 TAG_INTERVIEW = "s00001-e1"  # exists at every size (generate.py)
-ENV = {"NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "100", "PCRCODE_CODER": "",
-       "PCRCODE_PROJECT": "", "LC_ALL": "C.UTF-8"}
+ENV = {
+    "NO_COLOR": "1",
+    "TERM": "dumb",
+    "COLUMNS": "100",
+    "PCRCODE_CODER": "",
+    "PCRCODE_PROJECT": "",
+    "LC_ALL": "C.UTF-8",
+}
 
 
 @dataclass
@@ -87,8 +93,13 @@ class Timing:
 TIMEOUT = 300.0  # seconds; --timeout
 
 
-def spawn(argv: list[str], cwd: Path, env: dict[str, str], out: Path, err: Path,
-          ) -> tuple[float, int, int, float]:
+def spawn(
+    argv: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    out: Path,
+    err: Path,
+) -> tuple[float, int, int, float]:
     """Run a process; (wall seconds, exit code, peak resident memory in KB, CPU seconds).
     A process still running after TIMEOUT seconds is killed (exit code -9)."""
     actions = [
@@ -110,8 +121,12 @@ def spawn(argv: list[str], cwd: Path, env: dict[str, str], out: Path, err: Path,
         elapsed = time.perf_counter() - started
     finally:
         os.chdir(here)
-    return (elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss,
-            usage.ru_utime + usage.ru_stime)
+    return (
+        elapsed,
+        os.waitstatus_to_exitcode(status),
+        usage.ru_maxrss,
+        usage.ru_utime + usage.ru_stime,
+    )
 
 
 def run_env() -> dict[str, str]:
@@ -120,9 +135,15 @@ def run_env() -> dict[str, str]:
     return env
 
 
-def measure(argv: list[str], cwd: Path, runs: int, before: list[str] | None = None,
-            restore: list[str] | None = None, clear: Path | None = None,
-            ok: tuple[int, ...] = (0, 1)) -> Timing:
+def measure(
+    argv: list[str],
+    cwd: Path,
+    runs: int,
+    before: list[str] | None = None,
+    restore: list[str] | None = None,
+    clear: Path | None = None,
+    ok: tuple[int, ...] = (0, 1),
+) -> Timing:
     """``runs`` timed runs of ``argv``; ``clear`` removes that cache folder before each one."""
     timing = Timing()
     env = run_env()
@@ -153,12 +174,19 @@ def available(exe: Path, cmd: Command, cwd: Path) -> bool:
     if cmd.name == "--help":
         return True
     words = cmd.args[:2] if cmd.args[0] == "export" else cmd.args[:1]
-    probe = subprocess.run([str(exe), *words, "--help"], cwd=cwd, env=run_env(),
-                           capture_output=True, text=True, check=False)
+    probe = subprocess.run(
+        [str(exe), *words, "--help"],
+        cwd=cwd,
+        env=run_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return not (probe.returncode == 2 and "No such command" in probe.stderr)
 
 
 # -- projects -------------------------------------------------------------------------------
+
 
 def generator_stamp(n: int, seed: int) -> str:
     source = (BENCH / "generate.py").read_bytes()
@@ -171,8 +199,18 @@ def project(n: int, seed: int) -> Path:
     stamp = generator_stamp(n, seed)
     if not stamp_file.exists() or stamp_file.read_text() != stamp:
         print(f"generating {n} interviews in {folder} ...", file=sys.stderr)
-        subprocess.run([sys.executable, str(BENCH / "generate.py"), "--interviews", str(n),
-                        "--seed", str(seed), str(folder)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(BENCH / "generate.py"),
+                "--interviews",
+                str(n),
+                "--seed",
+                str(seed),
+                str(folder),
+            ],
+            check=True,
+        )
         stamp_file.write_text(stamp)
         # Files younger than two seconds are not cached (pcrcode.cache.RACY_NS): let them age.
         time.sleep(2.1)
@@ -181,14 +219,21 @@ def project(n: int, seed: int) -> Path:
 
 def corpus_stats(folder: Path) -> dict[str, int]:
     interviews = sorted((folder / "interviews").glob("*.md"))
-    codings = sum(p.read_text(encoding="utf-8").count("\n- {")
-                  for p in (folder / "codings").glob("*/*.yaml"))
+    codings = sum(
+        p.read_text(encoding="utf-8").count("\n- {") for p in (folder / "codings").glob("*/*.yaml")
+    )
     turns = sum(p.read_text(encoding="utf-8").count("\n**") for p in interviews)
     registry = (folder / "structures.yaml").read_text(encoding="utf-8").count("\n  - id: ")
-    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()
-               and ".pcrcode" not in p.parts)
-    return {"interviews": len(interviews), "structures": registry, "turns": turns,
-            "codings": codings, "bytes": size}
+    size = sum(
+        p.stat().st_size for p in folder.rglob("*") if p.is_file() and ".pcrcode" not in p.parts
+    )
+    return {
+        "interviews": len(interviews),
+        "structures": registry,
+        "turns": turns,
+        "codings": codings,
+        "bytes": size,
+    }
 
 
 def pcrcode_exe() -> Path:
@@ -203,6 +248,7 @@ def pcrcode_exe() -> Path:
 
 
 # -- the run --------------------------------------------------------------------------------
+
 
 @dataclass
 class Row:
@@ -223,8 +269,9 @@ def bench_size(n: int, seed: int, runs: int) -> tuple[dict[str, int], list[Row]]
                 rows.append(Row(cmd.name, "-", None))
                 print(f"  {n:>6} {cmd.name:<13} not available", file=sys.stderr)
                 continue
-            modes = [("cold", cache, None), ("warm", None, argv)] if cmd.cached else [
-                ("-", None, None)]
+            modes = (
+                [("cold", cache, None), ("warm", None, argv)] if cmd.cached else [("-", None, None)]
+            )
             for mode, clear, before in modes:
                 restore = [str(exe), *cmd.restore] if cmd.restore else None
                 if mode == "warm" and rows[-1].timing and "timed out" in rows[-1].timing.error:
@@ -232,9 +279,11 @@ def bench_size(n: int, seed: int, runs: int) -> tuple[dict[str, int], list[Row]]
                     continue  # its priming run would time out too
                 timing = measure(argv, folder, runs, before=before, restore=restore, clear=clear)
                 rows.append(Row(cmd.name, mode, timing))
-                shown = timing.error or (f"{timing.median * 1000:.0f} ms (cpu "
-                                         f"{statistics.median(timing.cpu) * 1000:.0f}), "
-                                         f"{timing.peak_mb:.0f} MB")
+                shown = timing.error or (
+                    f"{timing.median * 1000:.0f} ms (cpu "
+                    f"{statistics.median(timing.cpu) * 1000:.0f}), "
+                    f"{timing.peak_mb:.0f} MB"
+                )
                 print(f"  {n:>6} {cmd.name:<13} {mode:<5} {shown}", file=sys.stderr)
     bench_dir = folder / "codings" / "bench"
     if bench_dir.is_dir() and not any(bench_dir.iterdir()):
@@ -267,9 +316,13 @@ def machine() -> dict[str, str]:
     except OSError:
         pass
     return {
-        "CPU": model, "cores": str(os.cpu_count()), "memory": mem,
+        "CPU": model,
+        "cores": str(os.cpu_count()),
+        "memory": mem,
         "system": f"{platform.system()} {platform.release()}",
-        "Python": platform.python_version(), "pcrcode": __version__, "typer": typer_version,
+        "Python": platform.python_version(),
+        "pcrcode": __version__,
+        "typer": typer_version,
         "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
     }
 
@@ -282,15 +335,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="Timed runs per command and mode.")
     parser.add_argument("--large-runs", type=int, default=3, help="Runs at 10,000 interviews.")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--vs-qc", action="store_true", help="Compare with qc (installs it "
-                        "into bench/.venv-qc).")
+    parser.add_argument(
+        "--vs-qc", action="store_true", help="Compare with qc (installs it into bench/.venv-qc)."
+    )
     parser.add_argument("--qc-runs", type=int, default=3)
-    parser.add_argument("--timeout", type=float, default=TIMEOUT,
-                        help="Kill a run after this many seconds (reported as timed out).")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=TIMEOUT,
+        help="Kill a run after this many seconds (reported as timed out).",
+    )
     parser.add_argument("--output", type=Path, default=BENCH / "RESULTS.md")
-    parser.add_argument("--rewrite", action="store_true", help="Measure nothing: write "
-                        "RESULTS.md again from the last measurements (bench/out/results.json), "
-                        "e.g. after editing bench/NOTES.md.")
+    parser.add_argument(
+        "--rewrite",
+        action="store_true",
+        help="Measure nothing: write "
+        "RESULTS.md again from the last measurements (bench/out/results.json), "
+        "e.g. after editing bench/NOTES.md.",
+    )
     args = parser.parse_args()
     TIMEOUT = args.timeout
     from report import write_results
@@ -327,46 +389,83 @@ def main() -> None:
 
 
 def _timing(t: Timing | None) -> dict[str, object] | None:
-    return None if t is None else {"times": t.times, "cpu": t.cpu, "rss_kb": t.rss_kb,
-                                   "error": t.error}
+    return (
+        None
+        if t is None
+        else {"times": t.times, "cpu": t.cpu, "rss_kb": t.rss_kb, "error": t.error}
+    )
 
 
 def _untiming(d: dict[str, object] | None) -> Timing | None:
     return None if d is None else Timing(**d)  # type: ignore[arg-type]
 
 
-def save_results(path: Path, info: dict[str, str], load: object,
-                 results: dict[int, tuple[dict[str, int], list[Row]]],
-                 qc: dict[str, object] | None, argv: str) -> None:
+def save_results(
+    path: Path,
+    info: dict[str, str],
+    load: object,
+    results: dict[int, tuple[dict[str, int], list[Row]]],
+    qc: dict[str, object] | None,
+    argv: str,
+) -> None:
     import json
 
     qc_data = None
     if qc is not None:
         qc_data = dict(qc)
         qc_data["sizes"] = {
-            str(n): ({"problem": v["problem"]} if "problem" in v else
-                     {"timings": {k: _timing(t) for k, t in v["timings"].items()}})
-            for n, v in qc["sizes"].items()}  # type: ignore[attr-defined]
-    path.write_text(json.dumps({
-        "info": info, "load": load, "argv": argv, "qc": qc_data,
-        "results": {str(n): {"stats": stats, "rows": [
-            {"command": r.command, "mode": r.mode, "timing": _timing(r.timing)} for r in rows]}
-            for n, (stats, rows) in results.items()},
-    }, indent=1), encoding="utf-8")
+            str(n): (
+                {"problem": v["problem"]}
+                if "problem" in v
+                else {"timings": {k: _timing(t) for k, t in v["timings"].items()}}
+            )
+            for n, v in qc["sizes"].items()
+        }  # type: ignore[attr-defined]
+    path.write_text(
+        json.dumps(
+            {
+                "info": info,
+                "load": load,
+                "argv": argv,
+                "qc": qc_data,
+                "results": {
+                    str(n): {
+                        "stats": stats,
+                        "rows": [
+                            {"command": r.command, "mode": r.mode, "timing": _timing(r.timing)}
+                            for r in rows
+                        ],
+                    }
+                    for n, (stats, rows) in results.items()
+                },
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
 
 
 def load_results(path: Path) -> tuple[object, ...]:
     import json
 
     data = json.loads(path.read_text(encoding="utf-8"))
-    results = {int(n): (v["stats"], [Row(r["command"], r["mode"], _untiming(r["timing"]))
-                                     for r in v["rows"]])
-               for n, v in data["results"].items()}
+    results = {
+        int(n): (
+            v["stats"],
+            [Row(r["command"], r["mode"], _untiming(r["timing"])) for r in v["rows"]],
+        )
+        for n, v in data["results"].items()
+    }
     qc = data["qc"]
     if qc is not None:
-        qc["sizes"] = {int(n): ({"problem": v["problem"]} if "problem" in v else
-                                {"timings": {k: _untiming(t) for k, t in v["timings"].items()}})
-                       for n, v in qc["sizes"].items()}
+        qc["sizes"] = {
+            int(n): (
+                {"problem": v["problem"]}
+                if "problem" in v
+                else {"timings": {k: _untiming(t) for k, t in v["timings"].items()}}
+            )
+            for n, v in qc["sizes"].items()
+        }
     return data["info"], tuple(data["load"]), results, qc, data["argv"]
 
 

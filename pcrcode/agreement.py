@@ -73,20 +73,37 @@ POOLED = (
     "every (unit, code) pair of the reported codes is one binary decision (applied or "
     "not); the figures are computed once over all these decisions, not averaged over codes"
 )
-CODED = (
-    "only the units some compared coder applied any code to (uncoded text inflates "
-    "agreement)"
-)
+CODED = "only the units some compared coder applied any code to (uncoded text inflates agreement)"
 FAMILY = (
     "an exclusive family as one nominal variable; a coder's value on a unit is the "
     "family code they applied, '(none)' if none, codes joined by '+' if two or more"
 )
 
 Row = dict[str, Any]
-REPORT_KEYS = ("variable", "kind", "scope", "units", "agreement", "agreement_reason", "kappa",
-               "kappa_reason", "alpha", "alpha_reason", "doubly_coded")
-DISAGREEMENT_KEYS = ("interview", "segment", "speaker", "start", "end", "code", "applied_by",
-                     "not_applied_by", "quote")
+REPORT_KEYS = (
+    "variable",
+    "kind",
+    "scope",
+    "units",
+    "agreement",
+    "agreement_reason",
+    "kappa",
+    "kappa_reason",
+    "alpha",
+    "alpha_reason",
+    "doubly_coded",
+)
+DISAGREEMENT_KEYS = (
+    "interview",
+    "segment",
+    "speaker",
+    "start",
+    "end",
+    "code",
+    "applied_by",
+    "not_applied_by",
+    "quote",
+)
 C = TypeVar("C", bound=Coefficient)
 T = TypeVar("T")
 Masks = tuple[int, ...]  # one per coder: the bits of the codes they applied to a unit
@@ -128,8 +145,13 @@ class CodingIndex:
     hashable, small, and counted rather than kept.
     """
 
-    def __init__(self, project: Project, coders: tuple[str, ...], unit: str,
-                 by_file: Mapping[tuple[str, str], Sequence[Coding]]) -> None:
+    def __init__(
+        self,
+        project: Project,
+        coders: tuple[str, ...],
+        unit: str,
+        by_file: Mapping[tuple[str, str], Sequence[Coding]],
+    ) -> None:
         self.project = project
         self.coders = coders
         self.unit = unit
@@ -196,8 +218,11 @@ class CodingIndex:
             counts[(0,) * len(self.coders)] += blank
         return counts
 
-    def runs(self, interview: str, coded: bool = False,
-             ) -> Iterator[tuple[Turn, int, int, Masks]]:
+    def runs(
+        self,
+        interview: str,
+        coded: bool = False,
+    ) -> Iterator[tuple[Turn, int, int, Masks]]:
         """The units of an interview in text order, as (turn, start, end, masks): one per
         segment, or per run of characters that every coder coded alike. ``coded``: only the
         units some coder applied a code to."""
@@ -232,8 +257,11 @@ def _segment_count(interview: Interview) -> int:
     return interview.turn_count()
 
 
-def _character_runs(turn: Turn, spans: Sequence[Sequence[Span]], length: int,
-                    ) -> Iterator[tuple[Turn, int, int, Masks]]:
+def _character_runs(
+    turn: Turn,
+    spans: Sequence[Sequence[Span]],
+    length: int,
+) -> Iterator[tuple[Turn, int, int, Masks]]:
     # Interval arithmetic: between two consecutive span boundaries every coder's set of codes
     # is constant, so each elementary interval is one run; equal neighbours are merged.
     clamped = [[_clamp(span, length) for span in coder] for coder in spans]
@@ -287,8 +315,15 @@ class AgreementData:
         names, segment = self.index.names, self.unit == "segment"
         for iid in self.interviews:
             for turn, start, end, masks in self.index.runs(iid):
-                yield Stretch(iid, turn.number, turn.speaker, start, end,
-                              1 if segment else end - start, tuple(map(names, masks)))
+                yield Stretch(
+                    iid,
+                    turn.number,
+                    turn.speaker,
+                    start,
+                    end,
+                    1 if segment else end - start,
+                    tuple(map(names, masks)),
+                )
 
     def presence(self, code: str, scope: str = "all") -> Counter[tuple[int, ...]]:
         """Binary patterns (one 1/0 per coder) of one code, with their number of units."""
@@ -298,8 +333,9 @@ class AgreementData:
         """Nominal patterns (one value per coder) of an exclusive family, with their units."""
         return self._with_rest(self._family_patterns(family), scope, NONE)
 
-    def _with_rest(self, touched: Counter[tuple[T, ...]], scope: str,
-                   blank: T) -> Counter[tuple[T, ...]]:
+    def _with_rest(
+        self, touched: Counter[tuple[T, ...]], scope: str, blank: T
+    ) -> Counter[tuple[T, ...]]:
         # Only the patterns where some coder applied the code (or a code of the family) are
         # visited, once for both scopes (they are all 'coded'); every other unit of the scope
         # has the blank value for every coder, and is counted from the scope's total.
@@ -367,16 +403,20 @@ class AgreementData:
         if not left:
             return []
         listed = ", ".join(f"{lo.interview} ({'+'.join(lo.coded_by)})" for lo in left)
-        return [f"left out {len(left)} interview{'s' if len(left) > 1 else ''} not coded by "
-                f"every compared coder: {listed}"]
+        return [
+            f"left out {len(left)} interview{'s' if len(left) > 1 else ''} not coded by "
+            f"every compared coder: {listed}"
+        ]
 
     def units(self, scope: str = "all") -> int:
         return self._units[scope == "coded"]
 
     @functools.cached_property
     def _units(self) -> tuple[int, int]:
-        return (sum(self.counts.values()),
-                sum(weight for masks, weight in self.counts.items() if any(masks)))
+        return (
+            sum(self.counts.values()),
+            sum(weight for masks, weight in self.counts.items() if any(masks)),
+        )
 
 
 def _family_value(codes: frozenset[str]) -> str:
@@ -424,12 +464,13 @@ def _by_file(codings: Sequence[Coding]) -> _ByFile:
     return _ByFile(codings)
 
 
-def coded_by(project: Project,
-             by_file: Mapping[tuple[str, str], Sequence[Coding]] | None = None,
-             ) -> dict[str, set[str]]:
+def coded_by(
+    project: Project,
+    by_file: Mapping[tuple[str, str], Sequence[Coding]] | None = None,
+) -> dict[str, set[str]]:
     """Interview -> the coders who coded it: who have a coding file for it or codings in it."""
     found: dict[str, set[str]] = {}
-    for interview, coder in (_by_file(project.codings) if by_file is None else by_file):
+    for interview, coder in _by_file(project.codings) if by_file is None else by_file:
         found.setdefault(interview, set()).add(coder)
     for path in coding_files(project.root):
         found.setdefault(path.stem, set()).add(path.parent.name)
@@ -448,8 +489,9 @@ def build(
 
     Units are counted when first asked for (:attr:`AgreementData.counts`)."""
     if unit not in UNITS:
-        raise UsageError(f"unit '{unit}' does not apply: use segment or character"
-                         f"{did_you_mean(unit, UNITS)}")
+        raise UsageError(
+            f"unit '{unit}' does not apply: use segment or character{did_you_mean(unit, UNITS)}"
+        )
     by_file = _by_file(project.codings)
     who = coded_by(project, by_file)
     compared = _coders(project, who, coders)
@@ -475,17 +517,23 @@ def _coders(project: Project, who: Mapping[str, set[str]], asked: Sequence[str])
         with_codings = project.coders()
         if len(with_codings) < 2:
             have = ", ".join(with_codings) or "nobody"
-            raise PcrcodeError(f"agreement needs codings by at least two coders; this project "
-                               f"has codings by {have}")
+            raise PcrcodeError(
+                f"agreement needs codings by at least two coders; this project "
+                f"has codings by {have}"
+            )
         return tuple(with_codings)
     names = list(dict.fromkeys(asked))
     for name in names:
         if name not in known:
-            raise UnknownItem(f"unknown coder '{name}' (coders: {', '.join(known) or 'none yet'})"
-                              f"{did_you_mean(name, known)}")
+            raise UnknownItem(
+                f"unknown coder '{name}' (coders: {', '.join(known) or 'none yet'})"
+                f"{did_you_mean(name, known)}"
+            )
     if len(names) < 2:
-        raise UsageError(f"agreement compares at least two coders, got only '{names[0]}': "
-                         "name another with --coders")
+        raise UsageError(
+            f"agreement compares at least two coders, got only '{names[0]}': "
+            "name another with --coders"
+        )
     return tuple(names)
 
 
@@ -498,8 +546,10 @@ def _interviews(
         for iid in chosen:
             missing = [c for c in coders if c not in who.get(iid, set())]
             if missing:
-                raise PcrcodeError(f"interview '{iid}' was not coded by {', '.join(missing)}: "
-                                   "agreement compares interviews that every coder coded")
+                raise PcrcodeError(
+                    f"interview '{iid}' was not coded by {', '.join(missing)}: "
+                    "agreement compares interviews that every coder coded"
+                )
         return chosen, []
     included, left_out = [], []
     for iid in sorted(project.interviews):
@@ -509,8 +559,10 @@ def _interviews(
         elif present:
             left_out.append(LeftOut(iid, tuple(c for c in coders if c in present)))
     if not included:
-        raise PcrcodeError(f"no interview was coded by every compared coder "
-                           f"({', '.join(coders)}): nothing to compare")
+        raise PcrcodeError(
+            f"no interview was coded by every compared coder "
+            f"({', '.join(coders)}): nothing to compare"
+        )
     return included, left_out
 
 
@@ -576,8 +628,11 @@ class Report:
             for scope in SCOPES:
                 f = v.scopes[scope]
                 row: Row = {"variable": v.name, "kind": v.kind, "scope": scope, "units": f.units}
-                for key, coef in (("agreement", f.agreement), ("kappa", f.kappa),
-                                  ("alpha", f.alpha)):
+                for key, coef in (
+                    ("agreement", f.agreement),
+                    ("kappa", f.kappa),
+                    ("alpha", f.alpha),
+                ):
                     row[key] = coef.value
                     row[f"{key}_reason"] = coef.reason
                 row["doubly_coded"] = v.doubly_coded
@@ -596,9 +651,11 @@ class Report:
         out = self.data.notes()
         for v in self.variables:
             if v.doubly_coded:
-                out.append(f"family {v.name}: {v.doubly_coded} {self.data.unit}"
-                           f"{'s' if v.doubly_coded > 1 else ''} with two or more of its codes "
-                           "from one coder (counted as their own '+' value)")
+                out.append(
+                    f"family {v.name}: {v.doubly_coded} {self.data.unit}"
+                    f"{'s' if v.doubly_coded > 1 else ''} with two or more of its codes "
+                    "from one coder (counted as their own '+' value)"
+                )
         return out
 
     def to_json(self, min_alpha: float | None = None) -> dict[str, Any]:
@@ -607,13 +664,15 @@ class Report:
             "coders": list(d.coders),
             "unit": d.unit,
             "interviews": list(d.interviews),
-            "left_out": [{"interview": lo.interview, "coded_by": list(lo.coded_by)}
-                         for lo in d.left_out],
-            "definitions": {"agreement": AGREE, "coded": CODED, "pooled": POOLED,
-                            "family": FAMILY},
+            "left_out": [
+                {"interview": lo.interview, "coded_by": list(lo.coded_by)} for lo in d.left_out
+            ],
+            "definitions": {"agreement": AGREE, "coded": CODED, "pooled": POOLED, "family": FAMILY},
             "rows": self.rows(),
             "min_alpha": min_alpha,
-            "below_min_alpha": [] if min_alpha is None else [
+            "below_min_alpha": []
+            if min_alpha is None
+            else [
                 {"variable": r["variable"], "scope": r["scope"], "alpha": r["alpha"]}
                 for r in self.below(min_alpha)
             ],
@@ -624,9 +683,14 @@ def report(data: AgreementData) -> Report:
     """Per code, per exclusive family, and pooled, over all units and over coded units."""
     variables: list[Variable] = []
     for code in data.codes:
-        scopes = {s: _figures(data.presence(code, s), "no coder applied this code",
-                              "every coder applied this code to every unit")
-                  for s in SCOPES}
+        scopes = {
+            s: _figures(
+                data.presence(code, s),
+                "no coder applied this code",
+                "every coder applied this code to every unit",
+            )
+            for s in SCOPES
+        }
         variables.append(Variable(code, "code", scopes))
     for family in data.families:
         scopes, doubly = {}, 0
@@ -642,15 +706,16 @@ def report(data: AgreementData) -> Report:
             decisions: Counter[tuple[int, ...]] = Counter()
             for code in data.codes:
                 decisions.update(data.presence(code, s))
-            pooled[s] = _figures(decisions, "no coder applied any of these codes",
-                                 "every coder applied every code to every unit")
+            pooled[s] = _figures(
+                decisions,
+                "no coder applied any of these codes",
+                "every coder applied every code to every unit",
+            )
         variables.append(Variable("pooled", "pooled", pooled))
     return Report(data, tuple(variables))
 
 
-def _figures(
-    patterns: Mapping[Any, int], nobody: str, everybody: str | None
-) -> Figures:
+def _figures(patterns: Mapping[Any, int], nobody: str, everybody: str | None) -> Figures:
     """The three coefficients on patterns (one value per coder) weighted by their units."""
     units = [list(p) for p in patterns]
     weights = list(patterns.values())
@@ -730,19 +795,37 @@ def disagreements(data: AgreementData) -> list[Disagreement]:
                     continue
                 by = tuple(c for c, m in zip(coders, masks, strict=True) if m & bit)
                 prev = found[last[code]] if code in last else None
-                if (character and prev is not None and prev.end == start
-                        and (prev.interview, prev.segment, prev.applied_by)
-                        == (iid, turn.number, by)):
+                if (
+                    character
+                    and prev is not None
+                    and prev.end == start
+                    and (prev.interview, prev.segment, prev.applied_by) == (iid, turn.number, by)
+                ):
                     found[last[code]] = dataclasses.replace(
-                        prev, end=end, quote=turn.text[prev.start or 0:end])
+                        prev, end=end, quote=turn.text[prev.start or 0 : end]
+                    )
                     continue
                 not_by = tuple(c for c in coders if c not in by)
                 if character:
-                    found.append(Disagreement(iid, turn.number, turn.speaker, start, end,
-                                              code, by, not_by, turn.text[start:end]))
+                    found.append(
+                        Disagreement(
+                            iid,
+                            turn.number,
+                            turn.speaker,
+                            start,
+                            end,
+                            code,
+                            by,
+                            not_by,
+                            turn.text[start:end],
+                        )
+                    )
                 else:
-                    found.append(Disagreement(iid, turn.number, turn.speaker, None, None,
-                                              code, by, not_by, turn.text))
+                    found.append(
+                        Disagreement(
+                            iid, turn.number, turn.speaker, None, None, code, by, not_by, turn.text
+                        )
+                    )
                 last[code] = len(found) - 1
     order = {c: i for i, c in enumerate(data.codes)}
     return sorted(found, key=lambda d: (d.interview, d.segment, d.start or 0, order[d.code]))
@@ -763,4 +846,3 @@ __all__ = [
     "report",
     "split_values",
 ]
-

@@ -35,8 +35,14 @@ class Hit:
 
     def record(self, code: str) -> dict[str, object]:
         """Keys: interview, segment, speaker, code, matches, status."""
-        return {"interview": self.interview, "segment": self.segment, "speaker": self.speaker,
-                "code": code, "matches": list(self.matches), "status": self.status}
+        return {
+            "interview": self.interview,
+            "segment": self.segment,
+            "speaker": self.speaker,
+            "code": code,
+            "matches": list(self.matches),
+            "status": self.status,
+        }
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,9 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
-def compile_pattern(pattern: str, ignore_case: bool = False,
-                    ignore_accents: bool = False) -> re.Pattern[str]:
+def compile_pattern(
+    pattern: str, ignore_case: bool = False, ignore_accents: bool = False
+) -> re.Pattern[str]:
     """The compiled pattern; :class:`UsageError` in one line when it does not compile."""
     if not pattern:
         raise UsageError("the pattern is empty")
@@ -113,12 +120,12 @@ def _interviews(root: Path, ids: list[str] | None) -> list[Interview]:
     return sorted(chosen, key=lambda i: i.id)
 
 
-def _coded_segments(root: Path, coder: str, interview: str, code: str,
-                    aliases: set[str]) -> set[int]:
+def _coded_segments(
+    root: Path, coder: str, interview: str, code: str, aliases: set[str]
+) -> set[int]:
     from pcrcode.tagging import read_for_update
 
-    existing = read_for_update(root, codings_io.coding_path(root, coder, interview),
-                               "autocoding")
+    existing = read_for_update(root, codings_io.coding_path(root, coder, interview), "autocoding")
     return {c.segment for c in existing if c.code == code or c.code in aliases}
 
 
@@ -171,6 +178,13 @@ def autocode(
         for hit in result.new:
             by_interview.setdefault(hit.interview, []).append(hit.segment)
         for interview_id, numbers in by_interview.items():
-            tag(root, interview_id, ",".join(map(str, numbers)), [code.id], coder,
-                memo=f"autocode: {pattern}", at=stamp)
+            tag(
+                root,
+                interview_id,
+                ",".join(map(str, numbers)),
+                [code.id],
+                coder,
+                memo=f"autocode: {pattern}",
+                at=stamp,
+            )
     return result

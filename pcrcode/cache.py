@@ -89,8 +89,18 @@ def _code_tag() -> tuple[Any, ...]:
     (in development) invalidates the cache as surely as a new release."""
     stamps: list[int] = []
     package = Path(__file__).parent
-    for module in ("cache", "codebook", "codings", "diagnostics", "model", "project",
-                   "registry", "transcripts", "yamlio", "yamlparse"):
+    for module in (
+        "cache",
+        "codebook",
+        "codings",
+        "diagnostics",
+        "model",
+        "project",
+        "registry",
+        "transcripts",
+        "yamlio",
+        "yamlparse",
+    ):
         try:  # the source files, without importing them (yamlparse imports PyYAML)
             st = os.stat(package / f"{module}.py")
             stamps += (st.st_size, st.st_mtime_ns)
@@ -308,7 +318,8 @@ class ProjectCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             (self.folder / "CACHEDIR.TAG").write_text(
                 "Signature: 8a477f597d28d172789f06886806bc55\n"
-                "# pcrcode's cache: safe to delete, rebuilt when needed.\n")
+                "# pcrcode's cache: safe to delete, rebuilt when needed.\n"
+            )
 
     def save(self) -> None:
         """Write what is left to write; silently does nothing where it cannot write."""
@@ -322,8 +333,11 @@ class ProjectCache:
                         self._pack_path(family, index).unlink(missing_ok=True)
 
 
-def _merge(old: dict[str, Entry], valid: dict[str, Key], new: dict[str, Entry],
-           ) -> dict[str, Entry]:
+def _merge(
+    old: dict[str, Entry],
+    valid: dict[str, Key],
+    new: dict[str, Entry],
+) -> dict[str, Entry]:
     """The entries of a pack after a load: the old ones still valid, and the new ones."""
     merged = {rel: entry for rel, entry in old.items() if valid.get(rel) == tuple(entry[0])}
     merged.update(new)
@@ -356,6 +370,7 @@ def clear(root: Path) -> None:
 
 # -- payloads: model objects as plain tuples ---------------------------------------------------
 
+
 def encode_findings(findings: Iterable[Finding]) -> tuple[tuple[Any, ...], ...]:
     return tuple((f.path, f.line, f.col, f.severity, f.message, f.rule) for f in findings)
 
@@ -376,11 +391,15 @@ def plain(value: Any) -> Any:
     if value is None or type(value) in (str, int, float, bool, bytes):
         return value
     if isinstance(value, LDict):
-        return ("LD", value.line, value.col, tuple((plain(k), plain(v)) for k, v in value.items()),
-                tuple((plain(k), pos) for k, pos in value.key_pos.items()))
+        return (
+            "LD",
+            value.line,
+            value.col,
+            tuple((plain(k), plain(v)) for k, v in value.items()),
+            tuple((plain(k), pos) for k, pos in value.key_pos.items()),
+        )
     if isinstance(value, LList):
-        return ("LL", value.line, value.col, tuple(plain(v) for v in value),
-                tuple(value.item_pos))
+        return ("LL", value.line, value.col, tuple(plain(v) for v in value), tuple(value.item_pos))
     if isinstance(value, datetime.datetime):
         return ("DT", value.isoformat())
     if isinstance(value, datetime.date):
@@ -443,17 +462,27 @@ def _decode_items(cls: type[T], data: Iterable[tuple[Any, ...]]) -> dict[str, T]
 
 def encode_codebook(codebook: Codebook) -> Any:
     """A parsed codebook (2 ms to parse, but it takes PyYAML to import: 7 ms more)."""
-    return (codebook.title, _encode_items(codebook.families.values()),
-            _encode_items(codebook.codes.values()), _encode_items(codebook.attributes.values()),
-            plain(dict(codebook.aliases)), codebook.language)
+    return (
+        codebook.title,
+        _encode_items(codebook.families.values()),
+        _encode_items(codebook.codes.values()),
+        _encode_items(codebook.attributes.values()),
+        plain(dict(codebook.aliases)),
+        codebook.language,
+    )
 
 
 def decode_codebook(data: Any, path: Path) -> Codebook:
     title, families, codes, attributes, aliases, language = data
-    return Codebook(title=title, families=_decode_items(Family, families),
-                    codes=_decode_items(Code, codes),
-                    attributes=_decode_items(Attribute, attributes),
-                    aliases=unplain(aliases), language=language, path=path)
+    return Codebook(
+        title=title,
+        families=_decode_items(Family, families),
+        codes=_decode_items(Code, codes),
+        attributes=_decode_items(Attribute, attributes),
+        aliases=unplain(aliases),
+        language=language,
+        path=path,
+    )
 
 
 def encode_registry(registry: Registry | None) -> Any:
@@ -461,12 +490,19 @@ def encode_registry(registry: Registry | None) -> Any:
         return None
     census = registry.census
     return (
-        tuple((s.id, s.name, s.statut, s.domaine, s.interviewed, plain(dict(s.extra)), s.line)
-              for s in registry.structures.values()),
-        None if census is None else (
-            census.rows, census.columns,
+        tuple(
+            (s.id, s.name, s.statut, s.domaine, s.interviewed, plain(dict(s.extra)), s.line)
+            for s in registry.structures.values()
+        ),
+        None
+        if census is None
+        else (
+            census.rows,
+            census.columns,
             tuple((row, tuple(cols.items())) for row, cols in census.cells.items()),
-            census.source, tuple(census.positions.items())),
+            census.source,
+            tuple(census.positions.items()),
+        ),
     )
 
 
@@ -475,13 +511,27 @@ def decode_registry(data: Any, path: Path) -> Registry | None:
         return None
     structures, census = data
     return Registry(
-        structures={sid: Structure(id=sid, name=name, statut=statut, domaine=domaine,
-                                   interviewed=interviewed, extra=unplain(extra), line=line)
-                    for sid, name, statut, domaine, interviewed, extra, line in structures},
-        census=None if census is None else Census(
-            rows=census[0], columns=census[1],
+        structures={
+            sid: Structure(
+                id=sid,
+                name=name,
+                statut=statut,
+                domaine=domaine,
+                interviewed=interviewed,
+                extra=unplain(extra),
+                line=line,
+            )
+            for sid, name, statut, domaine, interviewed, extra, line in structures
+        },
+        census=None
+        if census is None
+        else Census(
+            rows=census[0],
+            columns=census[1],
             cells={row: {col: tuple(cell) for col, cell in cols} for row, cols in census[2]},
-            source=census[3], positions={tuple(k): tuple(v) for k, v in census[4]}),
+            source=census[3],
+            positions={tuple(k): tuple(v) for k, v in census[4]},
+        ),
         path=path,
     )
 
@@ -490,9 +540,17 @@ def encode_interview(interview: Interview | None) -> tuple[Any, Any]:
     """(head, turns) of an interview; the turns are stored apart from the rest."""
     if interview is None:
         return None, None
-    head = (interview.id, interview.structure, interview.date, interview.interviewer,
-            interview.participants, interview.language, interview.illustrative,
-            plain(dict(interview.meta)), interview.structure_line)
+    head = (
+        interview.id,
+        interview.structure,
+        interview.date,
+        interview.interviewer,
+        interview.participants,
+        interview.language,
+        interview.illustrative,
+        plain(dict(interview.meta)),
+        interview.structure_line,
+    )
     turns = tuple((t.speaker, t.text, t.line, _fingerprint_of(t)) for t in interview.turns)
     return (*head, "".join([t[3] for t in turns])), turns
 
@@ -588,14 +646,16 @@ class CachedInterview(Interview):
         if "turns" in self.__dict__:
             return super().fingerprints()
         joined: str = self.__dict__["_fingerprints"]
-        return tuple(joined[i : i + FINGERPRINT_SIZE] for i in range(0, len(joined),
-                                                                     FINGERPRINT_SIZE))
+        return tuple(
+            joined[i : i + FINGERPRINT_SIZE] for i in range(0, len(joined), FINGERPRINT_SIZE)
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Interview):
             return NotImplemented
-        return all(getattr(self, name) == getattr(other, name)
-                   for name in Interview.__dataclass_fields__)
+        return all(
+            getattr(self, name) == getattr(other, name) for name in Interview.__dataclass_fields__
+        )
 
     __hash__ = Interview.__hash__
 
@@ -616,22 +676,57 @@ def build_turns(raw: Iterable[tuple[str, str, int, str]]) -> tuple[Turn, ...]:
     return tuple(turns)
 
 
-def decode_interview(head: tuple[Any, ...], path: Path, cache: ProjectCache, rel: str,
-                     key: Key) -> Interview:
-    (iid, structure, date, interviewer, participants, language, illustrative, meta, line,
-     fingerprints) = head
+def decode_interview(
+    head: tuple[Any, ...], path: Path, cache: ProjectCache, rel: str, key: Key
+) -> Interview:
+    (
+        iid,
+        structure,
+        date,
+        interviewer,
+        participants,
+        language,
+        illustrative,
+        meta,
+        line,
+        fingerprints,
+    ) = head
     interview = _new(CachedInterview)
-    _setattr(interview, "__dict__", {
-        "id": iid, "path": path, "structure": structure, "date": date,
-        "interviewer": interviewer, "participants": tuple(participants), "language": language,
-        "illustrative": illustrative, "meta": unplain(meta), "structure_line": line,
-        "_turns_from": (cache, rel, key), "_fingerprints": fingerprints,
-    })
+    _setattr(
+        interview,
+        "__dict__",
+        {
+            "id": iid,
+            "path": path,
+            "structure": structure,
+            "date": date,
+            "interviewer": interviewer,
+            "participants": tuple(participants),
+            "language": language,
+            "illustrative": illustrative,
+            "meta": unplain(meta),
+            "structure_line": line,
+            "_turns_from": (cache, rel, key),
+            "_fingerprints": fingerprints,
+        },
+    )
     return interview
 
 
-_CODING_SLOTS = ("interview", "segment", "code", "coder", "at", "fingerprint", "memo", "start",
-                 "end", "quote", "path", "line")
+_CODING_SLOTS = (
+    "interview",
+    "segment",
+    "code",
+    "coder",
+    "at",
+    "fingerprint",
+    "memo",
+    "start",
+    "end",
+    "quote",
+    "path",
+    "line",
+)
 
 
 def encode_codings(codings: list[Coding] | None) -> tuple[tuple[Any, ...], ...] | None:
@@ -639,16 +734,39 @@ def encode_codings(codings: list[Coding] | None) -> tuple[tuple[Any, ...], ...] 
         return None
     strings: dict[str, str] = {}
     share = strings.setdefault  # equal strings stored once, and loaded as one object
-    return tuple((c.segment, sys.intern(c.code), share(c.at, c.at),
-                  share(c.fingerprint, c.fingerprint), c.memo, c.start, c.end, c.quote, c.line)
-                 for c in codings)
+    return tuple(
+        (
+            c.segment,
+            sys.intern(c.code),
+            share(c.at, c.at),
+            share(c.fingerprint, c.fingerprint),
+            c.memo,
+            c.start,
+            c.end,
+            c.quote,
+            c.line,
+        )
+        for c in codings
+    )
 
 
 def decode_codings(data: Iterable[tuple[Any, ...]], path: Path) -> list[Coding]:
     interview, coder = sys.intern(path.stem), sys.intern(path.parent.name)
     setters = [getattr(Coding, name).__set__ for name in _CODING_SLOTS]
-    (s_interview, s_segment, s_code, s_coder, s_at, s_fp, s_memo, s_start, s_end, s_quote,
-     s_path, s_line) = setters
+    (
+        s_interview,
+        s_segment,
+        s_code,
+        s_coder,
+        s_at,
+        s_fp,
+        s_memo,
+        s_start,
+        s_end,
+        s_quote,
+        s_path,
+        s_line,
+    ) = setters
     result = []
     for segment, code, at, fp, memo, start, end, quote, line in data:
         # The slots of a frozen dataclass set directly: what Coding(...) does, a third faster.

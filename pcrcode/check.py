@@ -77,18 +77,29 @@ def check_links(project: Project, diag: Diagnostics) -> None:
         structure = registry.structures.get(sid)
         if structure is None:
             if registry.path is not None and registry.path.exists():
-                diag.error(interview.path, interview.structure_line,
-                           f"structure '{sid}' is not in structures.yaml"
-                           f"{did_you_mean(sid, registry.structures)}", "unknown-structure")
+                diag.error(
+                    interview.path,
+                    interview.structure_line,
+                    f"structure '{sid}' is not in structures.yaml"
+                    f"{did_you_mean(sid, registry.structures)}",
+                    "unknown-structure",
+                )
         elif not structure.interviewed:
-            diag.warning(interview.path, interview.structure_line,
-                         f"structure '{sid}' has a transcript but is marked interviewed: false "
-                         "in structures.yaml", "not-interviewed")
+            diag.warning(
+                interview.path,
+                interview.structure_line,
+                f"structure '{sid}' has a transcript but is marked interviewed: false "
+                "in structures.yaml",
+                "not-interviewed",
+            )
     for structure in registry.structures.values():
         if structure.interviewed and structure.id not in with_transcript:
-            diag.error(registry.path or "structures.yaml", structure.line,
-                       f"structure '{structure.id}' is marked interviewed but no transcript "
-                       "names it", "missing-transcript")
+            diag.error(
+                registry.path or "structures.yaml",
+                structure.line,
+                f"structure '{structure.id}' is marked interviewed but no transcript names it",
+                "missing-transcript",
+            )
 
 
 def check_codings(project: Project, diag: Diagnostics) -> None:
@@ -122,24 +133,42 @@ def check_codings(project: Project, diag: Diagnostics) -> None:
                 if key in applied:
                     if key not in reported:
                         reported.add(key)
-                        diag.error(coding.path or "codings", (coding.line, 3),
-                                   f"'{coding.code}' is applied twice to segment "
-                                   f"{coding.segment} by {coding.coder}", "duplicate-coding")
+                        diag.error(
+                            coding.path or "codings",
+                            (coding.line, 3),
+                            f"'{coding.code}' is applied twice to segment "
+                            f"{coding.segment} by {coding.coder}",
+                            "duplicate-coding",
+                        )
                 else:
                     applied.add(key)
                 if interview is None or fingerprints is None:
-                    diag.error(coding.path or "codings", (coding.line, 3),
-                               f"no transcript for interview '{coding.interview}'"
-                               f"{did_you_mean(coding.interview, interviews)}",
-                               "unknown-interview")
+                    diag.error(
+                        coding.path or "codings",
+                        (coding.line, 3),
+                        f"no transcript for interview '{coding.interview}'"
+                        f"{did_you_mean(coding.interview, interviews)}",
+                        "unknown-interview",
+                    )
                 elif coding.segment > len(fingerprints):
-                    diag.error(coding.path or "codings", (coding.line, 3),
-                               f"interview '{coding.interview}' has {len(fingerprints)} "
-                               f"segments, not {coding.segment}", "unknown-segment")
-                elif (coding.fingerprint != fingerprints[coding.segment - 1]
-                        or not coding.fingerprint or coding.start is not None):
-                    _check_text(coding, fingerprints[coding.segment - 1],
-                                interview.text_of(coding.segment), diag)
+                    diag.error(
+                        coding.path or "codings",
+                        (coding.line, 3),
+                        f"interview '{coding.interview}' has {len(fingerprints)} "
+                        f"segments, not {coding.segment}",
+                        "unknown-segment",
+                    )
+                elif (
+                    coding.fingerprint != fingerprints[coding.segment - 1]
+                    or not coding.fingerprint
+                    or coding.start is not None
+                ):
+                    _check_text(
+                        coding,
+                        fingerprints[coding.segment - 1],
+                        interview.text_of(coding.segment),
+                        diag,
+                    )
                 if coding.code not in codable:
                     _check_code(coding, codebook, diag)
         if interview is not None:
@@ -152,32 +181,57 @@ def _check_code(coding: Coding, codebook: Codebook, diag: Diagnostics) -> None:
     code = codebook.codes.get(coding.code)
     if code is None and coding.code in codebook.aliases:
         current = codebook.aliases[coding.code]
-        diag.warning(where, pos, f"'{coding.code}' is an old id of '{current}'; "
-                     "`pcrcode codebook rename` updates codings", "alias-used")
+        diag.warning(
+            where,
+            pos,
+            f"'{coding.code}' is an old id of '{current}'; "
+            "`pcrcode codebook rename` updates codings",
+            "alias-used",
+        )
         code = codebook.codes[current]
     if code is None:
-        diag.error(where, pos, f"unknown code '{coding.code}'"
-                   f"{did_you_mean(coding.code, codebook.codes)}", "unknown-code")
+        diag.error(
+            where,
+            pos,
+            f"unknown code '{coding.code}'{did_you_mean(coding.code, codebook.codes)}",
+            "unknown-code",
+        )
     elif not code.codable:
         children = ", ".join(c.id for c in codebook.children(code.id)) or "its children"
-        diag.error(where, pos, f"'{code.id}' is not codable: use {children}",
-                   "not-codable")
+        diag.error(where, pos, f"'{code.id}' is not codable: use {children}", "not-codable")
 
 
 def _check_text(coding: Coding, fingerprint: str, text: str, diag: Diagnostics) -> None:
     where = coding.path or "codings"
     pos = (coding.line, 3)
     if not coding.fingerprint:
-        diag.warning(where, pos, f"coding of segment {coding.segment} has no fingerprint ('fp')",
-                     "missing-fingerprint")
+        diag.warning(
+            where,
+            pos,
+            f"coding of segment {coding.segment} has no fingerprint ('fp')",
+            "missing-fingerprint",
+        )
     elif coding.fingerprint != fingerprint:
-        diag.error(where, pos, f"segment {coding.segment} of '{coding.interview}' changed since "
-                   f"it was coded with '{coding.code}': check the coding, then run "
-                   "`pcrcode reanchor` or tag it again", "stale-fingerprint")
-    if (coding.start is not None and coding.end is not None
-            and text[coding.start : coding.end] != coding.quote):
-        diag.error(where, pos, f"the quote of this span coding is no longer at "
-                   f"{coding.start}-{coding.end} of segment {coding.segment}", "stale-quote")
+        diag.error(
+            where,
+            pos,
+            f"segment {coding.segment} of '{coding.interview}' changed since "
+            f"it was coded with '{coding.code}': check the coding, then run "
+            "`pcrcode reanchor` or tag it again",
+            "stale-fingerprint",
+        )
+    if (
+        coding.start is not None
+        and coding.end is not None
+        and text[coding.start : coding.end] != coding.quote
+    ):
+        diag.error(
+            where,
+            pos,
+            f"the quote of this span coding is no longer at "
+            f"{coding.start}-{coding.end} of segment {coding.segment}",
+            "stale-quote",
+        )
 
 
 def check_memos(project: Project, diag: Diagnostics) -> None:
@@ -212,8 +266,18 @@ def check_census(project: Project, diag: Diagnostics) -> None:
             have = counts.get(row, {}).get(col, [0, 0])
             pos = census.positions.get((row, col), (1, 1))
             if have[0] != total:
-                diag.error(where, pos, f"census {row} x {col}: declared {total} structures, "
-                           f"the registry has {have[0]}", "census-mismatch")
+                diag.error(
+                    where,
+                    pos,
+                    f"census {row} x {col}: declared {total} structures, "
+                    f"the registry has {have[0]}",
+                    "census-mismatch",
+                )
             if interviewed is not None and have[1] != interviewed:
-                diag.error(where, pos, f"census {row} x {col}: declared {interviewed} "
-                           f"interviewed, the registry has {have[1]}", "census-mismatch")
+                diag.error(
+                    where,
+                    pos,
+                    f"census {row} x {col}: declared {interviewed} "
+                    f"interviewed, the registry has {have[1]}",
+                    "census-mismatch",
+                )

@@ -51,9 +51,7 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _bool(
-    diag: Diagnostics, path: Path, mapping: LDict, key: str, default: bool
-) -> bool:
+def _bool(diag: Diagnostics, path: Path, mapping: LDict, key: str, default: bool) -> bool:
     value = mapping.get(key, default)
     if isinstance(value, bool):
         return value
@@ -64,8 +62,12 @@ def _bool(
 def parse_codebook(data: Any, path: Path, diag: Diagnostics) -> Codebook:
     """Build a :class:`Codebook` from parsed YAML, reporting every problem to ``diag``."""
     if data is None:
-        raise FileFormatError("the codebook is empty: it needs 'families', 'codes' and "
-                              "'attributes' (`pcrcode init` writes a starting one)", path, 1)
+        raise FileFormatError(
+            "the codebook is empty: it needs 'families', 'codes' and "
+            "'attributes' (`pcrcode init` writes a starting one)",
+            path,
+            1,
+        )
     if not isinstance(data, LDict):
         raise FileFormatError(
             "the codebook must be a mapping with 'families', 'codes' and 'attributes'", path, 1
@@ -150,7 +152,9 @@ def _parse_codes(
         pos = entry.pos("id")
         if cid in codes:
             diag.error(
-                path, pos, f"duplicate code id '{cid}' (first at line {codes[cid].line})",
+                path,
+                pos,
+                f"duplicate code id '{cid}' (first at line {codes[cid].line})",
                 "duplicate-id",
             )
             continue
@@ -177,7 +181,9 @@ def _parse_codes(
             later = any(isinstance(e, LDict) and e.get("id") == parent for e in raw)
             hint = " (declare the parent before its children)" if later else ""
             diag.error(
-                path, pos, f"parent '{parent}' of code '{cid}' does not exist{hint}",
+                path,
+                pos,
+                f"parent '{parent}' of code '{cid}' does not exist{hint}",
                 "unknown-parent",
             )
         if not _text(entry.get("definition")):
@@ -186,37 +192,45 @@ def _parse_codes(
             diag.warning(path, pos, f"code '{cid}' has no label", "incomplete-code")
         missing = [f for f in _ENTRY_FIELDS if not _text(entry.get(f))]
         if missing:
-            diag.warning(
-                path, pos, f"code '{cid}' has no {', '.join(missing)}", "incomplete-code"
-            )
+            diag.warning(path, pos, f"code '{cid}' has no {', '.join(missing)}", "incomplete-code")
         degree = entry.get("degree")
         fam = families.get(family)
-        if degree is not None and (not isinstance(degree, int) or isinstance(degree, bool)
-                                   or degree < 1):
-            diag.error(path, entry.pos("degree"), "'degree' must be a whole number from 1",
-                       "bad-degree")
+        if degree is not None and (
+            not isinstance(degree, int) or isinstance(degree, bool) or degree < 1
+        ):
+            diag.error(
+                path, entry.pos("degree"), "'degree' must be a whole number from 1", "bad-degree"
+            )
             degree = None
         if fam is not None and fam.ordered and cid.count("/") == 1 and degree is None:
             diag.error(
-                path, pos, f"code '{cid}' needs a 'degree': family '{family}' is ordered",
+                path,
+                pos,
+                f"code '{cid}' needs a 'degree': family '{family}' is ordered",
                 "bad-degree",
             )
         if fam is not None and not fam.ordered and degree is not None:
             diag.warning(
-                path, entry.pos("degree"),
-                f"'degree' is ignored: family '{family}' is not ordered", "bad-degree",
+                path,
+                entry.pos("degree"),
+                f"'degree' is ignored: family '{family}' is not ordered",
+                "bad-degree",
             )
         code_aliases: list[str] = []
         raw_aliases = entry.get("aliases", [])
         if not isinstance(raw_aliases, list) or not all(isinstance(a, str) for a in raw_aliases):
-            diag.error(path, entry.pos("aliases"), "'aliases' must be a list of code ids",
-                       "bad-value")
+            diag.error(
+                path, entry.pos("aliases"), "'aliases' must be a list of code ids", "bad-value"
+            )
             raw_aliases = []
         for alias in raw_aliases:
             if alias in aliases:
-                diag.error(path, entry.pos("aliases"),
-                           f"alias '{alias}' is already an alias of '{aliases[alias]}'",
-                           "duplicate-id")
+                diag.error(
+                    path,
+                    entry.pos("aliases"),
+                    f"alias '{alias}' is already an alias of '{aliases[alias]}'",
+                    "duplicate-id",
+                )
                 continue
             aliases[alias] = cid
             alias_pos[alias] = entry.pos("aliases")
@@ -238,8 +252,12 @@ def _parse_codes(
         )
     for alias, target in aliases.items():
         if alias in codes:
-            diag.error(path, alias_pos[alias],
-                       f"alias '{alias}' of '{target}' is also a code id", "duplicate-id")
+            diag.error(
+                path,
+                alias_pos[alias],
+                f"alias '{alias}' of '{target}' is also a code id",
+                "duplicate-id",
+            )
     _check_degrees(codes, families, path, diag)
     return codes, {a: t for a, t in aliases.items() if a not in codes}
 
@@ -256,7 +274,8 @@ def _check_degrees(
                 continue
             if code.degree in seen:
                 diag.error(
-                    path, code.line,
+                    path,
+                    code.line,
                     f"code '{code.id}' has degree {code.degree}, like '{seen[code.degree]}'",
                     "bad-degree",
                 )
@@ -268,7 +287,9 @@ def _parse_attributes(data: LDict, path: Path, diag: Diagnostics) -> dict[str, A
     attributes: dict[str, Attribute] = {}
     if raw is None:
         diag.warning(
-            path, 1, "the codebook declares no 'attributes': statut and domaine are not checked",
+            path,
+            1,
+            "the codebook declares no 'attributes': statut and domaine are not checked",
             "missing-key",
         )
         return attributes
@@ -296,14 +317,19 @@ def _parse_attributes(data: LDict, path: Path, diag: Diagnostics) -> dict[str, A
         base = body.get("from")
         raw_map = body.get("map")
         if (base is None) != (raw_map is None):
-            diag.error(path, pos, f"derived attribute '{aid}' needs both 'from' and 'map'",
-                       "missing-key")
+            diag.error(
+                path, pos, f"derived attribute '{aid}' needs both 'from' and 'map'", "missing-key"
+            )
         if isinstance(raw_map, LDict):
             for k, v in raw_map.items():
                 if str(v) not in labels:
-                    diag.error(path, raw_map.pos(k),
-                               f"'{aid}' maps '{k}' to '{v}', which is not one of its values"
-                               f"{did_you_mean(str(v), labels)}", "unknown-value")
+                    diag.error(
+                        path,
+                        raw_map.pos(k),
+                        f"'{aid}' maps '{k}' to '{v}', which is not one of its values"
+                        f"{did_you_mean(str(v), labels)}",
+                        "unknown-value",
+                    )
                 mapping[str(k)] = str(v)
         attributes[aid] = Attribute(
             id=aid,
@@ -318,21 +344,31 @@ def _parse_attributes(data: LDict, path: Path, diag: Diagnostics) -> dict[str, A
             continue
         base_attr = attributes.get(attr.derived_from)
         if base_attr is None or base_attr.derived_from is not None:
-            diag.error(path, attr.line,
-                       f"'{attr.id}' derives from '{attr.derived_from}', which is not a plain "
-                       "attribute of this codebook", "unknown-value")
+            diag.error(
+                path,
+                attr.line,
+                f"'{attr.id}' derives from '{attr.derived_from}', which is not a plain "
+                "attribute of this codebook",
+                "unknown-value",
+            )
             continue
         for value in base_attr.values:
             if value not in attr.mapping:
-                diag.warning(path, attr.line,
-                             f"'{attr.id}' does not map {attr.derived_from} value '{value}'",
-                             "unknown-value")
+                diag.warning(
+                    path,
+                    attr.line,
+                    f"'{attr.id}' does not map {attr.derived_from} value '{value}'",
+                    "unknown-value",
+                )
         for value in attr.mapping:
             if value not in base_attr.values:
-                diag.error(path, attr.line,
-                           f"'{attr.id}' maps '{value}', which is not a value of "
-                           f"'{attr.derived_from}'{did_you_mean(value, base_attr.values)}",
-                           "unknown-value")
+                diag.error(
+                    path,
+                    attr.line,
+                    f"'{attr.id}' maps '{value}', which is not a value of "
+                    f"'{attr.derived_from}'{did_you_mean(value, base_attr.values)}",
+                    "unknown-value",
+                )
     return attributes
 
 

@@ -51,8 +51,12 @@ class CodebookText:
         if not isinstance(data, LDict) or not isinstance(codes, LList) or not codes:
             raise ConflictError("the codebook has no list of codes to edit", path)
         if codes.line == data.pos("codes")[0]:
-            raise ConflictError("'codes' is written as one flow list [...]: write one entry "
-                                "per '- id:' block to let pcrcode edit it", path, codes.line)
+            raise ConflictError(
+                "'codes' is written as one flow list [...]: write one entry "
+                "per '- id:' block to let pcrcode edit it",
+                path,
+                codes.line,
+            )
         starts: list[int] = []
         for index in range(len(codes)):
             line, col = codes.pos(index)
@@ -80,19 +84,28 @@ class CodebookText:
                 end -= 1
             entry = codes[index]
             if not isinstance(entry, LDict) or not isinstance(entry.get("id"), str):
-                raise ConflictError("a code entry has no id: fix the codebook first "
-                                    "(`pcrcode check`)", path, start + 1)
-            self.entries.append(Entry(id=entry["id"], data=entry, start=start,
-                                      lines=lines[start:end], gap=lines[end:boundary],
-                                      dash_indent=dash_indent))
+                raise ConflictError(
+                    "a code entry has no id: fix the codebook first (`pcrcode check`)",
+                    path,
+                    start + 1,
+                )
+            self.entries.append(
+                Entry(
+                    id=entry["id"],
+                    data=entry,
+                    start=start,
+                    lines=lines[start:end],
+                    gap=lines[end:boundary],
+                    dash_indent=dash_indent,
+                )
+            )
         self.separated = any(e.gap and not e.gap[0].strip() for e in self.entries[:-1])
 
     def entry(self, code_id: str) -> Entry:
         for entry in self.entries:
             if entry.id == code_id:
                 return entry
-        raise ConflictError(f"code '{code_id}' has no entry of its own in the codebook",
-                            self.path)
+        raise ConflictError(f"code '{code_id}' has no entry of its own in the codebook", self.path)
 
     # --- edits of one entry -------------------------------------------------------------
 
@@ -108,14 +121,19 @@ class CodebookText:
     def set_id(self, entry: Entry, new: str) -> None:
         i, col = self._rel(entry, "id")
         line = entry.lines[i]
-        pattern = re.compile(r"(id\s*:\s*)(['\"]?)" + re.escape(entry.id) +
-                             r"\2(?=\s*(?:#.*)?$|\s*[,}])")
+        pattern = re.compile(
+            r"(id\s*:\s*)(['\"]?)" + re.escape(entry.id) + r"\2(?=\s*(?:#.*)?$|\s*[,}])"
+        )
         m = pattern.match(line, col)
         if m is None:
-            raise ConflictError(f"cannot edit the id of '{entry.id}' automatically: write it on "
-                                "one line as 'id: ...'", self.path, entry.start + i + 1)
+            raise ConflictError(
+                f"cannot edit the id of '{entry.id}' automatically: write it on "
+                "one line as 'id: ...'",
+                self.path,
+                entry.start + i + 1,
+            )
         value = f"{m.group(2)}{new}{m.group(2)}"
-        entry.lines[i] = line[: m.start()] + m.group(1) + value + line[m.end():]
+        entry.lines[i] = line[: m.start()] + m.group(1) + value + line[m.end() :]
 
     def set_aliases(self, entry: Entry, aliases: list[str]) -> None:
         """Replace the entry's ``aliases`` list (added after ``id:`` when it has none)."""
@@ -127,12 +145,18 @@ class CodebookText:
             line = entry.lines[i]
             if self._is_flow(entry):
                 cut = line.rfind("}")
-                if len(entry.lines) == 1 and cut >= 0 and re.fullmatch(r"\s*(#.*)?",
-                                                                        line[cut + 1 :]):
+                if (
+                    len(entry.lines) == 1
+                    and cut >= 0
+                    and re.fullmatch(r"\s*(#.*)?", line[cut + 1 :])
+                ):
                     entry.lines[i] = line[:cut].rstrip() + f", aliases: {flow}" + line[cut:]
                     return
-                raise ConflictError(f"cannot add aliases to '{entry.id}' written as {{...}} on "
-                                    "several lines", self.path, entry.start + 1)
+                raise ConflictError(
+                    f"cannot add aliases to '{entry.id}' written as {{...}} on several lines",
+                    self.path,
+                    entry.start + 1,
+                )
             entry.lines.insert(i + 1, " " * col + f"aliases: {flow}")
             entry.shifts.append((entry.data.pos("id")[0] - 1 - entry.start, 1))
             return
@@ -140,9 +164,10 @@ class CodebookText:
         line = entry.lines[i]
         m = re.compile(r"aliases\s*:[ \t]*").match(line, col)
         if m is None:
-            raise ConflictError(f"cannot edit the aliases of '{entry.id}'", self.path,
-                                entry.start + i + 1)
-        rest = line[m.end():]
+            raise ConflictError(
+                f"cannot edit the aliases of '{entry.id}'", self.path, entry.start + i + 1
+            )
+        rest = line[m.end() :]
         value = entry.data.get("aliases")
         if isinstance(value, LList) and value and value.item_pos[0][0] - 1 - entry.start > i:
             # A block list: one "- alias" line per item, rewritten in the same style.
@@ -158,12 +183,16 @@ class CodebookText:
         if rest.startswith("["):
             close = rest.find("]")
             if close < 0:
-                raise ConflictError(f"cannot edit the aliases of '{entry.id}': write them on one "
-                                    "line, as [a, b]", self.path, entry.start + i + 1)
+                raise ConflictError(
+                    f"cannot edit the aliases of '{entry.id}': write them on one line, as [a, b]",
+                    self.path,
+                    entry.start + i + 1,
+                )
             rest = rest[close + 1 :]
         elif rest.strip() and not rest.lstrip().startswith("#"):
-            raise ConflictError(f"'aliases' of '{entry.id}' must be a list", self.path,
-                                entry.start + i + 1)
+            raise ConflictError(
+                f"'aliases' of '{entry.id}' must be a list", self.path, entry.start + i + 1
+            )
         if not aliases and not line[:col].strip() and not rest.strip():
             del entry.lines[i]
             entry.shifts.append((entry.data.pos("aliases")[0] - 1 - entry.start, -1))
@@ -179,8 +208,11 @@ class CodebookText:
             entry.lines[i] = new.replace("{, ", "{")
             return
         if line[:col].strip() or not re.match(rf"\s*{key}\s*:\s*\S+\s*(#.*)?$", line):
-            raise ConflictError(f"cannot remove '{key}' of '{entry.id}' automatically",
-                                self.path, entry.start + i + 1)
+            raise ConflictError(
+                f"cannot remove '{key}' of '{entry.id}' automatically",
+                self.path,
+                entry.start + i + 1,
+            )
         del entry.lines[i]
         entry.shifts.append((entry.data.pos(key)[0] - 1 - entry.start, -1))
 

@@ -143,8 +143,12 @@ def read(path: Path, diag: Diagnostics) -> list[Coding]:
     coder, interview = path.parent.name, path.stem
     text = read_text(path)
     if not text.strip():  # truncated by a sync tool or a full disk: pcrcode never writes one
-        diag.warning(path, 1, "empty coding file: restore it (git checkout, a backup) or delete "
-                     "it", "empty-file")
+        diag.warning(
+            path,
+            1,
+            "empty coding file: restore it (git checkout, a backup) or delete it",
+            "empty-file",
+        )
         return []
     fast = _fast_parse(text)
     items: list[tuple[tuple[int, int], Any]]
@@ -160,8 +164,9 @@ def read(path: Path, diag: Diagnostics) -> list[Coding]:
             raise FileFormatError("a coding file must be a mapping with a 'codings' list", path, 1)
         for key in data:
             if key not in ("pcrcode", "interview", "coder", "codings"):
-                diag.error(path, data.pos(key), f"unknown key '{key}' in a coding file",
-                           "unknown-key")
+                diag.error(
+                    path, data.pos(key), f"unknown key '{key}' in a coding file", "unknown-key"
+                )
         header = {k: str(data[k]) for k in ("pcrcode", "interview", "coder") if k in data}
         header_pos = {k: data.pos(k) for k in header}
         raw = data.get("codings") or LList()
@@ -169,16 +174,23 @@ def read(path: Path, diag: Diagnostics) -> list[Coding]:
             raise FileFormatError("'codings' must be a list", path, data.pos("codings")[0])
         items = [(raw.pos(i), rec) for i, rec in enumerate(raw)]
     if header.get("interview", interview) != interview:
-        diag.error(path, header_pos.get("interview", 1),
-                   f"the file says interview '{header['interview']}' but is named for "
-                   f"'{interview}'", "misplaced-codings")
+        diag.error(
+            path,
+            header_pos.get("interview", 1),
+            f"the file says interview '{header['interview']}' but is named for '{interview}'",
+            "misplaced-codings",
+        )
     if header.get("coder", coder) != coder:
-        diag.error(path, header_pos.get("coder", 1),
-                   f"the file says coder '{header['coder']}' but is in the folder of '{coder}'",
-                   "misplaced-codings")
+        diag.error(
+            path,
+            header_pos.get("coder", 1),
+            f"the file says coder '{header['coder']}' but is in the folder of '{coder}'",
+            "misplaced-codings",
+        )
     if not ID_RE.match(coder) or "/" in coder:
-        diag.error(path, 1, f"bad coder name '{coder}' (folder name): use a-z, 0-9, - and _",
-                   "bad-id")
+        diag.error(
+            path, 1, f"bad coder name '{coder}' (folder name): use a-z, 0-9, - and _", "bad-id"
+        )
     result: list[Coding] = []
     append = result.append
     intern = sys.intern  # a few dozen code ids shared by 100,000 codings
@@ -187,10 +199,31 @@ def read(path: Path, diag: Diagnostics) -> list[Coding]:
             # What _coding does for the common case, with the same checks, a third the cost.
             segment, code = rec.get("segment"), rec.get("code")
             fp, at, memo = rec.get("fp", ""), rec.get("at", ""), rec.get("memo", "")
-            if (type(segment) is int and segment >= 1 and type(code) is str and code
-                    and type(fp) is str and type(at) is str and type(memo) is str):
-                append(Coding(interview, segment, intern(code), coder, at, fp, memo, None, None,
-                              "", path, pos[0]))
+            if (
+                type(segment) is int
+                and segment >= 1
+                and type(code) is str
+                and code
+                and type(fp) is str
+                and type(at) is str
+                and type(memo) is str
+            ):
+                append(
+                    Coding(
+                        interview,
+                        segment,
+                        intern(code),
+                        coder,
+                        at,
+                        fp,
+                        memo,
+                        None,
+                        None,
+                        "",
+                        path,
+                        pos[0],
+                    )
+                )
                 continue
         coding = _coding(rec, pos, path, coder, interview, diag)
         if coding is not None:
@@ -206,12 +239,17 @@ def _coding(
         return None
     for key in rec:
         if key not in RECORD_KEYS:
-            diag.error(path, pos, f"unknown key '{key}' in a coding"
-                       f"{did_you_mean(str(key), RECORD_KEYS)}", "unknown-key")
+            diag.error(
+                path,
+                pos,
+                f"unknown key '{key}' in a coding{did_you_mean(str(key), RECORD_KEYS)}",
+                "unknown-key",
+            )
     segment, code = rec.get("segment"), rec.get("code")
     if not isinstance(segment, int) or isinstance(segment, bool) or segment < 1:
-        diag.error(path, pos, f"a coding needs 'segment', a number from 1 (got {segment!r})",
-                   "bad-value")
+        diag.error(
+            path, pos, f"a coding needs 'segment', a number from 1 (got {segment!r})", "bad-value"
+        )
         return None
     if not isinstance(code, str) or not code:
         diag.error(path, pos, "a coding needs 'code', a code id", "bad-value")
@@ -221,8 +259,9 @@ def _coding(
         start is not None
         and not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end)
     ):
-        diag.error(path, pos, "'start' and 'end' must both be offsets with start < end",
-                   "bad-value")
+        diag.error(
+            path, pos, "'start' and 'end' must both be offsets with start < end", "bad-value"
+        )
         return None
     strings = {k: rec.get(k, "") for k in ("fp", "at", "memo", "quote")}
     for key, value in strings.items():
@@ -258,9 +297,13 @@ def coding_files(root: Path) -> list[Path]:
         coder_dirs = sorted(e.name for e in coders if e.is_dir() and not e.name.startswith("."))
     for coder in coder_dirs:
         with os.scandir(folder / coder) as entries:
-            names = sorted(e.name for e in entries
-                           if suffix(e.name) in (".yaml", ".yml") and not e.name.startswith(".")
-                           and e.is_file())
+            names = sorted(
+                e.name
+                for e in entries
+                if suffix(e.name) in (".yaml", ".yml")
+                and not e.name.startswith(".")
+                and e.is_file()
+            )
         base = folder / coder
         found.extend(base / name for name in names)
     return found

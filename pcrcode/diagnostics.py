@@ -9,8 +9,7 @@ from pathlib import Path
 
 ERROR = "error"
 WARNING = "warning"
-_ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r", "\u2028": "\\u2028",
-                           "\u2029": "\\u2029"})
+_ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 @dataclass(frozen=True, order=True)
@@ -49,8 +48,10 @@ class Diagnostics:
         p = Path(path)
         if self.root is not None:
             # The path as named first: a symlink must be shown where it is, not where it points.
-            for mine, root in ((p.absolute(), self.root.absolute()),
-                               (p.resolve(), self.root.resolve())):
+            for mine, root in (
+                (p.absolute(), self.root.absolute()),
+                (p.resolve(), self.root.resolve()),
+            ):
                 try:
                     return mine.relative_to(root).as_posix()
                 except ValueError:

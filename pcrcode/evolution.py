@@ -78,8 +78,9 @@ def move(root: Path, code: str, parent: str, dry_run: bool = False) -> Plan:
         moved = state.codebook.resolve(code)
         target = _parent(state.codebook, parent.strip().strip("/"))
         if target == moved.id or target.startswith(moved.id + "/"):
-            raise ConflictError(f"cannot move '{moved.id}' under itself or one of its "
-                                f"sub-codes ('{target}')")
+            raise ConflictError(
+                f"cannot move '{moved.id}' under itself or one of its sub-codes ('{target}')"
+            )
         if target == (moved.parent or moved.family):
             raise UsageError(f"'{moved.id}' is already under '{target}'")
         return _relabel(state, moved, f"{target}/{moved.id.rsplit('/', 1)[-1]}")
@@ -94,8 +95,9 @@ def _parent(cb: Codebook, key: str) -> str:
         return cb.resolve(key).id
     near = closest(key, [*cb.families, *cb.codes])
     hint = f"; did you mean {', '.join(near)}?" if near else ""
-    raise UnknownItem(f"unknown parent '{key}': name a code or a family "
-                      f"({', '.join(cb.families)}){hint}")
+    raise UnknownItem(
+        f"unknown parent '{key}': name a code or a family ({', '.join(cb.families)}){hint}"
+    )
 
 
 def merge(root: Path, source: str, target: str, dry_run: bool = False) -> Plan:
@@ -108,18 +110,23 @@ def merge(root: Path, source: str, target: str, dry_run: bool = False) -> Plan:
             raise UsageError(f"'{source}' and '{target}' are the same code")
         kids = cb.children(a.id)
         if kids:
-            raise ConflictError(f"'{a.id}' has sub-codes ({', '.join(k.id for k in kids)}): "
-                                "merge or move them first")
+            raise ConflictError(
+                f"'{a.id}' has sub-codes ({', '.join(k.id for k in kids)}): "
+                "merge or move them first"
+            )
         if not b.codable:
-            raise ConflictError(f"'{b.id}' is not codable (it groups other codes): merge into "
-                                "one of its children")
+            raise ConflictError(
+                f"'{b.id}' is not codable (it groups other codes): merge into one of its children"
+            )
         text = state.text
         entry_a, entry_b = text.entry(a.id), text.entry(b.id)
         entry_a.deleted = True
         new_aliases = [x for x in (*b.aliases, a.id, *a.aliases) if x != b.id]
         text.set_aliases(entry_b, list(dict.fromkeys(new_aliases)))
-        changes = [Change(CODEBOOK_FILE, "remove", a.id, b.id),
-                   Change(CODEBOOK_FILE, "alias", a.id, b.id)]
+        changes = [
+            Change(CODEBOOK_FILE, "remove", a.id, b.id),
+            Change(CODEBOOK_FILE, "alias", a.id, b.id),
+        ]
         changes += [Change(CODEBOOK_FILE, "alias", x, b.id) for x in a.aliases]
         recode = {old: b.id for old in (a.id, *a.aliases)}
         return _finish(state, recode, changes, {a.id: b.id})
@@ -159,8 +166,10 @@ def _relabel(state: _State, code: Code, new: str) -> Plan:
     """Rename ``code`` to ``new``, its descendants with it; relocate them if the parent changes."""
     cb = state.codebook
     if not ID_RE.match(new) or "/" not in new:
-        raise UsageError(f"bad code id '{new}': a path under a family, of a-z, 0-9, - and _ "
-                         "parts (forme/partenariat)")
+        raise UsageError(
+            f"bad code id '{new}': a path under a family, of a-z, 0-9, - and _ "
+            "parts (forme/partenariat)"
+        )
     if new == code.id:
         raise UsageError(f"'{code.id}' already has this id")
     if new.startswith(code.id + "/"):
@@ -169,28 +178,36 @@ def _relabel(state: _State, code: Code, new: str) -> Plan:
     family = cb.family(family_id)
     parent = new.rsplit("/", 1)[0]
     if parent != family_id and parent not in cb.codes:
-        raise UnknownItem(f"parent '{parent}' of '{new}' does not exist: create it in "
-                          "codebook.yaml first")
+        raise UnknownItem(
+            f"parent '{parent}' of '{new}' does not exist: create it in codebook.yaml first"
+        )
     tree = cb.descendants(code.id)
-    mapping = {c.id: new + c.id[len(code.id):] for c in tree}
+    mapping = {c.id: new + c.id[len(code.id) :] for c in tree}
     for old_id, new_id in mapping.items():
         if new_id in cb.codes:
-            raise ConflictError(f"'{new_id}' already exists: choose another id, or "
-                                f"`pcrcode codebook merge {old_id} {new_id}`")
+            raise ConflictError(
+                f"'{new_id}' already exists: choose another id, or "
+                f"`pcrcode codebook merge {old_id} {new_id}`"
+            )
         owner = cb.aliases.get(new_id)
         if owner is not None and owner != old_id:
-            raise ConflictError(f"'{new_id}' is an old id of '{owner}' (an alias): choose "
-                                "another id")
+            raise ConflictError(
+                f"'{new_id}' is an old id of '{owner}' (an alias): choose another id"
+            )
     text = state.text
     degree = text.entry(code.id).data.get("degree")
     if family.ordered and new.count("/") == 1:
         if not isinstance(degree, int):
-            raise ConflictError(f"family '{family_id}' is ordered: give '{code.id}' a degree "
-                                "(degree: N in codebook.yaml) before moving it there")
+            raise ConflictError(
+                f"family '{family_id}' is ordered: give '{code.id}' a degree "
+                "(degree: N in codebook.yaml) before moving it there"
+            )
         for other in cb.family_codes(family_id):
             if other.depth == 1 and other.degree == degree and other.id not in mapping:
-                raise ConflictError(f"'{other.id}' already has degree {degree} in family "
-                                    f"'{family_id}': change one of the degrees first")
+                raise ConflictError(
+                    f"'{other.id}' already has degree {degree} in family "
+                    f"'{family_id}': change one of the degrees first"
+                )
     relocate = parent != (code.parent or code.family)
     anchor = _anchor(cb, parent, set(mapping)) if relocate else None
     changes: list[Change] = []
@@ -204,8 +221,9 @@ def _relabel(state: _State, code: Code, new: str) -> Plan:
         changes.append(Change(CODEBOOK_FILE, "alias", c.id, new_id))
         if not family.ordered and c.family != family_id and "degree" in entry.data:
             text.drop_key(entry, "degree")
-            changes.append(Change(CODEBOOK_FILE, "drop-degree", new_id,
-                                  f"family '{family_id}' is not ordered"))
+            changes.append(
+                Change(CODEBOOK_FILE, "drop-degree", new_id, f"family '{family_id}' is not ordered")
+            )
         if relocate:
             entry.moved_after = anchor or _last_kept(text, set(mapping))
     recode = dict(mapping)
@@ -229,8 +247,9 @@ def _last_kept(text: CodebookText, moving: set[str]) -> str:
     return kept[-1] if kept else ""
 
 
-def _finish(state: _State, recode: dict[str, str], changes: list[Change],
-            expect: dict[str, str]) -> Plan:
+def _finish(
+    state: _State, recode: dict[str, str], changes: list[Change], expect: dict[str, str]
+) -> Plan:
     """Rewrite the codings, check the edited codebook, and assemble the plan."""
     root = state.root
     cb_path = root / CODEBOOK_FILE
@@ -273,8 +292,13 @@ def _finish(state: _State, recode: dict[str, str], changes: list[Change],
     return Plan(tuple(changes), files, base)
 
 
-def _move_memos(state: _State, moved: dict[str, str], changes: list[Change],
-                files: dict[Path, str | None], base: dict[Path, bytes | None]) -> None:
+def _move_memos(
+    state: _State,
+    moved: dict[str, str],
+    changes: list[Change],
+    files: dict[Path, str | None],
+    base: dict[Path, bytes | None],
+) -> None:
     """Memos on a code follow it (memos/code/<id>/), in the same all-or-nothing step."""
     from pcrcode.memos import memo_folder
 
@@ -286,12 +310,15 @@ def _move_memos(state: _State, moved: dict[str, str], changes: list[Change],
         for memo in sorted(p for p in folder.iterdir() if p.suffix == ".md" and p.is_file()):
             target = memo_folder(root, "code", new) / memo.name
             if target.exists():
-                raise ConflictError(f"'{target.relative_to(root).as_posix()}' already exists: "
-                                    "rename one of the two memo files first")
+                raise ConflictError(
+                    f"'{target.relative_to(root).as_posix()}' already exists: "
+                    "rename one of the two memo files first"
+                )
             data = memo.read_bytes()
             text = data.decode("utf-8", errors="strict")
-            files[target] = re.sub(rf"(?m)^target:\s*{re.escape(old)}\s*$", f"target: {new}",
-                                   text, count=1)
+            files[target] = re.sub(
+                rf"(?m)^target:\s*{re.escape(old)}\s*$", f"target: {new}", text, count=1
+            )
             base[target] = None
             files[memo] = None
             base[memo] = data
@@ -315,18 +342,24 @@ def _verify(state: _State, new_text: str, expect: dict[str, str]) -> None:
     try:
         edited = parse_codebook(loads(new_text, path), path, after)
     except PcrcodeError as exc:
-        raise ConflictError(f"pcrcode could not edit the codebook safely ({exc.message}); "
-                            "nothing was written", path) from None
+        raise ConflictError(
+            f"pcrcode could not edit the codebook safely ({exc.message}); nothing was written", path
+        ) from None
     old_rules = Counter(f.rule for f in before.errors)
     for finding in after.errors:
         if old_rules[finding.rule] > 0:
             old_rules[finding.rule] -= 1
             continue
-        raise ConflictError(f"the edited codebook would have a problem: {finding.message} "
-                            f"(line {finding.line}); nothing was written", path)
+        raise ConflictError(
+            f"the edited codebook would have a problem: {finding.message} "
+            f"(line {finding.line}); nothing was written",
+            path,
+        )
     for old, new in expect.items():
         ok = new in edited.codes and edited.aliases.get(old) == new
         if not ok:
-            raise ConflictError(f"pcrcode could not edit the codebook safely ('{old}' -> "
-                                f"'{new}'); nothing was written", path)
-
+            raise ConflictError(
+                f"pcrcode could not edit the codebook safely ('{old}' -> "
+                f"'{new}'); nothing was written",
+                path,
+            )

@@ -18,9 +18,11 @@ Row = dict[str, Any]
 
 def check_coder(project: Project, coder: str | None) -> None:
     if coder is not None and coder not in project.coders():
-        raise UnknownItem(f"no codings by coder '{coder}' (coders: "
-                          f"{', '.join(project.coders()) or 'none yet'})"
-                          f"{did_you_mean(coder, project.coders())}")
+        raise UnknownItem(
+            f"no codings by coder '{coder}' (coders: "
+            f"{', '.join(project.coders()) or 'none yet'})"
+            f"{did_you_mean(coder, project.coders())}"
+        )
 
 
 def coding_rows(
@@ -38,8 +40,9 @@ def coding_rows(
     return _coding_rows(project, interview, code_id, coder)
 
 
-def _coding_rows(project: Project, interview: str | None, code: str | None,
-                 coder: str | None) -> Iterator[Row]:
+def _coding_rows(
+    project: Project, interview: str | None, code: str | None, coder: str | None
+) -> Iterator[Row]:
     # Sorted interview by interview (the first key): the same order as one sort of every
     # coding (a stable sort), with the sort keys of one interview at a time; each interview's
     # codings are built for the pass only (a million codings are never all held).
@@ -51,8 +54,11 @@ def _coding_rows(project: Project, interview: str | None, code: str | None,
             coders[iv].append(cd)
     for iid in sorted(coders):
         found: list[Coding] = [
-            c for cd in dict.fromkeys(coders[iid]) for c in files.take(iid, cd)
-            if prefix is None or c.code == code or c.code.startswith(prefix)]
+            c
+            for cd in dict.fromkeys(coders[iid])
+            for c in files.take(iid, cd)
+            if prefix is None or c.code == code or c.code.startswith(prefix)
+        ]
         for c in sorted(found, key=lambda c: (c.segment, c.code, c.coder, c.start or -1)):
             yield {
                 "interview": c.interview,
@@ -77,18 +83,20 @@ def interview_rows(project: Project) -> list[Row]:
     for iid in sorted(project.interviews):
         interview = project.interviews[iid]
         structure = project.structure_of(interview)
-        rows.append({
-            "interview": iid,
-            "structure": interview.structure,
-            "name": structure.name if structure else None,
-            "statut": structure.statut if structure else None,
-            "domaine": structure.domaine if structure else None,
-            "date": interview.date,
-            "segments": len(interview.turns),
-            "codings": counts[iid],
-            "coders": sorted(coders[iid]),
-            "illustrative": interview.illustrative,
-        })
+        rows.append(
+            {
+                "interview": iid,
+                "structure": interview.structure,
+                "name": structure.name if structure else None,
+                "statut": structure.statut if structure else None,
+                "domaine": structure.domaine if structure else None,
+                "date": interview.date,
+                "segments": len(interview.turns),
+                "codings": counts[iid],
+                "coders": sorted(coders[iid]),
+                "illustrative": interview.illustrative,
+            }
+        )
     return rows
 
 
@@ -96,8 +104,10 @@ def interview_detail(project: Project, interview_id: str, coder: str | None = No
     interview = project.interview(interview_id)
     check_coder(project, coder)
     applied: dict[int, list[Row]] = defaultdict(list)
-    for c in sorted(project.iter_codings(interview=interview.id, coder=coder),
-                    key=lambda c: (c.segment, c.code, c.coder)):
+    for c in sorted(
+        project.iter_codings(interview=interview.id, coder=coder),
+        key=lambda c: (c.segment, c.code, c.coder),
+    ):
         entry: Row = {"code": c.code, "coder": c.coder}
         if c.start is not None:
             entry["start"], entry["end"] = c.start, c.end
@@ -116,8 +126,12 @@ def interview_detail(project: Project, interview_id: str, coder: str | None = No
         "participants": list(interview.participants),
         "illustrative": interview.illustrative,
         "segments": [
-            {"segment": t.number, "speaker": t.speaker, "text": t.text,
-             "codes": applied.get(t.number, [])}
+            {
+                "segment": t.number,
+                "speaker": t.speaker,
+                "text": t.text,
+                "codes": applied.get(t.number, []),
+            }
             for t in interview.turns
         ],
     }
@@ -134,8 +148,11 @@ def code_usage(project: Project) -> dict[str, dict[str, int]]:
         segments[code].add((c.interview, c.segment))
         interviews[code].add(c.interview)
     return {
-        cid: {"codings": codings[cid], "segments": len(segments[cid]),
-              "interviews": len(interviews[cid])}
+        cid: {
+            "codings": codings[cid],
+            "segments": len(segments[cid]),
+            "interviews": len(interviews[cid]),
+        }
         for cid in project.codebook.codes
     }
 

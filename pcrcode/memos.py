@@ -62,9 +62,16 @@ class Memo:
             if root is not None:
                 with contextlib.suppress(ValueError):
                     path = self.path.relative_to(root).as_posix()
-        return {"kind": self.kind, "target": self.target, "segment": self.segment,
-                "code": self.code, "author": self.author, "date": self.date, "text": self.text,
-                "path": path}
+        return {
+            "kind": self.kind,
+            "target": self.target,
+            "segment": self.segment,
+            "code": self.code,
+            "author": self.author,
+            "date": self.date,
+            "text": self.text,
+            "path": path,
+        }
 
 
 def check_kind(kind: str) -> str:
@@ -79,8 +86,10 @@ def parse_coding_target(target: str) -> tuple[str, int, str | None]:
     """``INTERVIEW:SEGMENT[:CODE]`` -> (interview, segment, code or None)."""
     parts = target.split(":")
     if len(parts) not in (2, 3) or not parts[1].strip().isdigit() or int(parts[1]) < 1:
-        raise UsageError(f"bad coding target '{target}': write INTERVIEW:SEGMENT:CODE, "
-                         "e.g. jardins-du-drac:7:forme/partenariat")
+        raise UsageError(
+            f"bad coding target '{target}': write INTERVIEW:SEGMENT:CODE, "
+            "e.g. jardins-du-drac:7:forme/partenariat"
+        )
     code = parts[2].strip() if len(parts) == 3 and parts[2].strip() else None
     return parts[0].strip(), int(parts[1]), code
 
@@ -110,34 +119,49 @@ def parse_memo_file(path: Path, kind: str, target: str) -> tuple[Memo, list[tupl
                 break
             key, sep, value = lines[i].partition(":")
             if not sep:
-                problems.append((i + 1, f"a front-matter line must be 'key: value', not "
-                                        f"'{lines[i].strip()}'"))
+                problems.append(
+                    (i + 1, f"a front-matter line must be 'key: value', not '{lines[i].strip()}'")
+                )
                 continue
             front[key.strip()] = (i + 1, value.strip().strip("'\""))
         else:
             problems.append((1, "the front matter is not closed by a '---' line"))
             body_start = len(lines)
     else:
-        problems.append((1, "no front matter: start the memo with '---', kind, target, author, "
-                            "date, '---'"))
+        problems.append(
+            (1, "no front matter: start the memo with '---', kind, target, author, date, '---'")
+        )
     for key, (line, _) in front.items():
         if key not in FRONT_KEYS:
             problems.append((line, f"unknown key '{key}' in a memo's front matter"))
     for key, expected in (("kind", kind), ("target", target)):
         if key in front and front[key][1] != expected:
-            problems.append((front[key][0], f"the memo says {key} '{front[key][1]}' but is in "
-                                            f"the folder of {kind} '{target}'"))
+            problems.append(
+                (
+                    front[key][0],
+                    f"the memo says {key} '{front[key][1]}' but is in "
+                    f"the folder of {kind} '{target}'",
+                )
+            )
     segment: int | None = None
     if "segment" in front:
         value = front["segment"][1]
         if value.isdigit() and int(value) >= 1 and kind == "interview":
             segment = int(value)
         else:
-            problems.append((front["segment"][0], "'segment' is a segment number, on interview "
-                                                  "memos only"))
+            problems.append(
+                (front["segment"][0], "'segment' is a segment number, on interview memos only")
+            )
     text = "\n".join(lines[body_start:]).strip("\n")
-    memo = Memo(kind=kind, target=target, author=front.get("author", (0, ""))[1],
-                date=front.get("date", (0, ""))[1], text=text, segment=segment, path=path)
+    memo = Memo(
+        kind=kind,
+        target=target,
+        author=front.get("author", (0, ""))[1],
+        date=front.get("date", (0, ""))[1],
+        text=text,
+        segment=segment,
+        path=path,
+    )
     return memo, problems
 
 
@@ -146,8 +170,14 @@ def _file_memos(root: Path, kind: str, target: str) -> list[Memo]:
     if not folder.is_dir():
         return []
     # name-x-2.md after name-x.md: by length, then name (the final order is by date, author)
-    files = sorted((p for p in folder.iterdir() if p.suffix == ".md" and p.is_file()
-                    and not p.name.startswith(".")), key=lambda p: (len(p.name), p.name))
+    files = sorted(
+        (
+            p
+            for p in folder.iterdir()
+            if p.suffix == ".md" and p.is_file() and not p.name.startswith(".")
+        ),
+        key=lambda p: (len(p.name), p.name),
+    )
     return [parse_memo_file(p, kind, target)[0] for p in files]
 
 
@@ -164,16 +194,28 @@ def _coding_memos(root: Path, interview: str, segment: int | None, code: str | N
             found = codings_io.read(path, Diagnostics(root))
         except PcrcodeError:
             continue  # `check` reports it
-        memos.extend(coding_memo(c) for c in found
-                     if c.memo and (segment is None or c.segment == segment)
-                     and (code is None or c.code == code))
+        memos.extend(
+            coding_memo(c)
+            for c in found
+            if c.memo
+            and (segment is None or c.segment == segment)
+            and (code is None or c.code == code)
+        )
     return sorted(memos, key=lambda m: (m.segment or 0, m.code, m.author, m.date))
 
 
 def coding_memo(coding: Coding) -> Memo:
-    return Memo(kind="coding", target=f"{coding.interview}:{coding.segment}:{coding.code}",
-                author=coding.coder, date=coding.at, text=coding.memo, segment=coding.segment,
-                code=coding.code, path=coding.path, line=coding.line or 1)
+    return Memo(
+        kind="coding",
+        target=f"{coding.interview}:{coding.segment}:{coding.code}",
+        author=coding.coder,
+        date=coding.at,
+        text=coding.memo,
+        segment=coding.segment,
+        code=coding.code,
+        path=coding.path,
+        line=coding.line or 1,
+    )
 
 
 def memo_targets(root: Path, kind: str) -> set[str]:
@@ -204,8 +246,9 @@ def memos_for(project_root: Path, kind: str, target: str) -> list[Memo]:
         return _coding_memos(project_root, interview, segment, code)
     if kind == "interview" and ":" in target:
         interview, _, number = target.partition(":")
-        return [m for m in memos_for(project_root, kind, interview)
-                if str(m.segment) == number.strip()]
+        return [
+            m for m in memos_for(project_root, kind, interview) if str(m.segment) == number.strip()
+        ]
     return sorted(_file_memos(project_root, kind, target), key=lambda m: (m.date, m.author))
 
 
@@ -269,8 +312,7 @@ def resolve_target(root: Path, kind: str, target: str) -> tuple[str, int | None]
             near = [c.id for c in match_codes(codebook, target)][:5]
             if not near:
                 raise
-            raise UnknownItem(f"unknown code '{target}'; did you mean {', '.join(near)}?"
-                              ) from None
+            raise UnknownItem(f"unknown code '{target}'; did you mean {', '.join(near)}?") from None
     if kind == "structure":
         from pcrcode.registry import load_registry
 
@@ -282,8 +324,10 @@ def resolve_target(root: Path, kind: str, target: str) -> tuple[str, int | None]
         if not colon:
             return interview.id, None
         if not rest.strip().isdigit():
-            raise UsageError(f"bad interview target '{target}': write INTERVIEW or "
-                             "INTERVIEW:SEGMENT, e.g. jardins-du-drac:7")
+            raise UsageError(
+                f"bad interview target '{target}': write INTERVIEW or "
+                "INTERVIEW:SEGMENT, e.g. jardins-du-drac:7"
+            )
         return interview.id, interview.turn(int(rest)).number
     interview_id, segment, code = parse_coding_target(target)
     codebook = load_codebook(root, Diagnostics(root))
@@ -303,16 +347,27 @@ def problems(project: Project) -> list[tuple[Path, int, str]]:
         memo, issues = parse_memo_file(path, kind, target)
         found.extend((path, line, msg) for line, msg in issues)
         if kind not in FILE_KINDS:
-            hint = (" (memos on codings are the coding's 'memo' field: `pcrcode memo add "
-                    "coding`)" if kind == "coding" else "")
-            found.append((path, 1, f"'{kind}' is not a memo kind: put memos under "
-                                   f"memos/code, memos/interview or memos/structure{hint}"))
+            hint = (
+                " (memos on codings are the coding's 'memo' field: `pcrcode memo add coding`)"
+                if kind == "coding"
+                else ""
+            )
+            found.append(
+                (
+                    path,
+                    1,
+                    f"'{kind}' is not a memo kind: put memos under "
+                    f"memos/code, memos/interview or memos/structure{hint}",
+                )
+            )
             continue
         missing = ""
         if kind == "code" and target not in codebook.codes and target not in codebook.families:
             if target in codebook.aliases:
-                missing = (f"'{target}' is an old id of '{codebook.aliases[target]}': move the "
-                           f"memo to memos/code/{codebook.aliases[target]}/")
+                missing = (
+                    f"'{target}' is an old id of '{codebook.aliases[target]}': move the "
+                    f"memo to memos/code/{codebook.aliases[target]}/"
+                )
             else:
                 missing = f"no code '{target}' in the codebook{_near(target, codebook.codes)}"
         elif kind == "interview" and target not in project.interviews:
@@ -344,8 +399,13 @@ def clean_text(text: str) -> str:
 
 
 def render_memo(memo: Memo) -> str:
-    lines = ["---", f"kind: {memo.kind}", f"target: {memo.target}", f"author: {memo.author}",
-             f"date: {memo.date}"]
+    lines = [
+        "---",
+        f"kind: {memo.kind}",
+        f"target: {memo.target}",
+        f"author: {memo.author}",
+        f"date: {memo.date}",
+    ]
     if memo.segment is not None:
         lines.append(f"segment: {memo.segment}")
     return "\n".join([*lines, "---", "", memo.text, ""])
@@ -361,12 +421,10 @@ def add_memo(
     canonical, segment = resolve_target(root, kind, target)
     if kind == "coding":
         interview, number, code = parse_coding_target(canonical)
-        changed = annotate_codings(root, author, interview, number,
-                                   [code] if code else None, body)
+        changed = annotate_codings(root, author, interview, number, [code] if code else None, body)
         return replace(coding_memo(changed[0]), text=body)
     stamp = at or codings_io.now()
-    memo = Memo(kind=kind, target=canonical, author=author, date=stamp, text=body,
-                segment=segment)
+    memo = Memo(kind=kind, target=canonical, author=author, date=stamp, text=body, segment=segment)
     folder = memo_folder(root, kind, canonical)
     name = stamp.replace("-", "").replace(":", "")
     from pcrcode.tagging import LOCK_DIR
@@ -404,7 +462,9 @@ def annotate_codings(
             result.append(coding)
         if not changed:
             what = f"'{', '.join(codes)}'" if codes else "any code"
-            raise UnknownItem(f"{coder} has not applied {what} to segment {segment} of "
-                              f"'{interview}': code it first (`pcrcode tag`)")
+            raise UnknownItem(
+                f"{coder} has not applied {what} to segment {segment} of "
+                f"'{interview}': code it first (`pcrcode tag`)"
+            )
         codings_io.write(path, coder, interview, result)
     return changed

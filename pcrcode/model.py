@@ -355,8 +355,12 @@ class Codings(Sequence[Coding]):
         if pairs is None:
             pending = [e for e in self._files if callable(e[3])]
         else:
-            pending = [self._files[i] for iv, coder in pairs
-                       for i in self._positions(iv, coder) if callable(self._files[i][3])]
+            pending = [
+                self._files[i]
+                for iv, coder in pairs
+                for i in self._positions(iv, coder)
+                if callable(self._files[i][3])
+            ]
         pending.sort(key=lambda e: getattr(e[3], "rank", 0))
         for entry in pending:
             self._decoded(entry)
@@ -450,8 +454,11 @@ class Project:
         source: Iterable[Coding] = self.codings
         if isinstance(source, Codings) and (interview is not None or coder is not None):
             files = source  # only the files of that interview or coder are built
-            pairs = dict.fromkeys((iv, cd) for iv, cd, _ in files.files()
-                                  if interview in (None, iv) and coder in (None, cd))
+            pairs = dict.fromkeys(
+                (iv, cd)
+                for iv, cd, _ in files.files()
+                if interview in (None, iv) and coder in (None, cd)
+            )
             source = (c for iv, cd in pairs for c in files.of(iv, cd))
         for c in source:
             if interview is not None and c.interview != interview:

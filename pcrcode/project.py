@@ -85,18 +85,30 @@ def _load(
     codebook_path = root / CODEBOOK_FILE
     codebook_key = file_key(codebook_path) if store else None
     codebook = _cached(
-        diag, store, CODEBOOK_FILE, codebook_key, lambda local: load_codebook(root, local),
-        cache_io.encode_codebook, lambda data: cache_io.decode_codebook(data, codebook_path))
+        diag,
+        store,
+        CODEBOOK_FILE,
+        codebook_key,
+        lambda local: load_codebook(root, local),
+        cache_io.encode_codebook,
+        lambda data: cache_io.decode_codebook(data, codebook_path),
+    )
     registry_path = root / REGISTRY_FILE
     registry_key = file_key(registry_path, codebook_key) if store and codebook_key else None
     registry = _cached(
-        diag, store, REGISTRY_FILE, registry_key,
+        diag,
+        store,
+        REGISTRY_FILE,
+        registry_key,
         lambda local: _guard(local, partial(load_registry, root, codebook, local)),
-        cache_io.encode_registry, lambda data: cache_io.decode_registry(data, registry_path),
+        cache_io.encode_registry,
+        lambda data: cache_io.decode_registry(data, registry_path),
     ) or Registry({})
     files = [(True, p, f"{INTERVIEWS_DIR}/{p.name}") for p in interview_files(root)]
-    files += [(False, p, f"{codings_io.CODINGS_DIR}/{p.parent.name}/{p.name}")
-              for p in codings_io.coding_files(root)]
+    files += [
+        (False, p, f"{codings_io.CODINGS_DIR}/{p.parent.name}/{p.name}")
+        for p in codings_io.coding_files(root)
+    ]
     total = len(files)
     if progress is not None:
         progress(0, total)
@@ -160,12 +172,22 @@ def _load(
         if not is_transcript:
             coding_files.append((path.stem, path.parent.name, *value))
         elif value.id in interviews:
-            diag.error(path, 1, f"interview '{value.id}' also has the transcript "
-                       f"{diag.rel(interviews[value.id].path)}: keep one", "duplicate-id")
+            diag.error(
+                path,
+                1,
+                f"interview '{value.id}' also has the transcript "
+                f"{diag.rel(interviews[value.id].path)}: keep one",
+                "duplicate-id",
+            )
         else:
             interviews[value.id] = value
-    return Project(root=root, codebook=codebook, registry=registry, interviews=interviews,
-                   codings=Codings(coding_files))
+    return Project(
+        root=root,
+        codebook=codebook,
+        registry=registry,
+        interviews=interviews,
+        codings=Codings(coding_files),
+    )
 
 
 T = TypeVar("T")
@@ -214,8 +236,10 @@ def _interview(
             head, turns = cache_io.encode_interview(interview)
         except cache_io.Unencodable:  # an exotic YAML value: this file is parsed each time
             return interview
-        if store.store(rel, key, (head, cache_io.encode_findings(local.findings)), turns) \
-                and head is not None:
+        if (
+            store.store(rel, key, (head, cache_io.encode_findings(local.findings)), turns)
+            and head is not None
+        ):
             # Served like a cached one: its Turn objects are built when a command needs them
             # (crosstab never does), not held for all 10,000 interviews of a first run.
             return cache_io.decode_interview(head, path, store, rel, key)
@@ -236,10 +260,16 @@ def _codings(
     local = Diagnostics(diag.root)
     codings = _guard(local, partial(codings_io.read, path, local))
     diag.findings.extend(local.findings)
-    stored = store is not None and key is not None and store.store(
-        rel, key, (None if codings is None else len(codings),
-                   cache_io.encode_findings(local.findings)),
-        cache_io.encode_codings(codings))
+    stored = (
+        store is not None
+        and key is not None
+        and store.store(
+            rel,
+            key,
+            (None if codings is None else len(codings), cache_io.encode_findings(local.findings)),
+            cache_io.encode_codings(codings),
+        )
+    )
     if codings is None:
         return None
     if stored and store is not None and key is not None:
@@ -291,16 +321,20 @@ class _Helper:
         return cache_io.bucket(rel) in self.buckets
 
     @classmethod
-    def start(cls, store: ProjectCache, files: list[tuple[bool, Path, str]],
-              keys: list[Key | None], order: list[int] | range,
-              inside: Callable[[Path], bool]) -> _Helper | None:
+    def start(
+        cls,
+        store: ProjectCache,
+        files: list[tuple[bool, Path, str]],
+        keys: list[Key | None],
+        order: list[int] | range,
+        inside: Callable[[Path], bool],
+    ) -> _Helper | None:
         if not _may_fork():
             return None
         buckets = frozenset(range(1, cache_io.BUCKETS, 2))
         theirs = [i for i in order if cache_io.bucket(files[i][2]) in buckets]
         keyed = [(i, keys[i]) for i in theirs]
-        misses = sum(1 for i, key in keyed
-                     if key is not None and not store.peek(files[i][2], key))
+        misses = sum(1 for i, key in keyed if key is not None and not store.peek(files[i][2], key))
         if misses < PARALLEL_MIN:
             return None
         try:
@@ -338,8 +372,10 @@ def _may_fork() -> bool:
 
 
 def _child_pass(  # pragma: no cover - runs in the child
-    store: ProjectCache, files: list[tuple[bool, Path, str]],
-    keyed: list[tuple[int, Key | None]], inside: Callable[[Path], bool],
+    store: ProjectCache,
+    files: list[tuple[bool, Path, str]],
+    keyed: list[tuple[int, Key | None]],
+    inside: Callable[[Path], bool],
 ) -> int:
     """Parse and cache the helper's files; its findings and values go to the cache only."""
     current = -1

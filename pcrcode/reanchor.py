@@ -49,9 +49,17 @@ class Placement:
 
     def as_row(self) -> dict[str, Any]:
         c = self.coding
-        return {"interview": c.interview, "segment": c.segment, "code": c.code,
-                "coder": c.coder, "status": self.status, "to": self.to, "match": self.match,
-                "score": None if self.score is None else round(self.score, 3), "why": self.why}
+        return {
+            "interview": c.interview,
+            "segment": c.segment,
+            "code": c.code,
+            "coder": c.coder,
+            "status": self.status,
+            "to": self.to,
+            "match": self.match,
+            "score": None if self.score is None else round(self.score, 3),
+            "why": self.why,
+        }
 
 
 @dataclass(frozen=True)
@@ -65,8 +73,9 @@ class ReanchorResult:
         return [p for p in self.placements if p.status == "unplaced"]
 
 
-def reanchor(root: Path, threshold: float = 0.8, dry_run: bool = False,
-             interviews: Sequence[str] = ()) -> ReanchorResult:
+def reanchor(
+    root: Path, threshold: float = 0.8, dry_run: bool = False, interviews: Sequence[str] = ()
+) -> ReanchorResult:
     """Place every stale coding of the project (or of ``interviews``) back on its text."""
     if not 0 < threshold <= 1:
         raise UsageError(f"--threshold must be above 0 and at most 1, not {threshold}")
@@ -75,8 +84,7 @@ def reanchor(root: Path, threshold: float = 0.8, dry_run: bool = False,
     project = load_project(root, Diagnostics(root))
     for iid in interviews:
         project.interview(iid)
-    files = [p for p in codings_io.coding_files(root)
-             if not interviews or p.stem in interviews]
+    files = [p for p in codings_io.coding_files(root) if not interviews or p.stem in interviews]
     if dry_run:
         placements, changes, base = _place_all(project, files, threshold)
         return ReanchorResult(tuple(placements), tuple(changes))
@@ -93,8 +101,9 @@ def reanchor(root: Path, threshold: float = 0.8, dry_run: bool = False,
     return ReanchorResult(tuple(placements), tuple(changes), tuple(notes))
 
 
-def _place_all(project: Project, files: list[Path], threshold: float
-               ) -> tuple[list[Placement], dict[Path, str | None], dict[Path, bytes | None]]:
+def _place_all(
+    project: Project, files: list[Path], threshold: float
+) -> tuple[list[Placement], dict[Path, str | None], dict[Path, bytes | None]]:
     placements: list[Placement] = []
     changes: dict[Path, str | None] = {}
     base: dict[Path, bytes | None] = {}
@@ -111,8 +120,7 @@ def _place_all(project: Project, files: list[Path], threshold: float
         matcher = matchers.get(interview.id)
         if matcher is None:
             wanted = {c.fingerprint for c in stale if c.fingerprint}
-            matcher = matchers[interview.id] = _Matcher(project.root, interview, threshold,
-                                                        wanted)
+            matcher = matchers[interview.id] = _Matcher(project.root, interview, threshold, wanted)
         result, here = _rewrite(found, stale, matcher)
         placements.extend(here)
         if result is not None:
@@ -130,8 +138,9 @@ def _is_stale(c: Coding, interview: Interview) -> bool:
     return c.start is not None and turn.text[c.start : c.end] != c.quote
 
 
-def _rewrite(found: list[Coding], stale: list[Coding], matcher: _Matcher
-             ) -> tuple[list[Coding] | None, list[Placement]]:
+def _rewrite(
+    found: list[Coding], stale: list[Coding], matcher: _Matcher
+) -> tuple[list[Coding] | None, list[Placement]]:
     """The file's codings with the stale ones placed (None when nothing moves)."""
     stale_ids = {id(c) for c in stale}
     kept: dict[tuple[str, int, str, int, int], Coding] = {}
@@ -156,8 +165,9 @@ def _rewrite(found: list[Coding], stale: list[Coding], matcher: _Matcher
             from pcrcode.evolution import combine
 
             kept[new.key] = combine(kept[new.key], new)
-            placement = replace(placement, status="duplicate",
-                                why="the segment already has this coding: kept one")
+            placement = replace(
+                placement, status="duplicate", why="the segment already has this coding: kept one"
+            )
         else:
             kept[new.key] = new
         placements.append(placement)
@@ -169,8 +179,9 @@ def _rewrite(found: list[Coding], stale: list[Coding], matcher: _Matcher
 class _Matcher:
     """Finds where the texts of one interview's stale codings went."""
 
-    def __init__(self, root: Path, interview: Interview, threshold: float,
-                 wanted: set[str]) -> None:
+    def __init__(
+        self, root: Path, interview: Interview, threshold: float, wanted: set[str]
+    ) -> None:
         self.root = root
         self.interview = interview
         self.turns = interview.turns
@@ -203,23 +214,30 @@ class _Matcher:
                 return self._span(c, _nearest(hits, c.segment), "quote", 1.0)
         old = self.old_text(c.fingerprint) if c.fingerprint else None
         if old is None:
-            return Placement(c, "unplaced", why="its old text is unknown: no snapshot in "
-                             ".pcrcode/texts and not in git history"), None
+            return Placement(
+                c,
+                "unplaced",
+                why="its old text is unknown: no snapshot in .pcrcode/texts and not in git history",
+            ), None
         found = self._best(old, c.segment)
         if isinstance(found, str):
             return Placement(c, "unplaced", why=found), None
         number, how, score = found
         return self._span(c, number, how, score)
 
-    def _span(self, c: Coding, number: int, how: str, score: float
-              ) -> tuple[Placement, Coding | None]:
+    def _span(
+        self, c: Coding, number: int, how: str, score: float
+    ) -> tuple[Placement, Coding | None]:
         turn = self.turns[number - 1]
         new = replace(c, segment=number, fingerprint=turn.fingerprint)
         if c.start is not None and c.end is not None and turn.text[c.start : c.end] != c.quote:
             span = _find_quote(turn.text, c.quote, c.start, self.threshold)
             if span is None:
-                return Placement(c, "unplaced", why=f"its quote is no longer in segment "
-                                 f"{number}, where its text went"), None
+                return Placement(
+                    c,
+                    "unplaced",
+                    why=f"its quote is no longer in segment {number}, where its text went",
+                ), None
             start, end = span
             new = replace(new, start=start, end=end, quote=turn.text[start:end])
         return Placement(c, "placed", number, how, score), new
@@ -233,8 +251,10 @@ class _Matcher:
             for turn in self.turns:
                 upper = sum((have & Counter(turn.text)).values())
                 lo, ln = len(old.text), len(turn.text)
-                if max(2 * upper / (lo + ln), upper / max(lo, 1), upper / max(ln, 1)) < \
-                        self.threshold:
+                if (
+                    max(2 * upper / (lo + ln), upper / max(lo, 1), upper / max(ln, 1))
+                    < self.threshold
+                ):
                     continue  # cannot match under any rule: skip the costly comparison
                 matcher = difflib.SequenceMatcher(None, old.text, turn.text, autojunk=False)
                 common = sum(b.size for b in matcher.get_matching_blocks())
@@ -277,14 +297,15 @@ class _Matcher:
         if best_ratio is None:
             return f"no turn is like its old text (threshold {t:g})"
         score = 2 * best_ratio[1] / (lo + best_ratio[2])
-        return (f"no turn is like its old text above {t:g} (best {score:.2f}, segment "
-                f"{best_ratio[0]})")
+        return (
+            f"no turn is like its old text above {t:g} (best {score:.2f}, segment {best_ratio[0]})"
+        )
 
-    def _split(self, old: OldText, stats: list[tuple[int, int, int]]
-               ) -> tuple[int, str, float] | None:
+    def _split(
+        self, old: OldText, stats: list[tuple[int, int, int]]
+    ) -> tuple[int, str, float] | None:
         """Consecutive turns that are each mostly old text and together match it."""
-        parts = {n: common for n, common, ln in stats
-                 if common / max(ln, 1) >= self.threshold}
+        parts = {n: common for n, common, ln in stats if common / max(ln, 1) >= self.threshold}
         best: tuple[float, int] | None = None
         numbers = sorted(parts)
         for i, first in enumerate(numbers):
@@ -321,7 +342,8 @@ def _find_quote(text: str, quote: str, start: int, threshold: float) -> tuple[in
         at = min(places, key=lambda p: abs(p - start))
         return at, at + len(quote)
     longest = difflib.SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(
-        0, len(text), 0, len(quote))
+        0, len(text), 0, len(quote)
+    )
     if not longest.size:
         return None
     begin, slack = longest.a - longest.b, min(max(3, len(quote) // 10), 12)

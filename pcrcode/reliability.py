@@ -199,9 +199,7 @@ def percent_agreement(
         if len(counts) == 1:
             agreeing += weight
         if pairwise:
-            pair_shares += weight * Fraction(
-                sum(c * (c - 1) for c in counts.values()), m * (m - 1)
-            )
+            pair_shares += weight * Fraction(sum(c * (c - 1) for c in counts.values()), m * (m - 1))
     if used == 0:
         return PercentAgreement(value=None, reason=_NO_PAIRABLE_UNITS, units=0)
     value = float(pair_shares / used) if pairwise else agreeing / used

@@ -103,8 +103,12 @@ def output_console() -> Console | PlainConsole:
     """The console for report output: a :class:`PlainConsole` where nothing would be styled,
     else :func:`console`."""
     env = os.environ
-    if sys.platform == "win32" or "FORCE_COLOR" in env or "TTY_COMPATIBLE" in env \
-            or "ipykernel" in sys.modules:
+    if (
+        sys.platform == "win32"
+        or "FORCE_COLOR" in env
+        or "TTY_COMPATIBLE" in env
+        or "ipykernel" in sys.modules
+    ):
         return console()
     try:
         if sys.stdout.isatty():
@@ -178,8 +182,7 @@ def markdown_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column])
     out = ["| " + " | ".join(_md_escape(c.header) for c in columns) + " |"]
     out.append("|" + "|".join("---:" if c.justify == "right" else "---" for c in columns) + "|")
     for row in rows:
-        out.append("| " + " | ".join(_md_escape(cell_text(row.get(c.key))) for c in columns)
-                   + " |")
+        out.append("| " + " | ".join(_md_escape(cell_text(row.get(c.key))) for c in columns) + " |")
     return "\n".join(out) + "\n"
 
 
@@ -203,9 +206,14 @@ def rich_table(
         pad_edge=False,
     )
     for c in columns:
-        table.add_column(Text(c.header), justify=c.justify,  # type: ignore[arg-type]
-                         no_wrap=c.no_wrap, max_width=c.max_width, ratio=c.ratio,
-                         overflow="fold")
+        table.add_column(
+            Text(c.header),
+            justify=c.justify,  # type: ignore[arg-type]
+            no_wrap=c.no_wrap,
+            max_width=c.max_width,
+            ratio=c.ratio,
+            overflow="fold",
+        )
     for row in rows:
         table.add_row(*(Text(visible(cell_text(row.get(c.key)))) for c in columns))
     return table

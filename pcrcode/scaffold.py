@@ -77,15 +77,17 @@ def init_project(target: Path, example: bool = False) -> list[Path]:
     interruption leaves no half-made project.
     """
     if (target / CODEBOOK_FILE).exists():
-        raise ConflictError(f"'{target}' already holds a project ({CODEBOOK_FILE}); "
-                            "nothing was changed")
+        raise ConflictError(
+            f"'{target}' already holds a project ({CODEBOOK_FILE}); nothing was changed"
+        )
     if target.exists() and not target.is_dir():
         raise ConflictError(f"'{target}' exists and is not a folder")
     parts = EXAMPLE_PARTS if example else ()
     clash = [p for p in (*EXAMPLE_PARTS, "structures.yaml") if (target / p).exists()]
     if clash:
-        raise ConflictError(f"'{target}' already has {', '.join(sorted(set(clash)))}; "
-                            "choose an empty folder")
+        raise ConflictError(
+            f"'{target}' already has {', '.join(sorted(set(clash)))}; choose an empty folder"
+        )
     target.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".pcrcode-init-", dir=target))
     try:
@@ -94,8 +96,9 @@ def init_project(target: Path, example: bool = False) -> list[Path]:
             for part in parts:
                 src = source / part
                 if src.is_dir():
-                    shutil.copytree(src, stage / part,
-                                    ignore=shutil.ignore_patterns(".*", "__pycache__"))
+                    shutil.copytree(
+                        src, stage / part, ignore=shutil.ignore_patterns(".*", "__pycache__")
+                    )
                 else:
                     shutil.copy2(src, stage / part)
         else:

@@ -82,8 +82,9 @@ def match_codes(codebook: Codebook, ref: str, pool: list[Code] | None = None) ->
         lambda c: c.id == key,
         lambda c: c.id.startswith(key),
         lambda c: _parts_match(_parts(c.id), key.split("/")),
-        lambda c: "/" not in key and any(w.startswith(key) for p in _parts(c.id)
-                                          for w in p.split("-")),
+        lambda c: (
+            "/" not in key and any(w.startswith(key) for p in _parts(c.id) for w in p.split("-"))
+        ),
     )
     for rule in rules:
         found = [c for c in codes if rule(c)]
@@ -135,9 +136,17 @@ def wrap(text: str, width: int, indent: str = "", first: str | None = None) -> s
     out = []
     for i, para in enumerate(text.split("\n\n")):
         lead = indent if (i or first is None) else first
-        out.append(textwrap.fill(" ".join(para.split()), width=width, initial_indent=lead,
-                                 subsequent_indent=indent, break_long_words=True,
-                                 break_on_hyphens=False) or lead.rstrip())
+        out.append(
+            textwrap.fill(
+                " ".join(para.split()),
+                width=width,
+                initial_indent=lead,
+                subsequent_indent=indent,
+                break_long_words=True,
+                break_on_hyphens=False,
+            )
+            or lead.rstrip()
+        )
     return "\n\n".join(out)
 
 
@@ -145,8 +154,9 @@ class CodingSession:
     """One coder walking one interview. Build it, show :meth:`opening`, then feed each line
     typed to :meth:`handle` and show the reply's text."""
 
-    def __init__(self, root: Path, interview_id: str, coder: str, start: int = 1,
-                 width: int = 80) -> None:
+    def __init__(
+        self, root: Path, interview_id: str, coder: str, start: int = 1, width: int = 80
+    ) -> None:
         from pcrcode.codebook import load_codebook
         from pcrcode.tagging import check_coder
         from pcrcode.transcripts import load_interview
@@ -176,8 +186,9 @@ class CodingSession:
     def applied(self, number: int | None = None) -> list[Coding]:
         """This coder's codings of a segment (the current one by default)."""
         n = self.number if number is None else number
-        return sorted((c for c in self.codings if c.segment == n),
-                      key=lambda c: (c.code, c.start or -1))
+        return sorted(
+            (c for c in self.codings if c.segment == n), key=lambda c: (c.code, c.start or -1)
+        )
 
     def prompt(self) -> str:
         return f"{self.number}/{self.count}> "
@@ -188,9 +199,11 @@ class CodingSession:
         i = self.interview
         head = f"{i.id}" + (f" · {i.date}" if i.date else "") + f" · {self.count} segments"
         head += f" · coder {self.coder}"
-        hint = ("Type a code (a prefix is enough, Tab completes), -CODE to remove, m TEXT for a "
-                "memo, Enter for the next segment, ? for help, q to quit. Everything is saved "
-                "at once.")
+        hint = (
+            "Type a code (a prefix is enough, Tab completes), -CODE to remove, m TEXT for a "
+            "memo, Enter for the next segment, ? for help, q to quit. Everything is saved "
+            "at once."
+        )
         return f"{head}\n{wrap(hint, self.width)}\n\n{self.show_turn()}"
 
     def show_turn(self, number: int | None = None) -> str:
@@ -215,22 +228,25 @@ class CodingSession:
             if c.memo:
                 lines.append(wrap(c.memo, self.width, indent="      ", first="    memo: "))
         for memo in self._segment_memos(n):
-            lines.append(wrap(memo.text, self.width, indent="      ",
-                              first=f"  note ({memo.author}): "))
+            lines.append(
+                wrap(memo.text, self.width, indent="      ", first=f"  note ({memo.author}): ")
+            )
         return "\n".join(lines)
 
     def _segment_memos(self, number: int) -> list[Memo]:
         from pcrcode.memos import memos_for
 
-        return [m for m in memos_for(self.root, "interview", self.interview.id)
-                if m.segment == number]
+        return [
+            m for m in memos_for(self.root, "interview", self.interview.id) if m.segment == number
+        ]
 
     def help_text(self, arg: str = "") -> str:
         arg = arg.strip()
         if not arg:
             lines = ["Commands:"]
-            lines += [wrap(what, self.width, indent=" " * 22, first=f"  {cmd:<20}")
-                      for cmd, what in HELP]
+            lines += [
+                wrap(what, self.width, indent=" " * 22, first=f"  {cmd:<20}") for cmd, what in HELP
+            ]
             return "\n".join(lines) + "\n\n" + self.codebook_text()
         if arg in self.codebook.families:
             return self.codebook_text(arg)
@@ -256,8 +272,7 @@ class CodingSession:
                 if len(first) > pad + 4:
                     out.append(first.rstrip())
                     first = " " * (pad + 4)
-                out.append(wrap(short or c.label, self.width, indent=" " * (pad + 4),
-                                first=first))
+                out.append(wrap(short or c.label, self.width, indent=" " * (pad + 4), first=first))
         return "\n".join(out)
 
     def code_entry(self, code: Code) -> str:
@@ -266,10 +281,13 @@ class CodingSession:
         if not code.codable:
             head += " [not codable: use a child]"
         out = [wrap(head, self.width, indent="    ", first="")]
-        for title, text in (("Short", code.short), ("Definition", code.definition),
-                            ("When to use", code.when_to_use),
-                            ("When not to use", code.when_not_to_use),
-                            ("Example", code.example)):
+        for title, text in (
+            ("Short", code.short),
+            ("Definition", code.definition),
+            ("When to use", code.when_to_use),
+            ("When not to use", code.when_not_to_use),
+            ("Example", code.example),
+        ):
             if text:
                 out.append(wrap(text, self.width, indent="    ", first=f"  {title}: "))
         return "\n".join(out)
@@ -313,8 +331,9 @@ class CodingSession:
         if number > self.count:
             if explicit:
                 return Reply(f"! the interview has segments 1-{self.count}, not {number}")
-            return Reply(f"end of the interview ({self.count}/{self.count}): p goes back, "
-                         "g N jumps, q quits")
+            return Reply(
+                f"end of the interview ({self.count}/{self.count}): p goes back, g N jumps, q quits"
+            )
         self.number = number
         return Reply(self.show_turn())
 
@@ -330,8 +349,9 @@ class CodingSession:
         removes: list[str] = []
         problems: list[str] = []
         applied = self.applied()
-        applied_codes = [self.codebook.codes[c.code] for c in applied
-                         if c.code in self.codebook.codes]
+        applied_codes = [
+            self.codebook.codes[c.code] for c in applied if c.code in self.codebook.codes
+        ]
         for token in re.split(r"[\s,]+", line.strip()):
             if not token:
                 continue
@@ -370,8 +390,9 @@ class CodingSession:
             self.stats.removed += len(result.removed)
             out += [f"- {c.code}" + (f" «{c.quote}»" if c.quote else "") for c in result.removed]
         if adds:
-            result = tag(self.root, self.interview.id, str(self.number), adds, self.coder,
-                         quote=quote)
+            result = tag(
+                self.root, self.interview.id, str(self.number), adds, self.coder, quote=quote
+            )
             self.stats.added += len(result.added)
             self.stats.last = (self.number, adds)
             out += [f"+ {c.code}" + (f" «{c.quote}»" if c.quote else "") for c in result.added]
@@ -386,16 +407,18 @@ class CodingSession:
             return Reply("! write the memo after m: m TEXT")
         applied = self.applied()
         if not applied:
-            memo = add_memo(self.root, "interview", f"{self.interview.id}:{self.number}",
-                            self.coder, text)
+            memo = add_memo(
+                self.root, "interview", f"{self.interview.id}:{self.number}", self.coder, text
+            )
             self.stats.memos += 1
             where = memo.path.relative_to(self.root).as_posix() if memo.path else ""
             return Reply(f"memo on segment {self.number} saved ({where})\n" + self.codes_text())
         last_turn, last_codes = self.stats.last
         have = {c.code for c in applied}
         codes = [c for c in last_codes if c in have] if last_turn == self.number else []
-        changed = annotate_codings(self.root, self.coder, self.interview.id, self.number,
-                                   codes or sorted(have), text)
+        changed = annotate_codings(
+            self.root, self.coder, self.interview.id, self.number, codes or sorted(have), text
+        )
         self.stats.memos += 1
         self._reload()
         names = ", ".join(dict.fromkeys(c.code for c in changed))
@@ -403,18 +426,25 @@ class CodingSession:
 
     def summary(self) -> str:
         s = self.stats
-        return (f"{self.coder} on {self.interview.id}: {s.added} coding(s) added, {s.removed} "
-                f"removed, {s.memos} memo(s); all saved.")
+        return (
+            f"{self.coder} on {self.interview.id}: {s.added} coding(s) added, {s.removed} "
+            f"removed, {s.memos} memo(s); all saved."
+        )
 
     # -- completion --------------------------------------------------------------------------
 
     def complete(self, text: str) -> list[str]:
         """Completions of the word being typed: code ids (``-`` kept for removals)."""
         sign = "-" if text.startswith("-") else ("+" if text.startswith("+") else "")
-        body = text[len(sign):].casefold()
+        body = text[len(sign) :].casefold()
         if sign == "-":
-            pool = list(dict.fromkeys(self.codebook.codes[c.code] for c in self.applied()
-                                      if c.code in self.codebook.codes))
+            pool = list(
+                dict.fromkeys(
+                    self.codebook.codes[c.code]
+                    for c in self.applied()
+                    if c.code in self.codebook.codes
+                )
+            )
         else:
             pool = [c for c in self.codebook.codes.values() if c.codable]
         ids = [c.id for c in pool if c.id.startswith(body)]

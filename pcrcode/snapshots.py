@@ -53,8 +53,9 @@ def load_texts(root: Path, interview_id: str) -> dict[str, OldText]:
         for fp, item in raw.items():
             text = str(item["text"])
             if fingerprint(text) == fp:  # a cache edited by hand cannot mislead reanchor
-                result[fp] = OldText(text, str(item.get("speaker", "")),
-                                     int(item.get("segment", 0)))
+                result[fp] = OldText(
+                    text, str(item.get("speaker", "")), int(item.get("segment", 0))
+                )
         return result
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
@@ -81,8 +82,10 @@ def _dump(interview_id: str, texts: dict[str, OldText]) -> str:
     data: dict[str, Any] = {
         "pcrcode": 1,
         "interview": interview_id,
-        "texts": {fp: {"segment": t.segment, "speaker": t.speaker, "text": t.text}
-                  for fp, t in sorted(texts.items())},
+        "texts": {
+            fp: {"segment": t.segment, "speaker": t.speaker, "text": t.text}
+            for fp, t in sorted(texts.items())
+        },
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
@@ -117,8 +120,9 @@ def git_texts(root: Path, interview: Interview, wanted: set[str]) -> dict[str, O
 
 def _git(root: Path, *args: str) -> bytes | None:
     try:
-        out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=10,
-                             check=False)
+        out = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, timeout=10, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout if out.returncode == 0 else None

@@ -44,8 +44,9 @@ def parse_segments(spec: str, count: int | None = None) -> list[int]:
     if count is not None:
         outside = [n for n in result if n > count]
         if outside:
-            raise UnknownItem(f"segment {outside[0]} is out of range: the interview has "
-                              f"segments 1-{count}")
+            raise UnknownItem(
+                f"segment {outside[0]} is out of range: the interview has segments 1-{count}"
+            )
     return result
 
 
@@ -56,8 +57,10 @@ def resolve_coder(explicit: str | None, cwd: Path | None = None) -> str:
         return check_coder(name)
     git_name = _git_user(cwd)
     if not git_name:
-        raise UsageError("who is coding? pass --coder NAME or set PCRCODE_CODER "
-                         "(git's user.name is not set either)")
+        raise UsageError(
+            "who is coding? pass --coder NAME or set PCRCODE_CODER "
+            "(git's user.name is not set either)"
+        )
     return check_coder(slug(git_name))
 
 
@@ -65,8 +68,7 @@ def check_coder(name: str) -> str:
     """A coder name names a folder: lowercase letters, digits, - and _ only."""
     if not ID_RE.match(name) or "/" in name:
         hint = f" (e.g. '{slug(name)}')" if slug(name) else ""
-        raise UsageError(f"bad coder name '{name}': use a-z, 0-9, - and _, it names a "
-                         f"folder{hint}")
+        raise UsageError(f"bad coder name '{name}': use a-z, 0-9, - and _, it names a folder{hint}")
     return name
 
 
@@ -80,8 +82,12 @@ def slug(name: str) -> str:
 def _git_user(cwd: Path | None) -> str:
     try:
         out = subprocess.run(
-            ["git", "config", "user.name"], capture_output=True, text=True, timeout=5,
-            cwd=cwd, check=False,
+            ["git", "config", "user.name"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            cwd=cwd,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return ""
@@ -92,8 +98,10 @@ def codable(codebook: Codebook, code_id: str) -> Code:
     code = codebook.resolve(code_id)
     if not code.codable:
         kids = ", ".join(c.id for c in codebook.children(code.id))
-        raise UsageError(f"'{code.id}' is not codable (it groups other codes): use "
-                         f"{kids or 'one of its children'}")
+        raise UsageError(
+            f"'{code.id}' is not codable (it groups other codes): use "
+            f"{kids or 'one of its children'}"
+        )
     return code
 
 
@@ -122,8 +130,9 @@ def find_span(text: str, quote: str) -> tuple[int, int]:
         if first is None:
             continue
         if regex.search(text, first.start() + 1) is not None:
-            raise UsageError(f"the quote '{quote}' occurs more than once in the segment: "
-                             "quote a few more words")
+            raise UsageError(
+                f"the quote '{quote}' occurs more than once in the segment: quote a few more words"
+            )
         return first.span()
     raise UnknownItem(f"the quote '{quote}' is not in the segment")
 
@@ -171,9 +180,20 @@ def tag(
             start, end = find_span(turn.text, quote)
             text = turn.text[start:end]
         for code in codes:
-            wanted.append(Coding(interview=interview.id, segment=number, code=code.id,
-                                 coder=coder, at=stamp, fingerprint=turn.fingerprint, memo=memo,
-                                 start=start, end=end, quote=text))
+            wanted.append(
+                Coding(
+                    interview=interview.id,
+                    segment=number,
+                    code=code.id,
+                    coder=coder,
+                    at=stamp,
+                    fingerprint=turn.fingerprint,
+                    memo=memo,
+                    start=start,
+                    end=end,
+                    quote=text,
+                )
+            )
     with atomic.locked(root / LOCK_DIR / f"{coder}--{interview.id}.lock"):
         existing = read_for_update(root, path)
         by_key = {c.key: c for c in existing}
@@ -219,9 +239,11 @@ def untag(
             else:
                 keep.append(coding)
         if not removed:
-            raise ConflictError(f"nothing to remove: {coder} has not applied "
-                                f"{', '.join(sorted(ids))} to segment(s) {segments} of "
-                                f"'{interview.id}'")
+            raise ConflictError(
+                f"nothing to remove: {coder} has not applied "
+                f"{', '.join(sorted(ids))} to segment(s) {segments} of "
+                f"'{interview.id}'"
+            )
         codings_io.write(path, coder, interview.id, keep)
     return TagResult(interview.id, coder, (), tuple(removed), (), path)
 
@@ -238,6 +260,10 @@ def read_for_update(root: Path, path: Path, before: str = "tagging") -> list[Cod
     existing = codings_io.read(path, diag)
     if diag.errors:
         first = diag.errors[0]
-        raise PcrcodeError(f"{first.message}; fix it (see `pcrcode check`) before {before}, or "
-                           "its codings would be lost", first.path, first.line)
+        raise PcrcodeError(
+            f"{first.message}; fix it (see `pcrcode check`) before {before}, or "
+            "its codings would be lost",
+            first.path,
+            first.line,
+        )
     return existing

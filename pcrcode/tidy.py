@@ -27,10 +27,21 @@ from pcrcode.model import Project
 
 Table = tuple[list[str], list[list[Any]]]
 FILES = ("codings.csv", "structures.csv", "presence.csv", "codebook.csv")
-CODING_COLUMNS = ("segment", "speaker", "code", "family", "coder", "start", "end", "quote",
-                  "memo")
-CODEBOOK_COLUMNS = ("code", "family", "family_label", "parent", "label", "codable", "degree",
-                    "short", "definition", "when_to_use", "when_not_to_use", "example")
+CODING_COLUMNS = ("segment", "speaker", "code", "family", "coder", "start", "end", "quote", "memo")
+CODEBOOK_COLUMNS = (
+    "code",
+    "family",
+    "family_label",
+    "parent",
+    "label",
+    "codable",
+    "degree",
+    "short",
+    "definition",
+    "when_to_use",
+    "when_not_to_use",
+    "example",
+)
 
 
 def attribute_columns(project: Project) -> list[str]:
@@ -58,32 +69,63 @@ def codings_table(project: Project) -> Table:
     shown = [a if a not in fixed else f"attr_{a}" for a in attrs]
     header = ["interview", "structure", *shown, *CODING_COLUMNS]
     rows: list[list[Any]] = []
-    ordered = sorted(project.codings, key=lambda c: (c.interview, c.segment, c.code, c.coder,
-                                                     -1 if c.start is None else c.start))
+    ordered = sorted(
+        project.codings,
+        key=lambda c: (c.interview, c.segment, c.code, c.coder, -1 if c.start is None else c.start),
+    )
     for c in ordered:
         interview = project.interviews.get(c.interview)
         structure = project.structure_of(interview) if interview is not None else None
-        turn = (interview.turns[c.segment - 1]
-                if interview is not None and 1 <= c.segment <= len(interview.turns) else None)
+        turn = (
+            interview.turns[c.segment - 1]
+            if interview is not None and 1 <= c.segment <= len(interview.turns)
+            else None
+        )
         quote = c.quote if c.start is not None else (turn.text if turn is not None else "")
         values = [structure.value(a, project.codebook) if structure else None for a in attrs]
-        rows.append([c.interview, interview.structure if interview else None, *values,
-                     c.segment, turn.speaker if turn else None, c.code,
-                     c.code.split("/", 1)[0], c.coder, c.start, c.end, quote, c.memo or None])
+        rows.append(
+            [
+                c.interview,
+                interview.structure if interview else None,
+                *values,
+                c.segment,
+                turn.speaker if turn else None,
+                c.code,
+                c.code.split("/", 1)[0],
+                c.coder,
+                c.start,
+                c.end,
+                quote,
+                c.memo or None,
+            ]
+        )
     return header, rows
 
 
 def structures_table(project: Project) -> Table:
     attrs = attribute_columns(project)
     fixed = {"structure", "name", "interviewed", "interviews"}
-    header = ["structure", "name", *[a if a not in fixed else f"attr_{a}" for a in attrs],
-              "interviewed", "interviews"]
+    header = [
+        "structure",
+        "name",
+        *[a if a not in fixed else f"attr_{a}" for a in attrs],
+        "interviewed",
+        "interviews",
+    ]
     transcripts: dict[str, int] = {}
     for interview in project.interviews.values():
         if interview.structure is not None:
             transcripts[interview.structure] = transcripts.get(interview.structure, 0) + 1
-    rows = [[s.id, s.name, *[s.value(a, project.codebook) for a in attrs], s.interviewed,
-             transcripts.get(s.id, 0)] for s in project.registry.structures.values()]
+    rows = [
+        [
+            s.id,
+            s.name,
+            *[s.value(a, project.codebook) for a in attrs],
+            s.interviewed,
+            transcripts.get(s.id, 0),
+        ]
+        for s in project.registry.structures.values()
+    ]
     return header, rows
 
 
@@ -107,15 +149,32 @@ def codebook_table(project: Project) -> Table:
     rows: list[list[Any]] = []
     for code in codebook.codes.values():
         family = codebook.families.get(code.family)
-        rows.append([code.id, code.family, family.label if family else None, code.parent,
-                     code.label, code.codable, code.degree, code.short, code.definition,
-                     code.when_to_use, code.when_not_to_use, code.example])
+        rows.append(
+            [
+                code.id,
+                code.family,
+                family.label if family else None,
+                code.parent,
+                code.label,
+                code.codable,
+                code.degree,
+                code.short,
+                code.definition,
+                code.when_to_use,
+                code.when_not_to_use,
+                code.example,
+            ]
+        )
     return list(CODEBOOK_COLUMNS), rows
 
 
 def tables(project: Project) -> dict[str, Table]:
-    return {"codings.csv": codings_table(project), "structures.csv": structures_table(project),
-            "presence.csv": presence_table(project), "codebook.csv": codebook_table(project)}
+    return {
+        "codings.csv": codings_table(project),
+        "structures.csv": structures_table(project),
+        "presence.csv": presence_table(project),
+        "codebook.csv": codebook_table(project),
+    }
 
 
 def csv_text(table: Table) -> str:

@@ -75,8 +75,9 @@ def exclusive(root: Path, paths: Iterable[Path]) -> Iterator[list[str]]:
             yield notes
 
 
-def commit(root: Path, changes: Mapping[Path, str | None], base: Mapping[Path, bytes | None]
-           ) -> None:
+def commit(
+    root: Path, changes: Mapping[Path, str | None], base: Mapping[Path, bytes | None]
+) -> None:
     """Replace every file of ``changes`` (None deletes it) all-or-nothing.
 
     ``base`` holds each file's bytes as read when the change was computed; the caller holds
@@ -93,14 +94,17 @@ def commit(root: Path, changes: Mapping[Path, str | None], base: Mapping[Path, b
             if data is not None:
                 temp = _write_temp(path, data)
                 temps.append(temp)
-            entries.append({
-                "target": _rel(root, path),
-                "temp": None if temp is None else _rel(root, temp),
-                "base": _digest(base.get(path)),
-                "new": _digest(data),
-            })
-        atomic.write_text(root / JOURNAL,
-                          json.dumps({"pcrcode": 1, "entries": entries}, indent=1) + "\n")
+            entries.append(
+                {
+                    "target": _rel(root, path),
+                    "temp": None if temp is None else _rel(root, temp),
+                    "base": _digest(base.get(path)),
+                    "new": _digest(data),
+                }
+            )
+        atomic.write_text(
+            root / JOURNAL, json.dumps({"pcrcode": 1, "entries": entries}, indent=1) + "\n"
+        )
     except BaseException:
         for temp in temps:
             with contextlib.suppress(OSError):
@@ -140,8 +144,11 @@ def _recover_locked(root: Path) -> list[str]:
         entries = list(data["entries"])
         targets = [root / str(e["target"]) for e in entries]
     except (OSError, ValueError, KeyError, TypeError):
-        raise PcrcodeError("the journal of an interrupted change is unreadable: check the files "
-                           "it names, then delete it", journal) from None
+        raise PcrcodeError(
+            "the journal of an interrupted change is unreadable: check the files "
+            "it names, then delete it",
+            journal,
+        ) from None
     with contextlib.ExitStack() as stack:
         for lock in sorted({lock_path(root, p) for p in targets}):
             stack.enter_context(atomic.locked(lock))
@@ -164,8 +171,10 @@ def _apply(root: Path, entries: list[dict[str, str | None]]) -> list[str]:
                 temp.unlink()
             continue
         if current != entry.get("base"):
-            notes.append(f"{entry['target']}: changed by someone else since the interrupted "
-                         "change was computed; left as it is")
+            notes.append(
+                f"{entry['target']}: changed by someone else since the interrupted "
+                "change was computed; left as it is"
+            )
             if temp is not None:
                 temp.unlink()
             continue

@@ -35,17 +35,41 @@ TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _MD_TURN = re.compile(r"^\*\*(?P<name>[^*\n]+?)(?::\*\*|\*\*\s*:)\s*(?P<text>.*)$")
 _TURN = re.compile(
     rf"^(?:\[?(?P<t1>{TIME})\]?\s*(?:-\s*)?)?(?P<name>[^\s:\[\]()*<>][^:\[\]()*<>]{{0,39}}?)"
-    rf"\s*(?:[(\[](?P<t2>{TIME})[)\]])?\s*:\s*(?P<text>.*)$")
-_NAME_TIME = re.compile(rf"^(?P<name>[^\s:\[\]()*<>][^:\[\]()*<>]{{0,39}}?)\s+\(?(?P<t2>{TIME})"
-                        r"\)?\s*$")
+    rf"\s*(?:[(\[](?P<t2>{TIME})[)\]])?\s*:\s*(?P<text>.*)$"
+)
+_NAME_TIME = re.compile(
+    rf"^(?P<name>[^\s:\[\]()*<>][^:\[\]()*<>]{{0,39}}?)\s+\(?(?P<t2>{TIME})"
+    r"\)?\s*$"
+)
 _TIMING = re.compile(rf"^\s*(?P<start>{TIME})\s*-->\s*{TIME}")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")
 _TAG = re.compile(r"<[^>]*>")
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&nbsp;": " ", "&lrm;": "", "&rlm;": ""}
 # Header lines ("Date: ...") that look like a speaker's turn but describe the interview.
-_META_WORDS = {"date", "titre", "title", "lieu", "place", "durée", "duree", "duration", "source",
-               "sujet", "subject", "transcription", "transcript", "entretien", "interview",
-               "langue", "language", "participants", "note", "notes", "fichier", "file"}
+_META_WORDS = {
+    "date",
+    "titre",
+    "title",
+    "lieu",
+    "place",
+    "durée",
+    "duree",
+    "duration",
+    "source",
+    "sujet",
+    "subject",
+    "transcription",
+    "transcript",
+    "entretien",
+    "interview",
+    "langue",
+    "language",
+    "participants",
+    "note",
+    "notes",
+    "fichier",
+    "file",
+}
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _FR_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "y", "n", "~"}
@@ -76,8 +100,11 @@ def decode_source(data: bytes, path: Path) -> str:
         with contextlib.suppress(UnicodeDecodeError):
             data = data.decode("utf-16").encode("utf-8")
     if b"\x00" in data:
-        raise FileFormatError("a binary file (it has NUL bytes), not a transcript: import a "
-                              "text, Markdown, WebVTT or SRT file", path)
+        raise FileFormatError(
+            "a binary file (it has NUL bytes), not a transcript: import a "
+            "text, Markdown, WebVTT or SRT file",
+            path,
+        )
     from pcrcode.yamlio import decode
 
     text = unicodedata.normalize("NFC", decode(data, path))
@@ -105,7 +132,7 @@ def parse(text: str, kind: str) -> tuple[list[Piece], dict[str, str], list[str]]
 def looks_like_name(name: str) -> bool:
     """A speaker label: 1-4 words, each starting with a capital or a digit ("Speaker 1")."""
     words = name.split()
-    if not 1 <= len(words) <= 4 or any(ch in name for ch in ",;!?«»\"“”"):
+    if not 1 <= len(words) <= 4 or any(ch in name for ch in ',;!?«»"“”'):
         return False
     if not any(ch.isalpha() for ch in name):
         return False
@@ -224,8 +251,9 @@ def normalise_speakers(pieces: list[Piece], speaker_map: Sequence[str]) -> list[
             raise UsageError(f"bad --speaker-map '{item}': write OLD=NEW, e.g. 'Speaker 1=Martine'")
         if old.casefold() not in canonical:
             names = ", ".join(sorted(set(canonical.values())))
-            raise UsageError(f"--speaker-map: no speaker '{old}' in the transcript "
-                             f"(speakers: {names})")
+            raise UsageError(
+                f"--speaker-map: no speaker '{old}' in the transcript (speakers: {names})"
+            )
         renames[old.casefold()] = new
     for p in pieces:
         key = p.speaker.casefold()
@@ -254,9 +282,15 @@ def _display(counts: Counter[str]) -> str:
     return best
 
 
-def import_transcript(root: Path, source: Path, structure: str | None = None,
-                      interview_id: str | None = None, speaker_map: Sequence[str] = (),
-                      language: str | None = None, dry_run: bool = False) -> Imported:
+def import_transcript(
+    root: Path,
+    source: Path,
+    structure: str | None = None,
+    interview_id: str | None = None,
+    speaker_map: Sequence[str] = (),
+    language: str | None = None,
+    dry_run: bool = False,
+) -> Imported:
     """Read ``source`` and write ``interviews/<id>.md`` (never over an existing interview)."""
     from pcrcode.codebook import ID_RE, load_codebook
     from pcrcode.diagnostics import Diagnostics
@@ -270,8 +304,9 @@ def import_transcript(root: Path, source: Path, structure: str | None = None,
     for ext in EXTENSIONS:
         existing = root / INTERVIEWS_DIR / f"{iid}{ext}"
         if existing.exists():
-            raise ConflictError(f"interview '{iid}' already exists ({INTERVIEWS_DIR}/{iid}{ext})"
-                                ": pass another --id")
+            raise ConflictError(
+                f"interview '{iid}' already exists ({INTERVIEWS_DIR}/{iid}{ext}): pass another --id"
+            )
     codebook = load_codebook(root, Diagnostics(root))
     has_registry = (root / REGISTRY_FILE).exists()
     if structure is not None:
@@ -294,8 +329,11 @@ def import_transcript(root: Path, source: Path, structure: str | None = None,
     pieces, meta, header = parse(text, kind)
     pieces = [p for p in pieces if p.paragraphs]
     if not pieces:
-        raise FileFormatError("no speaker turns found: expected 'Speaker: text' paragraphs, or "
-                              "WebVTT/SRT cues with <v Speaker> or 'Speaker:'", source)
+        raise FileFormatError(
+            "no speaker turns found: expected 'Speaker: text' paragraphs, or "
+            "WebVTT/SRT cues with <v Speaker> or 'Speaker:'",
+            source,
+        )
     pieces = normalise_speakers(pieces, speaker_map)
     if kind in ("vtt", "srt"):
         pieces = group_cues(pieces)
@@ -321,8 +359,14 @@ def _date(value: str, stem: str) -> str:
     return ""
 
 
-def render(pieces: list[Piece], structure: str | None, date: str, language: str, source: str,
-           header: list[str]) -> str:
+def render(
+    pieces: list[Piece],
+    structure: str | None,
+    date: str,
+    language: str,
+    source: str,
+    header: list[str],
+) -> str:
     lines = ["---"]
     if structure:
         lines.append(f"structure: {structure}")
@@ -381,8 +425,11 @@ def _check_round_trip(body: str, path: Path, pieces: list[Piece]) -> None:
     if got != expected:
         same = [a == b for a, b in zip(got, expected, strict=False)]
         bad = same.index(False) if False in same else min(len(got), len(expected))
-        raise FileFormatError(f"turn {bad + 1} cannot be written faithfully as Markdown "
-                              "(a speaker name or text pcrcode would read differently)", path)
+        raise FileFormatError(
+            f"turn {bad + 1} cannot be written faithfully as Markdown "
+            "(a speaker name or text pcrcode would read differently)",
+            path,
+        )
 
 
 def _create(path: Path, text: str, iid: str) -> None:
@@ -399,12 +446,14 @@ def _create(path: Path, text: str, iid: str) -> None:
         try:
             os.link(tmp, path)
         except FileExistsError:
-            raise ConflictError(f"interview '{iid}' already exists ({path.name}): pass another "
-                                "--id") from None
+            raise ConflictError(
+                f"interview '{iid}' already exists ({path.name}): pass another --id"
+            ) from None
         except OSError:  # no hard links on this file system: check, then rename
             if path.exists():
-                raise ConflictError(f"interview '{iid}' already exists ({path.name}): pass "
-                                    "another --id") from None
+                raise ConflictError(
+                    f"interview '{iid}' already exists ({path.name}): pass another --id"
+                ) from None
             os.replace(tmp, path)
     finally:
         with contextlib.suppress(OSError):

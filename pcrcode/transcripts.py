@@ -56,13 +56,19 @@ def normalise(text: str) -> str:
 def _front_matter(text: str, path: Path) -> tuple[Any, str, int]:
     """Split ``---`` front matter from the body; returns (meta, body, first body line)."""
     if not text.strip():
-        raise FileFormatError("the transcript is empty: write a '---' block holding "
-                              "'structure: <id>', then the turns as '**Speaker:** text'", path, 1)
+        raise FileFormatError(
+            "the transcript is empty: write a '---' block holding "
+            "'structure: <id>', then the turns as '**Speaker:** text'",
+            path,
+            1,
+        )
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise FileFormatError(
-            "no front matter: start the file with a '---' block holding at least "
-            "'structure: <id>'", path, 1)
+            "no front matter: start the file with a '---' block holding at least 'structure: <id>'",
+            path,
+            1,
+        )
     for i in range(1, len(lines)):
         if lines[i].strip() in ("---", "..."):
             meta = loads("\n".join(lines[1:i]), path, first_line=2)
@@ -86,9 +92,7 @@ def _paragraphs(body: str, first_line: int) -> Iterator[tuple[int, str]]:
         yield start, "\n".join(buf)
 
 
-def parse_markdown(
-    text: str, path: Path, diag: Diagnostics
-) -> tuple[LDict, list[Turn]]:
+def parse_markdown(text: str, path: Path, diag: Diagnostics) -> tuple[LDict, list[Turn]]:
     meta, body, body_line = _front_matter(text, path)
     if meta is None:
         meta = LDict()
@@ -102,9 +106,12 @@ def parse_markdown(
         elif turns:
             turns[-1][2].append(para)
         elif not para.lstrip().startswith("#"):
-            diag.warning(path, line,
-                         "text before the first '**Speaker:**' turn is not part of any segment",
-                         "text-outside-turns")
+            diag.warning(
+                path,
+                line,
+                "text before the first '**Speaker:**' turn is not part of any segment",
+                "text-outside-turns",
+            )
     result = [
         Turn(number=i + 1, speaker=speaker, text=normalise("\n\n".join(parts)), line=line)
         for i, (line, speaker, parts) in enumerate(turns)
@@ -112,17 +119,19 @@ def parse_markdown(
     return meta, result
 
 
-def parse_yaml_transcript(
-    text: str, path: Path, diag: Diagnostics
-) -> tuple[LDict, list[Turn]]:
+def parse_yaml_transcript(text: str, path: Path, diag: Diagnostics) -> tuple[LDict, list[Turn]]:
     data = loads(text, path)
     if not isinstance(data, LDict):
-        raise FileFormatError("a YAML transcript must be a mapping with 'structure' and 'turns'",
-                              path, 1)
+        raise FileFormatError(
+            "a YAML transcript must be a mapping with 'structure' and 'turns'", path, 1
+        )
     raw = data.get("turns")
     if not isinstance(raw, LList):
-        raise FileFormatError("a YAML transcript needs 'turns': a list of {speaker, text}", path,
-                              data.pos("turns")[0] if "turns" in data else 1)
+        raise FileFormatError(
+            "a YAML transcript needs 'turns': a list of {speaker, text}",
+            path,
+            data.pos("turns")[0] if "turns" in data else 1,
+        )
     turns: list[Turn] = []
     for index, item in enumerate(raw):
         line = raw.pos(index)[0]
@@ -130,12 +139,22 @@ def parse_yaml_transcript(
             raise FileFormatError("each turn needs 'speaker' and 'text'", path, line)
         for key in item:
             if key not in ("speaker", "text", "time"):
-                diag.error(path, item.pos(key), f"unknown key '{key}' in a turn"
-                           f"{did_you_mean(str(key), ('speaker', 'text', 'time'))}",
-                           "unknown-key")
+                diag.error(
+                    path,
+                    item.pos(key),
+                    f"unknown key '{key}' in a turn"
+                    f"{did_you_mean(str(key), ('speaker', 'text', 'time'))}",
+                    "unknown-key",
+                )
         speaker = unicodedata.normalize("NFC", str(item.get("speaker") or "")).strip()
-        turns.append(Turn(number=index + 1, speaker=speaker,
-                          text=normalise(str(item.get("text") or "")), line=line))
+        turns.append(
+            Turn(
+                number=index + 1,
+                speaker=speaker,
+                text=normalise(str(item.get("text") or "")),
+                line=line,
+            )
+        )
     return data, turns
 
 
@@ -163,29 +182,49 @@ def parse_interview(path: Path, diag: Diagnostics, text: str | None = None) -> I
         meta, turns = parse_yaml_transcript(text, path, diag)
     for key in meta:
         if key not in META_KEYS:
-            diag.warning(path, meta.pos(key),
-                         f"unknown key '{key}' in the interview metadata"
-                         f"{did_you_mean(str(key), META_KEYS)}", "unknown-key")
+            diag.warning(
+                path,
+                meta.pos(key),
+                f"unknown key '{key}' in the interview metadata{did_you_mean(str(key), META_KEYS)}",
+                "unknown-key",
+            )
     iid = path.stem
     if "id" in meta and str(meta["id"]) != iid:
-        diag.error(path, meta.pos("id"),
-                   f"id '{meta['id']}' differs from the file name '{iid}': the file name is the "
-                   "interview id", "bad-id")
+        diag.error(
+            path,
+            meta.pos("id"),
+            f"id '{meta['id']}' differs from the file name '{iid}': the file name is the "
+            "interview id",
+            "bad-id",
+        )
     if not ID_RE.match(iid) or "/" in iid:
-        diag.error(path, 1, f"bad interview id '{iid}': name the file with a-z, 0-9, - and _",
-                   "bad-id")
+        diag.error(
+            path, 1, f"bad interview id '{iid}': name the file with a-z, 0-9, - and _", "bad-id"
+        )
     if not turns:
-        diag.error(path, 1, "the transcript has no turns: write each one as '**Speaker:** text'",
-                   "empty-transcript")
+        diag.error(
+            path,
+            1,
+            "the transcript has no turns: write each one as '**Speaker:** text'",
+            "empty-transcript",
+        )
     structure = meta.get("structure")
     if structure is not None and not isinstance(structure, str):
         # `structure: 010` is the number 8 to YAML: say so rather than look up structure '8'.
-        diag.error(path, meta.pos("structure"), f"YAML reads the structure id as "
-                   f"{type(structure).__name__} {structure!r}: quote it (structure: \"...\")",
-                   "bad-value")
+        diag.error(
+            path,
+            meta.pos("structure"),
+            f"YAML reads the structure id as "
+            f'{type(structure).__name__} {structure!r}: quote it (structure: "...")',
+            "bad-value",
+        )
     if structure is None:
-        diag.error(path, 1, "no 'structure' in the metadata: which structure was interviewed?",
-                   "missing-key")
+        diag.error(
+            path,
+            1,
+            "no 'structure' in the metadata: which structure was interviewed?",
+            "missing-key",
+        )
     illustrative = meta.get("illustrative", False)
     return Interview(
         id=iid,
@@ -225,8 +264,10 @@ def find_interview_file(root: Path, interview_id: str) -> Path:
             if path.is_file():
                 return path
     ids = [p.stem for p in interview_files(root)]
-    raise UnknownItem(f"unknown interview '{interview_id}'{did_you_mean(interview_id, ids)}; "
-                      "see `pcrcode interviews list`")
+    raise UnknownItem(
+        f"unknown interview '{interview_id}'{did_you_mean(interview_id, ids)}; "
+        "see `pcrcode interviews list`"
+    )
 
 
 def load_interview(root: Path, interview_id: str, diag: Diagnostics | None = None) -> Interview:

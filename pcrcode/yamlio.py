@@ -81,7 +81,9 @@ def read_text(path: Path) -> str:
             raise FileFormatError(
                 f"too large for a pcrcode file ({size / 1024 / 1024:.1f} MB, the limit is "
                 f"{MAX_FILE_BYTES // 1024 // 1024} MB): split it, or move it out of the project",
-                path, 1)
+                path,
+                1,
+            )
         data = path.read_bytes()
     except IsADirectoryError:
         raise FileFormatError("is a folder, expected a file", path) from None
@@ -101,8 +103,10 @@ def loads(text: str, path: Path | str, first_line: int = 1) -> Any:
     return parse(text, path, first_line)
 
 
-OUTSIDE_PROJECT = ("leads outside the project (a symbolic link): pcrcode reads and writes only "
-                   "inside the project folder; replace the link by a copy")
+OUTSIDE_PROJECT = (
+    "leads outside the project (a symbolic link): pcrcode reads and writes only "
+    "inside the project folder; replace the link by a copy"
+)
 
 
 def is_inside(root: Path, path: Path) -> bool:

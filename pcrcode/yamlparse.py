@@ -19,7 +19,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
-
 class _DuplicateKey(yaml.MarkedYAMLError):
     pass
 
@@ -104,8 +103,12 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except ValueError as exc:
         raise yaml.MarkedYAMLError(
-            None, None, f"'{node.value}' is not a real date ({exc}): correct it, or quote it "
-            "to keep it as text", node.start_mark) from None
+            None,
+            None,
+            f"'{node.value}' is not a real date ({exc}): correct it, or quote it "
+            "to keep it as text",
+            node.start_mark,
+        ) from None
 
 
 for _cls in (_Loader, _PyLoader):
@@ -139,10 +142,11 @@ def parse(text: str, path: Path | str, first_line: int = 1) -> Any:
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
         raise FileFormatError(
             f"invalid YAML: unprintable character U+{char:04X} is not allowed; remove it",
-            path, before.count("\n") + 1, len(before) - before.rfind("\n")) from None
+            path,
+            before.count("\n") + 1,
+            len(before) - before.rfind("\n"),
+        ) from None
     except yaml.YAMLError as exc:
         raise FileFormatError(f"invalid YAML: {exc}", path, 1) from None
     except RecursionError:
         raise FileFormatError("invalid YAML: nested too deeply", path, 1) from None
-
-

@@ -27,13 +27,22 @@ class Run:
     exception: BaseException | None
 
 
-def run_cli(args: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
-            input: str | None = None) -> Run:
+def run_cli(
+    args: list[str],
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+) -> Run:
     """Run pcrcode in-process with an 80-column, colourless terminal."""
     import os
 
-    full_env = {"COLUMNS": "80", "NO_COLOR": "1", "PCRCODE_CODER": "", "PCRCODE_PROJECT": "",
-                "TERM": "dumb"}
+    full_env = {
+        "COLUMNS": "80",
+        "NO_COLOR": "1",
+        "PCRCODE_CODER": "",
+        "PCRCODE_PROJECT": "",
+        "TERM": "dumb",
+    }
     full_env.update(env or {})
     runner = CliRunner()
     old = Path.cwd()
@@ -78,5 +87,8 @@ def small(tmp_path: Path) -> Path:
 
 def snapshot(path: Path) -> dict[str, bytes]:
     """Every file under ``path`` with its bytes: to assert that nothing was written."""
-    return {p.relative_to(path).as_posix(): p.read_bytes()
-            for p in sorted(path.rglob("*")) if p.is_file() and ".pcrcode" not in p.parts}
+    return {
+        p.relative_to(path).as_posix(): p.read_bytes()
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and ".pcrcode" not in p.parts
+    }

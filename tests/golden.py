@@ -16,8 +16,10 @@ def assert_golden(name: str, text: str) -> None:
     path = GOLDEN / name
     update = os.environ.get("PCRCODE_UPDATE_GOLDEN") == "1"
     if not path.exists() and not update and os.environ.get("CI"):
-        raise AssertionError(f"golden file {path} is missing: generate it with "
-                             "PCRCODE_UPDATE_GOLDEN=1, review it and commit it")
+        raise AssertionError(
+            f"golden file {path} is missing: generate it with "
+            "PCRCODE_UPDATE_GOLDEN=1, review it and commit it"
+        )
     if update or not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

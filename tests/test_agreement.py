@@ -65,8 +65,10 @@ Figures = dict[tuple[str, str], tuple[Any, ...]]
 
 def figures(data: AgreementData) -> Figures:
     """(variable, scope) -> (units, agreement, kappa, alpha)."""
-    return {(r["variable"], r["scope"]): (r["units"], r["agreement"], r["kappa"], r["alpha"])
-            for r in report(data).rows()}
+    return {
+        (r["variable"], r["scope"]): (r["units"], r["agreement"], r["kappa"], r["alpha"])
+        for r in report(data).rows()
+    }
 
 
 # The small fixture: camille and yanis on epicerie (6 turns) and velo (4 turns), 10 segments.
@@ -90,17 +92,25 @@ class TestSmallSegments:
         assert (data.units(), data.units("coded")) == (10, 5)
         return figures(data)
 
-    @pytest.mark.parametrize("code", ["forme/echange-informations", "forme/partenariat",
-                                      "objet/immobilier", "logique/reseau/affinitaire",
-                                      "portee/inter-sectorielle"])
+    @pytest.mark.parametrize(
+        "code",
+        [
+            "forme/echange-informations",
+            "forme/partenariat",
+            "objet/immobilier",
+            "logique/reseau/affinitaire",
+            "portee/inter-sectorielle",
+        ],
+    )
     def test_codes_both_applied_alike(self, got: Figures, code: str) -> None:
         # Same segments for both coders (partenariat: a whole segment for camille, a span of the
         # same segment for yanis): every figure is 1 in both scopes.
         assert got[code, "all"] == (10, 1.0, 1.0, 1.0)
         assert got[code, "coded"] == (5, 1.0, 1.0, 1.0)
 
-    @pytest.mark.parametrize("code", ["forme/mutualisation", "objet/information-competences",
-                                      "portee/intra-sectorielle"])
+    @pytest.mark.parametrize(
+        "code", ["forme/mutualisation", "objet/information-competences", "portee/intra-sectorielle"]
+    )
     def test_codes_with_one_disagreement(self, got: Figures, code: str) -> None:
         # One coder applied the code to 2 segments, the other to 1 of them: (1,1) x1, (1,0) x1,
         # (0,0) x8. Agreement 9/10. Kappa: p_e = 0.1*0.2 + 0.9*0.8 = 0.74 -> 0.16/0.26 = 8/13.
@@ -123,7 +133,11 @@ class TestSmallSegments:
         # p_e = 0.01 + 0.81 = 0.82, kappa = -0.02/0.18 = -1/9; alpha: n = 20, n_1 = 2, n_0 = 18,
         # o_01 = o_10 = 2: 1 - (4/20)/(72/380) = -1/18.
         assert got["logique/territoriale", "all"] == (
-            10, 0.8, pytest.approx(-1 / 9), pytest.approx(-1 / 18))
+            10,
+            0.8,
+            pytest.approx(-1 / 9),
+            pytest.approx(-1 / 18),
+        )
         # Coded: (1,0), (0,1), (0,0) x3: 0.6; p_e = 0.04 + 0.64, kappa = -0.08/0.32 = -1/4;
         # alpha: n = 10, n_1 = 2, n_0 = 8: 1 - (4/10)/(32/90) = -1/8.
         assert got["logique/territoriale", "coded"] == (5, 0.6, -0.25, pytest.approx(-0.125))
@@ -153,8 +167,12 @@ class TestSmallSegments:
         # Agreement 9/10. Kappa: p_e = 0.6^2 (none) + 0.2^2 (echange) + 0.1^2 (mutualisation)
         # = 0.41, kappa = 0.49/0.59. Alpha: n = 20; n_none 12, echange 4, mutualisation 2,
         # partenariat 1, the double value 1.
-        assert got["forme", "all"] == (10, 0.9, pytest.approx(49 / 59),
-                                       pytest.approx(alpha(20, 2, [12, 4, 2, 1, 1])))
+        assert got["forme", "all"] == (
+            10,
+            0.9,
+            pytest.approx(49 / 59),
+            pytest.approx(alpha(20, 2, [12, 4, 2, 1, 1])),
+        )
         assert got["forme", "all"][3] == pytest.approx(98 / 117)
         # Coded (e2 e4 e6 v2 v4): echange 2/5 each, none 1/5, mutualisation 1/5 each:
         # p_e = 0.16 + 0.04 + 0.04 = 0.24, kappa = 0.56/0.76 = 14/19; alpha n = 10:
@@ -173,11 +191,23 @@ class TestSmallSegments:
     def test_row_order_and_keys(self, small_project: Project) -> None:
         rows = report(build(small_project)).rows()
         assert [(r["variable"], r["scope"]) for r in rows[:2]] == [
-            ("forme/echange-informations", "all"), ("forme/echange-informations", "coded")]
+            ("forme/echange-informations", "all"),
+            ("forme/echange-informations", "coded"),
+        ]
         assert [r["kind"] for r in rows[-6:]] == ["family"] * 4 + ["pooled"] * 2
-        assert list(rows[0]) == ["variable", "kind", "scope", "units", "agreement",
-                                 "agreement_reason", "kappa", "kappa_reason", "alpha",
-                                 "alpha_reason", "doubly_coded"]
+        assert list(rows[0]) == [
+            "variable",
+            "kind",
+            "scope",
+            "units",
+            "agreement",
+            "agreement_reason",
+            "kappa",
+            "kappa_reason",
+            "alpha",
+            "alpha_reason",
+            "doubly_coded",
+        ]
         assert [r["doubly_coded"] for r in rows if r["kind"] == "family"] == [1, 1, 0, 0]
 
 
@@ -199,22 +229,23 @@ def test_small_character_unit_by_hand(small_project: Project) -> None:
     assert a == pytest.approx(alpha(2 * n, 2 * 127, [165 + 38, 2 * n - 203]))
     # forme/mutualisation: camille v2 (60), yanis e4 and v2 (225): disagreement on 165.
     assert got["forme/mutualisation", "all"][3] == pytest.approx(
-        alpha(2 * n, 2 * 165, [285, 2 * n - 285]))
+        alpha(2 * n, 2 * 165, [285, 2 * n - 285])
+    )
     # Family forme: e4 is 105 + 22 characters of (partenariat, mutualisation) and 38 of
     # (partenariat, mutualisation+partenariat); v2 (60) mutualisation for both, e2 and v4
     # echange for both (128), the other 519 - 165 - 60 - 128 = 166 characters (none) for both.
     # Alpha over 2n values: none 332, echange 256, mutualisation 120 + 127, partenariat 165,
     # double 38.
-    assert got["forme", "all"][3] == pytest.approx(
-        alpha(2 * n, 2 * 165, [332, 256, 247, 165, 38]))
+    assert got["forme", "all"][3] == pytest.approx(alpha(2 * n, 2 * 165, [332, 256, 247, 165, 38]))
     assert report(data).variables[-3].doubly_coded == 38
 
 
 def test_small_disagreements(small_project: Project) -> None:
     found = disagreements(build(small_project))
     e2 = small_project.interviews["epicerie"].turns[1].text
-    assert found[0] == Disagreement("epicerie", 2, "Léa", None, None, "portee/intra-sectorielle",
-                                    ("camille",), ("yanis",), e2)
+    assert found[0] == Disagreement(
+        "epicerie", 2, "Léa", None, None, "portee/intra-sectorielle", ("camille",), ("yanis",), e2
+    )
     assert [(d.interview, d.segment, d.code, d.applied_by) for d in found] == [
         ("epicerie", 2, "portee/intra-sectorielle", ("camille",)),
         ("epicerie", 4, "forme/mutualisation", ("yanis",)),
@@ -244,25 +275,34 @@ def test_small_character_disagreements(small_project: Project) -> None:
 Spec = tuple[str, str, int, str, int | None, int | None]
 
 
-def make_project(base: Project, root: Path, texts: dict[str, list[str]],
-                 codings: Sequence[Spec]) -> Project:
+def make_project(
+    base: Project, root: Path, texts: dict[str, list[str]], codings: Sequence[Spec]
+) -> Project:
     """A project with the small codebook, these turn texts and these codings
     (coder, interview, segment, code, start, end)."""
     interviews = {
-        iid: Interview(id=iid, path=root / f"{iid}.md", structure=None,
-                       turns=tuple(Turn(i, "S", t) for i, t in enumerate(turns, start=1)))
+        iid: Interview(
+            id=iid,
+            path=root / f"{iid}.md",
+            structure=None,
+            turns=tuple(Turn(i, "S", t) for i, t in enumerate(turns, start=1)),
+        )
         for iid, turns in texts.items()
     }
-    made = tuple(Coding(interview=iid, segment=seg, code=code, coder=coder, start=start, end=end)
-                 for coder, iid, seg, code, start, end in codings)
+    made = tuple(
+        Coding(interview=iid, segment=seg, code=code, coder=coder, start=start, end=end)
+        for coder, iid, seg, code, start, end in codings
+    )
     return dataclasses.replace(base, root=root, interviews=interviews, codings=made)
 
 
-def expand(data: AgreementData,
-           value: Callable[[frozenset[str]], Hashable]) -> list[list[Hashable]]:
+def expand(
+    data: AgreementData, value: Callable[[frozenset[str]], Hashable]
+) -> list[list[Hashable]]:
     """One unit per character (or segment), independently of the run-length weights."""
-    return [[value(applied) for applied in s.applied]
-            for s in data.stretches() for _ in range(s.weight)]
+    return [
+        [value(applied) for applied in s.applied] for s in data.stretches() for _ in range(s.weight)
+    ]
 
 
 def has(code: str, applied: frozenset[str]) -> int:
@@ -293,17 +333,24 @@ def package_alpha(units: list[list[Hashable]]) -> float:
     np = pytest.importorskip("numpy")
     krippendorff = pytest.importorskip("krippendorff")
     levels = sorted({v for u in units for v in u}, key=str)
-    matrix = np.array([[levels.index(u[i]) for u in units] for i in range(len(units[0]))],
-                      dtype=float)
-    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal",
-                                    value_domain=list(range(len(levels)))))
+    matrix = np.array(
+        [[levels.index(u[i]) for u in units] for i in range(len(units[0]))], dtype=float
+    )
+    return float(
+        krippendorff.alpha(
+            reliability_data=matrix,
+            level_of_measurement="nominal",
+            value_domain=list(range(len(levels))),
+        )
+    )
 
 
 THREE_TURNS = {"one": ["Un deux trois quatre cinq six.", "Sept huit.", "Neuf dix onze douze."]}
 
 
-def test_character_unit_matches_krippendorff_package(small_project: Project,
-                                                     tmp_path: Path) -> None:
+def test_character_unit_matches_krippendorff_package(
+    small_project: Project, tmp_path: Path
+) -> None:
     # Three coders with overlapping spans, whole-segment codings and a doubly coded stretch.
     codings = [
         ("ana", "one", 1, "forme/partenariat", 0, 12),
@@ -330,8 +377,9 @@ def test_character_unit_matches_krippendorff_package(small_project: Project,
         coded = [u for u, sets in zip(units, plain, strict=True) if any(sets)]
         assert got[code, "coded"][3] == pytest.approx(package_alpha(coded), abs=1e-12), code
     members = {"forme/echange-informations", "forme/partenariat", "forme/mutualisation"}
-    forme: list[list[Hashable]] = [["+".join(sorted(codes & members)) or NONE for codes in u]
-                                   for u in plain]
+    forme: list[list[Hashable]] = [
+        ["+".join(sorted(codes & members)) or NONE for codes in u] for u in plain
+    ]
     assert got["forme", "all"][3] == pytest.approx(package_alpha(forme), abs=1e-12)
     assert got["forme", "all"][2] is None  # three coders: no Cohen's kappa
     # Kappa needs two coders: compare ana and bob on their own.
@@ -341,11 +389,15 @@ def test_character_unit_matches_krippendorff_package(small_project: Project,
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_random_spans_match_krippendorff_package(small_project: Project, tmp_path: Path,
-                                                 seed: int) -> None:
+def test_random_spans_match_krippendorff_package(
+    small_project: Project, tmp_path: Path, seed: int
+) -> None:
     rng = random.Random(seed)
-    texts = {"one": [" ".join("mot" for _ in range(rng.randint(1, 12)))
-                     for _ in range(rng.randint(1, 4))]}
+    texts = {
+        "one": [
+            " ".join("mot" for _ in range(rng.randint(1, 12))) for _ in range(rng.randint(1, 4))
+        ]
+    }
     coders = ["c1", "c2", "c3"][: rng.randint(2, 3)]
     codes = ["forme/partenariat", "forme/mutualisation", "objet/immobilier"]
     codings: list[Spec] = []
@@ -376,8 +428,14 @@ def test_random_spans_match_krippendorff_package(small_project: Project, tmp_pat
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.lists(st.sampled_from([0, 1, 2, None]), min_size=3, max_size=3),
-                          st.integers(0, 5)), max_size=12))
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from([0, 1, 2, None]), min_size=3, max_size=3), st.integers(0, 5)
+        ),
+        max_size=12,
+    )
+)
 def test_weights_equal_repeated_units(weighted: list[tuple[list[int | None], int]]) -> None:
     # The `weights` extension of pcrcode.reliability that the character unit relies on.
     units = [u for u, _ in weighted]
@@ -386,11 +444,13 @@ def test_weights_equal_repeated_units(weighted: list[tuple[list[int | None], int
         assert krippendorff_alpha_nominal(units, weights=weights).value is None
         return
     repeated = [u for u, w in weighted for _ in range(w)]
-    assert krippendorff_alpha_nominal(units, weights=weights) == \
-        krippendorff_alpha_nominal(repeated)
+    assert krippendorff_alpha_nominal(units, weights=weights) == krippendorff_alpha_nominal(
+        repeated
+    )
     assert percent_agreement(units, weights=weights) == percent_agreement(repeated)
-    assert percent_agreement(units, weights=weights, pairwise=True) == \
-        percent_agreement(repeated, pairwise=True)
+    assert percent_agreement(units, weights=weights, pairwise=True) == percent_agreement(
+        repeated, pairwise=True
+    )
     two = [u[:2] for u in units]
     assert cohen_kappa(two, weights=weights) == cohen_kappa([u[:2] for u in repeated])
 
@@ -405,8 +465,9 @@ def test_bad_weights() -> None:
 # Selection ----------------------------------------------------------------------------------
 
 
-def test_three_coders_left_out_and_empty_coding_file(small_project: Project,
-                                                     tmp_path: Path) -> None:
+def test_three_coders_left_out_and_empty_coding_file(
+    small_project: Project, tmp_path: Path
+) -> None:
     texts = {"a": ["Un.", "Deux."], "b": ["Trois."], "c": ["Quatre."], "d": ["Cinq."]}
     codings = [
         ("ana", "a", 1, "forme/partenariat", None, None),
@@ -420,13 +481,15 @@ def test_three_coders_left_out_and_empty_coding_file(small_project: Project,
     # cyd read interview b and applied nothing: an empty coding file still counts.
     (tmp_path / "codings" / "cyd").mkdir(parents=True)
     (tmp_path / "codings" / "cyd" / "b.yaml").write_text(
-        "pcrcode: 1\ninterview: b\ncoder: cyd\ncodings: []\n", encoding="utf-8")
+        "pcrcode: 1\ninterview: b\ncoder: cyd\ncodings: []\n", encoding="utf-8"
+    )
     data = build(project)
     assert data.coders == ("ana", "bob", "cyd")
     assert data.interviews == ("a", "b")
     assert data.left_out == (LeftOut("c", ("ana",)),)
     assert report(data).notes() == [
-        "left out 1 interview not coded by every compared coder: c (ana)"]
+        "left out 1 interview not coded by every compared coder: c (ana)"
+    ]
     # Segment a1: (1,1,0); a2: (0,0,1); b1: (1,0,0) for partenariat. Unit-wise agreement: 0/3.
     rows = figures(build(project, codes=["forme/partenariat"]))
     assert rows["forme/partenariat", "all"][:2] == (3, 0.0)
@@ -448,14 +511,21 @@ def test_three_coders_left_out_and_empty_coding_file(small_project: Project,
 
 def test_selection_of_codes_and_families(small_project: Project) -> None:
     data = build(small_project, codes=["logique"], families=["portee"])
-    assert data.codes == ("logique/reseau/affinitaire", "logique/territoriale",
-                          "portee/intra-sectorielle", "portee/inter-sectorielle")
+    assert data.codes == (
+        "logique/reseau/affinitaire",
+        "logique/territoriale",
+        "portee/intra-sectorielle",
+        "portee/inter-sectorielle",
+    )
     assert list(data.families) == ["portee"]
     # A non-codable parent selects its codable children; a non-exclusive family has no
     # family variable.
     data = build(small_project, codes=["logique/reseau"], families=["objet"])
-    assert data.codes == ("objet/information-competences", "objet/immobilier",
-                          "logique/reseau/affinitaire")
+    assert data.codes == (
+        "objet/information-competences",
+        "objet/immobilier",
+        "logique/reseau/affinitaire",
+    )
     assert dict(data.families) == {}
     only = build(small_project, interviews=["velo"])
     assert (only.interviews, only.units()) == (("velo",), 4)
@@ -463,11 +533,14 @@ def test_selection_of_codes_and_families(small_project: Project) -> None:
 
 def test_undefined_figures_have_reasons(small_project: Project, tmp_path: Path) -> None:
     texts = {"a": ["Un.", "Deux."]}
-    codings = [("ana", "a", 1, "forme/partenariat", None, None),
-               ("bob", "a", 1, "forme/partenariat", None, None)]
+    codings = [
+        ("ana", "a", 1, "forme/partenariat", None, None),
+        ("bob", "a", 1, "forme/partenariat", None, None),
+    ]
     project = make_project(small_project, tmp_path, texts, codings)
-    rows = {(r["variable"], r["scope"]): r
-            for r in report(build(project, families=["forme"])).rows()}
+    rows = {
+        (r["variable"], r["scope"]): r for r in report(build(project, families=["forme"])).rows()
+    }
     unused = rows["forme/mutualisation", "all"]
     assert unused["agreement"] == 1.0
     assert (unused["kappa"], unused["alpha"]) == (None, None)
@@ -498,25 +571,37 @@ def test_split_values() -> None:
 
 class TestBadSelections:
     def test_unknown_unit(self, small_project: Project) -> None:
-        with pytest.raises(UsageError, match="unit 'paragraph' does not apply: use segment or "
-                                             "character"):
+        with pytest.raises(
+            UsageError, match="unit 'paragraph' does not apply: use segment or character"
+        ):
             build(small_project, unit="paragraph")
 
     def test_unknown_coder(self, small_project: Project) -> None:
-        with pytest.raises(UnknownItem, match=r"unknown coder 'yannis' \(coders: camille, "
-                                              r"yanis\) \(did you mean 'yanis'\?\)"):
+        with pytest.raises(
+            UnknownItem,
+            match=r"unknown coder 'yannis' \(coders: camille, "
+            r"yanis\) \(did you mean 'yanis'\?\)",
+        ):
             build(small_project, coders=["camille", "yannis"])
 
     def test_one_coder(self, small_project: Project) -> None:
         with pytest.raises(UsageError, match="at least two coders, got only 'camille'"):
             build(small_project, coders=["camille", "camille"])
 
-    def test_fewer_than_two_coders_with_codings(self, small_project: Project,
-                                                tmp_path: Path) -> None:
-        project = make_project(small_project, tmp_path, {"a": ["Un."]},
-                               [("ana", "a", 1, "forme/partenariat", None, None)])
-        with pytest.raises(PcrcodeError, match=r"codings by at least two coders; this project "
-                                               r"has codings by ana$"):
+    def test_fewer_than_two_coders_with_codings(
+        self, small_project: Project, tmp_path: Path
+    ) -> None:
+        project = make_project(
+            small_project,
+            tmp_path,
+            {"a": ["Un."]},
+            [("ana", "a", 1, "forme/partenariat", None, None)],
+        )
+        with pytest.raises(
+            PcrcodeError,
+            match=r"codings by at least two coders; this project "
+            r"has codings by ana$",
+        ):
             build(project)
 
     def test_unknown_code_family_interview(self, small_project: Project) -> None:
@@ -527,19 +612,29 @@ class TestBadSelections:
         with pytest.raises(UnknownItem, match="unknown interview 'epiceri'"):
             build(small_project, interviews=["epiceri"])
 
-    def test_interview_not_coded_by_everyone(self, small_project: Project,
-                                             tmp_path: Path) -> None:
-        project = make_project(small_project, tmp_path, {"a": ["Un."], "b": ["Deux."]},
-                               [("ana", "a", 1, "forme/partenariat", None, None),
-                                ("bob", "b", 1, "forme/partenariat", None, None)])
+    def test_interview_not_coded_by_everyone(self, small_project: Project, tmp_path: Path) -> None:
+        project = make_project(
+            small_project,
+            tmp_path,
+            {"a": ["Un."], "b": ["Deux."]},
+            [
+                ("ana", "a", 1, "forme/partenariat", None, None),
+                ("bob", "b", 1, "forme/partenariat", None, None),
+            ],
+        )
         with pytest.raises(PcrcodeError, match="interview 'a' was not coded by bob"):
             build(project, interviews=["a"])
-        with pytest.raises(PcrcodeError, match=r"no interview was coded by every compared "
-                                               r"coder \(ana, bob\)"):
+        with pytest.raises(
+            PcrcodeError,
+            match=r"no interview was coded by every compared "
+            r"coder \(ana, bob\)",
+        ):
             build(project)
 
 
 def test_core_imports_no_cli_toolkit() -> None:
-    code = ("import sys, pcrcode.agreement; "
-            "bad = {'typer', 'rich', 'click'} & set(sys.modules); assert not bad, bad")
+    code = (
+        "import sys, pcrcode.agreement; "
+        "bad = {'typer', 'rich', 'click'} & set(sys.modules); assert not bad, bad"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)

@@ -28,10 +28,17 @@ LEFT_OUT = (
     "ferme-en-ville (camille), grenier-cooperatif (camille), habitat-entraide (camille), "
     "mobil-alpes (camille), recyclerie-des-cimes (camille), roule-ensemble (camille)\n"
 )
-DOUBLE_FORME = ("note: family forme: 1 segment with two or more of its codes from one coder "
-                "(counted as their own '+' value)\n")
-DOUBLE = ["jardins-du-drac", "atelier-velo-nomade", "maison-initiatives", "panier-solidaire",
-          "terre-et-paille"]
+DOUBLE_FORME = (
+    "note: family forme: 1 segment with two or more of its codes from one coder "
+    "(counted as their own '+' value)\n"
+)
+DOUBLE = [
+    "jardins-du-drac",
+    "atelier-velo-nomade",
+    "maison-initiatives",
+    "panier-solidaire",
+    "terre-et-paille",
+]
 
 
 def ok(run: Run) -> Run:
@@ -43,8 +50,9 @@ def ok(run: Run) -> Run:
 # The example project: five interviews coded by camille and yanis -----------------------------
 
 
-@pytest.mark.parametrize("fmt,ext", [("table", "txt"), ("json", "json"), ("csv", "csv"),
-                                     ("markdown", "md")])
+@pytest.mark.parametrize(
+    "fmt,ext", [("table", "txt"), ("json", "json"), ("csv", "csv"), ("markdown", "md")]
+)
 def test_example_report(cli: Cli, example: Path, fmt: str, ext: str) -> None:
     run = ok(cli(["agreement", "--format", fmt], cwd=example))
     assert run.stderr == LEFT_OUT
@@ -74,7 +82,9 @@ def test_example_table_shows_reasons_for_undefined(cli: Cli, example: Path) -> N
     assert lines[3].split() == ["objet/financier", "all", "118", "1", "n/a", "[1]", "n/a", "[1]"]
     assert lines[5].split()[:3] == ["pooled", "all", "118"]  # one code: pooled is the same
     assert [line.strip() for line in lines[-2:]] == [
-        "[1] no coder applied this code", "[2] no coder applied any of these codes"]
+        "[1] no coder applied this code",
+        "[2] no coder applied any of these codes",
+    ]
     assert not re.search(r"\bnan\b", run.stdout, re.IGNORECASE)
 
 
@@ -92,8 +102,9 @@ def _interview(root: Path, iid: str):  # type: ignore[no-untyped-def]
     return load_project(root).interviews[iid]
 
 
-@pytest.mark.parametrize("fmt,ext", [("table", "txt"), ("json", "json"), ("csv", "csv"),
-                                     ("markdown", "md")])
+@pytest.mark.parametrize(
+    "fmt,ext", [("table", "txt"), ("json", "json"), ("csv", "csv"), ("markdown", "md")]
+)
 def test_example_disagreements(cli: Cli, example: Path, fmt: str, ext: str) -> None:
     run = ok(cli(["agreement", "disagreements", "--format", fmt], cwd=example))
     assert run.stderr == LEFT_OUT
@@ -113,8 +124,23 @@ def test_example_disagreements_csv_rows(cli: Cli, example: Path) -> None:
 
 
 def test_example_disagreements_character_markdown(cli: Cli, example: Path) -> None:
-    run = ok(cli(["agreement", "disagreements", "--unit", "character", "--interview",
-                  "jardins-du-drac", "--family", "forme", "-f", "markdown"], cwd=example))
+    run = ok(
+        cli(
+            [
+                "agreement",
+                "disagreements",
+                "--unit",
+                "character",
+                "--interview",
+                "jardins-du-drac",
+                "--family",
+                "forme",
+                "-f",
+                "markdown",
+            ],
+            cwd=example,
+        )
+    )
     assert run.stderr == ""
     assert_golden("agreement/example-disagreements-character.md", run.stdout)
 
@@ -135,8 +161,22 @@ def test_small_disagreements_table(cli: Cli, small: Path) -> None:
 
 
 def test_small_csv_is_tidy(cli: Cli, small: Path) -> None:
-    run = ok(cli(["agreement", "--coders", "camille", "--coders", "yanis", "--code",
-                  "logique/territoriale", "-f", "csv"], cwd=small))
+    run = ok(
+        cli(
+            [
+                "agreement",
+                "--coders",
+                "camille",
+                "--coders",
+                "yanis",
+                "--code",
+                "logique/territoriale",
+                "-f",
+                "csv",
+            ],
+            cwd=small,
+        )
+    )
     assert run.stdout == (
         "variable,kind,scope,units,agreement,agreement_reason,kappa,kappa_reason,alpha,"
         "alpha_reason,doubly_coded\n"
@@ -156,7 +196,8 @@ def test_gate_fails_below_minimum(cli: Cli, small: Path) -> None:
     assert run.exit_code == 1
     assert run.stderr == DOUBLE_FORME + (
         "pcrcode: alpha below 0.5: logique/territoriale (all) -0.056, "
-        "logique/territoriale (coded) -0.125\n")
+        "logique/territoriale (coded) -0.125\n"
+    )
     data = json.loads(run.stdout)  # the report is still written
     assert data["min_alpha"] == 0.5
     assert data["below_min_alpha"] == [
@@ -171,40 +212,84 @@ def test_gate_passes(cli: Cli, small: Path) -> None:
 
 
 def test_gate_ignores_undefined_alphas_but_says_so(cli: Cli, example: Path) -> None:
-    run = ok(cli(["agreement", "--min-alpha", "0.9", "--code", "objet/financier",
-                  "--interview", "jardins-du-drac"], cwd=example))
-    assert run.stderr == ("note: alpha undefined, not gated: objet/financier (all), "
-                          "objet/financier (coded), pooled (all), pooled (coded)\n")
+    run = ok(
+        cli(
+            [
+                "agreement",
+                "--min-alpha",
+                "0.9",
+                "--code",
+                "objet/financier",
+                "--interview",
+                "jardins-du-drac",
+            ],
+            cwd=example,
+        )
+    )
+    assert run.stderr == (
+        "note: alpha undefined, not gated: objet/financier (all), "
+        "objet/financier (coded), pooled (all), pooled (coded)\n"
+    )
 
 
 # Bad input: one line on stderr, nothing on stdout, nothing written ------------------------------
 
 BAD = [
-    (["agreement", "--coders", "camille"], 2,
-     "agreement compares at least two coders, got only 'camille': name another with --coders"),
-    (["agreement", "--coders", "camille,yannis"], 2,
-     "unknown coder 'yannis' (coders: camille, yanis) (did you mean 'yanis'?)"),
-    (["agreement", "disagreements", "--coders", "zoe", "--coders", "camille"], 2,
-     "unknown coder 'zoe' (coders: camille, yanis)"),
-    (["agreement", "--unit", "paragraph"], 2,
-     "unit 'paragraph' does not apply: use segment or character"),
-    (["agreement", "disagreements", "--unit", "words"], 2,
-     "unit 'words' does not apply: use segment or character"),
-    (["agreement", "--code", "forme/partenaria"], 2,
-     "unknown code 'forme/partenaria'; did you mean forme/partenariat, forme/integration, "
-     "forme/cooperation?"),
-    (["agreement", "--family", "formes"], 2,
-     "unknown code family 'formes' (families: forme, objet, logique, portee); "
-     "did you mean forme, portee?"),
-    (["agreement", "--interview", "nope"], 2,
-     "unknown interview 'nope'; see `pcrcode interviews list`"),
-    (["agreement", "--interview", "amap-belledonne"], 1,
-     "interview 'amap-belledonne' was not coded by yanis: agreement compares interviews that "
-     "every coder coded"),
+    (
+        ["agreement", "--coders", "camille"],
+        2,
+        "agreement compares at least two coders, got only 'camille': name another with --coders",
+    ),
+    (
+        ["agreement", "--coders", "camille,yannis"],
+        2,
+        "unknown coder 'yannis' (coders: camille, yanis) (did you mean 'yanis'?)",
+    ),
+    (
+        ["agreement", "disagreements", "--coders", "zoe", "--coders", "camille"],
+        2,
+        "unknown coder 'zoe' (coders: camille, yanis)",
+    ),
+    (
+        ["agreement", "--unit", "paragraph"],
+        2,
+        "unit 'paragraph' does not apply: use segment or character",
+    ),
+    (
+        ["agreement", "disagreements", "--unit", "words"],
+        2,
+        "unit 'words' does not apply: use segment or character",
+    ),
+    (
+        ["agreement", "--code", "forme/partenaria"],
+        2,
+        "unknown code 'forme/partenaria'; did you mean forme/partenariat, forme/integration, "
+        "forme/cooperation?",
+    ),
+    (
+        ["agreement", "--family", "formes"],
+        2,
+        "unknown code family 'formes' (families: forme, objet, logique, portee); "
+        "did you mean forme, portee?",
+    ),
+    (
+        ["agreement", "--interview", "nope"],
+        2,
+        "unknown interview 'nope'; see `pcrcode interviews list`",
+    ),
+    (
+        ["agreement", "--interview", "amap-belledonne"],
+        1,
+        "interview 'amap-belledonne' was not coded by yanis: agreement compares interviews that "
+        "every coder coded",
+    ),
     (["agreement", "--min-alpha", "nan"], 2, "--min-alpha nan is not between -1 and 1"),
     (["agreement", "--min-alpha", "67"], 2, "--min-alpha 67.0 is not between -1 and 1"),
-    (["agreement", "--unit", "character", "disagreements"], 2,
-     "put the options after 'disagreements': pcrcode agreement disagreements [OPTIONS]"),
+    (
+        ["agreement", "--unit", "character", "disagreements"],
+        2,
+        "put the options after 'disagreements': pcrcode agreement disagreements [OPTIONS]",
+    ),
 ]
 
 
@@ -224,8 +309,10 @@ def test_fewer_than_two_coders_with_codings(cli: Cli, small: Path) -> None:
     for args in (["agreement"], ["agreement", "disagreements"]):
         run = cli(args, cwd=small)
         assert (run.exit_code, run.stdout) == (1, "")
-        assert run.stderr == ("pcrcode: error: agreement needs codings by at least two coders; "
-                              "this project has codings by camille\n")
+        assert run.stderr == (
+            "pcrcode: error: agreement needs codings by at least two coders; "
+            "this project has codings by camille\n"
+        )
     assert snapshot(small) == before
 
 
@@ -234,8 +321,10 @@ def test_no_interview_coded_by_both(cli: Cli, small: Path) -> None:
     (small / "codings" / "yanis" / "epicerie.yaml").unlink()
     run = cli(["agreement"], cwd=small)
     assert (run.exit_code, run.stdout) == (1, "")
-    assert run.stderr == ("pcrcode: error: no interview was coded by every compared coder "
-                          "(camille, yanis): nothing to compare\n")
+    assert run.stderr == (
+        "pcrcode: error: no interview was coded by every compared coder "
+        "(camille, yanis): nothing to compare\n"
+    )
 
 
 def test_help_has_definitions_and_example(cli: Cli) -> None:

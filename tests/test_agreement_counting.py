@@ -41,9 +41,16 @@ from tests.conftest import DATA
 
 NOWHERE = Path("/nonexistent/pcrcode-agreement-counting")  # no coding files on disk
 CODERS = ("ana", "bob", "cyd")
-CODES = ("forme/echange-informations", "forme/partenariat", "forme/mutualisation",
-         "objet/immobilier", "portee/intra-sectorielle", "portee/inter-sectorielle",
-         "logique/territoriale", "pas/dans-le-codebook")
+CODES = (
+    "forme/echange-informations",
+    "forme/partenariat",
+    "forme/mutualisation",
+    "objet/immobilier",
+    "portee/intra-sectorielle",
+    "portee/inter-sectorielle",
+    "logique/territoriale",
+    "pas/dans-le-codebook",
+)
 WORDS = ("un", "deux", "trois", "quatre", "cinq", "[rires]", "é", "")
 
 
@@ -65,13 +72,20 @@ def old_stretches(project: Project, data: AgreementData) -> list[Stretch]:
     for iid in data.interviews:
         for turn in project.interviews[iid].turns:
             per_coder = [by_turn.get((iid, turn.number, coder), []) for coder in data.coders]
-            stretches.extend(old_turn_stretches(iid, turn.number, turn.speaker, turn.text,
-                                                per_coder, data.unit))
+            stretches.extend(
+                old_turn_stretches(iid, turn.number, turn.speaker, turn.text, per_coder, data.unit)
+            )
     return stretches
 
 
-def old_turn_stretches(interview: str, segment: int, speaker: str, text: str,
-                       per_coder: Sequence[Sequence[Coding]], unit: str) -> list[Stretch]:
+def old_turn_stretches(
+    interview: str,
+    segment: int,
+    speaker: str,
+    text: str,
+    per_coder: Sequence[Sequence[Coding]],
+    unit: str,
+) -> list[Stretch]:
     length = len(text)
     if unit == "segment":
         applied = tuple(frozenset(c.code for c in cs) for cs in per_coder)
@@ -80,8 +94,9 @@ def old_turn_stretches(interview: str, segment: int, speaker: str, text: str,
     bounds = sorted({0, length}.union(*({s, e} for coder in spans for _, s, e in coder)))
     out: list[Stretch] = []
     for a, b in pairwise(bounds):
-        here = tuple(frozenset(code for code, s, e in coder if s <= a and b <= e)
-                     for coder in spans)
+        here = tuple(
+            frozenset(code for code, s, e in coder if s <= a and b <= e) for coder in spans
+        )
         if out and out[-1].applied == here:
             out[-1] = dataclasses.replace(out[-1], end=b, weight=b - out[-1].start)
         else:
@@ -99,8 +114,9 @@ def old_units(stretches: Sequence[Stretch], scope: str) -> int:
     return sum(s.weight for s in stretches if scope == "all" or s.coded)
 
 
-def old_presence(stretches: Sequence[Stretch], coders: int, code: str,
-                 scope: str) -> Counter[tuple[int, ...]]:
+def old_presence(
+    stretches: Sequence[Stretch], coders: int, code: str, scope: str
+) -> Counter[tuple[int, ...]]:
     patterns: Counter[tuple[int, ...]] = Counter()
     touched = 0
     for s in stretches:
@@ -114,44 +130,67 @@ def old_presence(stretches: Sequence[Stretch], coders: int, code: str,
     return patterns
 
 
-def old_family_values(stretches: Sequence[Stretch], members: set[str],
-                      scope: str) -> Counter[tuple[str, ...]]:
+def old_family_values(
+    stretches: Sequence[Stretch], members: set[str], scope: str
+) -> Counter[tuple[str, ...]]:
     patterns: Counter[tuple[str, ...]] = Counter()
     for s in stretches:
         if scope == "all" or s.coded:
-            patterns[tuple("+".join(sorted(applied & members)) or NONE
-                           for applied in s.applied)] += s.weight
+            patterns[
+                tuple("+".join(sorted(applied & members)) or NONE for applied in s.applied)
+            ] += s.weight
     return patterns
 
 
-def old_disagreements(project: Project, data: AgreementData,
-                      stretches: Sequence[Stretch]) -> list[Disagreement]:
-    texts = {(iid, t.number): t.text for iid in data.interviews
-             for t in project.interviews[iid].turns}
+def old_disagreements(
+    project: Project, data: AgreementData, stretches: Sequence[Stretch]
+) -> list[Disagreement]:
+    texts = {
+        (iid, t.number): t.text for iid in data.interviews for t in project.interviews[iid].turns
+    }
     found: list[Disagreement] = []
     last: dict[str, int] = {}
     for s in stretches:
         for code in data.codes:
-            by = tuple(c for c, applied in zip(data.coders, s.applied, strict=True)
-                       if code in applied)
+            by = tuple(
+                c for c, applied in zip(data.coders, s.applied, strict=True) if code in applied
+            )
             if not by or len(by) == len(data.coders):
                 continue
             prev = found[last[code]] if code in last else None
-            if (data.unit == "character" and prev is not None and prev.end == s.start
-                    and (prev.interview, prev.segment, prev.applied_by)
-                    == (s.interview, s.segment, by)):
+            if (
+                data.unit == "character"
+                and prev is not None
+                and prev.end == s.start
+                and (prev.interview, prev.segment, prev.applied_by) == (s.interview, s.segment, by)
+            ):
                 text = texts[s.interview, s.segment]
                 found[last[code]] = dataclasses.replace(
-                    prev, end=s.end, quote=text[prev.start or 0:s.end])
+                    prev, end=s.end, quote=text[prev.start or 0 : s.end]
+                )
                 continue
             not_by = tuple(c for c in data.coders if c not in by)
             text = texts[s.interview, s.segment]
             if data.unit == "character":
-                found.append(Disagreement(s.interview, s.segment, s.speaker, s.start, s.end,
-                                          code, by, not_by, text[s.start:s.end]))
+                found.append(
+                    Disagreement(
+                        s.interview,
+                        s.segment,
+                        s.speaker,
+                        s.start,
+                        s.end,
+                        code,
+                        by,
+                        not_by,
+                        text[s.start : s.end],
+                    )
+                )
             else:
-                found.append(Disagreement(s.interview, s.segment, s.speaker, None, None,
-                                          code, by, not_by, text))
+                found.append(
+                    Disagreement(
+                        s.interview, s.segment, s.speaker, None, None, code, by, not_by, text
+                    )
+                )
             last[code] = len(found) - 1
     order = {c: i for i, c in enumerate(data.codes)}
     return sorted(found, key=lambda d: (d.interview, d.segment, d.start or 0, order[d.code]))
@@ -164,40 +203,58 @@ def random_project(base: Project, rng: random.Random) -> Project:
     interviews = {}
     for i in range(rng.randint(1, 4)):
         iid = f"i{i}"
-        texts = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 8)))
-                 for _ in range(rng.randint(0, 5))]
+        texts = [
+            " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 8)))
+            for _ in range(rng.randint(0, 5))
+        ]
         interviews[iid] = Interview(
-            id=iid, path=NOWHERE / f"{iid}.md", structure=None,
-            turns=tuple(Turn(n, rng.choice("SQ"), t) for n, t in enumerate(texts, start=1)))
+            id=iid,
+            path=NOWHERE / f"{iid}.md",
+            structure=None,
+            turns=tuple(Turn(n, rng.choice("SQ"), t) for n, t in enumerate(texts, start=1)),
+        )
     codings = []
-    coders = CODERS[:rng.randint(2, 3)]
+    coders = CODERS[: rng.randint(2, 3)]
     for iid, interview in interviews.items():
         for coder in coders:
             if rng.random() < 0.1:  # this coder did not code this interview
                 continue
             for _ in range(rng.randint(0, 3 * len(interview.turns) + 1)):
                 segment = rng.randint(0, len(interview.turns) + 1)  # sometimes out of range
-                length = len(interview.turns[segment - 1].text) if (
-                    1 <= segment <= len(interview.turns)) else 5
+                length = (
+                    len(interview.turns[segment - 1].text)
+                    if (1 <= segment <= len(interview.turns))
+                    else 5
+                )
                 start = end = None
                 if rng.random() < 0.5:
                     start = rng.randint(-2, length + 3)  # stale, reversed or empty spans too
                     end = rng.randint(start - 2, length + 3) if rng.random() < 0.9 else None
-                codings.append(Coding(interview=iid, segment=segment, code=rng.choice(CODES),
-                                      coder=coder, start=start, end=end))
+                codings.append(
+                    Coding(
+                        interview=iid,
+                        segment=segment,
+                        code=rng.choice(CODES),
+                        coder=coder,
+                        start=start,
+                        end=end,
+                    )
+                )
     if rng.random() < 0.3:  # not always file by file
         rng.shuffle(codings)
     return dataclasses.replace(base, root=NOWHERE, interviews=interviews, codings=tuple(codings))
 
 
 def selection(rng: random.Random) -> dict[str, list[str]]:
-    return rng.choice([
-        {},
-        {"codes": ["forme"]},
-        {"codes": ["forme/partenariat", "objet"]},
-        {"families": ["portee"]},
-        {"codes": ["logique/territoriale"], "families": ["forme"]},
-    ])
+    return rng.choice(
+        [
+            {},
+            {"codes": ["forme"]},
+            {"codes": ["forme/partenariat", "objet"]},
+            {"families": ["portee"]},
+            {"codes": ["logique/territoriale"], "families": ["forme"]},
+        ]
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -219,7 +276,8 @@ def test_counting_equals_former_stretches(small: Project, seed: int, unit: str) 
             assert data.presence(code, scope) == old_presence(old, coders, code, scope), code
         for family, members in data.families.items():
             assert data.family_values(family, scope) == old_family_values(
-                old, set(members), scope), family
+                old, set(members), scope
+            ), family
     # The figures are those of the former patterns (exact arithmetic: equal, not close).
     rows = report(data).rows()
     for row in rows:
@@ -235,7 +293,10 @@ def test_counting_equals_former_stretches(small: Project, seed: int, unit: str) 
         figures = _figures(patterns, "", None)
         assert row["units"] == figures.units
         assert (row["agreement"], row["kappa"], row["alpha"]) == (
-            figures.agreement.value, figures.kappa.value, figures.alpha.value)
+            figures.agreement.value,
+            figures.kappa.value,
+            figures.alpha.value,
+        )
     assert disagreements(data) == old_disagreements(project, data, old)
 
 

@@ -35,15 +35,17 @@ Check = Callable[[], None]
 def _huge(root: Path, outside: Path) -> Check | None:
     line = "**Camille:** " + "On en parle longuement, [rires] et puis voilà. " * 20 + "\n\n"
     count = HUGE_BYTES // len(line.encode()) + 1
-    (root / "interviews" / "enorme.md").write_text("---\nstructure: epicerie\n---\n\n"
-                                                   + line * count, encoding="utf-8")
+    (root / "interviews" / "enorme.md").write_text(
+        "---\nstructure: epicerie\n---\n\n" + line * count, encoding="utf-8"
+    )
     return None
 
 
 def _deep(root: Path, outside: Path) -> Check | None:
     # 100,000 nested lists: libyaml alone would crash the process (C stack overflow).
-    (root / "structures.yaml").write_text("pcrcode: 1\nstructures: " + "[" * 100_000,
-                                          encoding="utf-8")
+    (root / "structures.yaml").write_text(
+        "pcrcode: 1\nstructures: " + "[" * 100_000, encoding="utf-8"
+    )
     return None
 
 
@@ -57,8 +59,9 @@ def _etc_passwd(root: Path, outside: Path) -> Check | None:
 
 def _outside_file(root: Path, outside: Path) -> Check | None:
     notes = outside / "notes.md"
-    notes.write_text("---\nstructure: epicerie\n---\n\n**Camille:** Hors du projet.\n",
-                     encoding="utf-8")
+    notes.write_text(
+        "---\nstructure: epicerie\n---\n\n**Camille:** Hors du projet.\n", encoding="utf-8"
+    )
     (root / "interviews" / "notes.md").symlink_to(notes)
     return None
 
@@ -142,8 +145,11 @@ def test_every_case_has_an_expected_output() -> None:
 def test_the_python_object_was_never_built(tmp_path: Path) -> None:
     """`!!python/object/apply:os.system ["touch pwned"]` in a transcript runs nothing."""
     root, _ = prepare("python-object", tmp_path)
-    for command in (["check"], ["interviews", "list"], ["tag", "piege", "1", "forme/partenariat",
-                                                        "--coder", "camille"]):
+    for command in (
+        ["check"],
+        ["interviews", "list"],
+        ["tag", "piege", "1", "forme/partenariat", "--coder", "camille"],
+    ):
         run_cli(command, cwd=root)
     assert not (root / "pwned").exists()
     assert not (Path.cwd() / "pwned").exists()
@@ -169,5 +175,6 @@ def test_a_huge_transcript_is_refused_by_tag_too(tmp_path: Path) -> None:
     assert run.exit_code == 1
     assert run.stderr == (
         "pcrcode: error: interviews/enorme.md:1: too large for a pcrcode file "
-        "(20.0 MB, the limit is 10 MB): split it, or move it out of the project\n")
+        "(20.0 MB, the limit is 10 MB): split it, or move it out of the project\n"
+    )
     assert not (root / "codings" / "camille" / "enorme.yaml").exists()

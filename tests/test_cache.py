@@ -44,18 +44,44 @@ def plain(p: Project) -> dict[str, Any]:
         "codebook": p.codebook,
         "registry": p.registry,
         "interviews": {
-            iid: (i.id, i.path, i.structure, i.date, i.interviewer, i.participants, i.language,
-                  i.illustrative, dict(i.meta), i.structure_line,
-                  [(t.number, t.speaker, t.text, t.line, t.fingerprint) for t in i.turns])
+            iid: (
+                i.id,
+                i.path,
+                i.structure,
+                i.date,
+                i.interviewer,
+                i.participants,
+                i.language,
+                i.illustrative,
+                dict(i.meta),
+                i.structure_line,
+                [(t.number, t.speaker, t.text, t.line, t.fingerprint) for t in i.turns],
+            )
             for iid, i in p.interviews.items()
         },
-        "codings": [(c.interview, c.segment, c.code, c.coder, c.at, c.fingerprint, c.memo,
-                     c.start, c.end, c.quote, c.path, c.line) for c in p.codings],
+        "codings": [
+            (
+                c.interview,
+                c.segment,
+                c.code,
+                c.coder,
+                c.at,
+                c.fingerprint,
+                c.memo,
+                c.start,
+                c.end,
+                c.quote,
+                c.path,
+                c.line,
+            )
+            for c in p.codings
+        ],
     }
 
 
 def forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every parser fail: a load that succeeds took everything from the cache."""
+
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("parsed a file that should come from the cache")
 
@@ -87,6 +113,7 @@ def edit(path: Path, old: str, new: str, keep_mtime: bool = False) -> None:
 
 # -- the cache gives what parsing gives ------------------------------------------------------
 
+
 def test_cached_load_equals_a_fresh_load(example: Path) -> None:
     fresh, fresh_findings = load(example, use_cache=False)
     assert not (example / cache.CACHE_DIR).exists()
@@ -104,18 +131,19 @@ def test_a_second_load_parses_nothing(example: Path, monkeypatch: pytest.MonkeyP
     assert plain(load(example)[0]) == expected
 
 
-def test_findings_of_broken_files_are_cached(small: Path, monkeypatch: pytest.MonkeyPatch
-                                             ) -> None:
+def test_findings_of_broken_files_are_cached(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A problem reported while parsing each kind of file, kept with its cached parse.
     text = (small / "interviews" / "epicerie.md").read_text(encoding="utf-8")
     (small / "interviews" / "epicerie.md").write_text(
-        text.replace("language: fr", "langage: fr"), encoding="utf-8")
+        text.replace("language: fr", "langage: fr"), encoding="utf-8"
+    )
     (small / "interviews" / "broken.md").write_text("no front matter\n", encoding="utf-8")
     with (small / "codings" / "yanis" / "velo.yaml").open("a", encoding="utf-8") as handle:
         handle.write('- {"segment": 0, "code": "forme/partenariat", "fp": "", "at": ""}\n')
     registry = (small / "structures.yaml").read_text(encoding="utf-8")
-    (small / "structures.yaml").write_text(registry.replace("statut: scop", "statut: scopp"),
-                                           encoding="utf-8")
+    (small / "structures.yaml").write_text(
+        registry.replace("statut: scop", "statut: scopp"), encoding="utf-8"
+    )
     fresh = check_project_without_cache(small)
     rules = {f.rule for f in fresh}
     assert {"unknown-key", "syntax", "bad-value", "unknown-value"} <= rules, rules
@@ -135,24 +163,44 @@ def check_project_without_cache(root: Path) -> list[Any]:
 # -- never stale ----------------------------------------------------------------------------
 
 EDITS: list[tuple[str, str, str, Callable[[Project], Any]]] = [
-    ("interviews/epicerie.md", "avec les autres", "avec les autrez",
-     lambda p: p.interviews["epicerie"].turns[1].text),
-    ("interviews/velo.yaml", "toute l'année", "toute l'annee!",
-     lambda p: p.interviews["velo"].turns[1].text),
-    ("codings/camille/epicerie.yaml", '"segment": 6, "code": "logique/reseau/affinitaire"',
-     '"segment": 6, "code": "logique/reseau/politique  "',
-     lambda p: [c.code for c in p.codings]),
-    ("codebook.yaml", "label: Partenariat", "label: Partenariaz",
-     lambda p: p.codebook.codes["forme/partenariat"].label),
-    ("structures.yaml", "name: Vélo Scop", "name: Vélo Scot",
-     lambda p: p.registry.structures["velo"].name),
+    (
+        "interviews/epicerie.md",
+        "avec les autres",
+        "avec les autrez",
+        lambda p: p.interviews["epicerie"].turns[1].text,
+    ),
+    (
+        "interviews/velo.yaml",
+        "toute l'année",
+        "toute l'annee!",
+        lambda p: p.interviews["velo"].turns[1].text,
+    ),
+    (
+        "codings/camille/epicerie.yaml",
+        '"segment": 6, "code": "logique/reseau/affinitaire"',
+        '"segment": 6, "code": "logique/reseau/politique  "',
+        lambda p: [c.code for c in p.codings],
+    ),
+    (
+        "codebook.yaml",
+        "label: Partenariat",
+        "label: Partenariaz",
+        lambda p: p.codebook.codes["forme/partenariat"].label,
+    ),
+    (
+        "structures.yaml",
+        "name: Vélo Scop",
+        "name: Vélo Scot",
+        lambda p: p.registry.structures["velo"].name,
+    ),
 ]
 
 
 @pytest.mark.parametrize("keep_mtime", [False, True], ids=["new-mtime", "same-mtime"])
 @pytest.mark.parametrize(("rel", "old", "new", "seen"), EDITS, ids=[e[0] for e in EDITS])
-def test_a_same_size_edit_is_seen(small: Path, rel: str, old: str, new: str,
-                                  seen: Callable[[Project], Any], keep_mtime: bool) -> None:
+def test_a_same_size_edit_is_seen(
+    small: Path, rel: str, old: str, new: str, seen: Callable[[Project], Any], keep_mtime: bool
+) -> None:
     before = seen(load(small)[0])
     assert seen(load(small)[0]) == before  # from the cache
     edit(small / rel, old, new, keep_mtime=keep_mtime)
@@ -204,8 +252,9 @@ def test_a_moved_project_keeps_correct_paths(small: Path, tmp_path: Path) -> Non
     moved = small.rename(tmp_path / "elsewhere")
     loaded, _ = load(moved)
     assert all(i.path.parent == moved / "interviews" for i in loaded.interviews.values())
-    assert all(c.path is not None and c.path.parent.parent == moved / "codings"
-               for c in loaded.codings)
+    assert all(
+        c.path is not None and c.path.parent.parent == moved / "codings" for c in loaded.codings
+    )
     assert loaded.codebook.path == moved / "codebook.yaml"
     assert loaded.registry.path == moved / "structures.yaml"
     assert plain(loaded) == plain(load(moved, use_cache=False)[0])
@@ -221,6 +270,7 @@ def test_a_new_pcrcode_ignores_an_old_cache(small: Path, monkeypatch: pytest.Mon
 
 # -- never fatal ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "foreign", "folder"])
 def test_a_corrupt_cache_is_ignored_and_rebuilt(example: Path, damage: str) -> None:
     expected, expected_findings = load(example, use_cache=False)
@@ -233,8 +283,14 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(example: Path, damage: str) -> N
             pack.unlink()
             pack.mkdir()
             continue
-        pack.write_bytes({"garbage": os.urandom(len(data)), "truncated": data[: len(data) // 2],
-                          "empty": b"", "foreign": b"\x00" * 16}[damage])
+        pack.write_bytes(
+            {
+                "garbage": os.urandom(len(data)),
+                "truncated": data[: len(data) // 2],
+                "empty": b"",
+                "foreign": b"\x00" * 16,
+            }[damage]
+        )
     loaded, findings = load(example)
     assert plain(loaded) == plain(expected) and findings == expected_findings
     if damage != "folder":  # rewritten, and good again
@@ -262,10 +318,22 @@ def test_a_cache_file_cannot_run_code(small: Path) -> None:
     assert not (small / "pwned").exists()
 
 
-@pytest.mark.parametrize("value", [
-    None, "texte", 3, 2.5, True, b"\x00", datetime.date(2026, 3, 12),
-    datetime.datetime(2026, 3, 12, 9, 30), [1, "a"], {"a": [1, {"b": None}]}, {1, 2},
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "texte",
+        3,
+        2.5,
+        True,
+        b"\x00",
+        datetime.date(2026, 3, 12),
+        datetime.datetime(2026, 3, 12, 9, 30),
+        [1, "a"],
+        {"a": [1, {"b": None}]},
+        {1, 2},
+    ],
+)
 def test_yaml_values_survive_the_cache(value: Any) -> None:
     back = cache.unplain(cache.plain(value))
     assert back == value and type(back) is type(value)
@@ -277,8 +345,10 @@ def test_yaml_positions_survive_the_cache() -> None:
     meta = loads("participants:\n  - name: Léa\n    role: salariée\ndate: 2026-03-02\n", "x")
     back = cache.unplain(cache.plain(meta))
     assert back == meta and type(back) is type(meta)
-    assert back.key_pos == meta.key_pos and back["participants"].item_pos == \
-        meta["participants"].item_pos
+    assert (
+        back.key_pos == meta.key_pos
+        and back["participants"].item_pos == meta["participants"].item_pos
+    )
     assert back["participants"][0].pos("role") == meta["participants"][0].pos("role") == (3, 5)
 
 
@@ -318,8 +388,11 @@ def test_the_environment_can_turn_the_cache_off(small: Path, cli: Callable[..., 
 
 def test_check_prints_the_same_from_the_cache(example: Path, cli: Callable[..., Run]) -> None:
     (example / "interviews" / "terre-et-paille.md").write_text(
-        (example / "interviews" / "terre-et-paille.md").read_text(encoding="utf-8")
-        .replace("structure:", "structur:", 1), encoding="utf-8")
+        (example / "interviews" / "terre-et-paille.md")
+        .read_text(encoding="utf-8")
+        .replace("structure:", "structur:", 1),
+        encoding="utf-8",
+    )
     cold = cli(["check"], cwd=example)
     warm = cli(["check"], cwd=example)
     assert cold.exit_code == warm.exit_code == 1
@@ -328,6 +401,7 @@ def test_check_prints_the_same_from_the_cache(example: Path, cli: Callable[..., 
 
 
 # -- progress ---------------------------------------------------------------------------------
+
 
 def test_progress_counts_every_file(small: Path) -> None:
     seen: list[tuple[int, int]] = []
@@ -358,7 +432,8 @@ def test_the_bar_draws_only_on_a_terminal_and_after_a_delay() -> None:
     assert terminal.getvalue() == (
         "\rreading " + "━" * 15 + "─" * 15 + " 5/10 files\x1b[K"
         "\rreading " + "━" * 30 + " 10/10 files\x1b[K"
-        "\r\x1b[K")
+        "\r\x1b[K"
+    )
     assert bar_text("reading", 0, 0) == "reading " + "━" * 30 + " 0/0 files"
 
 
@@ -421,7 +496,8 @@ def test_loaded_codings_behave_as_the_tuple_of_them(small: Path) -> None:
     assert list(codings_) == list(parsed)
     for interview, coder in (("velo", "yanis"), ("epicerie", None), (None, "camille")):
         assert list(loaded.iter_codings(interview=interview, coder=coder)) == [
-            c for c in parsed if interview in (None, c.interview) and coder in (None, c.coder)]
+            c for c in parsed if interview in (None, c.interview) and coder in (None, c.coder)
+        ]
     assert loaded.coders() == sorted({c.coder for c in parsed})
 
 
@@ -444,11 +520,13 @@ def test_check_builds_no_turn_to_check_codings(
     text = codings_file.read_text(encoding="utf-8")
     assert '"quote": "on a fait la fête de quartier ensemble"' in text
     settle()
-    codings_file.write_text(text.replace("la fête de quartier", "la fête du quartier"),
-                            encoding="utf-8")
+    codings_file.write_text(
+        text.replace("la fête de quartier", "la fête du quartier"), encoding="utf-8"
+    )
     found = check_project(small)  # the transcript comes from the cache, the coding file not
     assert [(f.rule, f.path) for f in found if f not in expected] == [
-        ("stale-quote", "codings/yanis/epicerie.yaml")]
+        ("stale-quote", "codings/yanis/epicerie.yaml")
+    ]
     assert check_project(small) == found and built == []
 
 
@@ -523,7 +601,8 @@ def test_a_cached_interview_counts_and_reads_turns_without_building_them(small: 
     assert cached.turn_count() == parsed.turn_count() == len(parsed.turns)
     assert cached.fingerprints() == parsed.fingerprints()
     assert [cached.text_of(n) for n in range(1, cached.turn_count() + 1)] == [
-        t.text for t in parsed.turns]
+        t.text for t in parsed.turns
+    ]
     assert not cached.turns_built()
     assert cached.turns == parsed.turns and cached.turns_built()
     cached.release_turns()
@@ -546,14 +625,19 @@ def test_a_project_served_from_the_cache_needs_no_yaml(small: Path) -> None:
         "p = load_project(root, Diagnostics(root))\n"
         "print(len(p.codebook.codes), len(p.codings), 'yaml' in sys.modules)\n"
     )
-    runs = [subprocess.run([sys.executable, "-c", script, str(small)], capture_output=True,
-                           text=True, check=True).stdout.split() for _ in range(2)]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script, str(small)], capture_output=True, text=True, check=True
+        ).stdout.split()
+        for _ in range(2)
+    ]
     assert runs[0][2] == "True" and runs[1][2] == "False"  # parsed once, then cached
     assert runs[0][:2] == runs[1][:2] and int(runs[0][0]) >= 10
 
 
-def test_take_builds_a_file_without_keeping_it(small: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_take_builds_a_file_without_keeping_it(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     load(small)
     loaded, _ = load(small)
     built: list[str] = []
@@ -587,17 +671,19 @@ def test_two_files_of_one_coder_on_one_interview_are_listed_once_each(small: Pat
     first = next(i for i, line in enumerate(lines) if line.startswith("- "))
     half = first + (len(lines) - first) // 2
     source.write_text("".join(lines[:half]), encoding="utf-8")
-    source.with_suffix(".yml").write_text("".join(lines[:first] + lines[half:]),
-                                          encoding="utf-8")
+    source.with_suffix(".yml").write_text("".join(lines[:first] + lines[half:]), encoding="utf-8")
     load(small)
     for use_cache in (True, False):
         loaded, _ = load(small, use_cache)
         every = tuple(loaded.codings)
-        assert len([c for c in every if (c.interview, c.coder) == ("velo", "yanis")]) \
+        assert (
+            len([c for c in every if (c.interview, c.coder) == ("velo", "yanis")])
             == len(lines) - first
+        )
         for interview, coder in (("velo", "yanis"), ("velo", None), (None, "yanis")):
             assert list(loaded.iter_codings(interview=interview, coder=coder)) == [
-                c for c in every if interview in (None, c.interview) and coder in (None, c.coder)]
+                c for c in every if interview in (None, c.interview) and coder in (None, c.coder)
+            ]
 
 
 def test_the_codebook_stays_cached_after_a_load_with_a_helper(
@@ -606,8 +692,9 @@ def test_the_codebook_stays_cached_after_a_load_with_a_helper(
     target = cache.bucket("codebook.yaml")
     assert target % 2 == 1  # in the helper's half: the case at stake
     # An interview in the codebook's pack: the helper rewrites that pack.
-    name = next(f"copie-{i}" for i in range(1000)
-                if cache.bucket(f"interviews/copie-{i}.md") == target)
+    name = next(
+        f"copie-{i}" for i in range(1000) if cache.bucket(f"interviews/copie-{i}.md") == target
+    )
     transcripts = sorted((example / "interviews").glob("*.md"))
     (example / "interviews" / f"{name}.md").write_bytes(transcripts[0].read_bytes())
     load(example)

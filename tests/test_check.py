@@ -61,11 +61,22 @@ def test_json_format_has_one_record_per_finding(tmp_path: Path) -> None:
     assert result.exit_code == 1
     records = json.loads(result.stdout)
     assert records == [
-        {"path": "codebook.yaml", "line": 31, "col": 5, "severity": "error",
-         "rule": "missing-definition", "message": "code 'forme/partenariat' has no definition"},
-        {"path": "codebook.yaml", "line": 35, "col": 5, "severity": "error",
-         "rule": "unknown-key",
-         "message": "unknown key 'defintion' in a code (did you mean 'definition'?)"},
+        {
+            "path": "codebook.yaml",
+            "line": 31,
+            "col": 5,
+            "severity": "error",
+            "rule": "missing-definition",
+            "message": "code 'forme/partenariat' has no definition",
+        },
+        {
+            "path": "codebook.yaml",
+            "line": 35,
+            "col": 5,
+            "severity": "error",
+            "rule": "unknown-key",
+            "message": "unknown key 'defintion' in a code (did you mean 'definition'?)",
+        },
     ]
 
 

@@ -37,18 +37,28 @@ def _modules_after(args: list[str]) -> set[str]:
         "sys.stdout.flush()\n"
         "sys.__stderr__.write('\\nMODULES ' + repr(sorted(sys.modules)) + '\\n')\n"
     )
-    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "PCRCODE_CODER": "",
-           "PCRCODE_PROJECT": "", "TERM": "dumb"}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=False, env=env)
+    env = {
+        **os.environ,
+        "COLUMNS": "80",
+        "NO_COLOR": "1",
+        "PCRCODE_CODER": "",
+        "PCRCODE_PROJECT": "",
+        "TERM": "dumb",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
+    )
     marker = result.stderr.rfind("\nMODULES ")
     assert marker != -1, result.stderr
-    return set(ast.literal_eval(result.stderr[marker + len("\nMODULES "):]))
+    return set(ast.literal_eval(result.stderr[marker + len("\nMODULES ") :]))
 
 
 def _heavy(modules: set[str]) -> set[str]:
-    return {m for m in modules
-            if m.split(".")[0] in ("rich", "yaml", "json", "csv", "xml", "statistics")}
+    return {
+        m
+        for m in modules
+        if m.split(".")[0] in ("rich", "yaml", "json", "csv", "xml", "statistics")
+    }
 
 
 def _pcrcode(modules: set[str]) -> set[str]:
@@ -70,8 +80,11 @@ def test_a_command_imports_its_own_module_only() -> None:
 
 def test_a_group_imports_the_modules_that_attach_to_it() -> None:
     modules = _modules_after(["import", "--help"])
-    assert {"pcrcode.cli.apps", "pcrcode.cli.exchange",
-            "pcrcode.cli.transcript_import"} <= _pcrcode(modules)
+    assert {
+        "pcrcode.cli.apps",
+        "pcrcode.cli.exchange",
+        "pcrcode.cli.transcript_import",
+    } <= _pcrcode(modules)
     assert "pcrcode.cli.agreement" not in modules
     assert _heavy(modules) == set()
 
@@ -99,7 +112,8 @@ def test_the_table_gives_each_command_its_module_and_summary() -> None:
         command = group.commands[name]
         assert command.name == name
         assert _first_paragraph(command) == summary.split(), (
-            f"{name}: its help's first paragraph changed; update pcrcode.cli.COMMANDS")
+            f"{name}: its help's first paragraph changed; update pcrcode.cli.COMMANDS"
+        )
         assert not command.hidden and not command.deprecated and not command.short_help, name
         assert sys.modules[f"pcrcode.cli.{module}"]
 
@@ -137,8 +151,11 @@ def _defined_callbacks() -> set[Any]:
 
 
 def test_every_command_of_the_modules_is_reachable() -> None:
-    reachable = {command.callback.__wrapped__ for _, command in _tree(_group())
-                 if command.callback is not None}
+    reachable = {
+        command.callback.__wrapped__
+        for _, command in _tree(_group())
+        if command.callback is not None
+    }
     missing = {f"{c.__module__}.{c.__qualname__}" for c in _defined_callbacks() - reachable}
     assert not missing, f"commands missing from pcrcode.cli.COMMANDS: {sorted(missing)}"
 
@@ -193,8 +210,9 @@ def test_output_left_in_the_buffer_by_a_reader_leaving_is_dropped() -> None:
     # Left in stdout's buffer, it would be flushed at exit into the closed pipe: exit code 120
     # (most runs, the timing decides) instead of 0.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    proc = subprocess.Popen([sys.executable, "-c", SPEW], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SPEW], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
     assert proc.stdout is not None and proc.stderr is not None
     assert proc.stdout.readline()
     proc.stdout.close()  # the reader leaves with most of it unread

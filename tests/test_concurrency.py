@@ -15,18 +15,27 @@ from pcrcode import codings as codings_io
 from pcrcode.diagnostics import Diagnostics
 from pcrcode.project import load_project
 
-CODES = ["forme/echange-informations", "forme/partenariat", "forme/mutualisation",
-         "logique/territoriale", "portee/intra-sectorielle"]
+CODES = [
+    "forme/echange-informations",
+    "forme/partenariat",
+    "forme/mutualisation",
+    "logique/territoriale",
+    "portee/intra-sectorielle",
+]
 
 pytestmark = pytest.mark.skipif(
-    "fork" not in multiprocessing.get_all_start_methods(), reason="needs fork (POSIX)")
+    "fork" not in multiprocessing.get_all_start_methods(), reason="needs fork (POSIX)"
+)
 
 
 def add_long_interview(root: Path, turns: int = 30) -> None:
-    body = "\n\n".join(f"**{'Camille' if n % 2 else 'Léa'}:** Tour de parole numéro {n}."
-                       for n in range(1, turns + 1))
+    body = "\n\n".join(
+        f"**{'Camille' if n % 2 else 'Léa'}:** Tour de parole numéro {n}."
+        for n in range(1, turns + 1)
+    )
     (root / "interviews" / "long.md").write_text(
-        f"---\nstructure: velo\nlanguage: fr\n---\n\n{body}\n", encoding="utf-8")
+        f"---\nstructure: velo\nlanguage: fr\n---\n\n{body}\n", encoding="utf-8"
+    )
 
 
 def _tag_many(root: str, interview: str, coder: str, jobs: list[tuple[int, str]]) -> None:
@@ -38,8 +47,10 @@ def _tag_many(root: str, interview: str, coder: str, jobs: list[tuple[int, str]]
 
 def run_parallel(root: Path, work: list[tuple[str, str, list[tuple[int, str]]]]) -> None:
     ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_tag_many, args=(str(root), iid, coder, jobs))
-             for iid, coder, jobs in work]
+    procs = [
+        ctx.Process(target=_tag_many, args=(str(root), iid, coder, jobs))
+        for iid, coder, jobs in work
+    ]
     for p in procs:
         p.start()
     for p in procs:
@@ -63,8 +74,10 @@ def keys(root: Path, interview: str, coder: str) -> set[tuple[int, str]]:
 def test_four_processes_on_one_file_and_others_elsewhere(small: Path) -> None:
     add_long_interview(small)
     same = [("long", "camille", [(s, code) for s in range(1, 26)]) for code in CODES[:4]]
-    other = [("epicerie", "zoe", [(s, c) for s in range(1, 6) for c in CODES]),
-             ("velo", "zoe", [(s, c) for s in range(1, 5) for c in CODES])]
+    other = [
+        ("epicerie", "zoe", [(s, c) for s in range(1, 6) for c in CODES]),
+        ("velo", "zoe", [(s, c) for s in range(1, 5) for c in CODES]),
+    ]
     run_parallel(small, same + other)
     assert keys(small, "long", "camille") == {(s, c) for s in range(1, 26) for c in CODES[:4]}
     assert len(keys(small, "long", "camille")) == 100
@@ -78,16 +91,30 @@ def test_four_processes_on_one_file_and_others_elsewhere(small: Path) -> None:
 def test_parallel_cli_processes(small: Path) -> None:
     add_long_interview(small)
     env = {**os.environ, "PCRCODE_CODER": "camille", "PCRCODE_PROJECT": str(small)}
-    procs = [subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys\nfrom pcrcode.cli import app\n"
-         f"for s in range(1, 9):\n"
-         f"    try:\n        app(['tag', 'long', str(s), '{code}'])\n"
-         f"    except SystemExit as e:\n        assert not e.code, e.code\n"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for code in CODES[:4]]
-    procs.append(subprocess.Popen([sys.executable, "-m", "pcrcode", "tag", "long", "9-12",
-                                   *CODES], env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE))
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys\nfrom pcrcode.cli import app\n"
+                f"for s in range(1, 9):\n"
+                f"    try:\n        app(['tag', 'long', str(s), '{code}'])\n"
+                f"    except SystemExit as e:\n        assert not e.code, e.code\n",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for code in CODES[:4]
+    ]
+    procs.append(
+        subprocess.Popen(
+            [sys.executable, "-m", "pcrcode", "tag", "long", "9-12", *CODES],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    )
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0] * len(procs), outputs
     expected = {(s, c) for s in range(1, 9) for c in CODES[:4]}
@@ -105,9 +132,13 @@ def _rename(root: str) -> None:
 def test_tagging_during_a_codebook_rename_loses_nothing(small: Path) -> None:
     add_long_interview(small)
     ctx = multiprocessing.get_context("fork")
-    taggers = [ctx.Process(target=_tag_many, args=(
-        str(small), "long", coder, [(s, "forme/partenariat") for s in range(1, 31)]))
-        for coder in ("camille", "yanis", "zoe")]
+    taggers = [
+        ctx.Process(
+            target=_tag_many,
+            args=(str(small), "long", coder, [(s, "forme/partenariat") for s in range(1, 31)]),
+        )
+        for coder in ("camille", "yanis", "zoe")
+    ]
     renamer = ctx.Process(target=_rename, args=(str(small),))
     for p in taggers[:2]:
         p.start()

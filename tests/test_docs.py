@@ -33,8 +33,16 @@ COMMANDS = list(_commands(typer.main.get_command(app)))
 
 def test_there_are_commands() -> None:
     names = {" ".join(p) for p, _ in COMMANDS}
-    assert {"check", "tag", "untag", "codings", "init", "interviews list",
-            "interviews show", "codebook show"} <= names
+    assert {
+        "check",
+        "tag",
+        "untag",
+        "codings",
+        "init",
+        "interviews list",
+        "interviews show",
+        "codebook show",
+    } <= names
 
 
 @pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=" ".join)
@@ -64,8 +72,9 @@ def test_readme_lists_every_check_rule() -> None:
 
 
 def test_python_dash_m_works() -> None:
-    result = subprocess.run([sys.executable, "-m", "pcrcode", "--version"], capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "pcrcode", "--version"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0
     assert result.stdout.startswith("pcrcode ")
 
@@ -80,12 +89,15 @@ def test_installed_script_help() -> None:
 
 def test_help_does_not_import_heavy_modules() -> None:
     """`pcrcode --help` stays fast: no YAML, Rich tables, XML or statistics at start-up."""
-    code = ("import sys; from pcrcode.cli import app; import typer.main; "
-            "typer.main.get_command(app); "
-            "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('yaml', 'xml', 'csv', 'json', 'statistics', 'fractions') "
-            "or m.startswith(('rich.table', 'pcrcode.reliability', 'pcrcode.refi')))))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=False)
+    code = (
+        "import sys; from pcrcode.cli import app; import typer.main; "
+        "typer.main.get_command(app); "
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('yaml', 'xml', 'csv', 'json', 'statistics', 'fractions') "
+        "or m.startswith(('rich.table', 'pcrcode.reliability', 'pcrcode.refi')))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""

@@ -23,12 +23,19 @@ def test_small_tables(cli, small: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr == "".join(
         f"wrote {out / name} ({n} rows)\n"
-        for name, n in (("codings.csv", 23), ("structures.csv", 4), ("presence.csv", 18),
-                        ("codebook.csv", 10)))
+        for name, n in (
+            ("codings.csv", 23),
+            ("structures.csv", 4),
+            ("presence.csv", 18),
+            ("codebook.csv", 10),
+        )
+    )
     files = export(cli, small, out)
     assert sorted(files) == ["codebook.csv", "codings.csv", "presence.csv", "structures.csv"]
     # By hand: epicerie has every codable code from one coder or the other; velo four.
-    assert files["presence.csv"] == """structure,code,present
+    assert (
+        files["presence.csv"]
+        == """structure,code,present
 epicerie,forme/echange-informations,1
 epicerie,forme/partenariat,1
 epicerie,forme/mutualisation,1
@@ -48,37 +55,71 @@ velo,logique/territoriale,0
 velo,portee/intra-sectorielle,1
 velo,portee/inter-sectorielle,0
 """
-    assert files["structures.csv"] == """structure,name,statut,domaine,categorie,creation,\
+    )
+    assert (
+        files["structures.csv"]
+        == """structure,name,statut,domaine,categorie,creation,\
 interviewed,interviews
 epicerie,L'Épicerie du Coin,association,alimentation,associations,2010,true,1
 velo,Vélo Scop,scop,mobilite,cooperatives,2015,true,1
 potager,Le Potager,association,alimentation,associations,,false,0
 roues,Les Roues,association,mobilite,associations,,false,0
 """
+    )
     rows = list(csv.DictReader(files["codings.csv"].splitlines()))
     assert len(rows) == 23
-    assert list(rows[0]) == ["interview", "structure", "statut", "domaine", "categorie",
-                             "creation", "segment", "speaker", "code", "family", "coder",
-                             "start", "end", "quote", "memo"]
+    assert list(rows[0]) == [
+        "interview",
+        "structure",
+        "statut",
+        "domaine",
+        "categorie",
+        "creation",
+        "segment",
+        "speaker",
+        "code",
+        "family",
+        "coder",
+        "start",
+        "end",
+        "quote",
+        "memo",
+    ]
     span = [r for r in rows if r["start"]]
-    assert span == [{
-        "interview": "epicerie", "structure": "epicerie", "statut": "association",
-        "domaine": "alimentation", "categorie": "associations", "creation": "2010",
-        "segment": "4", "speaker": "Léa", "code": "forme/partenariat", "family": "forme",
-        "coder": "yanis", "start": "105", "end": "143",
-        "quote": "on a fait la fête de quartier ensemble", "memo": ""}]
+    assert span == [
+        {
+            "interview": "epicerie",
+            "structure": "epicerie",
+            "statut": "association",
+            "domaine": "alimentation",
+            "categorie": "associations",
+            "creation": "2010",
+            "segment": "4",
+            "speaker": "Léa",
+            "code": "forme/partenariat",
+            "family": "forme",
+            "coder": "yanis",
+            "start": "105",
+            "end": "143",
+            "quote": "on a fait la fête de quartier ensemble",
+            "memo": "",
+        }
+    ]
     memos = [r for r in rows if r["memo"]]
     assert {(r["coder"], r["segment"], r["memo"]) for r in memos} == {
-        ("camille", "4", "Cohabitation sans mutualisation avancée.")}
+        ("camille", "4", "Cohabitation sans mutualisation avancée.")
+    }
     assert len(memos) == 4
     velo = [r for r in rows if r["interview"] == "velo" and r["segment"] == "2"]
     assert {r["quote"] for r in velo} == {
-        "On a un camion à trois, on le partage toute l'année [bruit]."}
+        "On a un camion à trois, on le partage toute l'année [bruit]."
+    }
     codebook = list(csv.DictReader(files["codebook.csv"].splitlines()))
     reseau = [r for r in codebook if r["code"].startswith("logique/reseau")]
     assert [(r["code"], r["parent"], r["codable"], r["family_label"]) for r in reseau] == [
         ("logique/reseau", "", "false", "Logique"),
-        ("logique/reseau/affinitaire", "logique/reseau", "true", "Logique")]
+        ("logique/reseau/affinitaire", "logique/reseau", "true", "Logique"),
+    ]
     for name, text in files.items():
         assert_golden(f"csv/small-{name}", text)
 
@@ -92,7 +133,12 @@ def test_tables_replace_old_ones_and_leave_other_files(cli, small: Path, tmp_pat
     assert files["notes.txt"] == "mine\n"
     assert files["codings.csv"].startswith("interview,structure,")
     assert sorted(p.name for p in out.iterdir()) == [
-        "codebook.csv", "codings.csv", "notes.txt", "presence.csv", "structures.csv"]
+        "codebook.csv",
+        "codings.csv",
+        "notes.txt",
+        "presence.csv",
+        "structures.csv",
+    ]
 
 
 def test_example_tables_are_consistent(cli, example: Path, tmp_path: Path) -> None:

@@ -23,14 +23,19 @@ def by_definition(corpus: Corpus) -> list[dict[str, Any]]:
     for code in codebook.codes.values():
         ids = {c.id for c in codebook.descendants(code.id)}
         segments = [s for s in corpus.segments if not ids.isdisjoint(s.codes)]
-        rows.append({
-            "code": code.id, "label": code.label, "family": code.family, "depth": code.depth,
-            "codable": code.codable,
-            "codings": sum(1 for s in segments for c in s.codings if c.code in ids),
-            "segments": len(segments),
-            "interviews": len({s.interview for s in segments}),
-            "structures": len({s.structure for s in segments if s.structure is not None}),
-        })
+        rows.append(
+            {
+                "code": code.id,
+                "label": code.label,
+                "family": code.family,
+                "depth": code.depth,
+                "codable": code.codable,
+                "codings": sum(1 for s in segments for c in s.codings if c.code in ids),
+                "segments": len(segments),
+                "interviews": len({s.interview for s in segments}),
+                "structures": len({s.structure for s in segments if s.structure is not None}),
+            }
+        )
     return rows
 
 
@@ -48,12 +53,20 @@ def test_random_codings_count_as_defined(example: Path, seed: int) -> None:
     rng = random.Random(seed)
     codes = [c.id for c in project.codebook.codes.values() if c.codable]
     interviews = sorted(project.interviews)
-    made = [Coding(rng.choice(interviews), rng.randint(1, 6), rng.choice(codes),
-                   rng.choice(["camille", "yanis", "zoe"])) for _ in range(rng.randint(0, 400))]
+    made = [
+        Coding(
+            rng.choice(interviews),
+            rng.randint(1, 6),
+            rng.choice(codes),
+            rng.choice(["camille", "yanis", "zoe"]),
+        )
+        for _ in range(rng.randint(0, 400))
+    ]
     project = replace(project, codings=tuple(made))
     for all_coders in (False, True):
         corpus = build_corpus(project, select_coders(project, all_coders=all_coders))
         assert frequencies(corpus) == by_definition(corpus)
         for family in project.codebook.families:
             assert frequencies(corpus, [family]) == [
-                r for r in by_definition(corpus) if r["family"] == family]
+                r for r in by_definition(corpus) if r["family"] == family
+            ]

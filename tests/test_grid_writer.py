@@ -18,10 +18,15 @@ from pcrcode.cli.report_views import Grid, print_grid
 from tests.conftest import run_cli
 
 CELL = st.one_of(
-    st.text(st.sampled_from([*"abcxyz019 -–()%", "é", "è", "ç", "·", "\xa0", "漢", "\t"]),
-            max_size=14),
-    st.builds(lambda n, text: " " * n + text, st.integers(1, 6),
-              st.text(st.sampled_from("abé█▏▍"), max_size=8)))  # indented codes, bars
+    st.text(
+        st.sampled_from([*"abcxyz019 -–()%", "é", "è", "ç", "·", "\xa0", "漢", "\t"]), max_size=14
+    ),
+    st.builds(
+        lambda n, text: " " * n + text,
+        st.integers(1, 6),
+        st.text(st.sampled_from("abé█▏▍"), max_size=8),
+    ),
+)  # indented codes, bars
 CONSOLES: dict[str, dict[str, Any]] = {
     "pipe": {},
     "terminal": {"force_terminal": True, "color_system": "truecolor"},
@@ -37,19 +42,20 @@ def grids(draw: st.DrawFn) -> Grid:
         title=draw(st.text(st.sampled_from("Titre de tableau ·é"), max_size=130)),
         headers=draw(st.lists(CELL, min_size=columns, max_size=columns)),
         rows=rows,
-        justify=draw(st.lists(st.sampled_from(["left", "right"]), min_size=columns,
-                              max_size=columns)),
+        justify=draw(
+            st.lists(st.sampled_from(["left", "right"]), min_size=columns, max_size=columns)
+        ),
         heat=[[draw(st.none() | st.floats(0, 1)) for _ in range(columns)] for _ in rows],
-        caption=draw(st.lists(st.text(st.sampled_from("légende (x) "), max_size=120),
-                              max_size=2)),
+        caption=draw(st.lists(st.text(st.sampled_from("légende (x) "), max_size=120), max_size=2)),
         bold_last=draw(st.booleans()),
         abbreviate=draw(st.booleans()),
     )
 
 
 def printed(grid: Grid, width: int, console: dict[str, Any], compact: bool, rich: bool) -> str:
-    out = Console(file=io.StringIO(), width=width, highlight=False, markup=False, emoji=False,
-                  **console)
+    out = Console(
+        file=io.StringIO(), width=width, highlight=False, markup=False, emoji=False, **console
+    )
     with pytest.MonkeyPatch.context() as patch:
         if rich:
             patch.setattr(report_views, "_print_plain", lambda *args: False)
@@ -58,18 +64,28 @@ def printed(grid: Grid, width: int, console: dict[str, Any], compact: bool, rich
 
 
 @settings(max_examples=400, deadline=None)
-@given(grid=grids(), width=st.integers(8, 140), console=st.sampled_from(sorted(CONSOLES)),
-       compact=st.booleans())
-def test_a_grid_prints_as_rich_prints_it(grid: Grid, width: int, console: str,
-                                         compact: bool) -> None:
+@given(
+    grid=grids(),
+    width=st.integers(8, 140),
+    console=st.sampled_from(sorted(CONSOLES)),
+    compact=st.booleans(),
+)
+def test_a_grid_prints_as_rich_prints_it(
+    grid: Grid, width: int, console: str, compact: bool
+) -> None:
     settings_ = CONSOLES[console]
-    assert printed(grid, width, settings_, compact, False) == \
-        printed(grid, width, settings_, compact, True)
+    assert printed(grid, width, settings_, compact, False) == printed(
+        grid, width, settings_, compact, True
+    )
 
 
 def test_the_plain_path_is_taken_into_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
-    grid = Grid("Logique by statut", ["statut", "reseau", "total"],
-                [["association", "9", "9"], ["total", "9", "9"]], ["left", "right", "right"])
+    grid = Grid(
+        "Logique by statut",
+        ["statut", "reseau", "total"],
+        [["association", "9", "9"], ["total", "9", "9"]],
+        ["left", "right", "right"],
+    )
     taken: list[bool] = []
     plain = report_views._print_plain
 
@@ -80,20 +96,29 @@ def test_the_plain_path_is_taken_into_a_pipe(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(report_views, "_print_plain", spy)
     text = printed(grid, 80, {}, False, False)
     assert taken == [True]
-    assert text == ("Logique by statut\n"
-                    "statut       reseau  total\n"
-                    + "\u2500" * 26 + "\n"
-                    "association       9      9\n"
-                    "total             9      9\n")
+    assert text == (
+        "Logique by statut\n"
+        "statut       reseau  total\n" + "\u2500" * 26 + "\n"
+        "association       9      9\n"
+        "total             9      9\n"
+    )
     printed(grid, 80, CONSOLES["terminal"], False, False)
     assert taken == [True, False]  # colours: Rich lays it out
 
 
-@pytest.mark.parametrize("args", [
-    ["report"], ["crosstab", "statut", "logique"],
-    ["crosstab", "domaine", "objet", "--count", "segments", "--percent", "row"],
-    ["cooccurrence"], ["census"], ["frequencies"], ["profile"], ["agreement"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report"],
+        ["crosstab", "statut", "logique"],
+        ["crosstab", "domaine", "objet", "--count", "segments", "--percent", "row"],
+        ["cooccurrence"],
+        ["census"],
+        ["frequencies"],
+        ["profile"],
+        ["agreement"],
+    ],
+)
 @pytest.mark.parametrize("columns", ["40", "80", "132"])
 def test_the_example_prints_the_same_without_rich(
     example: Path, args: list[str], columns: str, monkeypatch: pytest.MonkeyPatch
@@ -106,11 +131,18 @@ def test_the_example_prints_the_same_without_rich(
     assert fast.stdout == slow.stdout and fast.stderr == slow.stderr
 
 
-@pytest.mark.parametrize(("env", "plain"), [
-    ({}, 100), ({"COLUMNS": "72"}, 72), ({"NO_COLOR": "1", "COLUMNS": "80"}, 80),
-    ({"FORCE_COLOR": "1"}, None), ({"FORCE_COLOR": ""}, None), ({"TTY_COMPATIBLE": "0"}, None),
-    ({"COLUMNS": "wide"}, None),
-])
+@pytest.mark.parametrize(
+    ("env", "plain"),
+    [
+        ({}, 100),
+        ({"COLUMNS": "72"}, 72),
+        ({"NO_COLOR": "1", "COLUMNS": "80"}, 80),
+        ({"FORCE_COLOR": "1"}, None),
+        ({"FORCE_COLOR": ""}, None),
+        ({"TTY_COMPATIBLE": "0"}, None),
+        ({"COLUMNS": "wide"}, None),
+    ],
+)
 def test_reports_skip_rich_only_where_it_would_style_nothing(
     env: dict[str, str], plain: int | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -129,11 +161,19 @@ def test_a_piped_report_does_not_import_rich_s_console(example: Path) -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from pcrcode.cli import main; sys.argv = ['pcrcode', 'report'];\n"
-            "try: main()\nexcept SystemExit: pass\n"
-            "sys.stderr.write(str(sorted(m for m in sys.modules if m.startswith('rich'))))")
-    run = subprocess.run([sys.executable, "-c", code], cwd=example, capture_output=True,
-                         text=True, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"}, check=True)
+    code = (
+        "import sys; from pcrcode.cli import main; sys.argv = ['pcrcode', 'report'];\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "sys.stderr.write(str(sorted(m for m in sys.modules if m.startswith('rich'))))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=example,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+        check=True,
+    )
     assert run.stdout.startswith("Synthesis report")
     loaded = run.stderr.splitlines()[-1]
     assert "'rich.cells'" in loaded  # to measure accented text: a table of widths, no more

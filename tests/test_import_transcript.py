@@ -24,8 +24,9 @@ def cli(project: Path, *args: str) -> object:
 @pytest.mark.parametrize("name", ["entretien-2026-03-12.txt", "atelier.vtt", "reunion.srt"])
 def test_dry_run_prints_the_interview_golden(small: Path, name: str) -> None:
     before = snapshot(small)
-    result = cli(small, "import", "transcript", str(SAMPLES / name), "--structure", "velo",
-                 "--dry-run")
+    result = cli(
+        small, "import", "transcript", str(SAMPLES / name), "--structure", "velo", "--dry-run"
+    )
     assert (result.exit_code, result.exception) == (0, None), result.stderr
     assert_golden(f"import/{Path(name).stem}.md", result.stdout)
     assert snapshot(small) == before
@@ -33,36 +34,57 @@ def test_dry_run_prints_the_interview_golden(small: Path, name: str) -> None:
 
 def test_plain_text_import_writes_a_valid_interview(small: Path) -> None:
     source = SAMPLES / "entretien-2026-03-12.txt"
-    result = cli(small, "import", "transcript", str(source), "-s", "velo", "--id", "recyclerie",
-                 "-m", "Speaker 1=Camille")
+    result = cli(
+        small,
+        "import",
+        "transcript",
+        str(source),
+        "-s",
+        "velo",
+        "--id",
+        "recyclerie",
+        "-m",
+        "Speaker 1=Camille",
+    )
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == ("imported 5 turns from entretien-2026-03-12.txt (text) into "
-                             "interviews/recyclerie.md; speakers: Camille (3), Martine Dupont "
-                             "(2)\n")
+    assert result.stderr == (
+        "imported 5 turns from entretien-2026-03-12.txt (text) into "
+        "interviews/recyclerie.md; speakers: Camille (3), Martine Dupont "
+        "(2)\n"
+    )
     diag = Diagnostics(small)
     interview = load_interview(small, "recyclerie", diag)
     assert diag.findings == []
     assert [(t.speaker, t.text) for t in interview.turns] == [
         ("Camille", "Bonjour, merci de nous recevoir. Vous pouvez présenter la recyclerie ?"),
-        ("Martine Dupont", "Alors, oui. On récupère des objets, on les répare et on les revend "
-         "à petit prix [rires]. On a commencé en 2012.\n\nOn est six salariés maintenant."),
+        (
+            "Martine Dupont",
+            "Alors, oui. On récupère des objets, on les répare et on les revend "
+            "à petit prix [rires]. On a commencé en 2012.\n\nOn est six salariés maintenant.",
+        ),
         ("Camille", "Et avec les autres structures ?"),
-        ("Martine Dupont", "On travaille beaucoup avec l'atelier vélo : on leur donne les vélos "
-         "qu'on ne sait pas réparer."),
+        (
+            "Martine Dupont",
+            "On travaille beaucoup avec l'atelier vélo : on leur donne les vélos "
+            "qu'on ne sait pas réparer.",
+        ),
         ("Camille", "D'accord."),
     ]
     assert interview.date == "2026-03-12"
     assert interview.structure == "velo"
     assert interview.participants == ("Camille", "Martine Dupont")
-    assert interview.meta["times"] == ["00:00:01", "00:00:09", "00:01:05", "00:01:12",
-                                       "00:02:30"]
+    assert interview.meta["times"] == ["00:00:01", "00:00:09", "00:01:05", "00:01:12", "00:02:30"]
     assert interview.meta["source"] == "entretien-2026-03-12.txt"
     assert interview.illustrative is False
     check = json.loads(cli(small, "check", "-f", "json").stdout)
     assert [f for f in check if "recyclerie" in f["path"]] == []
     # The new interview can be coded at once.
-    assert cli(small, "tag", "recyclerie", "4", "forme/echange-informations", "--coder",
-               "zoe").exit_code == 0
+    assert (
+        cli(
+            small, "tag", "recyclerie", "4", "forme/echange-informations", "--coder", "zoe"
+        ).exit_code
+        == 0
+    )
 
 
 def test_vtt_cues_are_grouped_by_consecutive_speaker(small: Path) -> None:
@@ -93,20 +115,29 @@ def test_srt_speaker_prefixes_and_continuations(small: Path) -> None:
 
 def test_markdown_and_otter_style_exports(small: Path, tmp_path: Path) -> None:
     md = tmp_path / "notes.md"
-    md.write_text("---\ntitle: x\ndate: 2025-11-02\n---\n\n# Entretien\n\n"
-                  "**Intervieweuse:** Bonjour.\n\n**Paul:** Salut [rires].\n", encoding="utf-8")
+    md.write_text(
+        "---\ntitle: x\ndate: 2025-11-02\n---\n\n# Entretien\n\n"
+        "**Intervieweuse:** Bonjour.\n\n**Paul:** Salut [rires].\n",
+        encoding="utf-8",
+    )
     assert cli(small, "import", "transcript", str(md), "-s", "velo").exit_code == 0
     notes = load_interview(small, "notes")
-    assert [(t.speaker, t.text) for t in notes.turns] == [("Intervieweuse", "Bonjour."),
-                                                          ("Paul", "Salut [rires].")]
+    assert [(t.speaker, t.text) for t in notes.turns] == [
+        ("Intervieweuse", "Bonjour."),
+        ("Paul", "Salut [rires]."),
+    ]
     assert notes.date == "2025-11-02"
     otter = tmp_path / "otter.txt"
-    otter.write_text("Speaker 1  0:02\nBonjour à tous.\n\nPaul Martin  1:02:03\nMerci.\n"
-                     "On commence ?\n", encoding="utf-8")
+    otter.write_text(
+        "Speaker 1  0:02\nBonjour à tous.\n\nPaul Martin  1:02:03\nMerci.\nOn commence ?\n",
+        encoding="utf-8",
+    )
     assert cli(small, "import", "transcript", str(otter), "-s", "velo").exit_code == 0
     turns = load_interview(small, "otter").turns
-    assert [(t.speaker, t.text) for t in turns] == [("Speaker 1", "Bonjour à tous."),
-                                                    ("Paul Martin", "Merci. On commence ?")]
+    assert [(t.speaker, t.text) for t in turns] == [
+        ("Speaker 1", "Bonjour à tous."),
+        ("Paul Martin", "Merci. On commence ?"),
+    ]
     assert load_interview(small, "otter").meta["times"] == ["00:00:02", "01:02:03"]
 
 
@@ -131,30 +162,75 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("name", "data", "extra", "code", "message"), [
-    ("vide.txt", b"", [], 1, "{path}: the file is empty: nothing to import"),
-    ("blanc.txt", b"  \n\n \n", [], 1, "{path}: the file is empty: nothing to import"),
-    ("audio.txt", b"ID3\x00\x00\x01binary", [], 1,
-     "{path}: a binary file (it has NUL bytes), not a transcript: import a text, Markdown, "
-     "WebVTT or SRT file"),
-    ("latin.txt", "Léa: oui".encode("latin-1"), [], 1,
-     "{path}:1: not valid UTF-8 (byte 0xe9); save the file as UTF-8"),
-    ("prose.txt", b"just some prose without any speaker.\n", [], 1,
-     "{path}: no speaker turns found: expected 'Speaker: text' paragraphs, or WebVTT/SRT cues "
-     "with <v Speaker> or 'Speaker:'"),
-    ("ok.txt", b"Anne: oui\n", ["--structure", "epicier"], 2,
-     "unknown structure 'epicier'; did you mean epicerie?"),
-    ("epicerie.txt", b"Anne: oui\n", [], 1,
-     "interview 'epicerie' already exists (interviews/epicerie.md): pass another --id"),
-    ("ok.txt", b"Anne: oui\n", ["--id", "Mon Entretien"], 2,
-     "bad interview id 'Mon Entretien': pass --id with a-z, 0-9, - and _"),
-    ("ok.txt", b"Anne: oui\n", ["-m", "Anne"], 2,
-     "bad --speaker-map 'Anne': write OLD=NEW, e.g. 'Speaker 1=Martine'"),
-    ("ok.txt", b"Anne: oui\n", ["-m", "Bob=Robert"], 2,
-     "--speaker-map: no speaker 'Bob' in the transcript (speakers: Anne)"),
-])
-def test_bad_input_one_line_nothing_written(small: Path, tmp_path: Path, name: str, data: bytes,
-                                            extra: list[str], code: int, message: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "data", "extra", "code", "message"),
+    [
+        ("vide.txt", b"", [], 1, "{path}: the file is empty: nothing to import"),
+        ("blanc.txt", b"  \n\n \n", [], 1, "{path}: the file is empty: nothing to import"),
+        (
+            "audio.txt",
+            b"ID3\x00\x00\x01binary",
+            [],
+            1,
+            "{path}: a binary file (it has NUL bytes), not a transcript: import a text, Markdown, "
+            "WebVTT or SRT file",
+        ),
+        (
+            "latin.txt",
+            "Léa: oui".encode("latin-1"),
+            [],
+            1,
+            "{path}:1: not valid UTF-8 (byte 0xe9); save the file as UTF-8",
+        ),
+        (
+            "prose.txt",
+            b"just some prose without any speaker.\n",
+            [],
+            1,
+            "{path}: no speaker turns found: expected 'Speaker: text' paragraphs, "
+            "or WebVTT/SRT cues "
+            "with <v Speaker> or 'Speaker:'",
+        ),
+        (
+            "ok.txt",
+            b"Anne: oui\n",
+            ["--structure", "epicier"],
+            2,
+            "unknown structure 'epicier'; did you mean epicerie?",
+        ),
+        (
+            "epicerie.txt",
+            b"Anne: oui\n",
+            [],
+            1,
+            "interview 'epicerie' already exists (interviews/epicerie.md): pass another --id",
+        ),
+        (
+            "ok.txt",
+            b"Anne: oui\n",
+            ["--id", "Mon Entretien"],
+            2,
+            "bad interview id 'Mon Entretien': pass --id with a-z, 0-9, - and _",
+        ),
+        (
+            "ok.txt",
+            b"Anne: oui\n",
+            ["-m", "Anne"],
+            2,
+            "bad --speaker-map 'Anne': write OLD=NEW, e.g. 'Speaker 1=Martine'",
+        ),
+        (
+            "ok.txt",
+            b"Anne: oui\n",
+            ["-m", "Bob=Robert"],
+            2,
+            "--speaker-map: no speaker 'Bob' in the transcript (speakers: Anne)",
+        ),
+    ],
+)
+def test_bad_input_one_line_nothing_written(
+    small: Path, tmp_path: Path, name: str, data: bytes, extra: list[str], code: int, message: str
+) -> None:
     source = write(tmp_path, name, data)
     before = snapshot(small)
     result = cli(small, "import", "transcript", str(source), *extra)
@@ -166,12 +242,14 @@ def test_bad_input_one_line_nothing_written(small: Path, tmp_path: Path, name: s
 def test_a_missing_file(small: Path, tmp_path: Path) -> None:
     result = cli(small, "import", "transcript", str(tmp_path / "nope.vtt"))
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == (f"pcrcode: error: {tmp_path / 'nope.vtt'}: cannot read: No such "
-                             "file or directory\n")
+    assert result.stderr == (
+        f"pcrcode: error: {tmp_path / 'nope.vtt'}: cannot read: No such file or directory\n"
+    )
 
 
-def test_never_overwrites_even_when_created_meanwhile(small: Path, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_never_overwrites_even_when_created_meanwhile(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from pcrcode import transcript_import
     from pcrcode.errors import ConflictError
 

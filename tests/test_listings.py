@@ -28,11 +28,15 @@ def ok(args: list[str], project: Path) -> str:
         ("interviews-list.csv", ["interviews", "list", "--format", "csv"]),
         ("interviews-show-epicerie.txt", ["interviews", "show", "epicerie"]),
         ("interviews-show-epicerie.json", ["interviews", "show", "epicerie", "--format", "json"]),
-        ("interviews-show-velo-yanis.csv",
-         ["interviews", "show", "velo", "--coder", "yanis", "--format", "csv"]),
+        (
+            "interviews-show-velo-yanis.csv",
+            ["interviews", "show", "velo", "--coder", "yanis", "--format", "csv"],
+        ),
         ("codebook-show.txt", ["codebook", "show"]),
-        ("codebook-show-definitions-forme.txt",
-         ["codebook", "show", "--definitions", "--family", "forme"]),
+        (
+            "codebook-show-definitions-forme.txt",
+            ["codebook", "show", "--definitions", "--family", "forme"],
+        ),
         ("codebook-show.csv", ["codebook", "show", "--format", "csv"]),
     ],
 )
@@ -44,8 +48,10 @@ def test_small_project_golden(name: str, args: list[str], small: Path) -> None:
     ("name", "args"),
     [
         ("interviews-list.txt", ["interviews", "list"]),
-        ("interviews-show-terre-et-paille.txt",
-         ["interviews", "show", "terre-et-paille", "--coder", "camille"]),
+        (
+            "interviews-show-terre-et-paille.txt",
+            ["interviews", "show", "terre-et-paille", "--coder", "camille"],
+        ),
         ("codebook-show.txt", ["codebook", "show"]),
     ],
 )
@@ -65,9 +71,13 @@ def test_table_and_json_agree(small: Path) -> None:
     records = json.loads(ok(["interviews", "list", "--format", "json"], small))
     rows = list(csv.DictReader(io.StringIO(ok(["interviews", "list", "--format", "csv"], small))))
     assert [(r["interview"], r["segments"], r["codings"]) for r in records] == [
-        ("epicerie", 6, 16), ("velo", 4, 7)]
+        ("epicerie", 6, 16),
+        ("velo", 4, 7),
+    ]
     assert [(r["interview"], int(r["segments"]), int(r["codings"])) for r in rows] == [
-        ("epicerie", 6, 16), ("velo", 4, 7)]
+        ("epicerie", 6, 16),
+        ("velo", 4, 7),
+    ]
     for r in records:
         assert f"{r['interview']} " in table
         assert f" {r['codings']} " in table
@@ -88,15 +98,27 @@ def test_codebook_usage_counts(small: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["interviews", "show", "nope"], 2,
-         "pcrcode: error: unknown interview 'nope'; see `pcrcode interviews list`\n"),
-        (["interviews", "show", "velo", "--coder", "zoe"], 2,
-         "pcrcode: error: no codings by coder 'zoe' (coders: camille, yanis)\n"),
-        (["codebook", "show", "--family", "formes"], 2,
-         "pcrcode: error: unknown code family 'formes' (families: forme, objet, logique, "
-         "portee); did you mean forme, portee?\n"),
-        (["codings", "--code", "nope/x"], 2,
-         "pcrcode: error: unknown code 'nope/x'; see `pcrcode codebook show`\n"),
+        (
+            ["interviews", "show", "nope"],
+            2,
+            "pcrcode: error: unknown interview 'nope'; see `pcrcode interviews list`\n",
+        ),
+        (
+            ["interviews", "show", "velo", "--coder", "zoe"],
+            2,
+            "pcrcode: error: no codings by coder 'zoe' (coders: camille, yanis)\n",
+        ),
+        (
+            ["codebook", "show", "--family", "formes"],
+            2,
+            "pcrcode: error: unknown code family 'formes' (families: forme, objet, logique, "
+            "portee); did you mean forme, portee?\n",
+        ),
+        (
+            ["codings", "--code", "nope/x"],
+            2,
+            "pcrcode: error: unknown code 'nope/x'; see `pcrcode codebook show`\n",
+        ),
         (["interviews", "list", "--format", "xml"], 2, None),
     ],
 )
@@ -118,7 +140,12 @@ def test_init_empty_project_is_clean(tmp_path: Path) -> None:
     result = run_cli(["init", str(target)])
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in target.iterdir()) == [
-        ".gitignore", "codebook.yaml", "codings", "interviews", "structures.yaml"]
+        ".gitignore",
+        "codebook.yaml",
+        "codings",
+        "interviews",
+        "structures.yaml",
+    ]
     check = run_cli(["--project", str(target), "check"])
     assert (check.exit_code, check.stdout) == (0, "")
 
@@ -138,8 +165,9 @@ def test_init_refuses_an_existing_project(small: Path) -> None:
     before = snapshot(small)
     result = run_cli(["init", str(small)])
     assert result.exit_code == 1
-    assert result.stderr == (f"pcrcode: error: '{small}' already holds a project "
-                             "(codebook.yaml); nothing was changed\n")
+    assert result.stderr == (
+        f"pcrcode: error: '{small}' already holds a project (codebook.yaml); nothing was changed\n"
+    )
     assert snapshot(small) == before
 
 

@@ -11,12 +11,17 @@ import pytest
 from tests.conftest import ROOT
 
 
-@pytest.mark.parametrize("args", [["retrieve", "forme", "--all-coders", "--context", "3"],
-                                  ["codings", "--format", "json"]])
+@pytest.mark.parametrize(
+    "args",
+    [["retrieve", "forme", "--all-coders", "--context", "3"], ["codings", "--format", "json"]],
+)
 def test_reader_leaving_early_is_not_an_error(args: list[str]) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "pcrcode", "--project", str(ROOT), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={"COLUMNS": "80", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pcrcode", "--project", str(ROOT), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={"COLUMNS": "80", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
     assert proc.stdout is not None and proc.stderr is not None
     first = proc.stdout.readline()
     proc.stdout.close()  # the reader leaves; the output (> 64 KiB) no longer fits the pipe

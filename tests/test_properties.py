@@ -43,8 +43,11 @@ def budget(default: int) -> int:
     return EXAMPLES or default
 
 
-FUZZ = settings(max_examples=budget(150), deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+FUZZ = settings(
+    max_examples=budget(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 @pytest.fixture(scope="module")
@@ -74,20 +77,41 @@ class Loader:
 
 
 LOADERS = [
-    Loader("codebook", "codebook.yaml", lambda root, path, diag: load_codebook(root, diag),
-           Codebook, "codebook.yaml"),
-    Loader("registry", "structures.yaml",
-           lambda root, path, diag: load_registry(root, _small_codebook(), diag), Registry,
-           "structures.yaml"),
-    Loader("transcript-md", "interviews/x.md",
-           lambda root, path, diag: parse_interview(path, diag), Interview,
-           "interviews/epicerie.md"),
-    Loader("transcript-yaml", "interviews/x.yaml",
-           lambda root, path, diag: parse_interview(path, diag), Interview,
-           "interviews/velo.yaml"),
-    Loader("codings", "codings/camille/x.yaml",
-           lambda root, path, diag: codings_io.read(path, diag), list,
-           "codings/yanis/epicerie.yaml"),
+    Loader(
+        "codebook",
+        "codebook.yaml",
+        lambda root, path, diag: load_codebook(root, diag),
+        Codebook,
+        "codebook.yaml",
+    ),
+    Loader(
+        "registry",
+        "structures.yaml",
+        lambda root, path, diag: load_registry(root, _small_codebook(), diag),
+        Registry,
+        "structures.yaml",
+    ),
+    Loader(
+        "transcript-md",
+        "interviews/x.md",
+        lambda root, path, diag: parse_interview(path, diag),
+        Interview,
+        "interviews/epicerie.md",
+    ),
+    Loader(
+        "transcript-yaml",
+        "interviews/x.yaml",
+        lambda root, path, diag: parse_interview(path, diag),
+        Interview,
+        "interviews/velo.yaml",
+    ),
+    Loader(
+        "codings",
+        "codings/camille/x.yaml",
+        lambda root, path, diag: codings_io.read(path, diag),
+        list,
+        "codings/yanis/epicerie.yaml",
+    ),
 ]
 IDS = [loader.name for loader in LOADERS]
 
@@ -122,24 +146,113 @@ def load_or_refuse(root: Path, loader: Loader, data: bytes) -> Any:
 # -- strategies -------------------------------------------------------------------------------
 
 SNIPPETS = [
-    "\n", "\n  ", "\n    ", "- ", ": ", ":", "{", "}", "[", "]", ", ", "'", '"', "#", "---", "...",
-    "? ", "|", ">-", "&a ", "*a", "!!python/object:os.system ", "!!str ", "!x ", "\t", "%YAML 1.1",
-    "~", "null", "true", "no", "1", "-3", "2026-03-02", "1e9", ".inf", "0x1f", "\\", "\u00e9",
-    "e\u0301", "\x00", "\x1b[31m", "\x85", "\u2028", "\ufeff", "**A:** ", "**", "[rires]", "[/]",
-    "id", "label", "codes", "families", "attributes", "values", "from", "map", "degree",
-    "codable", "aliases", "ordered", "exclusive", "definition", "forme", "forme/partenariat",
-    "structures", "census", "cells", "rows", "columns", "statut", "domaine", "interviewed",
-    "structure", "turns", "speaker", "text", "codings", "segment", "code", "start", "end",
-    "quote", "fp", "memo", "pcrcode", "interview", "coder", "camille", "x",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "- ",
+    ": ",
+    ":",
+    "{",
+    "}",
+    "[",
+    "]",
+    ", ",
+    "'",
+    '"',
+    "#",
+    "---",
+    "...",
+    "? ",
+    "|",
+    ">-",
+    "&a ",
+    "*a",
+    "!!python/object:os.system ",
+    "!!str ",
+    "!x ",
+    "\t",
+    "%YAML 1.1",
+    "~",
+    "null",
+    "true",
+    "no",
+    "1",
+    "-3",
+    "2026-03-02",
+    "1e9",
+    ".inf",
+    "0x1f",
+    "\\",
+    "\u00e9",
+    "e\u0301",
+    "\x00",
+    "\x1b[31m",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "**A:** ",
+    "**",
+    "[rires]",
+    "[/]",
+    "id",
+    "label",
+    "codes",
+    "families",
+    "attributes",
+    "values",
+    "from",
+    "map",
+    "degree",
+    "codable",
+    "aliases",
+    "ordered",
+    "exclusive",
+    "definition",
+    "forme",
+    "forme/partenariat",
+    "structures",
+    "census",
+    "cells",
+    "rows",
+    "columns",
+    "statut",
+    "domaine",
+    "interviewed",
+    "structure",
+    "turns",
+    "speaker",
+    "text",
+    "codings",
+    "segment",
+    "code",
+    "start",
+    "end",
+    "quote",
+    "fp",
+    "memo",
+    "pcrcode",
+    "interview",
+    "coder",
+    "camille",
+    "x",
 ]
 yamlish = st.lists(st.one_of(st.sampled_from(SNIPPETS), st.text(max_size=5)), max_size=60).map(
-    "".join)
+    "".join
+)
 
 KEYS = [s for s in SNIPPETS if s.isidentifier() or "/" in s]
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**12), st.floats(),
-                    st.text(max_size=20), st.sampled_from(KEYS), st.dates())
-keys = st.one_of(st.sampled_from(KEYS), st.text(max_size=8), st.integers(-2, 5), st.booleans(),
-                 st.none())
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10**12),
+    st.floats(),
+    st.text(max_size=20),
+    st.sampled_from(KEYS),
+    st.dates(),
+)
+keys = st.one_of(
+    st.sampled_from(KEYS), st.text(max_size=8), st.integers(-2, 5), st.booleans(), st.none()
+)
 values = st.recursive(
     scalars,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5),
@@ -150,37 +263,67 @@ values = st.recursive(
 def mapping_of(*names: str) -> st.SearchStrategy[dict[Any, Any]]:
     """A mapping whose keys are mostly the ones the loader expects, with values of any shape."""
     return st.fixed_dictionaries({}, optional={n: values for n in names}).flatmap(
-        lambda known: st.dictionaries(keys, values, max_size=2).map(lambda extra: {**extra,
-                                                                                   **known}))
+        lambda known: st.dictionaries(keys, values, max_size=2).map(
+            lambda extra: {**extra, **known}
+        )
+    )
 
 
-code_entries = st.lists(mapping_of("id", "label", "degree", "codable", "definition", "short",
-                                   "aliases"), max_size=4)
+code_entries = st.lists(
+    mapping_of("id", "label", "degree", "codable", "definition", "short", "aliases"), max_size=4
+)
 STRUCTURES = {
-    "codebook": st.fixed_dictionaries({}, optional={
-        "families": st.dictionaries(keys, mapping_of("label", "definition", "ordered",
-                                                     "exclusive"), max_size=3) | values,
-        "codes": code_entries | values,
-        "attributes": st.dictionaries(keys, mapping_of("label", "values", "from", "map"),
-                                      max_size=3) | values,
-        "title": values,
-    }),
-    "registry": st.fixed_dictionaries({}, optional={
-        "structures": st.lists(mapping_of("id", "name", "statut", "domaine", "interviewed",
-                                          "attributes"), max_size=4) | values,
-        "census": mapping_of("rows", "columns", "cells", "source"),
-        "pcrcode": values,
-    }),
-    "transcript-yaml": st.fixed_dictionaries({}, optional={
-        "structure": values, "id": values, "date": values, "participants": values,
-        "illustrative": values,
-        "turns": st.lists(mapping_of("speaker", "text", "time"), max_size=4) | values,
-    }),
-    "codings": st.fixed_dictionaries({}, optional={
-        "interview": values, "coder": values, "pcrcode": values,
-        "codings": st.lists(mapping_of("segment", "code", "fp", "at", "memo", "start", "end",
-                                       "quote"), max_size=4) | values,
-    }),
+    "codebook": st.fixed_dictionaries(
+        {},
+        optional={
+            "families": st.dictionaries(
+                keys, mapping_of("label", "definition", "ordered", "exclusive"), max_size=3
+            )
+            | values,
+            "codes": code_entries | values,
+            "attributes": st.dictionaries(
+                keys, mapping_of("label", "values", "from", "map"), max_size=3
+            )
+            | values,
+            "title": values,
+        },
+    ),
+    "registry": st.fixed_dictionaries(
+        {},
+        optional={
+            "structures": st.lists(
+                mapping_of("id", "name", "statut", "domaine", "interviewed", "attributes"),
+                max_size=4,
+            )
+            | values,
+            "census": mapping_of("rows", "columns", "cells", "source"),
+            "pcrcode": values,
+        },
+    ),
+    "transcript-yaml": st.fixed_dictionaries(
+        {},
+        optional={
+            "structure": values,
+            "id": values,
+            "date": values,
+            "participants": values,
+            "illustrative": values,
+            "turns": st.lists(mapping_of("speaker", "text", "time"), max_size=4) | values,
+        },
+    ),
+    "codings": st.fixed_dictionaries(
+        {},
+        optional={
+            "interview": values,
+            "coder": values,
+            "pcrcode": values,
+            "codings": st.lists(
+                mapping_of("segment", "code", "fp", "at", "memo", "start", "end", "quote"),
+                max_size=4,
+            )
+            | values,
+        },
+    ),
 }
 
 
@@ -198,14 +341,16 @@ def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
     """A valid file damaged a few times: bytes deleted, inserted, replaced; lines moved."""
     data = bytearray(seed)
     for _ in range(draw(st.integers(1, 4))):
-        op = draw(st.sampled_from(["delete", "insert", "replace", "dup-line", "swap-lines",
-                                   "truncate"]))
+        op = draw(
+            st.sampled_from(["delete", "insert", "replace", "dup-line", "swap-lines", "truncate"])
+        )
         at = draw(st.integers(0, max(len(data) - 1, 0)))
         if op == "delete":
             del data[at : at + draw(st.integers(1, 40))]
         elif op == "insert":
-            data[at:at] = draw(st.binary(min_size=1, max_size=8)
-                               | st.sampled_from(SNIPPETS).map(str.encode))
+            data[at:at] = draw(
+                st.binary(min_size=1, max_size=8) | st.sampled_from(SNIPPETS).map(str.encode)
+            )
         elif op == "replace" and data:
             data[at] = draw(st.integers(0, 255))
         elif op == "truncate":
@@ -223,6 +368,7 @@ def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
 
 
 # -- 1. any input: an object or a clean refusal -----------------------------------------------
+
 
 @pytest.mark.parametrize("loader", LOADERS, ids=IDS)
 @FUZZ
@@ -264,8 +410,7 @@ def test_check_on_a_damaged_project_never_crashes(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
     root = tmp_path_factory.mktemp("damaged")
-    shutil.copytree(SMALL, root, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns(".pcrcode"))
+    shutil.copytree(SMALL, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".pcrcode"))
     files = sorted(p for p in root.rglob("*") if p.is_file())
     victim = data.draw(st.sampled_from(files))
     victim.write_bytes(data.draw(mutated(victim.read_bytes())))
@@ -292,10 +437,20 @@ def codings_of(draw: st.DrawFn, coder: str, interview: str) -> list[Coding]:
         if span is not None:
             start, end = span[0], span[0] + span[1]
             quote = draw(texts)
-        result.append(Coding(interview=interview, segment=draw(st.integers(1, 10**6)),
-                             code=draw(texts.filter(bool)), coder=coder, at=draw(texts),
-                             fingerprint=draw(texts), memo=draw(texts), start=start, end=end,
-                             quote=quote))
+        result.append(
+            Coding(
+                interview=interview,
+                segment=draw(st.integers(1, 10**6)),
+                code=draw(texts.filter(bool)),
+                coder=coder,
+                at=draw(texts),
+                fingerprint=draw(texts),
+                memo=draw(texts),
+                start=start,
+                end=end,
+                quote=quote,
+            )
+        )
     unique = {c.key: c for c in result}
     return list(unique.values())
 
@@ -317,20 +472,56 @@ def test_codings_render_then_read(workdir: Path, data: st.DataObject) -> None:
     # The file is also plain YAML: a YAML reader sees the same records as pcrcode's fast path.
     records = yaml.safe_load(text)["codings"] or []
     assert [(r["segment"], r["code"], r.get("memo", "")) for r in records] == [
-        (c.segment, c.code, c.memo) for c in got]
+        (c.segment, c.code, c.memo) for c in got
+    ]
 
 
 # Turn text as people type it: words, accents, emoji, transcription marks, Markdown stars,
 # control characters (but no line breaks: those are the writer's business).
-WORDS = ["bonjour", "euh", "épicerie", "e\u0301te\u0301", "🚲", "👩🏽‍🌾", "[rires]", "[/]",
-         "[inaudible]", "[bold]x[/bold]", "**", "*", "—", "«", "»", "'", '"', ":", "#", "---",
-         "\x1b[31m", "\x07", "\x00", "\x7f", "\u200b", "\t", "  ", "\u00a0", "\x85", "\u2028"]
-words = st.lists(st.one_of(st.sampled_from(WORDS), st.text(
-    st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=6)),
-    min_size=1, max_size=12).map(" ".join)
+WORDS = [
+    "bonjour",
+    "euh",
+    "épicerie",
+    "e\u0301te\u0301",
+    "🚲",
+    "👩🏽‍🌾",
+    "[rires]",
+    "[/]",
+    "[inaudible]",
+    "[bold]x[/bold]",
+    "**",
+    "*",
+    "—",
+    "«",
+    "»",
+    "'",
+    '"',
+    ":",
+    "#",
+    "---",
+    "\x1b[31m",
+    "\x07",
+    "\x00",
+    "\x7f",
+    "\u200b",
+    "\t",
+    "  ",
+    "\u00a0",
+    "\x85",
+    "\u2028",
+]
+words = st.lists(
+    st.one_of(
+        st.sampled_from(WORDS),
+        st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=6),
+    ),
+    min_size=1,
+    max_size=12,
+).map(" ".join)
 lines = st.lists(words, min_size=1, max_size=3)
-speakers = st.text(st.characters(codec="utf-8", exclude_characters="*\r\n"),
-                   min_size=1, max_size=12).filter(lambda s: s.strip() != "")
+speakers = st.text(
+    st.characters(codec="utf-8", exclude_characters="*\r\n"), min_size=1, max_size=12
+).filter(lambda s: s.strip() != "")
 
 
 def _blank(line: str) -> bool:
@@ -366,13 +557,18 @@ def write_markdown(structure: str, spoken: list[tuple[str, list[list[str]]]]) ->
 
 
 def expected_turns(spoken: list[tuple[str, list[list[str]]]]) -> list[tuple[str, str]]:
-    return [(unicodedata.normalize("NFC", speaker).strip(),
-             normalise("\n\n".join("\n".join(p) for p in paragraphs)))
-            for speaker, paragraphs in spoken]
+    return [
+        (
+            unicodedata.normalize("NFC", speaker).strip(),
+            normalise("\n\n".join("\n".join(p) for p in paragraphs)),
+        )
+        for speaker, paragraphs in spoken
+    ]
 
 
-@settings(max_examples=budget(200), deadline=None,
-          suppress_health_check=[HealthCheck.filter_too_much])
+@settings(
+    max_examples=budget(200), deadline=None, suppress_health_check=[HealthCheck.filter_too_much]
+)
 @given(spoken=turns(), structure=ids)
 def test_markdown_transcript_round_trip(workdir: Path, spoken: Any, structure: str) -> None:
     text = write_markdown(structure, spoken)
@@ -395,9 +591,13 @@ def test_markdown_transcript_round_trip(workdir: Path, spoken: Any, structure: s
 @settings(max_examples=budget(150), deadline=None)
 @given(spoken=turns(), structure=ids)
 def test_yaml_transcript_round_trip(workdir: Path, spoken: Any, structure: str) -> None:
-    data = {"structure": structure,
-            "turns": [{"speaker": speaker, "text": "\n\n".join("\n".join(p) for p in paras)}
-                      for speaker, paras in spoken]}
+    data = {
+        "structure": structure,
+        "turns": [
+            {"speaker": speaker, "text": "\n\n".join("\n".join(p) for p in paras)}
+            for speaker, paras in spoken
+        ],
+    }
     path = workdir / "interviews" / "rt.yaml"
     # Escaped (allow_unicode=False): PyYAML writes a raw U+0085 in a plain scalar, which YAML
     # itself then reads as a line break; the writer must not be the one losing data.
@@ -423,7 +623,8 @@ def test_a_structure_id_read_as_a_number_is_reported(workdir: Path) -> None:
     parse_interview(path, diag)
     assert [str(f) for f in diag.findings] == [
         "interviews/num.md:2:1: error: YAML reads the structure id as int 8: quote it "
-        '(structure: "...") [bad-value]']
+        '(structure: "...") [bad-value]'
+    ]
 
 
 def test_ids_are_ascii() -> None:

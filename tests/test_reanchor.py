@@ -25,8 +25,10 @@ def edit_epicerie(project: Path) -> None:
     path = project / "interviews" / "epicerie.md"
     text = path.read_text(encoding="utf-8")
     for old, new in [
-        ("**Camille:** Vous travaillez", "**Camille:** Bonjour, merci.\n\n**Camille:** Vous "
-         "travaillez"),
+        (
+            "**Camille:** Vous travaillez",
+            "**Camille:** Bonjour, merci.\n\n**Camille:** Vous travaillez",
+        ),
         ("on se passe les infos.", "on se passe les informations."),
         ("Enfin, on se croise.\n\nEt puis", "Enfin, on se croise.\n\n**Léa:** Et puis"),
         ("**Camille:** D'accord.\n\n**Léa:** On se", "**Léa:** D'accord. On se"),
@@ -45,14 +47,26 @@ def placements(project: Path, coder: str) -> list[tuple[int, str, int | None, st
 # Where each coding of epicerie must be after edit_epicerie, worked out by hand from the text:
 # old 2 -> 3 (typo fixed), old 4 -> 5 (the larger half of the split: 101 of 171 characters;
 # yanis's span "on a fait la fête..." -> 6, where the quote now is, at offset 8), old 6 -> 7.
-CAMILLE = [(3, "forme/echange-informations"), (3, "objet/information-competences"),
-           (3, "portee/intra-sectorielle"), (5, "forme/partenariat"),
-           (5, "logique/territoriale"), (5, "objet/immobilier"), (5, "portee/inter-sectorielle"),
-           (7, "logique/reseau/affinitaire")]
-YANIS = [(3, "forme/echange-informations", None), (3, "objet/information-competences", None),
-         (5, "forme/mutualisation", None), (5, "objet/immobilier", None),
-         (5, "portee/inter-sectorielle", None), (6, "forme/partenariat", 8),
-         (7, "logique/reseau/affinitaire", None), (7, "logique/territoriale", None)]
+CAMILLE = [
+    (3, "forme/echange-informations"),
+    (3, "objet/information-competences"),
+    (3, "portee/intra-sectorielle"),
+    (5, "forme/partenariat"),
+    (5, "logique/territoriale"),
+    (5, "objet/immobilier"),
+    (5, "portee/inter-sectorielle"),
+    (7, "logique/reseau/affinitaire"),
+]
+YANIS = [
+    (3, "forme/echange-informations", None),
+    (3, "objet/information-competences", None),
+    (5, "forme/mutualisation", None),
+    (5, "objet/immobilier", None),
+    (5, "portee/inter-sectorielle", None),
+    (6, "forme/partenariat", 8),
+    (7, "logique/reseau/affinitaire", None),
+    (7, "logique/territoriale", None),
+]
 
 
 def assert_all_restored(project: Path) -> None:
@@ -89,14 +103,31 @@ def test_tag_keeps_the_texts_that_reanchor_needs(small: Path) -> None:
     assert cli(small, "tag", "velo", "1", "logique/territoriale", "--coder", "zoe").exit_code == 0
     cache = json.loads((small / ".pcrcode" / "texts" / "velo.json").read_text(encoding="utf-8"))
     turns = load_interview(small, "velo").turns
-    assert cache["texts"][turns[1].fingerprint] == {"segment": 2, "speaker": "Marc",
-                                                     "text": turns[1].text}
+    assert cache["texts"][turns[1].fingerprint] == {
+        "segment": 2,
+        "speaker": "Marc",
+        "text": turns[1].text,
+    }
 
 
 def git(project: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org",
-                    "-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", *args],
-                   cwd=project, check=True, capture_output=True)
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "-c",
+            "core.hooksPath=/dev/null",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_reanchor_finds_old_texts_in_git_without_a_cache(small: Path) -> None:
@@ -116,13 +147,15 @@ def test_without_old_texts_the_edited_turns_are_listed_not_dropped(small: Path) 
     assert result.exit_code == 1
     rows = json.loads(result.stdout)
     unplaced = [(r["coder"], r["segment"], r["code"]) for r in rows if r["status"] == "unplaced"]
-    placed = [(r["coder"], r["segment"], r["to"], r["match"]) for r in rows
-              if r["status"] == "placed"]
+    placed = [
+        (r["coder"], r["segment"], r["to"], r["match"]) for r in rows if r["status"] == "placed"
+    ]
     # Only the span finds its way (by its quote); typo'd, split and merged turns need old texts.
     assert placed == [("yanis", 4, 6, "quote")]
     assert len(unplaced) == 15
     assert {r["why"] for r in rows if r["status"] == "unplaced"} == {
-        "its old text is unknown: no snapshot in .pcrcode/texts and not in git history"}
+        "its old text is unknown: no snapshot in .pcrcode/texts and not in git history"
+    }
     assert result.stderr == "placed 1 coding(s) in 1 file(s); 15 could not be placed\n"
     # Nothing was dropped: every coding is still there, the unplaced ones still flagged.
     assert len(placements(small, "camille")) == 8
@@ -134,8 +167,10 @@ def test_without_old_texts_the_edited_turns_are_listed_not_dropped(small: Path) 
 def test_shifted_turns_are_placed_exactly_without_any_old_text(small: Path) -> None:
     path = small / "interviews" / "epicerie.md"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("**Camille:** Vous", "**Camille:** Bonjour.\n\n**Camille:** Vous"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("**Camille:** Vous", "**Camille:** Bonjour.\n\n**Camille:** Vous"),
+        encoding="utf-8",
+    )
     result = cli(small, "reanchor", "-f", "csv")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -151,8 +186,9 @@ def test_dry_run_writes_nothing(small: Path) -> None:
     before = snapshot(small)
     result = cli(small, "reanchor", "--dry-run", "-f", "csv")
     assert result.exit_code == 0
-    assert result.stderr == ("would place 16 coding(s) in 2 file(s); 0 could not be placed; "
-                             "nothing written\n")
+    assert result.stderr == (
+        "would place 16 coding(s) in 2 file(s); 0 could not be placed; nothing written\n"
+    )
     assert_golden("reanchor/restored.csv", result.stdout)
     assert snapshot(small) == before
 
@@ -164,44 +200,78 @@ def test_a_quote_edited_inside_is_found_fuzzily(small: Path) -> None:
     path.write_text(text.replace("la fête de quartier", "la fête du quartier"), encoding="utf-8")
     result = cli(small, "reanchor", "-f", "json")
     assert result.exit_code == 0, result.stderr
-    span = [r for r in json.loads(cli(small, "codings", "-f", "json", "--coder", "yanis").stdout)
-            if r["start"] is not None]
+    span = [
+        r
+        for r in json.loads(cli(small, "codings", "-f", "json", "--coder", "yanis").stdout)
+        if r["start"] is not None
+    ]
     assert [(r["segment"], r["start"], r["end"], r["quote"]) for r in span] == [
-        (4, 105, 143, "on a fait la fête du quartier ensemble")]
+        (4, 105, 143, "on a fait la fête du quartier ensemble")
+    ]
     assert cli(small, "check").exit_code == 0
 
 
 def test_two_codings_landing_together_keep_one(small: Path) -> None:
-    assert cli(small, "tag", "velo", "2", "portee/intra-sectorielle", "--coder",
-               "camille").exit_code == 0
+    assert (
+        cli(small, "tag", "velo", "2", "portee/intra-sectorielle", "--coder", "camille").exit_code
+        == 0
+    )
     path = small / "interviews" / "velo.yaml"
     text = path.read_text(encoding="utf-8")
     # Turn 4 (coded intra-sectorielle by camille) is merged into turn 2; turn 3 goes.
-    old = ("      On a un camion à trois, on le partage toute l'année [bruit].\n"
-           "  - speaker: Yanis\n    text: Et les informations ?\n"
-           "  - speaker: Marc\n    text: On échange")
+    old = (
+        "      On a un camion à trois, on le partage toute l'année [bruit].\n"
+        "  - speaker: Yanis\n    text: Et les informations ?\n"
+        "  - speaker: Marc\n    text: On échange"
+    )
     assert old in text
-    path.write_text(text.replace(old, "      On a un camion à trois, on le partage toute "
-                                 "l'année [bruit]. On échange"), encoding="utf-8")
+    path.write_text(
+        text.replace(
+            old, "      On a un camion à trois, on le partage toute l'année [bruit]. On échange"
+        ),
+        encoding="utf-8",
+    )
     result = cli(small, "reanchor", "-f", "json", "-i", "velo")
     assert result.exit_code == 0, result.stderr
-    rows = [(r["coder"], r["segment"], r["code"], r["status"], r["to"], r["match"])
-            for r in json.loads(result.stdout)]
+    rows = [
+        (r["coder"], r["segment"], r["code"], r["status"], r["to"], r["match"])
+        for r in json.loads(result.stdout)
+    ]
     assert ("camille", 4, "portee/intra-sectorielle", "duplicate", 2, "merged") in rows
-    codes = [(r["segment"], r["code"]) for r in json.loads(
-        cli(small, "codings", "-f", "json", "--coder", "camille", "-i", "velo").stdout)]
-    assert codes == [(2, "forme/echange-informations"), (2, "forme/mutualisation"),
-                     (2, "objet/information-competences"), (2, "portee/intra-sectorielle")]
+    codes = [
+        (r["segment"], r["code"])
+        for r in json.loads(
+            cli(small, "codings", "-f", "json", "--coder", "camille", "-i", "velo").stdout
+        )
+    ]
+    assert codes == [
+        (2, "forme/echange-informations"),
+        (2, "forme/mutualisation"),
+        (2, "objet/information-competences"),
+        (2, "portee/intra-sectorielle"),
+    ]
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (["--threshold", "0"], 2,
-     "pcrcode: error: --threshold must be above 0 and at most 1, not 0.0\n"),
-    (["--threshold", "1.5"], 2,
-     "pcrcode: error: --threshold must be above 0 and at most 1, not 1.5\n"),
-    (["-i", "epicier"], 2,
-     "pcrcode: error: unknown interview 'epicier'; did you mean epicerie?\n"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (
+            ["--threshold", "0"],
+            2,
+            "pcrcode: error: --threshold must be above 0 and at most 1, not 0.0\n",
+        ),
+        (
+            ["--threshold", "1.5"],
+            2,
+            "pcrcode: error: --threshold must be above 0 and at most 1, not 1.5\n",
+        ),
+        (
+            ["-i", "epicier"],
+            2,
+            "pcrcode: error: unknown interview 'epicier'; did you mean epicerie?\n",
+        ),
+    ],
+)
 def test_bad_input(small: Path, args: list[str], code: int, message: str) -> None:
     edit_epicerie(small)
     before = snapshot(small)
@@ -213,8 +283,9 @@ def test_bad_input(small: Path, args: list[str], code: int, message: str) -> Non
 def test_a_broken_coding_file_blocks_reanchor(small: Path) -> None:
     edit_epicerie(small)
     path = small / "codings" / "yanis" / "epicerie.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace('"segment": 6', '"segment": 0'),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"segment": 6', '"segment": 0'), encoding="utf-8"
+    )
     before = snapshot(small)
     result = cli(small, "reanchor")
     assert (result.exit_code, result.stdout) == (1, "")

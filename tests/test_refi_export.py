@@ -34,8 +34,9 @@ def entries(path: Path) -> dict[str, bytes]:
 
 @needs_xsd
 @pytest.mark.parametrize("fixture", ["small", "example"])
-def test_exports_validate_against_both_schemas(cli, fixture: str,
-                                               request: pytest.FixtureRequest) -> None:
+def test_exports_validate_against_both_schemas(
+    cli, fixture: str, request: pytest.FixtureRequest
+) -> None:
     import xmlschema
 
     root: Path = request.getfixturevalue(fixture)
@@ -53,7 +54,8 @@ def test_small_project_counts_on_stderr(cli, small: Path) -> None:
     # shared by the four codings of one selection.
     assert result.stderr == (
         f"wrote {small.parent / 'p.qdpx'}: 4 families, 10 codes, 2 users, 5 variables, "
-        "4 cases, 2 sources, 11 selections, 23 codings, 1 notes\n")
+        "4 cases, 2 sources, 11 selections, 23 codings, 1 notes\n"
+    )
 
 
 def test_two_exports_are_byte_identical(cli, example: Path) -> None:
@@ -64,8 +66,10 @@ def test_two_exports_are_byte_identical(cli, example: Path) -> None:
         infos = archive.infolist()
     assert [i.filename for i in infos] == sorted(i.filename for i in infos)
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
-    assert export(cli, example, "qdc", "a.qdc").read_bytes() == \
-        export(cli, example, "qdc", "b.qdc").read_bytes()
+    assert (
+        export(cli, example, "qdc", "a.qdc").read_bytes()
+        == export(cli, example, "qdc", "b.qdc").read_bytes()
+    )
 
 
 def test_texts_are_lf_nfc_utf8_and_selections_quote_them(cli, small: Path) -> None:
@@ -86,22 +90,29 @@ def test_texts_are_lf_nfc_utf8_and_selections_quote_them(cli, small: Path) -> No
             checked += 1
     assert checked == 11
     epicerie = files[f"sources/{sources[0].get('guid')}.txt"].decode()
-    assert epicerie.startswith("Camille: Vous travaillez avec qui ?\n\nLéa: Ben euh… avec les "
-                               "autres épiceries [rires], on se passe les infos.\n\n")
-    span = [s for s in sources[0].findall(f"{NS}PlainTextSelection")
-            if s.get("name") == "on a fait la fête de quartier ensemble"]
+    assert epicerie.startswith(
+        "Camille: Vous travaillez avec qui ?\n\nLéa: Ben euh… avec les "
+        "autres épiceries [rires], on se passe les infos.\n\n"
+    )
+    span = [
+        s
+        for s in sources[0].findall(f"{NS}PlainTextSelection")
+        if s.get("name") == "on a fait la fête de quartier ensemble"
+    ]
     assert len(span) == 1 and len(span[0].findall(f"{NS}Coding")) == 1
 
 
 def test_offsets_count_code_points_not_utf16_units(cli, small: Path) -> None:
     (small / "interviews" / "emoji.md").write_text(
         "---\nstructure: velo\ndate: 2026-03-10\n---\n\n**Marc:** 😀 On partage 🚚 un camion.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (small / "codings" / "camille" / "emoji.yaml").write_text(
         "pcrcode: 1\ninterview: emoji\ncoder: camille\ncodings:\n"
         '- {"segment": 1, "code": "forme/mutualisation", "start": 15, "end": 24, '
         '"quote": "un camion", "fp": "x", "at": "2026-04-01T10:00:00Z", "memo": "Le camion."}\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     files = entries(export(cli, small, "qdpx", "p.qdpx"))
     root = ET.fromstring(files["project.qde"])
     source = next(s for s in root.iter(f"{NS}TextSource") if s.get("name") == "emoji")
@@ -111,7 +122,10 @@ def test_offsets_count_code_points_not_utf16_units(cli, small: Path) -> None:
     (sel,) = source.findall(f"{NS}PlainTextSelection")
     # "Marc: " is 6 code points, then 15 in the turn: 21; UTF-16 would say 23.
     assert (sel.get("startPosition"), sel.get("endPosition"), sel.get("name")) == (
-        "21", "30", "un camion")
+        "21",
+        "30",
+        "un camion",
+    )
     assert sel.get("creationDateTime") == "2026-04-01T10:00:00Z"
     (note_ref,) = sel.findall(f"{NS}Coding/{NS}NoteRef")
     notes = {n.get("guid"): n for n in root.iter(f"{NS}Note")}
@@ -121,8 +135,9 @@ def test_offsets_count_code_points_not_utf16_units(cli, small: Path) -> None:
 def test_small_project_document_golden(cli, small: Path) -> None:
     files = entries(export(cli, small, "qdpx", "p.qdpx"))
     assert_golden("refi/small-project.qde", files["project.qde"].decode("utf-8"))
-    assert_golden("refi/small-codebook.qdc",
-                  export(cli, small, "qdc", "c.qdc").read_text(encoding="utf-8"))
+    assert_golden(
+        "refi/small-codebook.qdc", export(cli, small, "qdc", "c.qdc").read_text(encoding="utf-8")
+    )
 
 
 def test_export_into_a_folder_is_a_usage_error(cli, small: Path) -> None:

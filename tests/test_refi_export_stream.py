@@ -30,48 +30,90 @@ from pcrcode.refi import PROJECT_NS, describe, export
 from pcrcode.refi.guids import NAMESPACE, guid
 from pcrcode.refi.xml import escape_attr, escape_text, invalid_chars, parse
 
-HOSTILE_TEXT = ("Bonjour \x1b[2J & <b>gras</b> \"cité\" 'apostrophe'\ttab \x00 NUL \x7f DEL "
-                "\x9b31m, 😀 🚲 e\u0301 \ufffe \U0001d538.")
+HOSTILE_TEXT = (
+    "Bonjour \x1b[2J & <b>gras</b> \"cité\" 'apostrophe'\ttab \x00 NUL \x7f DEL "
+    "\x9b31m, 😀 🚲 e\u0301 \ufffe \U0001d538."
+)
 
 
 def write_hostile(root: Path) -> None:
     """Lay a hostile interview and its codings over a copy of the small project."""
     (root / "interviews" / "hostile.md").write_text(
-        "---\nstructure: velo\ndate: \"2026-02-30\"\ninterviewer: \"Anne: la <cheffe> & co\"\n"
+        '---\nstructure: velo\ndate: "2026-02-30"\ninterviewer: "Anne: la <cheffe> & co"\n'
         "title: 'yes'\nlanguage: fr\nnote: null\nscore: 2.5\nrang: -3\nok: true\n"
-        "participants:\n  - {name: \"Zoé\\tB\", role: \"x # y\"}\n  - Paul\n"
+        'participants:\n  - {name: "Zoé\\tB", role: "x # y"}\n  - Paul\n'
         "long: " + "mot " * 40 + "fin\n---\n\n"
         f"**Anne:** {HOSTILE_TEXT}\n\n**Zoé \x1b[31m:** Deux & trois > un.\n\n"
-        "**Anne:** Fin.\n\nSuite & fin.\n", encoding="utf-8")
+        "**Anne:** Fin.\n\nSuite & fin.\n",
+        encoding="utf-8",
+    )
     codebook = root / "codebook.yaml"
-    codebook.write_text(codebook.read_text(encoding="utf-8").replace(
-        "title: Petit projet de test", 'title: "Petit \\"projet\\"\\t<test> & co\\r\\n"'),
-        encoding="utf-8")
+    codebook.write_text(
+        codebook.read_text(encoding="utf-8").replace(
+            "title: Petit projet de test", 'title: "Petit \\"projet\\"\\t<test> & co\\r\\n"'
+        ),
+        encoding="utf-8",
+    )
     structures = root / "structures.yaml"
-    structures.write_text(structures.read_text(encoding="utf-8").replace(
-        "name: Le Potager", 'name: "Le\\tPotager \\"bio\\" <&>"'), encoding="utf-8")
+    structures.write_text(
+        structures.read_text(encoding="utf-8").replace(
+            "name: Le Potager", 'name: "Le\\tPotager \\"bio\\" <&>"'
+        ),
+        encoding="utf-8",
+    )
     records: list[dict[str, Any]] = [
-        {"segment": 1, "code": "forme/mutualisation", "fp": "x", "at": "2026-04-01T10:00:00Z",
-         "memo": "Note \x07 & <i>\"q\"</i>\nligne\ttab\r\nfin"},
-        {"segment": 1, "code": "objet/immobilier", "fp": "x", "at": "2026-13-01T10:00:00Z",
-         "memo": "Note \x07 & <i>\"q\"</i>\nligne\ttab\r\nfin"},
-        {"segment": 1, "code": "forme/mutualisation", "fp": "x", "at": "hier",
-         "start": 9, "end": 30},
+        {
+            "segment": 1,
+            "code": "forme/mutualisation",
+            "fp": "x",
+            "at": "2026-04-01T10:00:00Z",
+            "memo": 'Note \x07 & <i>"q"</i>\nligne\ttab\r\nfin',
+        },
+        {
+            "segment": 1,
+            "code": "objet/immobilier",
+            "fp": "x",
+            "at": "2026-13-01T10:00:00Z",
+            "memo": 'Note \x07 & <i>"q"</i>\nligne\ttab\r\nfin',
+        },
+        {
+            "segment": 1,
+            "code": "forme/mutualisation",
+            "fp": "x",
+            "at": "hier",
+            "start": 9,
+            "end": 30,
+        },
         {"segment": 2, "code": "forme/partenariat", "fp": "x", "at": ""},
         {"segment": 2, "code": "inconnu/code", "fp": "x", "at": "2026-04-01T10:00:00Z"},
         {"segment": 9, "code": "forme/partenariat", "fp": "x", "at": "2026-04-01T10:00:00Z"},
-        {"segment": 3, "code": "forme/partenariat", "fp": "x", "at": "2026-04-02T10:00:00+02:00",
-         "start": 0, "end": 99},
-        {"segment": 3, "code": "forme/partenariat", "fp": "x", "at": "2025-01-01T00:00:00Z",
-         "start": 0, "end": 4, "memo": "😀"},
+        {
+            "segment": 3,
+            "code": "forme/partenariat",
+            "fp": "x",
+            "at": "2026-04-02T10:00:00+02:00",
+            "start": 0,
+            "end": 99,
+        },
+        {
+            "segment": 3,
+            "code": "forme/partenariat",
+            "fp": "x",
+            "at": "2025-01-01T00:00:00Z",
+            "start": 0,
+            "end": 4,
+            "memo": "😀",
+        },
     ]
     lines = "".join(f"- {json.dumps(r, ensure_ascii=False)}\n" for r in records)
     (root / "codings" / "camille" / "hostile.yaml").write_text(
-        "pcrcode: 1\ninterview: hostile\ncoder: camille\ncodings:\n" + lines, encoding="utf-8")
+        "pcrcode: 1\ninterview: hostile\ncoder: camille\ncodings:\n" + lines, encoding="utf-8"
+    )
     (root / "codings" / "yanis" / "fantome.yaml").write_text(
         "pcrcode: 1\ninterview: fantome\ncoder: yanis\ncodings:\n"
         '- {"segment": 1, "code": "forme/partenariat", "fp": "x", "at": "2026-04-01T10:00:00Z"}\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture
@@ -133,8 +175,9 @@ def test_the_document_is_what_elementtree_wrote(hostile: Path) -> None:
     assert serialised_as_before(document) == document.replace(b"\r\n", b"\n")
 
 
-def test_spilled_spools_and_small_writes_change_no_byte(hostile: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_spilled_spools_and_small_writes_change_no_byte(
+    hostile: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     expected = export.export_qdpx(load(hostile)).data
     monkeypatch.setattr(export, "SPOOL_BYTES", 10)
     monkeypatch.setattr(export, "FLUSH_PARTS", 1)
@@ -142,7 +185,8 @@ def test_spilled_spools_and_small_writes_change_no_byte(hostile: Path,
 
 
 def test_a_document_past_the_zip64_threshold_gets_the_header_writestr_gave_it(
-        hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hostile: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The 2 GiB limit lowered: writestr knew the size first and wrote a zip64 local header;
     # the stream finds out at the end and starts again with one.
     monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 40_000)
@@ -163,8 +207,9 @@ def test_saved_atomically_with_progress(hostile: Path, tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["p.qdpx"]
 
 
-def test_an_interrupted_export_leaves_the_old_file(hostile: Path, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_export_leaves_the_old_file(
+    hostile: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "out" / "p.qdpx"
     target.parent.mkdir()
     target.write_bytes(b"old")
@@ -179,8 +224,9 @@ def test_an_interrupted_export_leaves_the_old_file(hostile: Path, tmp_path: Path
     assert target.read_bytes() == b"old"
 
 
-def test_released_turns_are_read_again_when_used(hostile: Path, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_released_turns_are_read_again_when_used(
+    hostile: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(cache, "RACY_NS", 0)  # the files were just written: cache them anyway
     load(hostile)  # fills the cache: the next loads read turns lazily
     kept = load(hostile)
@@ -198,6 +244,7 @@ def test_released_turns_are_read_again_when_used(hostile: Path, tmp_path: Path,
 
 
 # --- the pieces -----------------------------------------------------------------------------
+
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=40))
@@ -221,23 +268,87 @@ def test_guids_are_uuid5(kind: str, key: list[object]) -> None:
     assert guid(kind, *key) == expected
 
 
-words = st.sampled_from(["Camille", "Arnaud", "salariée", "yes", "No", "null", "on", "Léa",
-                         "d'ici", "a:b", "x #y", "- z", "12", "3.5", "2026-01-05", "~", "É",
-                         "", " ", "mot", "’", "(co)", "a/b", "ok.", "e\u0301", "😀", "\x85",
-                         "\u2028", "\ufeff", "&", "*x", "!x", "%", "@", "`", "'", '"'])
+words = st.sampled_from(
+    [
+        "Camille",
+        "Arnaud",
+        "salariée",
+        "yes",
+        "No",
+        "null",
+        "on",
+        "Léa",
+        "d'ici",
+        "a:b",
+        "x #y",
+        "- z",
+        "12",
+        "3.5",
+        "2026-01-05",
+        "~",
+        "É",
+        "",
+        " ",
+        "mot",
+        "’",
+        "(co)",
+        "a/b",
+        "ok.",
+        "e\u0301",
+        "😀",
+        "\x85",
+        "\u2028",
+        "\ufeff",
+        "&",
+        "*x",
+        "!x",
+        "%",
+        "@",
+        "`",
+        "'",
+        '"',
+    ]
+)
 plain_words = st.sampled_from(["Camille", "mot", "salariée", "d'ici", "Léa", "12", "(co)"])
 scalars = st.one_of(
-    st.lists(words, min_size=1, max_size=14).map(" ".join), words,
+    st.lists(words, min_size=1, max_size=14).map(" ".join),
+    words,
     st.lists(plain_words, min_size=1, max_size=30).map(" ".join),
-    st.lists(words, min_size=1, max_size=3).map("".join), st.text(max_size=12),
-    st.integers(), st.booleans(), st.dates(), st.none(), st.floats(allow_nan=False))
-keys = st.sampled_from(["date", "interviewer", "participants", "language", "speakers", "name",
-                        "role", "on", "Yes", "x_1", "_a", "1a", "a-b", "é", "k" * 45, ""])
+    st.lists(words, min_size=1, max_size=3).map("".join),
+    st.text(max_size=12),
+    st.integers(),
+    st.booleans(),
+    st.dates(),
+    st.none(),
+    st.floats(allow_nan=False),
+)
+keys = st.sampled_from(
+    [
+        "date",
+        "interviewer",
+        "participants",
+        "language",
+        "speakers",
+        "name",
+        "role",
+        "on",
+        "Yes",
+        "x_1",
+        "_a",
+        "1a",
+        "a-b",
+        "é",
+        "k" * 45,
+        "",
+    ]
+)
 values = st.one_of(
-    scalars, st.lists(scalars, max_size=3),
+    scalars,
+    st.lists(scalars, max_size=3),
     st.lists(st.dictionaries(keys, scalars, max_size=3), max_size=3),
     st.dictionaries(keys, scalars, max_size=3),
-    st.lists(st.lists(scalars, max_size=2), max_size=2))
+    st.lists(st.lists(scalars, max_size=2), max_size=2),
+)
 
 
 @settings(max_examples=1500, deadline=None)
@@ -249,9 +360,15 @@ def test_simple_yaml_is_what_pyyaml_writes(data: dict[str, Any]) -> None:
 
 
 def test_simple_yaml_covers_interview_metadata() -> None:
-    meta = {"date": date(2026, 1, 5), "interviewer": "Camille Arnaud",
-            "participants": [{"name": "Sophie", "role": "salariée"}], "language": "fr",
-            "illustrative": True, "speakers": ["Camille", "Sophie"]}
+    meta = {
+        "date": date(2026, 1, 5),
+        "interviewer": "Camille Arnaud",
+        "participants": [{"name": "Sophie", "role": "salariée"}],
+        "language": "fr",
+        "illustrative": True,
+        "speakers": ["Camille", "Sophie"],
+    }
     assert describe._simple_yaml(meta) == (
         "date: 2026-01-05\ninterviewer: Camille Arnaud\nparticipants:\n- name: Sophie\n"
-        "  role: salariée\nlanguage: fr\nillustrative: true\nspeakers:\n- Camille\n- Sophie\n")
+        "  role: salariée\nlanguage: fr\nillustrative: true\nspeakers:\n- Camille\n- Sophie\n"
+    )

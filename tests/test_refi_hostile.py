@@ -18,21 +18,27 @@ TEXT = "Anne: Nous partageons un local.\n\nBruno: Et un camion.\n"
 
 def qde(sources: str = "", codes: str = "") -> str:
     codes = codes or f'<Code guid="{gid("c")}" name="Local" isCodable="true"/>'
-    return (f'<?xml version="1.0" encoding="utf-8"?>\n'
-            f'<Project xmlns="urn:QDA-XML:project:1.0" name="P">\n'
-            f"<CodeBook><Codes>{codes}</Codes></CodeBook>\n"
-            f"<Sources>{sources}</Sources>\n</Project>\n")
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<Project xmlns="urn:QDA-XML:project:1.0" name="P">\n'
+        f"<CodeBook><Codes>{codes}</Codes></CodeBook>\n"
+        f"<Sources>{sources}</Sources>\n</Project>\n"
+    )
 
 
 def source(name: str, selections: str = "") -> str:
-    return (f'<TextSource guid="{gid(name)}" name="{name}" '
-            f'plainTextPath="internal://{gid(name)}.txt">{selections}</TextSource>')
+    return (
+        f'<TextSource guid="{gid(name)}" name="{name}" '
+        f'plainTextPath="internal://{gid(name)}.txt">{selections}</TextSource>'
+    )
 
 
 def selection(name: str, start: int, end: int, code: str = "c") -> str:
-    return (f'<PlainTextSelection guid="{gid(name)}" name="" startPosition="{start}" '
-            f'endPosition="{end}"><Coding guid="{gid(name + "x")}">'
-            f'<CodeRef targetGUID="{gid(code)}"/></Coding></PlainTextSelection>')
+    return (
+        f'<PlainTextSelection guid="{gid(name)}" name="" startPosition="{start}" '
+        f'endPosition="{end}"><Coding guid="{gid(name + "x")}">'
+        f'<CodeRef targetGUID="{gid(code)}"/></Coding></PlainTextSelection>'
+    )
 
 
 def refused(cli, tmp_path: Path, path: Path, *fragments: str) -> None:
@@ -50,8 +56,10 @@ def refused(cli, tmp_path: Path, path: Path, *fragments: str) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
 
 
-@pytest.mark.parametrize("name", ["../evil.txt", "sources/../../evil.txt", "/tmp/evil.txt",
-                                  "..\\evil.txt", "C:/evil.txt"])
+@pytest.mark.parametrize(
+    "name",
+    ["../evil.txt", "sources/../../evil.txt", "/tmp/evil.txt", "..\\evil.txt", "C:/evil.txt"],
+)
 def test_entries_climbing_out_are_refused(cli, tmp_path: Path, name: str) -> None:
     path = make_qdpx(tmp_path / "slip.qdpx", qde(), {name: b"owned"})
     refused(cli, tmp_path, path, f"archive entry '{name}' has", "refused")
@@ -59,8 +67,11 @@ def test_entries_climbing_out_are_refused(cli, tmp_path: Path, name: str) -> Non
 
 
 def test_a_zip_bomb_is_refused_from_its_declared_sizes(cli, tmp_path: Path) -> None:
-    path = make_qdpx(tmp_path / "bomb.qdpx", qde(source("a")),
-                     {f"sources/{gid('a')}.txt": b"\0" * (archive.RATIO_FLOOR + 1024)})
+    path = make_qdpx(
+        tmp_path / "bomb.qdpx",
+        qde(source("a")),
+        {f"sources/{gid('a')}.txt": b"\0" * (archive.RATIO_FLOOR + 1024)},
+    )
     refused(cli, tmp_path, path, "refused as a zip bomb")
 
 
@@ -86,8 +97,9 @@ def test_a_declared_size_beyond_the_caps_is_refused(cli, tmp_path: Path) -> None
 
 def test_an_entry_larger_than_declared_is_not_read_beyond(cli, tmp_path: Path) -> None:
     name = f"sources/{gid('a')}.txt"
-    path = make_qdpx(tmp_path / "liar.qdpx", qde(source("a", selection("s", 6, 10))),
-                     {name: TEXT * 50})
+    path = make_qdpx(
+        tmp_path / "liar.qdpx", qde(source("a", selection("s", 6, 10))), {name: TEXT * 50}
+    )
     _patch_size(path, name, 10)
     refused(cli, tmp_path, path, f"cannot read entry '{name}'")
 
@@ -107,8 +119,9 @@ EXTERNAL_ENTITY = """<?xml version="1.0"?>
 """
 
 
-@pytest.mark.parametrize("document", [BILLION_LAUGHS, EXTERNAL_ENTITY],
-                         ids=["entity-expansion", "external-entity"])
+@pytest.mark.parametrize(
+    "document", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["entity-expansion", "external-entity"]
+)
 def test_dtds_and_entities_are_refused(cli, tmp_path: Path, document: str) -> None:
     path = make_qdpx(tmp_path / "dtd.qdpx", document)
     refused(cli, tmp_path, path, "dtd.qdpx:project.qde:2: the XML holds a DOCTYPE declaration")
@@ -141,33 +154,45 @@ def test_not_a_zip_no_qde_and_two_qde(cli, tmp_path: Path) -> None:
 
 
 def test_duplicate_code_guids_are_refused(cli, tmp_path: Path) -> None:
-    codes = (f'<Code guid="{gid("c")}" name="A" isCodable="true"/>'
-             f'<Code guid="{gid("c").upper()}" name="B" isCodable="true"/>')
+    codes = (
+        f'<Code guid="{gid("c")}" name="A" isCodable="true"/>'
+        f'<Code guid="{gid("c").upper()}" name="B" isCodable="true"/>'
+    )
     path = make_qdpx(tmp_path / "dup.qdpx", qde(codes=codes))
     refused(cli, tmp_path, path, f"GUID {gid('c').upper()} is used by a Code and a Code")
 
 
-def test_warnings_missing_source_outside_selection_duplicate_selection(cli,
-                                                                       tmp_path: Path) -> None:
-    sels = (selection("ok", 6, 31) + selection("far", 6, 999)
-            + selection("ok", 40, 50).replace(gid("okx"), gid("other")))
+def test_warnings_missing_source_outside_selection_duplicate_selection(cli, tmp_path: Path) -> None:
+    sels = (
+        selection("ok", 6, 31)
+        + selection("far", 6, 999)
+        + selection("ok", 40, 50).replace(gid("okx"), gid("other"))
+    )
     document = qde(source("a", sels) + source("gone", selection("g", 0, 4)))
     path = make_qdpx(tmp_path / "warn.qdpx", document, {f"sources/{gid('a')}.txt": TEXT})
     target = tmp_path / "out"
     result = cli(["import", "qdpx", str(path), "--into", str(target)])
     assert result.exit_code == 0, result.stderr
     lines = result.stderr.splitlines()
-    assert "warning: 1 GUID(s) used by several selections or codings (first: " \
-           f"{gid('ok')}); each is imported on its own" in lines
-    assert (f"warning: selection {gid('far')} of source 'a': positions 6-999 are outside its "
-            f"text ({len(TEXT)} characters) or empty: skipped") in lines
-    assert ("warning: source 'gone': its text (internal://" + gid("gone") + ".txt) is not in "
-            "the file: skipped with its 1 selection(s)") in lines
+    assert (
+        "warning: 1 GUID(s) used by several selections or codings (first: "
+        f"{gid('ok')}); each is imported on its own" in lines
+    )
+    assert (
+        f"warning: selection {gid('far')} of source 'a': positions 6-999 are outside its "
+        f"text ({len(TEXT)} characters) or empty: skipped"
+    ) in lines
+    assert (
+        "warning: source 'gone': its text (internal://" + gid("gone") + ".txt) is not in "
+        "the file: skipped with its 1 selection(s)"
+    ) in lines
     codings = (target / "codings" / "import" / "a.yaml").read_text(encoding="utf-8")
     assert '{"segment": 1, "code": "codes/local", "fp":' in codings
     # 40-50 is "Et un cami": part of the turn "Et un camion.", so a span.
-    assert '"segment": 2, "code": "codes/local", "start": 0, "end": 10, "quote": "Et un cami"' \
-           in codings
+    assert (
+        '"segment": 2, "code": "codes/local", "start": 0, "end": 10, "quote": "Et un cami"'
+        in codings
+    )
 
 
 def test_a_non_empty_target_is_refused(cli, tmp_path: Path) -> None:
@@ -177,8 +202,10 @@ def test_a_non_empty_target_is_refused(cli, tmp_path: Path) -> None:
     before = snapshot(tmp_path)
     result = cli(["import", "qdpx", str(path), "--into", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert result.stderr == (f"pcrcode: error: '{tmp_path / 'out'}' is not empty: import into a "
-                             "new or empty folder; nothing was written\n")
+    assert result.stderr == (
+        f"pcrcode: error: '{tmp_path / 'out'}' is not empty: import into a "
+        "new or empty folder; nothing was written\n"
+    )
     assert snapshot(tmp_path) == before
 
 
@@ -190,8 +217,9 @@ def test_an_empty_target_folder_is_used(cli, tmp_path: Path) -> None:
     assert (tmp_path / "out" / "interviews" / "a.md").is_file()
 
 
-def test_a_failure_while_writing_leaves_nothing(cli, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_while_writing_leaves_nothing(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from pcrcode.errors import PcrcodeError
     from pcrcode.refi import writer
 
@@ -225,8 +253,10 @@ def test_wrong_kinds_of_files(cli, tmp_path: Path) -> None:
     project = make_qdpx(tmp_path / "p.qdpx", qde())
     result = cli(["import", "qdc", str(project), "--into", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert result.stderr == (f"pcrcode: error: {project}: this is a zip archive (a .qdpx "
-                             "project?): use `pcrcode import qdpx`\n")
+    assert result.stderr == (
+        f"pcrcode: error: {project}: this is a zip archive (a .qdpx "
+        "project?): use `pcrcode import qdpx`\n"
+    )
     project.unlink()
     codebook = make_qdpx(tmp_path / "c.qdpx", '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"/>')
     refused(cli, tmp_path, codebook, "the root element is <CodeBook>, not <Project>")

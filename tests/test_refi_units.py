@@ -57,17 +57,18 @@ def test_quote_matching_ignores_spacing_and_accepts_ellipsis() -> None:
 
 
 def test_split_turns_with_speakers_and_wrapped_lines() -> None:
-    text = ("Speaker 1:   Thank you. Let's move\non to the curriculum.\n\n"
-            "A paragraph that continues.\n\n**Max Bigman:** Okay.\n")
+    text = (
+        "Speaker 1:   Thank you. Let's move\non to the curriculum.\n\n"
+        "A paragraph that continues.\n\n**Max Bigman:** Okay.\n"
+    )
     turns, speakers = split_turns(text)
     assert speakers
     assert [(t.speaker, t.text) for t in turns] == [
-        ("Speaker 1", "Thank you. Let's move on to the curriculum.\n\nA paragraph that "
-                      "continues."),
+        ("Speaker 1", "Thank you. Let's move on to the curriculum.\n\nA paragraph that continues."),
         ("Max Bigman", "Okay."),
     ]
     first = turns[0]
-    assert text[first.start:first.start + 9] == "Thank you"
+    assert text[first.start : first.start + 9] == "Thank you"
     assert first.offset(text.index("on to")) == first.text.index("on to")
 
 
@@ -75,7 +76,9 @@ def test_split_turns_without_speakers() -> None:
     turns, speakers = split_turns("\nFirst paragraph.\n\nSecond: with a colon inside.\n")
     assert not speakers
     assert [(t.speaker, t.text) for t in turns] == [
-        ("", "First paragraph."), ("", "Second: with a colon inside.")]
+        ("", "First paragraph."),
+        ("", "Second: with a colon inside."),
+    ]
 
 
 def test_normalise_with_map_composes_and_maps() -> None:
@@ -92,47 +95,58 @@ def test_a_selection_over_two_turns_gives_a_coding_per_turn() -> None:
     turns, _ = split_turns(text)
     pieces = map_selection(turns, text.index("deux"), text.index("cinq") + 4)
     assert [(p.segment, p.start, p.end, p.quote) for p in pieces] == [
-        (1, 3, 14, "deux trois."), (2, 0, 11, "Quatre cinq")]
+        (1, 3, 14, "deux trois."),
+        (2, 0, 11, "Quatre cinq"),
+    ]
     whole = map_selection(turns, text.index("B:"), len(text))
     assert [(p.segment, p.start, p.end) for p in whole] == [(2, None, None)]
 
 
 def test_render_interview_places_each_turn() -> None:
-    interview = Interview(id="x", path=__import__("pathlib").Path("x.md"), structure="s",
-                          turns=(Turn(1, "Anne", "Bonjour."), Turn(2, "Bruno", "Salut 😀 !")))
+    interview = Interview(
+        id="x",
+        path=__import__("pathlib").Path("x.md"),
+        structure="s",
+        turns=(Turn(1, "Anne", "Bonjour."), Turn(2, "Bruno", "Salut 😀 !")),
+    )
     text, turns = render_interview(interview)
     assert text == "Anne: Bonjour.\n\nBruno: Salut 😀 !\n"
-    assert [text[t.start:t.start + len(t.text)] for t in turns] == ["Bonjour.", "Salut 😀 !"]
+    assert [text[t.start : t.start + len(t.text)] for t in turns] == ["Bonjour.", "Salut 😀 !"]
 
 
 speaker = st.text(alphabet="AbcdéÉfgh", min_size=1, max_size=8)
-word = st.lists(st.sampled_from([*"abcdeéèçàôœ,.!?'«»-[]😀🚲0123", "e\u0301"]),
-                min_size=1, max_size=8).map("".join)
+word = st.lists(
+    st.sampled_from([*"abcdeéèçàôœ,.!?'«»-[]😀🚲0123", "e\u0301"]), min_size=1, max_size=8
+).map("".join)
 paragraph = st.lists(word, min_size=1, max_size=6).map(" ".join)
 turn_text = st.lists(paragraph, min_size=1, max_size=3).map("\n\n".join)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(speaker, turn_text), min_size=1, max_size=5))
-def test_rendered_interviews_split_back_into_the_same_turns(
-        turns: list[tuple[str, str]]) -> None:
-    interview = Interview(id="x", path=__import__("pathlib").Path("x.md"), structure="s",
-                          turns=tuple(Turn(n, s, normalise(t))
-                                      for n, (s, t) in enumerate(turns, start=1)))
+def test_rendered_interviews_split_back_into_the_same_turns(turns: list[tuple[str, str]]) -> None:
+    interview = Interview(
+        id="x",
+        path=__import__("pathlib").Path("x.md"),
+        structure="s",
+        turns=tuple(Turn(n, s, normalise(t)) for n, (s, t) in enumerate(turns, start=1)),
+    )
     text, rendered = render_interview(interview)
     found, _ = split_turns(text)
     assert [(t.speaker, t.text) for t in found] == [
-        (unicodedata.normalize("NFC", s), normalise(t)) for s, t in turns]
+        (unicodedata.normalize("NFC", s), normalise(t)) for s, t in turns
+    ]
     for r, f in zip(rendered, found, strict=True):  # the export's offsets are the import's
         assert f.offset(r.start) == 0 and f.offset(r.start + len(r.text)) == len(f.text)
 
 
 def test_descriptions_read_back() -> None:
-    assert parse_description("Résumé : Court.\n\nDéfinition : Long\n\ntexte.\n\nDegré : 3\n\n"
-                             "pcrcode-id: forme/x") == {
-        "short": "Court.", "definition": "Long\n\ntexte.", "degree": "3", "id": "forme/x"}
+    assert parse_description(
+        "Résumé : Court.\n\nDéfinition : Long\n\ntexte.\n\nDegré : 3\n\npcrcode-id: forme/x"
+    ) == {"short": "Court.", "definition": "Long\n\ntexte.", "degree": "3", "id": "forme/x"}
     assert parse_description("Free text: with a colon.\nSecond line.") == {
-        "definition": "Free text: with a colon.\nSecond line."}
+        "definition": "Free text: with a colon.\nSecond line."
+    }
     assert parse_description("") == {}
 
 

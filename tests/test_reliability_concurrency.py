@@ -36,8 +36,9 @@ from tests.test_reliability_crash import (
     present,
 )
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32",
-                                reason="no advisory locks on Windows: atomic writes only")
+pytestmark = pytest.mark.skipif(
+    sys.platform == "win32", reason="no advisory locks on Windows: atomic writes only"
+)
 
 WORKERS = 4
 PER_WORKER = 200
@@ -48,7 +49,8 @@ Job = tuple[str, str, str, int, str]  # op, interview, coder, segment, code
 OPS: dict[str, Callable[..., Any]] = {"tag": tag, "untag": untag}
 
 _CONTEXT: Any = multiprocessing.get_context(
-    "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+)
 
 
 def _work(root: str, jobs: list[Job], barrier: Any) -> None:
@@ -139,14 +141,18 @@ def keys_of(worker: int, codes: list[str], shared: bool) -> list[tuple[int, str]
 def test_four_processes_tag_200_times_each(fast_tmp: Path, layout: Layout) -> None:
     root, codes = project(fast_tmp)
     shared = len({(layout.interview(w), layout.coder(w)) for w in range(WORKERS)}) == 1
-    jobs = [[("tag", layout.interview(w), layout.coder(w), seg, code)
-             for seg, code in keys_of(w, codes, shared)] for w in range(WORKERS)]
+    jobs = [
+        [
+            ("tag", layout.interview(w), layout.coder(w), seg, code)
+            for seg, code in keys_of(w, codes, shared)
+        ]
+        for w in range(WORKERS)
+    ]
     watch = codings_io.coding_path(root, layout.coder(0), layout.interview(0))
     reads = run_workers(root, jobs, watch)
     assert reads > 0
     for coder in {layout.coder(w) for w in range(WORKERS)}:
-        expected = {(iv, seg, code) for mine in jobs for _, iv, c, seg, code in mine
-                    if c == coder}
+        expected = {(iv, seg, code) for mine in jobs for _, iv, c, seg, code in mine if c == coder}
         assert present(root, coder) == expected
     total = sum(len(present(root, c)) for c in {layout.coder(w) for w in range(WORKERS)})
     assert total == WORKERS * PER_WORKER
@@ -166,9 +172,12 @@ def test_tags_and_untags_interleaved_on_one_file(fast_tmp: Path) -> None:
                 ops.append(("untag", "long", "team", seg, code))
         jobs.append(ops)
     run_workers(root, jobs, codings_io.coding_path(root, "team", "long"))
-    expected = {("long", seg, code) for w in range(WORKERS)
-                for i, (seg, code) in enumerate(keys_of(w, codes, shared=True)[:100])
-                if i % 2 == 0}
+    expected = {
+        ("long", seg, code)
+        for w in range(WORKERS)
+        for i, (seg, code) in enumerate(keys_of(w, codes, shared=True)[:100])
+        if i % 2 == 0
+    }
     assert len(expected) == WORKERS * 50
     assert present(root, "team") == expected
     assert_readable(root)
@@ -183,10 +192,26 @@ def test_four_command_lines_at_once(fast_tmp: Path) -> None:
         for w in range(WORKERS):
             seg, code = keys_of(w, codes, shared=True)[wave]
             expected.add(("long", seg, code))
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "pcrcode", "--project", str(root), "tag", "long", str(seg),
-                 code, "--coder", "team"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env()))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "pcrcode",
+                        "--project",
+                        str(root),
+                        "tag",
+                        "long",
+                        str(seg),
+                        code,
+                        "--coder",
+                        "team",
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    env=env(),
+                )
+            )
         for p in procs:
             _, err = p.communicate(timeout=60)
             assert p.returncode == 0, err.decode(errors="replace")

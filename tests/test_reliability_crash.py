@@ -59,6 +59,7 @@ Key = tuple[str, int, str]  # interview, segment, code
 
 # -- projects and invariants (also used by test_reliability_concurrency) ----------------------
 
+
 def copy_small(dest: Path) -> Path:
     shutil.copytree(DATA / "small", dest, ignore=shutil.ignore_patterns(".pcrcode"))
     return dest
@@ -109,12 +110,16 @@ def assert_readable(root: Path) -> None:
 
 def files_of(root: Path, *names: str) -> dict[str, bytes]:
     """The bytes of the named files and of every file under the named folders."""
-    paths = [p for name in names
-             for p in ([root / name] if (root / name).is_file() else (root / name).rglob("*"))]
+    paths = [
+        p
+        for name in names
+        for p in ([root / name] if (root / name).is_file() else (root / name).rglob("*"))
+    ]
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(paths) if p.is_file()}
 
 
 # -- the scenarios ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -130,15 +135,24 @@ class Scenario:
     prepare: Callable[[Path], list[Any]]
     argv: Callable[[Any], list[str]]
     promise: Callable[[Path, list[Any], list[Any], list[Any]], None]
-    untouched: tuple[str, ...] = ("codebook.yaml", "structures.yaml", "interviews",
-                                  "codings/camille", "codings/yanis")
+    untouched: tuple[str, ...] = (
+        "codebook.yaml",
+        "structures.yaml",
+        "interviews",
+        "codings/camille",
+        "codings/yanis",
+    )
     exit_codes: tuple[int, ...] = (0,)  # how a run that did its work exits
 
 
 def all_keys(root: Path) -> list[Key]:
     codes = codable_codes(root)
-    keys = [(iv, seg, code) for iv, turns in (("epicerie", 6), ("velo", 4))
-            for seg in range(1, turns + 1) for code in codes]
+    keys = [
+        (iv, seg, code)
+        for iv, turns in (("epicerie", 6), ("velo", 4))
+        for seg in range(1, turns + 1)
+        for code in codes
+    ]
     random.Random(SEED).shuffle(keys)
     return keys
 
@@ -173,23 +187,32 @@ def untag_promise(root: Path, items: list[Key], returned: list[Key], killed: lis
 
 def prepare_rename(root: Path) -> list[tuple[str, str, int]]:
     """(old id, new id, codings of old) for every coded code: renames independent of each other."""
-    counts = Counter(c.code for path in codings_io.coding_files(root)
-                     for c in codings_io.read(path, Diagnostics(root)))
+    counts = Counter(
+        c.code
+        for path in codings_io.coding_files(root)
+        for c in codings_io.read(path, Diagnostics(root))
+    )
     return [(code, f"{code}-bis", n) for code, n in sorted(counts.items())]
 
 
-def rename_promise(root: Path, items: list[tuple[str, str, int]],
-                   returned: list[tuple[str, str, int]],
-                   killed: list[tuple[str, str, int]]) -> None:
+def rename_promise(
+    root: Path,
+    items: list[tuple[str, str, int]],
+    returned: list[tuple[str, str, int]],
+    killed: list[tuple[str, str, int]],
+) -> None:
     """All or nothing: the codebook and every coding agree on each code's id."""
     transaction.recover(root)  # what the next command does first after a crash
     codes = set(load_codebook(root, Diagnostics(root)).codes)
-    used = Counter(c.code for path in codings_io.coding_files(root)
-                   for c in codings_io.read(path, Diagnostics(root)))
+    used = Counter(
+        c.code
+        for path in codings_io.coding_files(root)
+        for c in codings_io.read(path, Diagnostics(root))
+    )
     for item in items:
         old, new, count = item
-        done = (new in codes and old not in codes and used[new] == count and used[old] == 0)
-        before = (old in codes and new not in codes and used[old] == count and used[new] == 0)
+        done = new in codes and old not in codes and used[new] == count and used[old] == 0
+        before = old in codes and new not in codes and used[old] == count and used[new] == 0
         if item in returned:
             assert done, f"rename {old} -> {new} returned but is not complete"
         elif item in killed:
@@ -207,16 +230,22 @@ def prepare_import(root: Path) -> list[tuple[str, str]]:
     sources.mkdir()
     items = []
     for n in range(1, RUNS + 1):
-        lines = [f"{'Camille' if t % 2 else 'Léa'}: Réponse {t} de l'entretien {n} [rires]."
-                 for t in range(1, IMPORT_TURNS + 1)]
+        lines = [
+            f"{'Camille' if t % 2 else 'Léa'}: Réponse {t} de l'entretien {n} [rires]."
+            for t in range(1, IMPORT_TURNS + 1)
+        ]
         source = sources / f"entretien-{n}.txt"
         source.write_text("\n".join(lines) + "\n", encoding="utf-8")
         items.append((str(source), f"import-{n}"))
     return items
 
 
-def import_promise(root: Path, items: list[tuple[str, str]], returned: list[tuple[str, str]],
-                   killed: list[tuple[str, str]]) -> None:
+def import_promise(
+    root: Path,
+    items: list[tuple[str, str]],
+    returned: list[tuple[str, str]],
+    killed: list[tuple[str, str]],
+) -> None:
     """A transcript is there whole (every turn) or not at all."""
     for item in items:
         path = root / "interviews" / f"{item[1]}.md"
@@ -225,15 +254,17 @@ def import_promise(root: Path, items: list[tuple[str, str]], returned: list[tupl
             turns = parse_interview(path, Diagnostics(root)).turns
             assert [t.text for t in turns] == [
                 f"Réponse {t} de l'entretien {item[1].split('-')[1]} [rires]."
-                for t in range(1, IMPORT_TURNS + 1)], f"{path.name} is incomplete"
+                for t in range(1, IMPORT_TURNS + 1)
+            ], f"{path.name} is incomplete"
         else:
             assert item not in returned, f"{path.name} was imported, then lost"
 
 
 def prepare_checks(root: Path) -> list[int]:
     path = root / "codings" / "camille" / "velo.yaml"  # a finding to cache
-    path.write_text(path.read_text(encoding="utf-8").replace("forme/mutualisation", "forme/x"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("forme/mutualisation", "forme/x"), encoding="utf-8"
+    )
     return list(range(RUNS))
 
 
@@ -263,8 +294,9 @@ def init_promise(root: Path, items: list[str], returned: list[str], killed: list
         target = Path(item)
         if (target / "codebook.yaml").exists():
             assert item in returned or item in killed
-            assert all((target / part).exists() for part in
-                       ("structures.yaml", "interviews", "codings")), f"{target.name} is partial"
+            assert all(
+                (target / part).exists() for part in ("structures.yaml", "interviews", "codings")
+            ), f"{target.name} is partial"
             assert [f for f in check_project(target) if f.severity == "error"] == []
         else:
             assert item not in returned, f"{target.name}: init returned, no project"
@@ -273,23 +305,36 @@ def init_promise(root: Path, items: list[str], returned: list[str], killed: list
 def prepare_import_qdpx(root: Path) -> list[tuple[str, str]]:
     """(archive, new project folder) pairs: the small project exported once, imported RUNS times."""
     archive = root.parent / "export.qdpx"
-    subprocess.run([sys.executable, "-m", "pcrcode", "--project", str(root), "export", "qdpx",
-                    str(archive)], check=True, capture_output=True, env=env())
+    subprocess.run(
+        [sys.executable, "-m", "pcrcode", "--project", str(root), "export", "qdpx", str(archive)],
+        check=True,
+        capture_output=True,
+        env=env(),
+    )
     return [(str(archive), str(root.parent / f"imported-{n}")) for n in range(RUNS)]
 
 
-def import_qdpx_promise(root: Path, items: list[tuple[str, str]],
-                        returned: list[tuple[str, str]],
-                        killed: list[tuple[str, str]]) -> None:
+def import_qdpx_promise(
+    root: Path,
+    items: list[tuple[str, str]],
+    returned: list[tuple[str, str]],
+    killed: list[tuple[str, str]],
+) -> None:
     """An imported project is there whole (every coding of the source) or not at all."""
-    source = sorted((c.coder, c.key) for path in codings_io.coding_files(root)
-                    for c in codings_io.read(path, Diagnostics(root)))
+    source = sorted(
+        (c.coder, c.key)
+        for path in codings_io.coding_files(root)
+        for c in codings_io.read(path, Diagnostics(root))
+    )
     for item in items:
         target = Path(item[1])
         if (target / "codebook.yaml").exists():
             assert item in returned or item in killed, f"{target.name} appeared from nowhere"
-            got = sorted((c.coder, c.key) for path in codings_io.coding_files(target)
-                         for c in codings_io.read(path, Diagnostics(target)))
+            got = sorted(
+                (c.coder, c.key)
+                for path in codings_io.coding_files(target)
+                for c in codings_io.read(path, Diagnostics(target))
+            )
             assert got == source, f"{target.name} is partial"
         else:
             assert item not in returned, f"{target.name}: import returned, no project"
@@ -299,32 +344,58 @@ def import_qdpx_promise(root: Path, items: list[tuple[str, str]],
 SCENARIOS = [
     Scenario("tag", all_keys, tag_argv, tag_promise),
     Scenario("untag", prepare_untag, untag_argv, untag_promise),
-    Scenario("codebook-rename", prepare_rename,
-             lambda item: ["codebook", "rename", item[0], item[1]], rename_promise,
-             untouched=("structures.yaml", "interviews")),
-    Scenario("check", prepare_checks, lambda item: ["check"], check_promise,
-             untouched=("codebook.yaml", "structures.yaml", "interviews", "codings"),
-             exit_codes=(1,)),
+    Scenario(
+        "codebook-rename",
+        prepare_rename,
+        lambda item: ["codebook", "rename", item[0], item[1]],
+        rename_promise,
+        untouched=("structures.yaml", "interviews"),
+    ),
+    Scenario(
+        "check",
+        prepare_checks,
+        lambda item: ["check"],
+        check_promise,
+        untouched=("codebook.yaml", "structures.yaml", "interviews", "codings"),
+        exit_codes=(1,),
+    ),
     Scenario("init", prepare_init, lambda item: ["init", item], init_promise),
-    Scenario("import-transcript", prepare_import,
-             lambda item: ["import", "transcript", item[0], "--id", item[1], "-s", "epicerie"],
-             import_promise,
-             untouched=("codebook.yaml", "structures.yaml", "codings",
-                        "interviews/epicerie.md", "interviews/velo.yaml")),
-    Scenario("import-qdpx", prepare_import_qdpx,
-             lambda item: ["import", "qdpx", item[0], "--into", item[1]], import_qdpx_promise,
-             untouched=("codebook.yaml", "structures.yaml", "codings", "interviews")),
+    Scenario(
+        "import-transcript",
+        prepare_import,
+        lambda item: ["import", "transcript", item[0], "--id", item[1], "-s", "epicerie"],
+        import_promise,
+        untouched=(
+            "codebook.yaml",
+            "structures.yaml",
+            "codings",
+            "interviews/epicerie.md",
+            "interviews/velo.yaml",
+        ),
+    ),
+    Scenario(
+        "import-qdpx",
+        prepare_import_qdpx,
+        lambda item: ["import", "qdpx", item[0], "--into", item[1]],
+        import_qdpx_promise,
+        untouched=("codebook.yaml", "structures.yaml", "codings", "interviews"),
+    ),
 ]
 
 
-def run_and_maybe_kill(root: Path, argv: Sequence[str], delay: float | None,
-                       exit_codes: tuple[int, ...] = (0,)) -> tuple[bool, float]:
+def run_and_maybe_kill(
+    root: Path, argv: Sequence[str], delay: float | None, exit_codes: tuple[int, ...] = (0,)
+) -> tuple[bool, float]:
     """Run pcrcode; kill it after ``delay`` seconds (None: let it finish).
 
     Returns (returned, seconds): returned is True when the command exited before the kill."""
     started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "pcrcode", "--project", str(root), *argv],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env())
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pcrcode", "--project", str(root), *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env(),
+    )
     try:
         _, err = proc.communicate(timeout=delay if delay is not None else 60)
     except subprocess.TimeoutExpired:
@@ -411,7 +482,11 @@ def test_sigkill_inside_a_loop_of_writes(tmp_path: Path) -> None:
         ops = random_ops(rnd, keys, 400)
         proc = subprocess.Popen(
             [sys.executable, "-c", LOOP, str(root), coder, json.dumps(ops)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(), text=True)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env(),
+            text=True,
+        )
         assert proc.stdout is not None
         assert proc.stdout.readline() == "ready\n", proc.stderr.read() if proc.stderr else ""
         time.sleep(rnd.uniform(0.0, 0.5))
@@ -423,6 +498,7 @@ def test_sigkill_inside_a_loop_of_writes(tmp_path: Path) -> None:
         have = present(root, coder)
         # The operation in flight when the kill landed may or may not have been written.
         assert have in (apply_ops(ops[:done]), apply_ops(ops[: done + 1])), (
-            f"run {run}: {done} operations returned, the file holds something else")
+            f"run {run}: {done} operations returned, the file holds something else"
+        )
         assert_readable(root)
     assert kills >= 4, "the loops finished before the kills: raise the number of operations"

@@ -44,8 +44,12 @@ def project() -> Project:
     return load_project(DATA / "small")
 
 
-def corpus_of(project: Project, coders: tuple[str, ...] = (), all_coders: bool = False,
-              where: tuple[str, ...] = ()) -> Corpus:
+def corpus_of(
+    project: Project,
+    coders: tuple[str, ...] = (),
+    all_coders: bool = False,
+    where: tuple[str, ...] = (),
+) -> Corpus:
     corpus = build_corpus(project, select_coders(project, coders, all_coders))
     return corpus.where(parse_where(corpus, where))
 
@@ -55,8 +59,7 @@ def test_the_main_coder_of_each_interview_counts_by_default(project: Project) ->
     assert selection.mode == "main"
     assert dict(selection.per_interview) == {"epicerie": ("camille",), "velo": ("camille",)}
     assert dict(selection.left_out) == {"yanis": ("epicerie", "velo")}
-    assert "camille" in selection.describe() and "yanis's 2 double-coded" in \
-        selection.describe()
+    assert "camille" in selection.describe() and "yanis's 2 double-coded" in selection.describe()
 
 
 def test_coder_choices(project: Project) -> None:
@@ -71,9 +74,14 @@ def test_coder_choices(project: Project) -> None:
 def test_a_split_project_keeps_every_interview(project: Project) -> None:
     from dataclasses import replace
 
-    split = replace(project, codings=tuple(
-        c for c in project.codings
-        if (c.coder, c.interview) in {("camille", "epicerie"), ("yanis", "velo")}))
+    split = replace(
+        project,
+        codings=tuple(
+            c
+            for c in project.codings
+            if (c.coder, c.interview) in {("camille", "epicerie"), ("yanis", "velo")}
+        ),
+    )
     selection = select_coders(split)
     assert dict(selection.per_interview) == {"epicerie": ("camille",), "velo": ("yanis",)}
     assert not selection.left_out
@@ -81,13 +89,22 @@ def test_a_split_project_keeps_every_interview(project: Project) -> None:
 
 def test_corpus_merges_the_selected_coders_per_segment(project: Project) -> None:
     main = corpus_of(project)
-    assert [s.key for s in main.segments] == [("epicerie", 2), ("epicerie", 4), ("epicerie", 6),
-                                              ("velo", 2), ("velo", 4)]
+    assert [s.key for s in main.segments] == [
+        ("epicerie", 2),
+        ("epicerie", 4),
+        ("epicerie", 6),
+        ("velo", 2),
+        ("velo", 4),
+    ]
     merged = {s.key: s.codes for s in corpus_of(project, all_coders=True).segments}
     assert merged[("epicerie", 6)] == {"logique/reseau/affinitaire", "logique/territoriale"}
-    assert merged[("epicerie", 4)] == {"forme/partenariat", "forme/mutualisation",
-                                       "logique/territoriale", "objet/immobilier",
-                                       "portee/inter-sectorielle"}
+    assert merged[("epicerie", 4)] == {
+        "forme/partenariat",
+        "forme/mutualisation",
+        "logique/territoriale",
+        "objet/immobilier",
+        "portee/inter-sectorielle",
+    }
 
 
 def test_depth_rolls_variants_into_their_parent(project: Project) -> None:
@@ -95,41 +112,50 @@ def test_depth_rolls_variants_into_their_parent(project: Project) -> None:
     assert [c.id for c in one.categories] == ["logique/reseau", "logique/territoriale"]
     assert one.code_map["logique/reseau/affinitaire"] == "logique/reseau"
     two = code_axis(project.codebook, ["logique"], 2)
-    assert [c.id for c in two.categories] == ["logique/reseau/affinitaire",
-                                              "logique/territoriale"]
+    assert [c.id for c in two.categories] == ["logique/reseau/affinitaire", "logique/territoriale"]
 
 
 def test_crosstab_counts_structures_once_per_cell(project: Project) -> None:
     corpus = corpus_of(project)
     table = crosstab(corpus, resolve_axis(corpus, "statut"), resolve_axis(corpus, "forme"))
-    assert table.cells == {("association", "forme/echange-informations"): 1,
-                           ("association", "forme/partenariat"): 1,
-                           ("scop", "forme/echange-informations"): 1,
-                           ("scop", "forme/mutualisation"): 1}
+    assert table.cells == {
+        ("association", "forme/echange-informations"): 1,
+        ("association", "forme/partenariat"): 1,
+        ("scop", "forme/echange-informations"): 1,
+        ("scop", "forme/mutualisation"): 1,
+    }
     assert table.row_totals == {"association": 1, "scop": 1}
-    assert table.col_totals == {"forme/echange-informations": 2, "forme/partenariat": 1,
-                                "forme/mutualisation": 1}
+    assert table.col_totals == {
+        "forme/echange-informations": 2,
+        "forme/partenariat": 1,
+        "forme/mutualisation": 1,
+    }
     assert table.total == 2
 
 
 def test_crosstab_segments_and_percentages(project: Project) -> None:
     corpus = corpus_of(project)
-    table = crosstab(corpus, resolve_axis(corpus, "statut"), resolve_axis(corpus, "forme"),
-                     "segments", "row")
+    table = crosstab(
+        corpus, resolve_axis(corpus, "statut"), resolve_axis(corpus, "forme"), "segments", "row"
+    )
     assert table.get("association", "total") == 2  # epicerie 2 and 4 (6 has no forme)
     assert table.get("total", "forme/echange-informations") == 2
     assert table.share("association", "forme/partenariat") == 50.0
     assert table.share("total", "total") == 100.0
-    logic = crosstab(corpus, resolve_axis(corpus, "logique"), resolve_axis(corpus, "portee"),
-                     "segments")
+    logic = crosstab(
+        corpus, resolve_axis(corpus, "logique"), resolve_axis(corpus, "portee"), "segments"
+    )
     assert logic.cells == {("logique/territoriale", "portee/inter-sectorielle"): 1}
 
 
 def test_two_attributes_count_every_structure_of_the_registry(project: Project) -> None:
     corpus = corpus_of(project)
     table = crosstab(corpus, resolve_axis(corpus, "domaine"), resolve_axis(corpus, "statut"))
-    assert table.cells == {("alimentation", "association"): 2, ("mobilite", "association"): 1,
-                           ("mobilite", "scop"): 1}
+    assert table.cells == {
+        ("alimentation", "association"): 2,
+        ("mobilite", "association"): 1,
+        ("mobilite", "scop"): 1,
+    }
     assert table.total == 4
     only = corpus_of(project, where=("interviewed=true",))
     assert crosstab(only, resolve_axis(only, "domaine"), resolve_axis(only, "statut")).total == 2
@@ -160,43 +186,56 @@ def test_unknown_axis(project: Project) -> None:
 def test_summary_axes(project: Project) -> None:
     corpus = corpus_of(project)
     assert dict(resolve_axis(corpus, "forme:max").values) == {
-        "epicerie": "forme/partenariat", "velo": "forme/mutualisation"}
+        "epicerie": "forme/partenariat",
+        "velo": "forme/mutualisation",
+    }
     assert dict(resolve_axis(corpus, "logique:dominant").values) == {"epicerie": MIXED}
     merged = corpus_of(project, all_coders=True)
     assert dict(resolve_axis(merged, "logique:dominant").values) == {
-        "epicerie": "logique/territoriale"}
+        "epicerie": "logique/territoriale"
+    }
 
 
 def test_census(project: Project) -> None:
     table = census(corpus_of(project))
     cells = {(r["row"], r["col"]): (r["total"], r["interviewed"]) for r in table.records()}
     assert cells == {
-        ("alimentation", "associations"): (2, 1), ("alimentation", "cooperatives"): (0, 0),
-        ("alimentation", "total"): (2, 1), ("mobilite", "associations"): (1, 0),
-        ("mobilite", "cooperatives"): (1, 1), ("mobilite", "total"): (2, 1),
-        ("total", "associations"): (3, 1), ("total", "cooperatives"): (1, 1),
-        ("total", "total"): (4, 2)}
+        ("alimentation", "associations"): (2, 1),
+        ("alimentation", "cooperatives"): (0, 0),
+        ("alimentation", "total"): (2, 1),
+        ("mobilite", "associations"): (1, 0),
+        ("mobilite", "cooperatives"): (1, 1),
+        ("mobilite", "total"): (2, 1),
+        ("total", "associations"): (3, 1),
+        ("total", "cooperatives"): (1, 1),
+        ("total", "total"): (4, 2),
+    }
     assert table.mismatches == ()
 
 
 def test_profiles(project: Project) -> None:
     epicerie, velo = profiles(corpus_of(project))
-    assert epicerie.highest_forme is not None and epicerie.highest_forme.id == \
-        "forme/partenariat"
+    assert epicerie.highest_forme is not None and epicerie.highest_forme.id == "forme/partenariat"
     assert dict(epicerie.logic_counts) == {"logique/reseau": 1, "logique/territoriale": 1}
     assert epicerie.dominant_logic == MIXED
     assert epicerie.pooled == ("objet/information-competences", "objet/immobilier")
     assert epicerie.not_pooled == ()
-    assert dict(epicerie.portee) == {"portee/intra-sectorielle": 1,
-                                     "portee/inter-sectorielle": 1}
+    assert dict(epicerie.portee) == {"portee/intra-sectorielle": 1, "portee/inter-sectorielle": 1}
     assert [(q.interview, q.segment) for q in epicerie.quotes] == [
-        ("epicerie", 4), ("epicerie", 2), ("epicerie", 6)]
+        ("epicerie", 4),
+        ("epicerie", 2),
+        ("epicerie", 6),
+    ]
     assert epicerie.quotes[0].text.startswith("Le local, on le partage")
     assert velo.highest_forme is not None and velo.highest_forme.degree == 3
     assert velo.dominant_logic is None
     assert velo.not_pooled == ("objet/immobilier",)
     assert [p.structure.id for p in profiles(corpus_of(project), every=True)] == [
-        "epicerie", "velo", "potager", "roues"]
+        "epicerie",
+        "velo",
+        "potager",
+        "roues",
+    ]
     with pytest.raises(UnknownItem, match="unknown structure 'velos'"):
         profiles(corpus_of(project), ["velos"])
 
@@ -206,39 +245,55 @@ def test_a_span_coding_quotes_its_span(project: Project) -> None:
     assert epicerie.quotes[0].text == "on a fait la fête de quartier ensemble"
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("forme/echange-informations", [("epicerie", 2), ("velo", 4)]),
-    ("logique/reseau", [("epicerie", 6)]),  # a parent matches its descendants
-    ("forme/* AND NOT portee", [("velo", 2)]),
-    ("logique OR objet/immobilier", [("epicerie", 4), ("epicerie", 6)]),
-    ("forme/mutualisation OR forme/partenariat AND portee/intra-sectorielle", [("velo", 2)]),
-    ("(forme/mutualisation OR forme/partenariat) and portee", [("epicerie", 4)]),
-    ("not not objet", [("epicerie", 2), ("epicerie", 4), ("velo", 4)]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("forme/echange-informations", [("epicerie", 2), ("velo", 4)]),
+        ("logique/reseau", [("epicerie", 6)]),  # a parent matches its descendants
+        ("forme/* AND NOT portee", [("velo", 2)]),
+        ("logique OR objet/immobilier", [("epicerie", 4), ("epicerie", 6)]),
+        ("forme/mutualisation OR forme/partenariat AND portee/intra-sectorielle", [("velo", 2)]),
+        ("(forme/mutualisation OR forme/partenariat) and portee", [("epicerie", 4)]),
+        ("not not objet", [("epicerie", 2), ("epicerie", 4), ("velo", 4)]),
+    ],
+)
 def test_queries(project: Project, query: str, expected: list[tuple[str, int]]) -> None:
     hits = retrieve(corpus_of(project), query)
     assert [(h.interview, h.segment) for h in hits] == expected
 
 
-@pytest.mark.parametrize("query, column", [
-    ("objet AND", 10), ("(forme", 7), ("forme forme", 7), (")", 1), ("forme AND OR portee", 11),
-    ("NOT", 4),
-])
+@pytest.mark.parametrize(
+    "query, column",
+    [
+        ("objet AND", 10),
+        ("(forme", 7),
+        ("forme forme", 7),
+        (")", 1),
+        ("forme AND OR portee", 11),
+        ("NOT", 4),
+    ],
+)
 def test_a_malformed_query_says_where(project: Project, query: str, column: int) -> None:
     with pytest.raises(UsageError, match=f"at column {column}:"):
         parse_query(query, project.codebook)
 
 
 def test_an_unknown_code_in_a_query(project: Project) -> None:
-    with pytest.raises(UnknownItem, match=r"unknown code 'objet/immo' at column 11 .*"
-                       r"objet/immobilier"):
+    with pytest.raises(
+        UnknownItem,
+        match=r"unknown code 'objet/immo' at column 11 .*"
+        r"objet/immobilier",
+    ):
         parse_query("forme AND objet/immo", project.codebook)
 
 
 def test_retrieve_gives_coders_memos_quote_and_context(project: Project) -> None:
     (hit,) = retrieve(corpus_of(project), "objet/immobilier", context=1)
     assert (hit.speaker, hit.coders, hit.memos) == (
-        "Léa", ("camille",), ("Cohabitation sans mutualisation avancée.",))
+        "Léa",
+        ("camille",),
+        ("Cohabitation sans mutualisation avancée.",),
+    )
     assert [t.segment for t in hit.before] == [3] and [t.segment for t in hit.after] == [5]
     assert hit.after[0].text == "D'accord."
     with pytest.raises(PcrcodeError, match="no coded segment matches 'objet/immobilier'"):
@@ -247,13 +302,16 @@ def test_retrieve_gives_coders_memos_quote_and_context(project: Project) -> None
 
 def test_frequencies(project: Project) -> None:
     rows = {r["code"]: r for r in frequencies(corpus_of(project))}
-    assert {k: rows["forme/echange-informations"][k] for k in
-            ("codings", "segments", "interviews", "structures")} == {
-        "codings": 2, "segments": 2, "interviews": 2, "structures": 2}
+    assert {
+        k: rows["forme/echange-informations"][k]
+        for k in ("codings", "segments", "interviews", "structures")
+    } == {"codings": 2, "segments": 2, "interviews": 2, "structures": 2}
     assert rows["logique/reseau"]["segments"] == 1  # its child affinitaire
     merged = {r["code"]: r for r in frequencies(corpus_of(project, all_coders=True))}
-    assert (merged["forme/echange-informations"]["codings"],
-            merged["forme/echange-informations"]["segments"]) == (4, 2)
+    assert (
+        merged["forme/echange-informations"]["codings"],
+        merged["forme/echange-informations"]["segments"],
+    ) == (4, 2)
 
 
 def test_cooccurrence(project: Project) -> None:
@@ -281,16 +339,21 @@ def test_a_project_without_codings_reports_zeros(project: Project) -> None:
     result = report(corpus_of(empty)).as_dict()
     assert result["summary"]["coded_segments"] == 0
     assert {r["count"] for r in result["statut_x_logique"]} == {0}
-    assert [n["code"] for n in result["never_pooled"]] == ["objet/information-competences",
-                                                           "objet/immobilier"]
+    assert [n["code"] for n in result["never_pooled"]] == [
+        "objet/information-competences",
+        "objet/immobilier",
+    ]
 
 
 def test_the_core_imports_neither_typer_nor_rich() -> None:
-    code = ("import sys, pcrcode.reports.synthesis, pcrcode.reports.retrieve, "
-            "pcrcode.reports.frequencies, pcrcode.reports.cooccurrence; "
-            "print(sorted(m for m in ('typer', 'rich') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True)
+    code = (
+        "import sys, pcrcode.reports.synthesis, pcrcode.reports.retrieve, "
+        "pcrcode.reports.frequencies, pcrcode.reports.cooccurrence; "
+        "print(sorted(m for m in ('typer', 'rich') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert out.stdout.strip() == "[]"
 
 

@@ -15,20 +15,55 @@ CLI = Callable[..., Run]
 # The synthesis' table, typed from pcr-framework.md: (structures, interviewed). Réemploi x
 # coopératives reads "1 (future)" there: one cooperative being created, not interviewed.
 SYNTHESIS = {
-    "alimentation": {"associations": (10, 4), "cooperatives": (3, 1), "sa": (11, 0),
-                     "autres": (0, 0), "total": (24, 5)},
-    "energie": {"associations": (2, 1), "cooperatives": (1, 1), "sa": (1, 0),
-                "autres": (1, 0), "total": (5, 2)},
-    "habitat": {"associations": (7, 2), "cooperatives": (8, 3), "sa": (2, 0),
-                "autres": (0, 0), "total": (17, 5)},
-    "mobilite": {"associations": (4, 1), "cooperatives": (1, 1), "sa": (5, 1),
-                 "autres": (0, 0), "total": (10, 3)},
-    "reemploi": {"associations": (10, 1), "cooperatives": (1, 0), "sa": (0, 0),
-                 "autres": (0, 0), "total": (11, 1)},
-    "transverses": {"associations": (9, 2), "cooperatives": (1, 0), "sa": (0, 0),
-                    "autres": (1, 0), "total": (11, 2)},
-    "total": {"associations": (42, 11), "cooperatives": (15, 6), "sa": (19, 1),
-              "autres": (2, 0), "total": (78, 18)},
+    "alimentation": {
+        "associations": (10, 4),
+        "cooperatives": (3, 1),
+        "sa": (11, 0),
+        "autres": (0, 0),
+        "total": (24, 5),
+    },
+    "energie": {
+        "associations": (2, 1),
+        "cooperatives": (1, 1),
+        "sa": (1, 0),
+        "autres": (1, 0),
+        "total": (5, 2),
+    },
+    "habitat": {
+        "associations": (7, 2),
+        "cooperatives": (8, 3),
+        "sa": (2, 0),
+        "autres": (0, 0),
+        "total": (17, 5),
+    },
+    "mobilite": {
+        "associations": (4, 1),
+        "cooperatives": (1, 1),
+        "sa": (5, 1),
+        "autres": (0, 0),
+        "total": (10, 3),
+    },
+    "reemploi": {
+        "associations": (10, 1),
+        "cooperatives": (1, 0),
+        "sa": (0, 0),
+        "autres": (0, 0),
+        "total": (11, 1),
+    },
+    "transverses": {
+        "associations": (9, 2),
+        "cooperatives": (1, 0),
+        "sa": (0, 0),
+        "autres": (1, 0),
+        "total": (11, 2),
+    },
+    "total": {
+        "associations": (42, 11),
+        "cooperatives": (15, 6),
+        "sa": (19, 1),
+        "autres": (2, 0),
+        "total": (78, 18),
+    },
 }
 
 
@@ -59,8 +94,9 @@ def test_most_associations_follow_a_network_logic(cli: CLI, example: Path) -> No
     cells = _cells(_report(cli, example)["statut_x_logique"])
     associations = cells[("association", "total")]
     assert cells[("association", "logique/reseau")] > associations / 2
-    assert cells[("association", "logique/reseau")] > cells[("association",
-                                                             "logique/professionnelle")]
+    assert (
+        cells[("association", "logique/reseau")] > cells[("association", "logique/professionnelle")]
+    )
 
 
 def test_the_cooperatives_follow_a_professional_logic(cli: CLI, example: Path) -> None:
@@ -78,8 +114,9 @@ def test_few_territorial_logics(cli: CLI, example: Path) -> None:
     assert territorial < cells[("total", "logique/professionnelle")]
 
 
-def test_professional_logic_pools_furthest_and_stays_intra_sectoral(cli: CLI,
-                                                                     example: Path) -> None:
+def test_professional_logic_pools_furthest_and_stays_intra_sectoral(
+    cli: CLI, example: Path
+) -> None:
     data = _report(cli, example)
     portee = _cells(data["logique_x_portee"])
     assert portee[("logique/professionnelle", "portee/inter-sectorielle")] == 0
@@ -108,9 +145,12 @@ def test_the_second_coder_is_left_out_by_default_and_said(cli: CLI, example: Pat
     assert data["coders"]["mode"] == "main"
     assert data["coders"]["coders"] == ["camille"]
     assert sorted(data["coders"]["left_out"]["yanis"]) == [
-        "atelier-velo-nomade", "jardins-du-drac", "maison-initiatives", "panier-solidaire",
-        "terre-et-paille"]
+        "atelier-velo-nomade",
+        "jardins-du-drac",
+        "maison-initiatives",
+        "panier-solidaire",
+        "terre-et-paille",
+    ]
     # Merging yanis' disagreements in would show staff pooling the synthesis says is absent.
-    merged = json.loads(cli(["report", "--all-coders", "--format", "json"],
-                            cwd=example).stdout)
+    merged = json.loads(cli(["report", "--all-coders", "--format", "json"], cwd=example).stdout)
     assert "objet/personnels" not in {n["code"] for n in merged["never_pooled"]}

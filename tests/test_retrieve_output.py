@@ -25,14 +25,19 @@ from tests.conftest import ROOT, run_cli
 
 def rich_hits(console: Console, hits: list[Hit]) -> None:
     """How the hits were printed with Rich, one call per paragraph."""
+
     def indented(text: str, style: str = "") -> None:
         console.print(Padding(Text(visible(text), style=style), (0, 0, 0, 2), expand=False))
 
     for i, h in enumerate(hits):
         if i:
             console.print()
-        console.print(Text(visible(f"{h.interview} {h.segment} · {h.speaker} · "
-                                   f"{', '.join(h.coders)}"), style="bold"))
+        console.print(
+            Text(
+                visible(f"{h.interview} {h.segment} · {h.speaker} · {', '.join(h.coders)}"),
+                style="bold",
+            )
+        )
         for t in h.before:
             indented(f"{t.segment} {t.speaker}: {t.text}", "dim")
         indented(f"« {h.quote} »")
@@ -46,22 +51,43 @@ def rich_hits(console: Console, hits: list[Hit]) -> None:
 @pytest.fixture(scope="module")
 def hits() -> list[Hit]:
     project = load_project(ROOT)
-    found = retrieve(build_corpus(project, select_coders(project, (), True)),
-                     "forme OR objet OR logique OR portee", context=2)
+    found = retrieve(
+        build_corpus(project, select_coders(project, (), True)),
+        "forme OR objet OR logique OR portee",
+        context=2,
+    )
     # and the characters the fast layout leaves to Rich, among others
-    odd = Hit("x", 1, None, "漢字", ("camille",), ("forme/partenariat",), (), ("memo\tavec "
-              "tabulation", "[rires] \x1b[31m"), "un texte " * 30 + "漢字 " * 20, ())
+    odd = Hit(
+        "x",
+        1,
+        None,
+        "漢字",
+        ("camille",),
+        ("forme/partenariat",),
+        (),
+        ("memo\tavec tabulation", "[rires] \x1b[31m"),
+        "un texte " * 30 + "漢字 " * 20,
+        (),
+    )
     return [*found[:25], odd, *found[-15:]]
 
 
 @pytest.mark.parametrize("width", [20, 40, 80, 120, 200])
-@pytest.mark.parametrize("settings", [{}, {"force_terminal": True, "color_system": "256"},
-                                      {"force_terminal": True, "no_color": True}])
-def test_terminal_text_is_rich_text(hits: list[Hit], width: int, settings: dict[str, Any],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"force_terminal": True, "color_system": "256"},
+        {"force_terminal": True, "no_color": True},
+    ],
+)
+def test_terminal_text_is_rich_text(
+    hits: list[Hit], width: int, settings: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     def console() -> Console:
-        return Console(file=io.StringIO(), width=width, highlight=False, markup=False,
-                       emoji=False, **settings)
+        return Console(
+            file=io.StringIO(), width=width, highlight=False, markup=False, emoji=False, **settings
+        )
 
     expected, actual = console(), console()
     rich_hits(expected, hits)
@@ -76,13 +102,16 @@ def test_no_match_is_known_before_any_output(small: Path) -> None:
     with pytest.raises(PcrcodeError, match="no coded segment matches"):
         iter_hits(corpus, "forme/mutualisation AND portee/inter-sectorielle")
     for fmt in ("csv", "json", "table", "markdown"):
-        out = run_cli(["retrieve", "forme/mutualisation AND portee/inter-sectorielle",
-                       "--format", fmt], cwd=small)
+        out = run_cli(
+            ["retrieve", "forme/mutualisation AND portee/inter-sectorielle", "--format", fmt],
+            cwd=small,
+        )
         assert (out.exit_code, out.stdout) == (1, "")
 
 
-def test_turns_are_read_only_for_interviews_with_hits(small: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_turns_are_read_only_for_interviews_with_hits(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from pcrcode import cache
     from pcrcode.cache import CachedInterview
 

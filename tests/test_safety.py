@@ -24,10 +24,31 @@ PACKAGE = ROOT / "pcrcode"
 # Every way PyYAML can build objects from text. Only pcrcode/yamlparse.py (behind
 # yamlio.loads) may call them: it refuses
 # tags (!!python/object), aliases (alias bombs) and duplicate keys, and keeps line numbers.
-YAML_LOADERS = {"load", "safe_load", "full_load", "unsafe_load", "load_all", "safe_load_all",
-                "full_load_all", "unsafe_load_all", "compose", "compose_all", "parse", "scan"}
-UNSAFE_NAMES = {"Loader", "FullLoader", "UnsafeLoader", "CLoader", "CFullLoader",
-                "CUnsafeLoader", "Constructor", "FullConstructor", "UnsafeConstructor"}
+YAML_LOADERS = {
+    "load",
+    "safe_load",
+    "full_load",
+    "unsafe_load",
+    "load_all",
+    "safe_load_all",
+    "full_load_all",
+    "unsafe_load_all",
+    "compose",
+    "compose_all",
+    "parse",
+    "scan",
+}
+UNSAFE_NAMES = {
+    "Loader",
+    "FullLoader",
+    "UnsafeLoader",
+    "CLoader",
+    "CFullLoader",
+    "CUnsafeLoader",
+    "Constructor",
+    "FullConstructor",
+    "UnsafeConstructor",
+}
 
 
 def _yaml_uses(path: Path) -> list[str]:
@@ -35,29 +56,41 @@ def _yaml_uses(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                and node.value.id == "yaml" and (node.attr in YAML_LOADERS
-                                                 or node.attr in UNSAFE_NAMES):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "yaml"
+            and (node.attr in YAML_LOADERS or node.attr in UNSAFE_NAMES)
+        ):
             found.append(f"{path.relative_to(ROOT)}:{node.lineno}: yaml.{node.attr}")
         if isinstance(node, ast.ImportFrom) and node.module == "yaml":
             for alias in node.names:
                 if alias.name in YAML_LOADERS | UNSAFE_NAMES:
-                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: from yaml import "
-                                 f"{alias.name}")
+                    found.append(
+                        f"{path.relative_to(ROOT)}:{node.lineno}: from yaml import {alias.name}"
+                    )
     return found
 
 
 def test_yaml_is_loaded_only_by_yamlparse() -> None:
-    uses = [use for path in sorted(PACKAGE.rglob("*.py")) if path.name != "yamlparse.py"
-            or path.parent != PACKAGE for use in _yaml_uses(path)]
+    uses = [
+        use
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.name != "yamlparse.py" or path.parent != PACKAGE
+        for use in _yaml_uses(path)
+    ]
     assert uses == []
 
 
 def test_the_text_of_the_package_has_no_unsafe_yaml_call() -> None:
     # A second, cruder net than the AST: catches `yaml.load(` even in odd spellings.
     pattern = re.compile(r"yaml\.(unsafe_load|full_load|load)\s*\(|Loader\s*=\s*yaml\.Loader")
-    hits = [f"{p.relative_to(ROOT)}: {m.group()}" for p in sorted(PACKAGE.rglob("*.py"))
-            if p != PACKAGE / "yamlparse.py" for m in pattern.finditer(p.read_text("utf-8"))]
+    hits = [
+        f"{p.relative_to(ROOT)}: {m.group()}"
+        for p in sorted(PACKAGE.rglob("*.py"))
+        if p != PACKAGE / "yamlparse.py"
+        for m in pattern.finditer(p.read_text("utf-8"))
+    ]
     assert hits == []
 
 
@@ -67,39 +100,50 @@ def test_yamlio_loaders_are_safe_loaders() -> None:
     source = (PACKAGE / "yamlparse.py").read_text(encoding="utf-8")
     calls = [line.strip() for line in source.splitlines() if "yaml.load(" in line]
     assert calls == [
-        "return yaml.load(source, Loader=_PyLoader if _may_nest_deeply(source) else _Loader)"]
+        "return yaml.load(source, Loader=_PyLoader if _may_nest_deeply(source) else _Loader)"
+    ]
 
 
-@pytest.mark.parametrize("text", [
-    "'[' * 100_000 + ']' * 100_000",
-    "'{' * 60_000",
-    "'- ' * 60_000 + 'x'",
-    "'a: ' + '[' * 30_000",
-    "''.join(' ' * i + 'k:\\n' for i in range(2_500))",
-], ids=["flow", "unclosed", "compact", "value", "block"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "'[' * 100_000 + ']' * 100_000",
+        "'{' * 60_000",
+        "'- ' * 60_000 + 'x'",
+        "'a: ' + '[' * 30_000",
+        "''.join(' ' * i + 'k:\\n' for i in range(2_500))",
+    ],
+    ids=["flow", "unclosed", "compact", "value", "block"],
+)
 def test_deep_nesting_is_refused_without_crashing(text: str) -> None:
     """libyaml's composer recurses in C: 20,000 nested levels overflow the stack and kill the
     process (SIGSEGV). Run in a subprocess so that a regression fails this test, not the run."""
-    code = ("from pcrcode.yamlio import loads\n"
-            "from pcrcode.errors import FileFormatError\n"
-            "try:\n"
-            f"    loads({text}, 'f.yaml')\n"
-            "except FileFormatError as exc:\n"
-            "    print(exc)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, timeout=60)
+    code = (
+        "from pcrcode.yamlio import loads\n"
+        "from pcrcode.errors import FileFormatError\n"
+        "try:\n"
+        f"    loads({text}, 'f.yaml')\n"
+        "except FileFormatError as exc:\n"
+        "    print(exc)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("f.yaml:"), out.stdout
     assert "nested too deeply" in out.stdout or "invalid YAML" in out.stdout
 
 
-@pytest.mark.parametrize("text", [
-    "x: !!python/object/apply:os.system ['echo pwned']",
-    "x: !!python/name:os.system",
-    "x: !!python/object/new:subprocess.Popen [['true']]",
-    "a: &a [1, 2]\nb: *a",
-    "a: 1\na: 2",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x: !!python/object/apply:os.system ['echo pwned']",
+        "x: !!python/name:os.system",
+        "x: !!python/object/new:subprocess.Popen [['true']]",
+        "a: &a [1, 2]\nb: *a",
+        "a: 1\na: 2",
+    ],
+)
 def test_yamlio_refuses(text: str) -> None:
     with pytest.raises(PcrcodeError) as caught:
         yamlio.loads(text, "f.yaml")
@@ -124,8 +168,11 @@ OUTSIDE_ATTEMPTS = [
 
 
 def _everything(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.mark.parametrize("args", OUTSIDE_ATTEMPTS, ids=" ".join)
@@ -176,14 +223,18 @@ def test_a_coding_file_linked_outside_is_neither_read_nor_written(tmp_path: Path
 
 # -- the core does not need a terminal --------------------------------------------------------
 
+
 def core_modules() -> list[str]:
     """Every pcrcode module except the command line (pcrcode.cli.*, __main__) and the renderer,
     found on disk so that a module added later is covered without editing this test."""
     names = []
     for info in pkgutil.walk_packages(pcrcode.__path__, "pcrcode."):
         name = info.name
-        if name == "pcrcode.cli" or name.startswith("pcrcode.cli.") or name in (
-                "pcrcode.render", "pcrcode.__main__"):
+        if (
+            name == "pcrcode.cli"
+            or name.startswith("pcrcode.cli.")
+            or name in ("pcrcode.render", "pcrcode.__main__")
+        ):
             continue
         names.append(name)
     return sorted(names)
@@ -199,8 +250,9 @@ def _toolkits_after_importing(modules: list[str]) -> list[str]:
         "    importlib.import_module(name)\n"
         f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({TOOLKITS!r}))))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     result: list[str] = json.loads(out.stdout)
     return result
 
@@ -219,13 +271,16 @@ def test_the_core_imports_neither_typer_nor_rich_nor_click() -> None:
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-@pytest.mark.parametrize("args", [
-    ["tag", "\x1b]0;pwned\x07", "1", "forme/partenariat", "--coder", "camille"],
-    ["tag", "epicerie", "1", "\x1b[2Jforme", "--coder", "camille"],
-    ["interviews", "show", "\x9b31m"],
-], ids=["interview", "code", "show"])
-def test_escape_sequences_in_arguments_are_shown_not_sent(tmp_path: Path,
-                                                         args: list[str]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tag", "\x1b]0;pwned\x07", "1", "forme/partenariat", "--coder", "camille"],
+        ["tag", "epicerie", "1", "\x1b[2Jforme", "--coder", "camille"],
+        ["interviews", "show", "\x9b31m"],
+    ],
+    ids=["interview", "code", "show"],
+)
+def test_escape_sequences_in_arguments_are_shown_not_sent(tmp_path: Path, args: list[str]) -> None:
     root = copy_project(DATA / "small", tmp_path / "project")
     run = run_cli(args, cwd=root)
     assert run.exit_code != 0
@@ -233,8 +288,9 @@ def test_escape_sequences_in_arguments_are_shown_not_sent(tmp_path: Path,
     assert "\\x1b" in run.stderr or "\\x9b" in run.stderr
 
 
-def test_csv_on_a_terminal_shows_control_characters(monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_csv_on_a_terminal_shows_control_characters(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """CSV has no escapes: raw into a file or a pipe (it is data), made visible on a terminal."""
     from pcrcode.render import Column, write_csv
 

@@ -14,14 +14,19 @@ from tests.golden import assert_golden
 
 # Segment 4 of the small fixture's epicerie, as pcrcode normalises it (lines joined, paragraphs
 # separated by one blank line).
-SEG4 = ("Le local, on le partage avec l'atelier vélo [/] mais chacun fait son truc. "
-        "Enfin, on se croise.\n\nEt puis on a fait la fête de quartier ensemble, pour les gens "
-        "d'ici.")
+SEG4 = (
+    "Le local, on le partage avec l'atelier vélo [/] mais chacun fait son truc. "
+    "Enfin, on se croise.\n\nEt puis on a fait la fête de quartier ensemble, pour les gens "
+    "d'ici."
+)
 
 
 def records(path: Path) -> list[dict[str, object]]:
-    return [json.loads(line[2:]) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.startswith("- {")]
+    return [
+        json.loads(line[2:])
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("- {")
+    ]
 
 
 def tag(small: Path, *args: str) -> Run:
@@ -35,20 +40,31 @@ def test_quote_found_codes_the_span(small: Path) -> None:
     assert run.stderr == "zoe: + forme/mutualisation on velo 2 «un camion à trois»\n"
     [rec] = records(small / "codings" / "zoe" / "velo.yaml")
     assert {k: rec[k] for k in ("segment", "code", "start", "end", "quote", "fp")} == {
-        "segment": 2, "code": "forme/mutualisation", "start": 5, "end": 22,
-        "quote": "un camion à trois", "fp": "96acfe65"}
+        "segment": 2,
+        "code": "forme/mutualisation",
+        "start": 5,
+        "end": 22,
+        "quote": "un camion à trois",
+        "fp": "96acfe65",
+    }
 
 
 def test_quote_with_other_spacing_and_case(small: Path) -> None:
-    run = tag(small, "epicerie", "4", "forme/partenariat", "--quote",
-              "ON A  fait\nla FÊTE de quartier")
+    run = tag(
+        small, "epicerie", "4", "forme/partenariat", "--quote", "ON A  fait\nla FÊTE de quartier"
+    )
     assert run.exit_code == 0, run.stderr
     [rec] = records(small / "codings" / "zoe" / "epicerie.yaml")
-    start = len("Le local, on le partage avec l'atelier vélo [/] mais chacun fait son truc. "
-                "Enfin, on se croise.\n\nEt puis ")
+    start = len(
+        "Le local, on le partage avec l'atelier vélo [/] mais chacun fait son truc. "
+        "Enfin, on se croise.\n\nEt puis "
+    )
     # the quote stored is the transcript's own words, not what was typed
     assert (rec["start"], rec["end"], rec["quote"]) == (
-        start, start + len("on a fait la fête de quartier"), "on a fait la fête de quartier")
+        start,
+        start + len("on a fait la fête de quartier"),
+        "on a fait la fête de quartier",
+    )
 
 
 def test_quote_across_a_paragraph_break(small: Path) -> None:
@@ -58,19 +74,34 @@ def test_quote_across_a_paragraph_break(small: Path) -> None:
     assert rec["quote"] == "on se croise.\n\nEt puis"
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (["velo", "2", "forme/mutualisation", "--quote", "un vélo à trois"], 2,
-     "the quote 'un vélo à trois' is not in the segment"),
-    # "on" is in "on le partage", "on se croise" and "on a fait"
-    (["epicerie", "4", "forme/partenariat", "--quote", "on"], 2,
-     "the quote 'on' occurs more than once in the segment: quote a few more words"),
-    # no exact "LE", but several once case is ignored (Le local, le partage, les gens...)
-    (["epicerie", "4", "forme/partenariat", "--quote", "LE"], 2,
-     "the quote 'LE' occurs more than once in the segment: quote a few more words"),
-    (["epicerie", "4", "forme/partenariat", "--quote", "  "], 2, "the quote is empty"),
-    (["epicerie", "2-4", "forme/partenariat", "--quote", "local"], 2,
-     "--quote codes part of one segment: name a single segment"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (
+            ["velo", "2", "forme/mutualisation", "--quote", "un vélo à trois"],
+            2,
+            "the quote 'un vélo à trois' is not in the segment",
+        ),
+        # "on" is in "on le partage", "on se croise" and "on a fait"
+        (
+            ["epicerie", "4", "forme/partenariat", "--quote", "on"],
+            2,
+            "the quote 'on' occurs more than once in the segment: quote a few more words",
+        ),
+        # no exact "LE", but several once case is ignored (Le local, le partage, les gens...)
+        (
+            ["epicerie", "4", "forme/partenariat", "--quote", "LE"],
+            2,
+            "the quote 'LE' occurs more than once in the segment: quote a few more words",
+        ),
+        (["epicerie", "4", "forme/partenariat", "--quote", "  "], 2, "the quote is empty"),
+        (
+            ["epicerie", "2-4", "forme/partenariat", "--quote", "local"],
+            2,
+            "--quote codes part of one segment: name a single segment",
+        ),
+    ],
+)
 def test_bad_quote_writes_nothing(small: Path, args: list[str], code: int, message: str) -> None:
     before = snapshot(small)
     run = tag(small, *args)
@@ -93,13 +124,21 @@ def test_interviews_show_displays_the_span(small: Path) -> None:
     assert (run.exit_code, run.stderr, run.exception) == (0, "", None)
     assert_golden("span/interviews-show-epicerie-yanis.txt", run.stdout)
     assert "↳ forme/partenariat (yanis) «on a fait la fête de quartier ensemble»" in run.stdout
-    as_json = json.loads(run_cli(["interviews", "show", "epicerie", "--coder", "yanis", "-f",
-                                  "json"], cwd=small).stdout)
-    span = {"code": "forme/partenariat", "coder": "yanis", "start": 105, "end": 143,
-            "quote": "on a fait la fête de quartier ensemble"}
+    as_json = json.loads(
+        run_cli(
+            ["interviews", "show", "epicerie", "--coder", "yanis", "-f", "json"], cwd=small
+        ).stdout
+    )
+    span = {
+        "code": "forme/partenariat",
+        "coder": "yanis",
+        "start": 105,
+        "end": 143,
+        "quote": "on a fait la fête de quartier ensemble",
+    }
     assert span in as_json["segments"][3]["codes"]
     text = as_json["segments"][3]["text"]
-    assert text[span["start"]:span["end"]] == span["quote"]
+    assert text[span["start"] : span["end"]] == span["quote"]
 
 
 def test_check_reports_a_quote_moved_by_an_edit(small: Path) -> None:
@@ -110,5 +149,7 @@ def test_check_reports_a_quote_moved_by_an_edit(small: Path) -> None:
     path.write_text(text.replace("son truc.\nEnfin", "son truc.\n\nEnfin"), encoding="utf-8")
     run = run_cli(["check"], cwd=small)
     assert run.exit_code == 1
-    assert run.stdout == ("codings/yanis/epicerie.yaml:10:3: error: the quote of this span "
-                          "coding is no longer at 105-143 of segment 4 [stale-quote]\n")
+    assert run.stdout == (
+        "codings/yanis/epicerie.yaml:10:3: error: the quote of this span "
+        "coding is no longer at 105-143 of segment 4 [stale-quote]\n"
+    )

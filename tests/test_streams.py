@@ -21,11 +21,18 @@ from pcrcode.listings import coding_rows
 from pcrcode.project import load_project
 from tests.conftest import run_cli
 
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
-                    st.text(st.characters(codec="utf-8")))
-VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.tuples(inner, inner),
-    st.dictionaries(st.text(max_size=5), inner, max_size=4)), max_leaves=12)
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(), st.text(st.characters(codec="utf-8"))
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.tuples(inner, inner),
+        st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    ),
+    max_leaves=12,
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -67,21 +74,27 @@ def test_coding_rows_come_in_the_order_of_one_sort(small: Path) -> None:
     rows = coding_rows(project)
     assert not isinstance(rows, list)
     listed = list(rows)
-    expected = sorted(project.codings, key=lambda c: (c.interview, c.segment, c.code, c.coder,
-                                                      c.start or -1))
-    assert [(r["interview"], r["segment"], r["code"], r["coder"], r["start"], r["memo"])
-            for r in listed] == [(c.interview, c.segment, c.code, c.coder, c.start, c.memo)
-                                 for c in expected]
-    assert list(coding_rows(project, coder="yanis")) == [r for r in listed
-                                                         if r["coder"] == "yanis"]
+    expected = sorted(
+        project.codings, key=lambda c: (c.interview, c.segment, c.code, c.coder, c.start or -1)
+    )
+    assert [
+        (r["interview"], r["segment"], r["code"], r["coder"], r["start"], r["memo"]) for r in listed
+    ] == [(c.interview, c.segment, c.code, c.coder, c.start, c.memo) for c in expected]
+    assert list(coding_rows(project, coder="yanis")) == [r for r in listed if r["coder"] == "yanis"]
 
 
-@pytest.mark.parametrize("args", [[], ["--coder", "camille"], ["--interview", "epicerie"],
-                                  ["--code", "forme"]])
+@pytest.mark.parametrize(
+    "args", [[], ["--coder", "camille"], ["--interview", "epicerie"], ["--code", "forme"]]
+)
 def test_codings_json_and_csv_are_the_rows(small: Path, args: list[str]) -> None:
-    rows = list(coding_rows(load_project(small), interview=args[1] if "--interview" in args
-                            else None, code=args[1] if "--code" in args else None,
-                            coder=args[1] if "--coder" in args else None))
+    rows = list(
+        coding_rows(
+            load_project(small),
+            interview=args[1] if "--interview" in args else None,
+            code=args[1] if "--code" in args else None,
+            coder=args[1] if "--coder" in args else None,
+        )
+    )
     assert rows
     out = run_cli(["--project", str(small), "codings", *args, "--format", "json"])
     assert out.exit_code == 0 and out.exception is None

@@ -23,8 +23,21 @@ def codings_json(project: Path, *args: str) -> list[dict[str, object]]:
 
 
 def test_tag_then_codings_json_round_trips(small: Path) -> None:
-    result = run_cli(["--project", str(small), "tag", "velo", "2,4", "forme/partenariat",
-                      "logique/territoriale", "--coder", "alice", "--memo", "à revoir [sic]"])
+    result = run_cli(
+        [
+            "--project",
+            str(small),
+            "tag",
+            "velo",
+            "2,4",
+            "forme/partenariat",
+            "logique/territoriale",
+            "--coder",
+            "alice",
+            "--memo",
+            "à revoir [sic]",
+        ]
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     assert result.stderr == (
@@ -56,14 +69,16 @@ def test_tag_then_codings_json_round_trips(small: Path) -> None:
 
 def test_untag_removes_and_round_trips(small: Path) -> None:
     tag(small, "velo", "2-4", "forme/partenariat")
-    result = run_cli(["--project", str(small), "untag", "velo", "3", "forme/partenariat",
-                      "--coder", "alice"])
+    result = run_cli(
+        ["--project", str(small), "untag", "velo", "3", "forme/partenariat", "--coder", "alice"]
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stderr == "alice: - forme/partenariat on velo 3\n"
     rows = codings_json(small, "--coder", "alice")
     assert [r["segment"] for r in rows] == [2, 4]
-    run_cli(["--project", str(small), "untag", "velo", "2,4", "forme/partenariat",
-             "--coder", "alice"])
+    run_cli(
+        ["--project", str(small), "untag", "velo", "2,4", "forme/partenariat", "--coder", "alice"]
+    )
     assert not (small / "codings" / "alice" / "velo.yaml").exists()
 
 
@@ -77,32 +92,58 @@ def test_tagging_twice_changes_nothing(small: Path) -> None:
 
 
 def test_coder_from_environment_then_git(small: Path, tmp_path: Path) -> None:
-    result = run_cli(["--project", str(small), "tag", "velo", "2", "forme/partenariat"],
-                     env={"PCRCODE_CODER": "emilie"})
+    result = run_cli(
+        ["--project", str(small), "tag", "velo", "2", "forme/partenariat"],
+        env={"PCRCODE_CODER": "emilie"},
+    )
     assert result.exit_code == 0, result.stderr
     assert (small / "codings" / "emilie" / "velo.yaml").exists()
     gitconfig = tmp_path / "gitconfig"
     gitconfig.write_text("[user]\n\tname = Émilie Durand\n", encoding="utf-8")
-    result = run_cli(["--project", str(small), "tag", "velo", "2", "forme/partenariat"],
-                     env={"GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1"},
-                     cwd=small)
+    result = run_cli(
+        ["--project", str(small), "tag", "velo", "2", "forme/partenariat"],
+        env={"GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1"},
+        cwd=small,
+    )
     assert result.exit_code == 0, result.stderr
     assert (small / "codings" / "emilie-durand" / "velo.yaml").exists()
-    result = run_cli(["--project", str(small), "tag", "velo", "2", "forme/partenariat"],
-                     env={"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_SYSTEM": "/dev/null",
-                          "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(small)})
+    result = run_cli(
+        ["--project", str(small), "tag", "velo", "2", "forme/partenariat"],
+        env={
+            "GIT_CONFIG_GLOBAL": "/dev/null",
+            "GIT_CONFIG_SYSTEM": "/dev/null",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": str(small),
+        },
+    )
     assert result.exit_code == 2
-    assert result.stderr == ("pcrcode: error: who is coding? pass --coder NAME or set "
-                             "PCRCODE_CODER (git's user.name is not set either)\n")
+    assert result.stderr == (
+        "pcrcode: error: who is coding? pass --coder NAME or set "
+        "PCRCODE_CODER (git's user.name is not set either)\n"
+    )
 
 
 def test_codings_filters(small: Path) -> None:
     rows = codings_json(small, "--interview", "epicerie", "--code", "forme")
-    assert {r["code"] for r in rows} == {"forme/echange-informations", "forme/partenariat",
-                                         "forme/mutualisation"}
+    assert {r["code"] for r in rows} == {
+        "forme/echange-informations",
+        "forme/partenariat",
+        "forme/mutualisation",
+    }
     assert {r["interview"] for r in rows} == {"epicerie"}
-    csv_out = run_cli(["--project", str(small), "codings", "--format", "csv", "--coder",
-                       "camille", "--interview", "velo"])
+    csv_out = run_cli(
+        [
+            "--project",
+            str(small),
+            "codings",
+            "--format",
+            "csv",
+            "--coder",
+            "camille",
+            "--interview",
+            "velo",
+        ]
+    )
     lines = csv_out.stdout.splitlines()
     assert lines[0] == "interview,segment,code,coder,at,fp,memo,start,end,quote"
     assert len(lines) == 1 + 4
@@ -110,36 +151,62 @@ def test_codings_filters(small: Path) -> None:
 
 @pytest.mark.parametrize(
     ("spec", "expected"),
-    [("7", [7]), ("7-9", [7, 8, 9]), ("7,12", [7, 12]), ("3-5, 9", [3, 4, 5, 9]),
-     ("2,2", [2])],
+    [("7", [7]), ("7-9", [7, 8, 9]), ("7,12", [7, 12]), ("3-5, 9", [3, 4, 5, 9]), ("2,2", [2])],
 )
 def test_segment_specs(spec: str, expected: list[int]) -> None:
     assert parse_segments(spec) == expected
 
 
 BAD_TAGS = [
-    (["nope", "2", "forme/partenariat"], 2,
-     "pcrcode: error: unknown interview 'nope'; see `pcrcode interviews list`\n"),
-    (["velo", "9", "forme/partenariat"], 2,
-     "pcrcode: error: segment 9 is out of range: the interview has segments 1-4\n"),
-    (["velo", "0", "forme/partenariat"], 2,
-     "pcrcode: error: bad segment range '0': segments are numbered from 1\n"),
-    (["velo", "2-x", "forme/partenariat"], 2,
-     "pcrcode: error: bad segments '2-x': write 7, 7-9 or 7,12\n"),
-    (["velo", "2", "forme/partenaria"], 2,
-     "pcrcode: error: unknown code 'forme/partenaria'; did you mean forme/partenariat, "
-     "forme/mutualisation?\n"),
-    (["velo", "2", "logique/reseau"], 2,
-     "pcrcode: error: 'logique/reseau' is not codable (it groups other codes): use "
-     "logique/reseau/affinitaire\n"),
-    (["velo", "2", "forme"], 2,
-     "pcrcode: error: 'forme' is a code family, not a code: use forme/echange-informations, "
-     "forme/partenariat, forme/mutualisation\n"),
-    (["velo", "2", "forme/partenariat", "--quote", "absent words"], 2,
-     "pcrcode: error: the quote 'absent words' is not in the segment\n"),
-    (["../velo", "2", "forme/partenariat"], 2,
-     "pcrcode: error: unknown interview '../velo' (did you mean 'velo'?); see "
-     "`pcrcode interviews list`\n"),
+    (
+        ["nope", "2", "forme/partenariat"],
+        2,
+        "pcrcode: error: unknown interview 'nope'; see `pcrcode interviews list`\n",
+    ),
+    (
+        ["velo", "9", "forme/partenariat"],
+        2,
+        "pcrcode: error: segment 9 is out of range: the interview has segments 1-4\n",
+    ),
+    (
+        ["velo", "0", "forme/partenariat"],
+        2,
+        "pcrcode: error: bad segment range '0': segments are numbered from 1\n",
+    ),
+    (
+        ["velo", "2-x", "forme/partenariat"],
+        2,
+        "pcrcode: error: bad segments '2-x': write 7, 7-9 or 7,12\n",
+    ),
+    (
+        ["velo", "2", "forme/partenaria"],
+        2,
+        "pcrcode: error: unknown code 'forme/partenaria'; did you mean forme/partenariat, "
+        "forme/mutualisation?\n",
+    ),
+    (
+        ["velo", "2", "logique/reseau"],
+        2,
+        "pcrcode: error: 'logique/reseau' is not codable (it groups other codes): use "
+        "logique/reseau/affinitaire\n",
+    ),
+    (
+        ["velo", "2", "forme"],
+        2,
+        "pcrcode: error: 'forme' is a code family, not a code: use forme/echange-informations, "
+        "forme/partenariat, forme/mutualisation\n",
+    ),
+    (
+        ["velo", "2", "forme/partenariat", "--quote", "absent words"],
+        2,
+        "pcrcode: error: the quote 'absent words' is not in the segment\n",
+    ),
+    (
+        ["../velo", "2", "forme/partenariat"],
+        2,
+        "pcrcode: error: unknown interview '../velo' (did you mean 'velo'?); see "
+        "`pcrcode interviews list`\n",
+    ),
 ]
 
 
@@ -156,21 +223,27 @@ def test_bad_tag_is_one_line_and_writes_nothing(
 
 def test_bad_coder_name_is_refused(small: Path) -> None:
     before = snapshot(small)
-    result = run_cli(["--project", str(small), "tag", "velo", "2", "forme/partenariat",
-                      "--coder", "../../etc"])
+    result = run_cli(
+        ["--project", str(small), "tag", "velo", "2", "forme/partenariat", "--coder", "../../etc"]
+    )
     assert result.exit_code == 2
-    assert result.stderr == ("pcrcode: error: bad coder name '../../etc': use a-z, 0-9, - and _, "
-                             "it names a folder (e.g. 'etc')\n")
+    assert result.stderr == (
+        "pcrcode: error: bad coder name '../../etc': use a-z, 0-9, - and _, "
+        "it names a folder (e.g. 'etc')\n"
+    )
     assert snapshot(small) == before
 
 
 def test_untag_of_absent_coding_is_an_error(small: Path) -> None:
     before = snapshot(small)
-    result = run_cli(["--project", str(small), "untag", "velo", "2", "forme/partenariat",
-                      "--coder", "camille"])
+    result = run_cli(
+        ["--project", str(small), "untag", "velo", "2", "forme/partenariat", "--coder", "camille"]
+    )
     assert result.exit_code == 1
-    assert result.stderr == ("pcrcode: error: nothing to remove: camille has not applied "
-                             "forme/partenariat to segment(s) 2 of 'velo'\n")
+    assert result.stderr == (
+        "pcrcode: error: nothing to remove: camille has not applied "
+        "forme/partenariat to segment(s) 2 of 'velo'\n"
+    )
     assert snapshot(small) == before
 
 
@@ -178,8 +251,9 @@ def test_tag_refuses_a_broken_coding_file(small: Path) -> None:
     path = small / "codings" / "camille" / "velo.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "- {segment: [\n", encoding="utf-8")
     before = snapshot(small)
-    result = run_cli(["--project", str(small), "tag", "velo", "2", "forme/partenariat",
-                      "--coder", "camille"])
+    result = run_cli(
+        ["--project", str(small), "tag", "velo", "2", "forme/partenariat", "--coder", "camille"]
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith("pcrcode: error: ")
     assert "velo.yaml:12" in result.stderr
@@ -190,11 +264,13 @@ def test_tag_refuses_a_broken_coding_file(small: Path) -> None:
 def test_tag_with_a_non_utf8_transcript(small: Path) -> None:
     path = small / "interviews" / "velo.yaml"
     path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
-    result = run_cli(["--project", str(small), "tag", "velo", "2", "forme/partenariat",
-                      "--coder", "alice"])
+    result = run_cli(
+        ["--project", str(small), "tag", "velo", "2", "forme/partenariat", "--coder", "alice"]
+    )
     assert result.exit_code == 1
-    assert result.stderr == ("pcrcode: error: " + str(path) +
-                             ":9: not valid UTF-8 (byte 0xe7); save the file as UTF-8\n")
+    assert result.stderr == (
+        "pcrcode: error: " + str(path) + ":9: not valid UTF-8 (byte 0xe7); save the file as UTF-8\n"
+    )
     assert not (small / "codings" / "alice").exists()
 
 
@@ -212,8 +288,9 @@ def test_interrupted_write_leaves_the_file_as_it_was(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(atomic.os, "replace", interrupted)
-    result = run_cli(["--project", str(small), "tag", "velo", "2", "forme/partenariat",
-                      "--coder", "camille"])
+    result = run_cli(
+        ["--project", str(small), "tag", "velo", "2", "forme/partenariat", "--coder", "camille"]
+    )
     assert result.exit_code == 130
     assert result.stderr == "pcrcode: interrupted; nothing was half-written\n"
     assert snapshot(small) == before

@@ -22,15 +22,28 @@ STYLES = ("", "bold", "dim", "green", "italic")
 # newlines, French punctuation, then what the writer leaves to Rich (wide, zero-width,
 # variation selector, tab, line separator; a zero-width joiner before a wide character can
 # make Rich itself fail, so joiners are among the fixed cases only).
-COMMON = st.sampled_from([*"aeiouéèç", " ", " ", " ", "\n", "\xa0", "«", "»", "—", "’", "…",
-                          "-", ","])
+COMMON = st.sampled_from(
+    [*"aeiouéèç", " ", " ", " ", "\n", "\xa0", "«", "»", "—", "’", "…", "-", ","]
+)
 RARE = st.sampled_from(["漢", "字", "\u0301", "\ufe0f", "\t", "\u2028", "😀"])
-WORDS = st.lists(st.one_of(st.text(COMMON, max_size=12),
-                           st.text(st.sampled_from("abcdefghij"), min_size=8, max_size=90)),
-                 max_size=14).map(" ".join)
+WORDS = st.lists(
+    st.one_of(
+        st.text(COMMON, max_size=12),
+        st.text(st.sampled_from("abcdefghij"), min_size=8, max_size=90),
+    ),
+    max_size=14,
+).map(" ".join)
 TEXTS = st.one_of(WORDS, st.text(st.one_of(COMMON, RARE), max_size=120))
-CALLS = st.lists(st.tuples(st.sampled_from(["text", "indented", "blank"]), TEXTS,
-                           st.sampled_from(STYLES), st.integers(0, 4)), min_size=1, max_size=6)
+CALLS = st.lists(
+    st.tuples(
+        st.sampled_from(["text", "indented", "blank"]),
+        TEXTS,
+        st.sampled_from(STYLES),
+        st.integers(0, 4),
+    ),
+    min_size=1,
+    max_size=6,
+)
 CONSOLES: dict[str, dict[str, Any]] = {
     "pipe": {},
     "terminal": {"force_terminal": True, "color_system": "truecolor"},
@@ -40,8 +53,9 @@ CONSOLES: dict[str, dict[str, Any]] = {
 
 
 def make(width: int, settings: dict[str, Any]) -> Console:
-    return Console(file=io.StringIO(), width=width, highlight=False, markup=False, emoji=False,
-                   **settings)
+    return Console(
+        file=io.StringIO(), width=width, highlight=False, markup=False, emoji=False, **settings
+    )
 
 
 def with_rich(console: Console, calls: list[tuple[str, str, str, int]]) -> str:
@@ -71,22 +85,37 @@ def with_writer(console: Console, calls: list[tuple[str, str, str, int]]) -> str
 @pytest.mark.parametrize("name", CONSOLES)
 @settings(max_examples=100, deadline=None)
 @given(calls=CALLS, width=st.integers(1, 100))
-def test_same_bytes_as_rich(name: str, calls: list[tuple[str, str, str, int]],
-                            width: int) -> None:
+def test_same_bytes_as_rich(name: str, calls: list[tuple[str, str, str, int]], width: int) -> None:
     expected = with_rich(make(width, CONSOLES[name]), calls)
     assert with_writer(make(width, CONSOLES[name]), calls) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "", "\n", "\n\n", " ", "   leading", "trailing   ", "a" * 200, "a " * 60,
-    "mot " + "x" * 45 + " fin", "deux\n\nparagraphes\n", "un\xa0mot\xa0insécable " * 8,
-    "« Oui, c'est ça la vraie différence, je crois. » " * 3, "famille 👨\u200d👩\u200d👧 " * 9,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n",
+        "\n\n",
+        " ",
+        "   leading",
+        "trailing   ",
+        "a" * 200,
+        "a " * 60,
+        "mot " + "x" * 45 + " fin",
+        "deux\n\nparagraphes\n",
+        "un\xa0mot\xa0insécable " * 8,
+        "« Oui, c'est ça la vraie différence, je crois. » " * 3,
+        "famille 👨\u200d👩\u200d👧 " * 9,
+    ],
+)
 @pytest.mark.parametrize("width", [1, 2, 3, 5, 20, 80, 120])
 def test_corner_cases(text: str, width: int) -> None:
     for name, console_settings in CONSOLES.items():
-        for calls in ([("text", text, "bold", 0)], [("indented", text, "dim", 2)],
-                      [("indented", text, "", 4), ("blank", "", "", 0)]):
+        for calls in (
+            [("text", text, "bold", 0)],
+            [("indented", text, "dim", 2)],
+            [("indented", text, "", 4), ("blank", "", "", 0)],
+        ):
             expected = with_rich(make(width, console_settings), calls)
             assert with_writer(make(width, console_settings), calls) == expected, name
 

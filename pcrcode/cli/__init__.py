@@ -81,8 +81,9 @@ class PcrcodeGroup(TyperGroup):
         if listed:
             limit = formatter.width - 6 - max(len(name) for name, _ in listed)
             with formatter.section("Commands"):
-                formatter.write_dl([(name, command.get_short_help_str(limit))
-                                    for name, command in listed])
+                formatter.write_dl(
+                    [(name, command.get_short_help_str(limit)) for name, command in listed]
+                )
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -126,7 +127,10 @@ app = typer.Typer(
 def _root(
     ctx: typer.Context,
     project: str | None = typer.Option(
-        None, "--project", "-p", metavar="DIR",
+        None,
+        "--project",
+        "-p",
+        metavar="DIR",
         help="The project folder (default: the nearest folder upward with codebook.yaml).",
     ),
     version: bool = typer.Option(
@@ -148,28 +152,46 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "untag": ("tagging", "Remove a coder's codes from segments of an interview."),
     "codings": ("tagging", "List codings, one per line."),
     "code": ("session", "Code an interview turn by turn, in the terminal."),
-    "autocode": ("autocode",
-                 "Apply a code to every turn whose text matches a pattern (whole segments)."),
+    "autocode": (
+        "autocode",
+        "Apply a code to every turn whose text matches a pattern (whole segments).",
+    ),
     "reanchor": ("reanchor", "Move codings back onto their text after transcripts were edited."),
-    "profile": ("reports", "Profile structures: attributes, codes per family, highest forme, "
-                "dominant logique, objets pooled and not, portée, key quotes."),
+    "profile": (
+        "reports",
+        "Profile structures: attributes, codes per family, highest forme, "
+        "dominant logique, objets pooled and not, portée, key quotes.",
+    ),
     "crosstab": ("reports", "Cross-tabulate two attributes or code families, as a heatmap."),
-    "census": ("reports", "The census: structures by domaine and statut category, interviewed "
-               "in parentheses."),
-    "retrieve": ("reports", "Retrieve the coded segments whose codes satisfy a query, with "
-                 "their quotes."),
-    "cooccurrence": ("reports", "The code x code co-occurrence matrix: units carrying both codes "
-                     "(a heatmap)."),
-    "frequencies": ("reports", "How often each code is used: codings, segments, interviews, "
-                    "structures (with a bar)."),
-    "report": ("reports", "The synthesis in one run: census, profiles, logique by statut, "
-               "portée by logique, objets by domaine, highest forme by dominant logique, objets "
-               "never pooled, shared premises without further pooling."),
+    "census": (
+        "reports",
+        "The census: structures by domaine and statut category, interviewed in parentheses.",
+    ),
+    "retrieve": (
+        "reports",
+        "Retrieve the coded segments whose codes satisfy a query, with their quotes.",
+    ),
+    "cooccurrence": (
+        "reports",
+        "The code x code co-occurrence matrix: units carrying both codes (a heatmap).",
+    ),
+    "frequencies": (
+        "reports",
+        "How often each code is used: codings, segments, interviews, structures (with a bar).",
+    ),
+    "report": (
+        "reports",
+        "The synthesis in one run: census, profiles, logique by statut, "
+        "portée by logique, objets by domaine, highest forme by dominant logique, objets "
+        "never pooled, shared premises without further pooling.",
+    ),
     "interviews": ("interviews", "List and read the interviews."),
     "codebook": ("codebook", "Read (and evolve) the codebook."),
     "memo": ("memos", "Write and read memos on codes, interviews, structures and codings."),
-    "agreement": ("agreement", "Intercoder agreement: percent agreement, Cohen's kappa, "
-                  "Krippendorff's alpha."),
+    "agreement": (
+        "agreement",
+        "Intercoder agreement: percent agreement, Cohen's kappa, Krippendorff's alpha.",
+    ),
     "import": ("apps", "Bring data into pcrcode: REFI-QDA files, transcripts."),
     "export": ("apps", "Write the project for other tools: REFI-QDA, tidy CSV."),
 }
@@ -199,13 +221,16 @@ def _attach(host: typer.Typer, name: str) -> None:
 
 def _build(name: str, root: PcrcodeGroup) -> Any:
     """The Click command (or group) ``name``, built alone, with the root's settings."""
-    host = typer.Typer(rich_markup_mode=root.rich_markup_mode,
-                       suggest_commands=root.suggest_commands,
-                       pretty_exceptions_short=app.pretty_exceptions_short)
+    host = typer.Typer(
+        rich_markup_mode=root.rich_markup_mode,
+        suggest_commands=root.suggest_commands,
+        pretty_exceptions_short=app.pretty_exceptions_short,
+    )
     _attach(host, name)
     # A module registers all its commands (reports has seven): build only the one invoked.
     host.registered_commands = [
-        c for c in host.registered_commands
+        c
+        for c in host.registered_commands
         if c.callback is not None and (c.name or get_command_name(c.callback.__name__)) == name
     ]
     host.registered_groups = [g for g in host.registered_groups if g.name == name]

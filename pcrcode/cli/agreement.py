@@ -14,24 +14,52 @@ if TYPE_CHECKING:
 app = typer.Typer(no_args_is_help=False)
 
 _MANY = "Repeat the option or separate with commas."
-CodersOpt = Annotated[list[str] | None, typer.Option(
-    "--coders", metavar="CODER",
-    help=f"Coders to compare (default: every coder with codings). {_MANY}")]
-UnitOpt = Annotated[str, typer.Option(
-    "--unit", "-u", metavar="segment|character",
-    help="The unit: segment (the interview turn) or character (as NVivo).")]
-CodeOpt = Annotated[list[str] | None, typer.Option(
-    "--code", metavar="ID",
-    help=f"Only these codes (and the codes under them; a family id: all its codes). {_MANY}")]
-FamilyOpt = Annotated[list[str] | None, typer.Option(
-    "--family", metavar="NAME",
-    help=f"Only these families: their codes, and the family as one variable if exclusive. "
-         f"{_MANY}")]
-InterviewOpt = Annotated[list[str] | None, typer.Option(
-    "--interview", "-i", metavar="ID", help=f"Only these interviews. {_MANY}")]
-MinAlphaOpt = Annotated[float | None, typer.Option(
-    "--min-alpha", metavar="X",
-    help="Exit 1 when a reported alpha is below X (undefined alphas do not fail).")]
+CodersOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--coders",
+        metavar="CODER",
+        help=f"Coders to compare (default: every coder with codings). {_MANY}",
+    ),
+]
+UnitOpt = Annotated[
+    str,
+    typer.Option(
+        "--unit",
+        "-u",
+        metavar="segment|character",
+        help="The unit: segment (the interview turn) or character (as NVivo).",
+    ),
+]
+CodeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--code",
+        metavar="ID",
+        help=f"Only these codes (and the codes under them; a family id: all its codes). {_MANY}",
+    ),
+]
+FamilyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--family",
+        metavar="NAME",
+        help=f"Only these families: their codes, and the family as one variable if exclusive. "
+        f"{_MANY}",
+    ),
+]
+InterviewOpt = Annotated[
+    list[str] | None,
+    typer.Option("--interview", "-i", metavar="ID", help=f"Only these interviews. {_MANY}"),
+]
+MinAlphaOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--min-alpha",
+        metavar="X",
+        help="Exit 1 when a reported alpha is below X (undefined alphas do not fail).",
+    ),
+]
 
 
 @app.callback(invoke_without_command=True)
@@ -120,26 +148,39 @@ def _no_options_before(ctx: typer.Context) -> None:
     """``agreement --unit character disagreements`` would silently drop --unit: refuse it."""
     from pcrcode.errors import UsageError
 
-    given = [k for k in ctx.params
-             if getattr(ctx.get_parameter_source(k), "name", "") == "COMMANDLINE"]
+    given = [
+        k for k in ctx.params if getattr(ctx.get_parameter_source(k), "name", "") == "COMMANDLINE"
+    ]
     if given:
-        raise UsageError(f"put the options after '{ctx.invoked_subcommand}': "
-                         f"pcrcode agreement {ctx.invoked_subcommand} [OPTIONS]")
+        raise UsageError(
+            f"put the options after '{ctx.invoked_subcommand}': "
+            f"pcrcode agreement {ctx.invoked_subcommand} [OPTIONS]"
+        )
 
 
-def _data(ctx: typer.Context, coders: list[str] | None, unit: str, code: list[str] | None,
-          family: list[str] | None, interview: list[str] | None) -> AgreementData:
+def _data(
+    ctx: typer.Context,
+    coders: list[str] | None,
+    unit: str,
+    code: list[str] | None,
+    family: list[str] | None,
+    interview: list[str] | None,
+) -> AgreementData:
     from pcrcode.agreement import build, split_values
 
-    return build(load(ctx), coders=split_values(coders), unit=unit.strip().lower(),
-                 codes=split_values(code), families=split_values(family),
-                 interviews=split_values(interview))
+    return build(
+        load(ctx),
+        coders=split_values(coders),
+        unit=unit.strip().lower(),
+        codes=split_values(code),
+        families=split_values(family),
+        interviews=split_values(interview),
+    )
 
 
 def _heading(data: AgreementData) -> str:
     n = len(data.interviews)
-    return (f"{', '.join(data.coders)} · unit: {data.unit} · "
-            f"{n} interview{'s' if n > 1 else ''}")
+    return f"{', '.join(data.coders)} · unit: {data.unit} · {n} interview{'s' if n > 1 else ''}"
 
 
 def _render_report(result: Report, fmt: str, min_alpha: float | None) -> None:
@@ -154,9 +195,14 @@ def _render_report(result: Report, fmt: str, min_alpha: float | None) -> None:
         emit("csv", rows, [Column(k, k) for k in REPORT_KEYS])
         return
     shown, reasons = _with_footnotes(rows)
-    columns = [Column("variable", "variable", no_wrap=True), Column("scope", "scope"),
-               Column("units", "units", "right"), Column("agreement", "agree", "right"),
-               Column("kappa", "kappa", "right"), Column("alpha", "alpha", "right")]
+    columns = [
+        Column("variable", "variable", no_wrap=True),
+        Column("scope", "scope"),
+        Column("units", "units", "right"),
+        Column("agreement", "agree", "right"),
+        Column("kappa", "kappa", "right"),
+        Column("alpha", "alpha", "right"),
+    ]
     defs = [f"agree: {AGREE}", f"coded: {CODED}", f"pooled: {POOLED}"]
     defs += [f"family: {FAMILY}"] if result.data.families else []
     notes = defs + [f"[{i}] {reason}" for i, reason in enumerate(reasons, start=1)]
@@ -209,8 +255,9 @@ def _gate(result: Report, minimum: float) -> None:
         note(f"note: alpha undefined, not gated: {listed}")
     failed = result.below(minimum)
     if failed:
-        listed = ", ".join(f"{r['variable']} ({r['scope']}) {cell_text(r['alpha'])}"
-                           for r in failed)
+        listed = ", ".join(
+            f"{r['variable']} ({r['scope']}) {cell_text(r['alpha'])}" for r in failed
+        )
         note(f"pcrcode: alpha below {cell_text(minimum)}: {listed}")
         raise typer.Exit(1)
 
@@ -227,10 +274,16 @@ def _render_disagreements(data: AgreementData, rows: list[dict[str, Any]], fmt: 
     if fmt == "markdown":
         import sys
 
-        columns = [Column("interview", "interview"), Column("where", "segment"),
-                   Column("speaker", "speaker"), Column("code", "code"),
-                   Column("applied_by", "applied by"), Column("not_applied_by", "not by"),
-                   Column("quote", "quote"), Column("decision", "decision")]
+        columns = [
+            Column("interview", "interview"),
+            Column("where", "segment"),
+            Column("speaker", "speaker"),
+            Column("code", "code"),
+            Column("applied_by", "applied by"),
+            Column("not_applied_by", "not by"),
+            Column("quote", "quote"),
+            Column("decision", "decision"),
+        ]
         shown = [{**r, "where": _where(r, with_interview=False)} for r in rows]
         sys.stdout.write(f"## {title}\n\n{count}.\n\n" + markdown_table(shown, columns))
         return
@@ -249,8 +302,12 @@ def _print_disagreements(title: str, count: str, rows: list[dict[str, Any]]) -> 
         head = Text()
         head.append(visible(f"{_where(r)} · {r['speaker']} · "), style="cyan")
         head.append(visible(r["code"]), style="bold")
-        head.append(visible(f": {', '.join(r['applied_by'])} applied it, "
-                            f"{', '.join(r['not_applied_by'])} did not"))
+        head.append(
+            visible(
+                f": {', '.join(r['applied_by'])} applied it, "
+                f"{', '.join(r['not_applied_by'])} did not"
+            )
+        )
         out.print(head)
         quote = Text(visible(f"« {r['quote']} »"))
         for line in quote.wrap(out, max(out.width - 2, 20)):

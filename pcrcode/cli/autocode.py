@@ -17,19 +17,28 @@ def register(app: typer.Typer) -> None:
 
 def autocode(
     ctx: typer.Context,
-    pattern: Annotated[str, typer.Argument(help="A Python regular expression, e.g. "
-                                                "'mutualis|en commun'.")],
+    pattern: Annotated[
+        str, typer.Argument(help="A Python regular expression, e.g. 'mutualis|en commun'.")
+    ],
     code: Annotated[str, typer.Argument(help="The code to apply to the matching turns.")],
-    speaker: Annotated[list[str] | None, typer.Option(
-        "--speaker", "-s", help="Only the turns of this speaker (repeatable).")] = None,
-    interview: Annotated[list[str] | None, typer.Option(
-        "--interview", "-i", help="Only this interview (repeatable; default: all).")] = None,
-    ignore_case: Annotated[bool, typer.Option("--ignore-case", "-I",
-                                              help="Match regardless of case.")] = False,
-    ignore_accents: Annotated[bool, typer.Option(
-        "--ignore-accents", "-A", help="Match regardless of accents (e = é = è).")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", "-n",
-                                          help="List what would be coded; write nothing.")] = False,
+    speaker: Annotated[
+        list[str] | None,
+        typer.Option("--speaker", "-s", help="Only the turns of this speaker (repeatable)."),
+    ] = None,
+    interview: Annotated[
+        list[str] | None,
+        typer.Option("--interview", "-i", help="Only this interview (repeatable; default: all)."),
+    ] = None,
+    ignore_case: Annotated[
+        bool, typer.Option("--ignore-case", "-I", help="Match regardless of case.")
+    ] = False,
+    ignore_accents: Annotated[
+        bool,
+        typer.Option("--ignore-accents", "-A", help="Match regardless of accents (e = é = è)."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="List what would be coded; write nothing.")
+    ] = False,
     coder: CoderOpt = None,
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
@@ -46,14 +55,26 @@ def autocode(
     from pcrcode.tagging import resolve_coder
 
     root = project_root(ctx)
-    result = run(root, pattern, code, resolve_coder(coder, root), speakers=speaker,
-                 interviews=interview, ignore_case=ignore_case, ignore_accents=ignore_accents,
-                 dry_run=dry_run)
+    result = run(
+        root,
+        pattern,
+        code,
+        resolve_coder(coder, root),
+        speakers=speaker,
+        interviews=interview,
+        ignore_case=ignore_case,
+        ignore_accents=ignore_accents,
+        dry_run=dry_run,
+    )
     rows = [h.record(result.code) for h in result.hits]
     if fmt is ListFormat.table:
-        columns = [Column("interview", "interview"), Column("segment", "seg", "right"),
-                   Column("speaker", "speaker"), Column("matches", "matched", ratio=1),
-                   Column("status", "status")]
+        columns = [
+            Column("interview", "interview"),
+            Column("segment", "seg", "right"),
+            Column("speaker", "speaker"),
+            Column("matches", "matched", ratio=1),
+            Column("status", "status"),
+        ]
     else:
         columns = [Column(k, k) for k in AUTOCODE_KEYS]
     if rows or fmt is not ListFormat.table:
@@ -61,5 +82,7 @@ def autocode(
     new = len(result.new)
     verb = "would add" if dry_run else "added"
     interviews = len({h.interview for h in result.new})
-    note(f"{result.coder}: {verb} {result.code} to {new} segment(s) in {interviews} "
-         f"interview(s); {len(rows) - new} already coded; {len(rows)} matching")
+    note(
+        f"{result.coder}: {verb} {result.code} to {new} segment(s) in {interviews} "
+        f"interview(s); {len(rows) - new} already coded; {len(rows)} matching"
+    )

@@ -10,9 +10,23 @@ from pcrcode.cli.common import ListFormat, ListFormatOpt, load
 
 app = typer.Typer(help="Read (and evolve) the codebook.", no_args_is_help=True)
 
-FIELDS = ("id", "family", "parent", "label", "codable", "degree", "short", "definition",
-          "when_to_use", "when_not_to_use", "example", "aliases", "codings", "segments",
-          "interviews")
+FIELDS = (
+    "id",
+    "family",
+    "parent",
+    "label",
+    "codable",
+    "degree",
+    "short",
+    "definition",
+    "when_to_use",
+    "when_not_to_use",
+    "example",
+    "aliases",
+    "codings",
+    "segments",
+    "interviews",
+)
 
 
 @app.command("show")
@@ -90,10 +104,13 @@ def _node(row: dict[str, Any], definitions: bool) -> Any:
     used = row["segments"]
     text.append(f"  {used} seg." if used else "  unused", style="green" if used else "yellow")
     if definitions:
-        for key, title in (("short", ""), ("definition", "Définition"),
-                           ("when_to_use", "Quand l'utiliser"),
-                           ("when_not_to_use", "Quand ne pas l'utiliser"),
-                           ("example", "Exemple")):
+        for key, title in (
+            ("short", ""),
+            ("definition", "Définition"),
+            ("when_to_use", "Quand l'utiliser"),
+            ("when_not_to_use", "Quand ne pas l'utiliser"),
+            ("example", "Exemple"),
+        ):
             if row[key]:
                 text.append("\n")
                 if title:

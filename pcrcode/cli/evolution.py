@@ -85,7 +85,9 @@ def _report(plan: Any, dry_run: bool, fmt: Format) -> None:
     files = len(plan.files) - 1 - 2 * memos  # a moved memo is a new file and a removed one
     moved = f", moved {memos} memo(s)" if memos else ""
     if dry_run:
-        note(f"dry run: would rewrite codebook.yaml and {files} coding file(s) "
-             f"({recoded} coding(s)){moved.replace('moved', 'move')}; nothing written")
+        note(
+            f"dry run: would rewrite codebook.yaml and {files} coding file(s) "
+            f"({recoded} coding(s)){moved.replace('moved', 'move')}; nothing written"
+        )
     else:
         note(f"rewrote codebook.yaml and {files} coding file(s) ({recoded} coding(s)){moved}")

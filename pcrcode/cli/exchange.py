@@ -110,11 +110,17 @@ def _report(report: ImportReport) -> None:
 @import_app.command("qdpx")
 def import_qdpx(
     file: Annotated[Path, typer.Argument(help="A REFI-QDA project (.qdpx).")],
-    into: Annotated[Path, typer.Option("--into", help="A new or empty folder for the project.",
-                                       metavar="DIR")],
-    offsets: Annotated[Offsets, typer.Option(
-        "--offsets", help="Unit of the selections' positions (auto: chosen per source by "
-        "matching quotes or word boundaries).")] = Offsets.auto,
+    into: Annotated[
+        Path, typer.Option("--into", help="A new or empty folder for the project.", metavar="DIR")
+    ],
+    offsets: Annotated[
+        Offsets,
+        typer.Option(
+            "--offsets",
+            help="Unit of the selections' positions (auto: chosen per source by "
+            "matching quotes or word boundaries).",
+        ),
+    ] = Offsets.auto,
 ) -> None:
     """Create a pcrcode project from a REFI-QDA project written by another program.
 
@@ -138,8 +144,9 @@ def import_qdpx(
 @import_app.command("qdc")
 def import_qdc(
     file: Annotated[Path, typer.Argument(help="A REFI-QDA codebook (.qdc).")],
-    into: Annotated[Path, typer.Option("--into", help="Folder for codebook.yaml.",
-                                       metavar="DIR")] = Path("."),
+    into: Annotated[
+        Path, typer.Option("--into", help="Folder for codebook.yaml.", metavar="DIR")
+    ] = Path("."),
 ) -> None:
     """Write DIR/codebook.yaml from a REFI-QDA codebook (.qdc); never replaces one.
 
@@ -152,5 +159,7 @@ def import_qdc(
 
     new = run(file, into)
     _report(new.report)
-    note(f"wrote {into / 'codebook.yaml'} from {new.report.origin or file}: "
-         f"{_counts(new.report.counts)}")
+    note(
+        f"wrote {into / 'codebook.yaml'} from {new.report.origin or file}: "
+        f"{_counts(new.report.counts)}"
+    )

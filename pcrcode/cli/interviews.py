@@ -25,13 +25,30 @@ def list_(ctx: typer.Context, fmt: ListFormatOpt = ListFormat.table) -> None:
 
     rows = interview_rows(load(ctx))
     if fmt is ListFormat.table:
-        columns = [Column("interview", "interview"), Column("statut", "statut"),
-                   Column("domaine", "domaine"), Column("segments", "seg.", "right"),
-                   Column("codings", "codings", "right"), Column("coders", "coders")]
+        columns = [
+            Column("interview", "interview"),
+            Column("statut", "statut"),
+            Column("domaine", "domaine"),
+            Column("segments", "seg.", "right"),
+            Column("codings", "codings", "right"),
+            Column("coders", "coders"),
+        ]
     else:
-        columns = [Column(k, k) for k in ("interview", "structure", "name", "statut", "domaine",
-                                          "date", "segments", "codings", "coders",
-                                          "illustrative")]
+        columns = [
+            Column(k, k)
+            for k in (
+                "interview",
+                "structure",
+                "name",
+                "statut",
+                "domaine",
+                "date",
+                "segments",
+                "codings",
+                "coders",
+                "illustrative",
+            )
+        ]
     emit(fmt.value, rows, columns)
 
 
@@ -59,8 +76,12 @@ def show(
         write_json(detail)
         return
     rows = [
-        {"segment": s["segment"], "speaker": s["speaker"], "text": s["text"],
-         "codes": [_code_label(c) for c in s["codes"]]}
+        {
+            "segment": s["segment"],
+            "speaker": s["speaker"],
+            "text": s["text"],
+            "codes": [_code_label(c) for c in s["codes"]],
+        }
         for s in detail["segments"]
     ]
     if fmt is ListFormat.csv:

@@ -19,8 +19,9 @@ from pcrcode.cli.common import (
     project_root,
 )
 
-app = typer.Typer(help="Write and read memos on codes, interviews, structures and codings.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Write and read memos on codes, interviews, structures and codings.", no_args_is_help=True
+)
 
 
 def register(parent: typer.Typer) -> None:
@@ -37,11 +38,16 @@ class Kind(StrEnum):
     coding = "coding"
 
 
-KindArg = Annotated[Kind, typer.Argument(help="What the memo is about: code, interview, "
-                                              "structure or coding.")]
-TargetArg = Annotated[str, typer.Argument(
-    help="A code id, an interview id (INTERVIEW:SEGMENT for one segment), a structure id, or "
-         "INTERVIEW:SEGMENT:CODE for a coding.")]
+KindArg = Annotated[
+    Kind, typer.Argument(help="What the memo is about: code, interview, structure or coding.")
+]
+TargetArg = Annotated[
+    str,
+    typer.Argument(
+        help="A code id, an interview id (INTERVIEW:SEGMENT for one segment), a structure id, or "
+        "INTERVIEW:SEGMENT:CODE for a coding."
+    ),
+]
 
 
 @app.command("add")
@@ -49,8 +55,10 @@ def add(
     ctx: typer.Context,
     kind: KindArg,
     target: TargetArg,
-    text: Annotated[str | None, typer.Option("--text", "-t", help="The memo (Markdown); "
-                                             "without it, read from stdin.")] = None,
+    text: Annotated[
+        str | None,
+        typer.Option("--text", "-t", help="The memo (Markdown); without it, read from stdin."),
+    ] = None,
     coder: CoderOpt = None,
 ) -> None:
     """Write a memo; a coding memo is appended to the coding's own memo.
@@ -92,17 +100,24 @@ def list_(
     from pcrcode.render import Column, emit
 
     project = load(ctx)
-    rows = [m.record(project.root) for m in all_memos(project.root, project)
-            if (kind is None or m.kind == kind.value)
-            and (target is None or m.target == target or m.target.startswith(target + ":"))
-            and (author is None or m.author == author)]
+    rows = [
+        m.record(project.root)
+        for m in all_memos(project.root, project)
+        if (kind is None or m.kind == kind.value)
+        and (target is None or m.target == target or m.target.startswith(target + ":"))
+        and (author is None or m.author == author)
+    ]
     if fmt is ListFormat.table:
         for row in rows:
             if row["kind"] == "interview" and row["segment"] is not None:
                 row["target"] = f"{row['target']}:{row['segment']}"
             row["text"] = " ".join(row["text"].split())
-        columns = [Column("kind", "kind"), Column("target", "target", no_wrap=True),
-                   Column("author", "author"), Column("text", "memo", ratio=1)]
+        columns = [
+            Column("kind", "kind"),
+            Column("target", "target", no_wrap=True),
+            Column("author", "author"),
+            Column("text", "memo", ratio=1),
+        ]
     else:
         columns = [Column(k, k) for k in MEMO_KEYS]
     emit(fmt.value, rows, columns)
@@ -126,8 +141,11 @@ def show(
 
     root = project_root(ctx)
     canonical, segment = resolve_target(root, kind.value, target)
-    memos = [m for m in memos_for(root, kind.value, canonical)
-             if segment is None or kind is Kind.coding or m.segment == segment]
+    memos = [
+        m
+        for m in memos_for(root, kind.value, canonical)
+        if segment is None or kind is Kind.coding or m.segment == segment
+    ]
     rows = [m.record(root) for m in memos]
     if not rows:
         note(f"no memo on {kind.value} {canonical}")

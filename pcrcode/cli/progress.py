@@ -23,8 +23,9 @@ WIDTH = 30
 class ProgressBar:
     """A callable ``progress(done, total)`` that draws ``label ━━━━━──── 512/1,000``."""
 
-    def __init__(self, label: str, unit: str = "files", stream: TextIO | None = None,
-                 delay: float = DELAY) -> None:
+    def __init__(
+        self, label: str, unit: str = "files", stream: TextIO | None = None, delay: float = DELAY
+    ) -> None:
         self.label = label
         self.unit = unit
         self.stream = stream if stream is not None else sys.stderr

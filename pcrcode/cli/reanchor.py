@@ -43,8 +43,9 @@ def reanchor(
     from pcrcode.reanchor import reanchor as do_reanchor
     from pcrcode.render import Column, emit
 
-    result = do_reanchor(project_root(ctx), threshold=threshold, dry_run=dry_run,
-                         interviews=interview or ())
+    result = do_reanchor(
+        project_root(ctx), threshold=threshold, dry_run=dry_run, interviews=interview or ()
+    )
     for message in result.notes:
         note(f"warning: {message}")
     rows = [p.as_row() for p in result.placements]
@@ -54,7 +55,9 @@ def reanchor(
     moved = len(rows) - len(result.unplaced)
     verb = "would place" if dry_run else "placed"
     tail = "; nothing written" if dry_run else ""
-    note(f"{verb} {moved} coding(s) in {len(result.files)} file(s); "
-         f"{len(result.unplaced)} could not be placed{tail}")
+    note(
+        f"{verb} {moved} coding(s) in {len(result.files)} file(s); "
+        f"{len(result.unplaced)} could not be placed{tail}"
+    )
     if result.unplaced:
         raise typer.Exit(int(ExitCode.DATA))

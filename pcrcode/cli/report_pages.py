@@ -47,8 +47,13 @@ def _console() -> Console:
     return output_console()  # type: ignore[return-value]  # a PlainConsole stands for one
 
 
-def _emit(fmt: str, records: Sequence[dict[str, Any]], keys: Sequence[str],
-          grids: Sequence[views.Grid], compact: bool = False) -> None:
+def _emit(
+    fmt: str,
+    records: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    grids: Sequence[views.Grid],
+    compact: bool = False,
+) -> None:
     if fmt == "json":
         sys.stdout.write(json_text(list(records)))
     elif fmt == "csv":
@@ -72,8 +77,9 @@ def _crosstab_title(table: Crosstab) -> str:
 
 
 def show_crosstab(fmt: str, table: Crosstab, margins: bool = True) -> None:
-    grid = views.crosstab_grid(table, _crosstab_title(table), terminal=fmt == "table",
-                               margins=margins)
+    grid = views.crosstab_grid(
+        table, _crosstab_title(table), terminal=fmt == "table", margins=margins
+    )
     _emit(fmt, table.records(margins), CROSSTAB_KEYS, [grid])
 
 
@@ -86,8 +92,9 @@ def show_cooccurrence(fmt: str, table: Crosstab) -> None:
     from pcrcode.reports.cooccurrence import records
 
     ids = table.row_ids(margins=False)
-    grid = views.crosstab_grid(table, f"Co-occurrence ({table.count})",
-                               terminal=fmt == "table", margins=False)
+    grid = views.crosstab_grid(
+        table, f"Co-occurrence ({table.count})", terminal=fmt == "table", margins=False
+    )
     if fmt == "table":  # numbered columns and short names: a wide matrix fits 80 columns
         short: dict[str, str] = {}
         for family in dict.fromkeys(c.split("/", 1)[0] for c in ids):
@@ -104,22 +111,36 @@ def show_cooccurrence(fmt: str, table: Crosstab) -> None:
     _emit(fmt, records(table), CROSSTAB_KEYS[:5], [grid], compact=True)
 
 
-FREQUENCY_KEYS = ("code", "label", "family", "depth", "codable", "codings", "segments",
-                  "interviews", "structures")
+FREQUENCY_KEYS = (
+    "code",
+    "label",
+    "family",
+    "depth",
+    "codable",
+    "codings",
+    "segments",
+    "interviews",
+    "structures",
+)
 
 
 def show_frequencies(fmt: str, rows: list[dict[str, Any]]) -> None:
     top = max((r["segments"] for r in rows), default=0) or 1
     size = 16
-    shown = [{**r, "code": "  " * (r["depth"] - 1) + r["code"],
-              "bar": _bar(r["segments"] / top, size)} for r in rows]
+    shown = [
+        {**r, "code": "  " * (r["depth"] - 1) + r["code"], "bar": _bar(r["segments"] / top, size)}
+        for r in rows
+    ]
     grid = views.list_grid(
-        "Code frequencies", shown, ["code", "codings", "segments", "interviews", "structures",
-                                    "bar"],
+        "Code frequencies",
+        shown,
+        ["code", "codings", "segments", "interviews", "structures", "bar"],
         ["code", "n", "seg", "int", "str", "segments"] if fmt == "table" else None,
         numeric=["codings", "segments", "interviews", "structures"],
         caption=["n codings · seg segments · int interviews · str structures"]
-        if fmt == "table" else [])
+        if fmt == "table"
+        else [],
+    )
     _emit(fmt, rows, FREQUENCY_KEYS, [grid])
 
 
@@ -130,9 +151,22 @@ def _bar(share: float, size: int) -> str:
 
 # Profiles ---------------------------------------------------------------------------------
 
-PROFILE_KEYS = ("structure", "name", "statut", "domaine", "categorie", "interviewed",
-                "interviews", "coded_segments", "highest_forme", "highest_degree",
-                "dominant_logic", "pooled", "not_pooled", "portee")
+PROFILE_KEYS = (
+    "structure",
+    "name",
+    "statut",
+    "domaine",
+    "categorie",
+    "interviewed",
+    "interviews",
+    "coded_segments",
+    "highest_forme",
+    "highest_degree",
+    "dominant_logic",
+    "pooled",
+    "not_pooled",
+    "portee",
+)
 
 
 def _family_names(codebook: Codebook, family: str, depth: int | None) -> dict[str, str]:
@@ -144,14 +178,20 @@ def _family_names(codebook: Codebook, family: str, depth: int | None) -> dict[st
     return views.short_names([*(c.id for c in axis.categories), MIXED])
 
 
-def profile_grid(found: Sequence[Profile], codebook: Codebook, terminal: bool,
-                 title: str = "Profiles", depth: int | None = 1) -> views.Grid:
+def profile_grid(
+    found: Sequence[Profile],
+    codebook: Codebook,
+    terminal: bool,
+    title: str = "Profiles",
+    depth: int | None = 1,
+) -> views.Grid:
     from pcrcode.reports.profile import FORME, LOGIQUE, PORTEE
 
     rows = [p.row() for p in found]
     formes = _family_names(codebook, FORME, 1)
     logics = _family_names(codebook, LOGIQUE, depth)
     portees = _family_names(codebook, PORTEE, None)
+
     def label(code: str | None) -> str:
         from pcrcode.reports.axes import MIXED, MIXED_LABEL
 
@@ -168,9 +208,16 @@ def profile_grid(found: Sequence[Profile], codebook: Codebook, terminal: bool,
         else:  # a document for people: the codebook's labels
             forme, logic = label(r["highest_forme"]), label(r["dominant_logic"])
             portee = ", ".join(label(c) for c in r["portee"])
-        shown.append({"structure": r["structure"], "statut": r["statut"], "forme": forme,
-                      "logique": logic, "portee": portee,
-                      "pooled": ", ".join(label(c) for c in r["pooled"])})
+        shown.append(
+            {
+                "structure": r["structure"],
+                "statut": r["statut"],
+                "forme": forme,
+                "logique": logic,
+                "portee": portee,
+                "pooled": ", ".join(label(c) for c in r["pooled"]),
+            }
+        )
     keys = ["structure", "statut", "forme", "logique", "portee"]
     headers = ["structure", "statut", "forme max", "logique", "portée"]
     if not terminal:  # a document has room for what the 80-column terminal leaves out
@@ -179,8 +226,9 @@ def profile_grid(found: Sequence[Profile], codebook: Codebook, terminal: bool,
     return views.list_grid(title, shown, keys, headers)
 
 
-def show_profiles(fmt: str, corpus: Corpus, found: Sequence[Profile], detailed: bool,
-                  depth: int | None = 1) -> None:
+def show_profiles(
+    fmt: str, corpus: Corpus, found: Sequence[Profile], detailed: bool, depth: int | None = 1
+) -> None:
     if fmt == "json":
         sys.stdout.write(json_text([p.record() for p in found]))
     elif fmt == "csv":
@@ -196,8 +244,19 @@ def show_profiles(fmt: str, corpus: Corpus, found: Sequence[Profile], detailed: 
 
 # Retrieve ---------------------------------------------------------------------------------
 
-HIT_KEYS = ("interview", "segment", "structure", "speaker", "coders", "codes", "matched",
-            "memos", "quote", "before", "after")
+HIT_KEYS = (
+    "interview",
+    "segment",
+    "structure",
+    "speaker",
+    "coders",
+    "codes",
+    "matched",
+    "memos",
+    "quote",
+    "before",
+    "after",
+)
 
 
 def show_hits(fmt: str, hits: Iterable[Hit]) -> int:
@@ -221,8 +280,7 @@ def show_hits(fmt: str, hits: Iterable[Hit]) -> int:
         count += 1
         row = h.record()
         for key in ("before", "after"):
-            row[key] = "\n".join(f"{t['segment']} {t['speaker']}: {t['text']}"
-                                 for t in row[key])
+            row[key] = "\n".join(f"{t['segment']} {t['speaker']}: {t['text']}" for t in row[key])
         writer.writerow([csv_value(row[k]) for k in HIT_KEYS])
     return count
 
@@ -240,8 +298,9 @@ def _print_hits(hits: Iterable[Hit]) -> int:
         if count:
             out.blank()
         count += 1
-        out.text(visible(f"{h.interview} {h.segment} · {h.speaker} · {', '.join(h.coders)}"),
-                 "bold")
+        out.text(
+            visible(f"{h.interview} {h.segment} · {h.speaker} · {', '.join(h.coders)}"), "bold"
+        )
         for t in h.before:
             out.indented(visible(f"{t.segment} {t.speaker}: {t.text}"), "dim")
         out.indented(visible(f"« {h.quote} »"))
@@ -256,19 +315,34 @@ def _print_hits(hits: Iterable[Hit]) -> int:
 
 # The synthesis report ---------------------------------------------------------------------
 
+
 def report_grids(result: Report, terminal: bool) -> list[views.Grid]:
-    census = views.census_grid(result.census, "Census: structures by domaine and statut "
-                               "category", terminal)
-    grids = [census, profile_grid(result.profiles, result.corpus.codebook, terminal,
-                                  "Profiles of the interviewed structures", result.depth)]
+    census = views.census_grid(
+        result.census, "Census: structures by domaine and statut category", terminal
+    )
+    grids = [
+        census,
+        profile_grid(
+            result.profiles,
+            result.corpus.codebook,
+            terminal,
+            "Profiles of the interviewed structures",
+            result.depth,
+        ),
+    ]
     for c in result.crossings:
         grids.append(views.crosstab_grid(c.table, c.title, [c.note], terminal))
     never = [{"code": n["code"], "label": n["label"]} for n in result.never_pooled]
     grids.append(views.list_grid("Objets never pooled", never, ["code", "label"]))
-    grids.append(views.list_grid(
-        "Shared premises without further pooling", list(result.shared_premises),
-        ["structure", "statut", "highest_forme"], ["structure", "statut", "forme max"],
-        caption=["objet/immobilier coded, highest forme at most partenariat"]))
+    grids.append(
+        views.list_grid(
+            "Shared premises without further pooling",
+            list(result.shared_premises),
+            ["structure", "statut", "highest_forme"],
+            ["structure", "statut", "forme max"],
+            caption=["objet/immobilier coded, highest forme at most partenariat"],
+        )
+    )
     return grids
 
 

@@ -41,8 +41,7 @@ def facts(corpus: Corpus, p: Profile) -> list[tuple[str, list[str]]]:
     codes = [f"{family}: {_counts(counts)}" for family, counts in record["codes"].items()]
     return [
         ("attributes", attributes),
-        ("interviews", [f"{', '.join(p.interviews) or '—'} ({p.coded_segments} coded "
-                        "segments)"]),
+        ("interviews", [f"{', '.join(p.interviews) or '—'} ({p.coded_segments} coded segments)"]),
         ("forme max", [f"{_tail(forme.id)} ({forme.degree})" if forme else "—"]),
         ("logique", [logic]),
         ("pooled", [", ".join(_tail(c) for c in p.pooled) or "—"]),
@@ -77,17 +76,30 @@ def show(fmt: str, corpus: Corpus, found: Sequence[Profile]) -> None:
         if p.quotes:
             out.print(Text("key quotes", style="dim"))
         for q in p.quotes:
-            out.print(Padding(Text(visible(f"{q.interview} {q.segment} · {q.speaker} · "
-                                           f"{', '.join(q.codes)}"), style="green"),
-                              (0, 0, 0, 2), expand=False))
-            out.print(Padding(Text(visible(f"« {q.text} »"), style="italic"), (0, 0, 0, 4),
-                              expand=False))
+            out.print(
+                Padding(
+                    Text(
+                        visible(f"{q.interview} {q.segment} · {q.speaker} · {', '.join(q.codes)}"),
+                        style="green",
+                    ),
+                    (0, 0, 0, 2),
+                    expand=False,
+                )
+            )
+            out.print(
+                Padding(Text(visible(f"« {q.text} »"), style="italic"), (0, 0, 0, 4), expand=False)
+            )
         if p.memos:
             out.print(Text("memos", style="dim"))
         for m in p.memos:
             where = m.target if m.segment is None else f"{m.target} {m.segment}"
-            out.print(Padding(Text(visible(f"{m.date} · {m.author} · {m.kind} {where}"),
-                                   style="green"), (0, 0, 0, 2), expand=False))
+            out.print(
+                Padding(
+                    Text(visible(f"{m.date} · {m.author} · {m.kind} {where}"), style="green"),
+                    (0, 0, 0, 2),
+                    expand=False,
+                )
+            )
             out.print(Padding(Text(visible(m.text)), (0, 0, 0, 4), expand=False))
 
 
@@ -101,8 +113,10 @@ def _markdown(corpus: Corpus, p: Profile) -> str:
     if p.quotes:
         out += "\n**Key quotes**\n\n"
     for q in p.quotes:
-        out += (f"{_blockquote(q.text)}\n>\n> — {_md(q.speaker)}, {q.interview} segment "
-                f"{q.segment} ({', '.join(q.codes)})\n\n")
+        out += (
+            f"{_blockquote(q.text)}\n>\n> — {_md(q.speaker)}, {q.interview} segment "
+            f"{q.segment} ({', '.join(q.codes)})\n\n"
+        )
     if p.memos:
         out += "\n**Memos**\n\n"
     for m in p.memos:

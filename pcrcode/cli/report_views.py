@@ -17,8 +17,13 @@ if TYPE_CHECKING:
     from pcrcode.reports.crosstab import Crosstab
 
 # Background ramp of the heatmap, light to dark, with a readable text colour on each.
-HEAT = (("black", "#deebf7"), ("black", "#9ecae1"), ("white", "#4292c6"),
-        ("white", "#2171b5"), ("white", "#08306b"))
+HEAT = (
+    ("black", "#deebf7"),
+    ("black", "#9ecae1"),
+    ("white", "#4292c6"),
+    ("white", "#2171b5"),
+    ("white", "#08306b"),
+)
 SPECIAL = ("total", "mixte")
 
 
@@ -67,8 +72,13 @@ def abbreviations(names: Sequence[str], size: int) -> list[str]:
     return [n if n in SPECIAL else n[:size] for n in names]
 
 
-def crosstab_grid(table: Crosstab, title: str, caption: Sequence[str] = (),
-                  terminal: bool = True, margins: bool = True) -> Grid:
+def crosstab_grid(
+    table: Crosstab,
+    title: str,
+    caption: Sequence[str] = (),
+    terminal: bool = True,
+    margins: bool = True,
+) -> Grid:
     rows, cols = table.row_ids(margins), table.col_ids(margins)
     if terminal:
         rnames, cnames = short_names(rows), short_names(cols)
@@ -84,21 +94,28 @@ def crosstab_grid(table: Crosstab, title: str, caption: Sequence[str] = (),
         for c in cols:
             n = table.get(r, c)
             pct = table.share(r, c)
-            line.append(str(n) if table.percent is None else
-                        f"{n} ({'–' if pct is None else f'{pct:g}%'})")
+            line.append(
+                str(n) if table.percent is None else f"{n} ({'–' if pct is None else f'{pct:g}%'})"
+            )
             shade.append(None if "total" in (r, c) else n / top)
         body.append(line)
         heat.append(shade)
     corner = table.rows.id if terminal else table.rows.label
-    return Grid(title, [corner, *(cnames[c] for c in cols)], body,
-                ["left", *(["right"] * len(cols))], heat, list(caption), bold_last=margins,
-                abbreviate=True)
+    return Grid(
+        title,
+        [corner, *(cnames[c] for c in cols)],
+        body,
+        ["left", *(["right"] * len(cols))],
+        heat,
+        list(caption),
+        bold_last=margins,
+        abbreviate=True,
+    )
 
 
 def census_grid(table: CensusTable, title: str, terminal: bool = True) -> Grid:
     cols = table.cols
-    names = short_names(cols) if terminal else \
-        {c: table.all.label(table.all.cols, c) for c in cols}
+    names = short_names(cols) if terminal else {c: table.all.label(table.all.cols, c) for c in cols}
     body = []
     for r in table.rows:
         line = [r if terminal else table.all.label(table.all.rows, r)]
@@ -107,9 +124,14 @@ def census_grid(table: CensusTable, title: str, terminal: bool = True) -> Grid:
             line.append(f"{n} ({seen})" if seen else str(n))
         body.append(line)
     corner = table.all.rows.id if terminal else table.all.rows.label
-    return Grid(title, [corner, *(names[c] for c in cols)], body,
-                ["left", *(["right"] * len(cols))],
-                caption=["(in parentheses: structures interviewed)"], bold_last=True)
+    return Grid(
+        title,
+        [corner, *(names[c] for c in cols)],
+        body,
+        ["left", *(["right"] * len(cols))],
+        caption=["(in parentheses: structures interviewed)"],
+        bold_last=True,
+    )
 
 
 def _width(headers: Sequence[str], rows: Sequence[Sequence[str]], gap: int) -> int:
@@ -123,8 +145,11 @@ def _fit(headers: list[str], rows: Sequence[Sequence[str]], gap: int, width: int
     names = headers[1:]
     if not names:
         return headers
-    unique = [size for size in range(max(len(n) for n in names), 2, -1)
-              if len(set(abbreviations(names, size))) == len(names)]
+    unique = [
+        size
+        for size in range(max(len(n) for n in names), 2, -1)
+        if len(set(abbreviations(names, size))) == len(names)
+    ]
     for size in unique:
         cut = [headers[0], *abbreviations(names, size)]
         if _width(cut, rows, gap) <= width:
@@ -141,8 +166,7 @@ def print_grid(out: Console, grid: Grid, compact: bool = False) -> None:
     caption = list(grid.caption)
     if grid.abbreviate and _width(headers, grid.rows, gap) > out.width:
         headers = _fit(headers, grid.rows, gap, out.width)
-        legend = [f"{a} {h}" for a, h in zip(headers[1:], grid.headers[1:], strict=True)
-                  if a != h]
+        legend = [f"{a} {h}" for a, h in zip(headers[1:], grid.headers[1:], strict=True) if a != h]
         if legend:
             caption.append("columns: " + " · ".join(legend))
     if _print_plain(out, grid, headers, caption, gap):
@@ -158,12 +182,20 @@ def print_grid(out: Console, grid: Grid, compact: bool = False) -> None:
             out.print(Text(visible(line), style="dim"))
         return
     # The box draws a one-space divider between columns; the padding adds the rest of ``gap``.
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                  padding=(0, 0) if compact else (0, 1, 0, 0))
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 0) if compact else (0, 1, 0, 0),
+    )
     for k, (h, j) in enumerate(zip(headers, grid.justify, strict=True)):
         # Only the first (label) column may fold when space runs out: numbers are never cut.
-        table.add_column(Text(visible(h)), justify=j, no_wrap=k > 0,  # type: ignore[arg-type]
-                         overflow="fold")
+        table.add_column(
+            Text(visible(h)),
+            justify=j,  # type: ignore[arg-type]
+            no_wrap=k > 0,
+            overflow="fold",
+        )
     last = len(grid.rows) - 1
     for i, row in enumerate(grid.rows):
         cells = []
@@ -179,8 +211,9 @@ def print_grid(out: Console, grid: Grid, compact: bool = False) -> None:
         out.print(Text(visible(line), style="dim"))
 
 
-def _print_plain(out: Console, grid: Grid, headers: list[str], caption: list[str],
-                 gap: int) -> bool:
+def _print_plain(
+    out: Console, grid: Grid, headers: list[str], caption: list[str], gap: int
+) -> bool:
     """Print ``grid`` as :func:`print_grid` does through Rich's table, with string operations,
     where the output has no style at all (a pipe, a file: what scripts read) and the table
     fits without wrapping; False (nothing printed) otherwise. Laying out a table of a few
@@ -194,9 +227,9 @@ def _print_plain(out: Console, grid: Grid, headers: list[str], caption: list[str
     rows = [[visible(value) for value in row] for row in grid.rows]
     cells = [visible(h) for h in headers]
     texts = [*cells, *(v for row in rows for v in row)]
-    if any(text != text.rstrip() or text.lstrip(" ") != text.lstrip() or "\n" in text
-           for text in texts) \
-            or not narrow("".join(texts)):
+    if any(
+        text != text.rstrip() or text.lstrip(" ") != text.lstrip() or "\n" in text for text in texts
+    ) or not narrow("".join(texts)):
         return False  # Rich trims or breaks such cells its own way
     widths = [max([len(h), *(len(row[k]) for row in rows)]) for k, h in enumerate(cells)]
     width = sum(widths) + gap * (len(widths) - 1)
@@ -213,8 +246,9 @@ def _print_plain(out: Console, grid: Grid, headers: list[str], caption: list[str
     right = [j == "right" for j in grid.justify]
 
     def laid(values: list[str]) -> str:
-        return sep.join(v.rjust(w) if r else v.ljust(w)
-                        for v, w, r in zip(values, widths, right, strict=True))
+        return sep.join(
+            v.rjust(w) if r else v.ljust(w) for v, w, r in zip(values, widths, right, strict=True)
+        )
 
     writer.raw(laid(cells) + "\n" + "\u2500" * width + "\n")
     writer.raw("".join(laid(row) + "\n" for row in rows))
@@ -227,8 +261,10 @@ def _print_plain(out: Console, grid: Grid, headers: list[str], caption: list[str
 def markdown_grid(grid: Grid, level: int = 2) -> str:
     from pcrcode.render import Column, markdown_table
 
-    columns = [Column(str(i), h, j) for i, (h, j) in
-               enumerate(zip(grid.headers, grid.justify, strict=True))]
+    columns = [
+        Column(str(i), h, j)
+        for i, (h, j) in enumerate(zip(grid.headers, grid.justify, strict=True))
+    ]
     rows = [{str(i): v for i, v in enumerate(r)} for r in grid.rows]
     out = f"{'#' * level} {grid.title}\n\n" if grid.title else ""
     out += markdown_table(rows, columns) if rows else "(none)\n"
@@ -243,14 +279,23 @@ def _md(text: str) -> str:
     return visible(text).replace("*", "\\*").replace("\n", " ")
 
 
-def list_grid(title: str, rows: Sequence[dict[str, Any]], keys: Sequence[str],
-              headers: Sequence[str] | None = None, numeric: Sequence[str] = (),
-              caption: Sequence[str] = ()) -> Grid:
+def list_grid(
+    title: str,
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    headers: Sequence[str] | None = None,
+    numeric: Sequence[str] = (),
+    caption: Sequence[str] = (),
+) -> Grid:
     from pcrcode.render import cell_text
 
-    return Grid(title, list(headers or keys),
-                [[cell_text(r.get(k)) for k in keys] for r in rows],
-                ["right" if k in numeric else "left" for k in keys], caption=list(caption))
+    return Grid(
+        title,
+        list(headers or keys),
+        [[cell_text(r.get(k)) for k in keys] for r in rows],
+        ["right" if k in numeric else "left" for k in keys],
+        caption=list(caption),
+    )
 
 
 def report_heading(result: Any) -> str:

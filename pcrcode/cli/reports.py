@@ -18,24 +18,38 @@ from pcrcode.cli.common import Format, FormatOpt, load, note
 
 CodersOpt = Annotated[
     list[str] | None,
-    typer.Option("--coder", "-c", metavar="NAME",
-                 help="Count only this coder's codings (repeatable; several coders are merged "
-                 "per segment). Default: each interview's main coder, the one who coded the "
-                 "most interviews."),
+    typer.Option(
+        "--coder",
+        "-c",
+        metavar="NAME",
+        help="Count only this coder's codings (repeatable; several coders are merged "
+        "per segment). Default: each interview's main coder, the one who coded the "
+        "most interviews.",
+    ),
 ]
 AllCodersOpt = Annotated[
     bool, typer.Option("--all-coders", help="Merge every coder's codings per segment.")
 ]
 WhereOpt = Annotated[
     list[str] | None,
-    typer.Option("--where", "-w", metavar="ATTR=VALUE",
-                 help="Keep only structures with this attribute value (repeatable: different "
-                 "attributes must all hold, the same attribute twice means either; "
-                 "ATTR=V1,V2 too)."),
+    typer.Option(
+        "--where",
+        "-w",
+        metavar="ATTR=VALUE",
+        help="Keep only structures with this attribute value (repeatable: different "
+        "attributes must all hold, the same attribute twice means either; "
+        "ATTR=V1,V2 too).",
+    ),
 ]
 DepthOpt = Annotated[
-    int, typer.Option("--depth", "-d", min=1, help="Code level of family axes: 1 rolls "
-                      "variants into their parent (logique/reseau = affinitaire + politique).")
+    int,
+    typer.Option(
+        "--depth",
+        "-d",
+        min=1,
+        help="Code level of family axes: 1 rolls "
+        "variants into their parent (logique/reseau = affinitaire + politique).",
+    ),
 ]
 
 
@@ -62,8 +76,13 @@ def register(app: typer.Typer) -> None:
         app.command(command.__name__)(command)
 
 
-def _corpus(ctx: typer.Context, coder: list[str] | None, all_coders: bool,
-            where: list[str] | None, depth: int | None = 1) -> Any:
+def _corpus(
+    ctx: typer.Context,
+    coder: list[str] | None,
+    all_coders: bool,
+    where: list[str] | None,
+    depth: int | None = 1,
+) -> Any:
     from pcrcode.reports.axes import parse_where
     from pcrcode.reports.corpus import build_corpus
     from pcrcode.reports.selection import select_coders
@@ -82,13 +101,18 @@ def _say_coders(corpus: Any) -> None:
 
 def profile(
     ctx: typer.Context,
-    structures: Annotated[list[str] | None, typer.Argument(
-        metavar="STRUCTURE",
-        help="Structure ids (default: one line per interviewed structure).")] = None,
-    every: Annotated[bool, typer.Option(
-        "--all", help="Without STRUCTURE: every structure, interviewed or not.")] = False,
-    quotes: Annotated[int, typer.Option("--quotes", "-q", min=0,
-                                        help="Key quotes per structure.")] = 3,
+    structures: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="STRUCTURE", help="Structure ids (default: one line per interviewed structure)."
+        ),
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Without STRUCTURE: every structure, interviewed or not.")
+    ] = False,
+    quotes: Annotated[
+        int, typer.Option("--quotes", "-q", min=0, help="Key quotes per structure.")
+    ] = 3,
     depth: DepthOpt = 1,
     coder: CodersOpt = None,
     all_coders: AllCodersOpt = False,
@@ -128,14 +152,21 @@ def profile(
 
 def crosstab(
     ctx: typer.Context,
-    rows: Annotated[str, typer.Argument(
-        metavar="ROWS", help="An attribute (statut, domaine, categorie, ...), a code family "
-        "(logique, objet, forme, portee) or FAMILY:max / FAMILY:dominant.")],
+    rows: Annotated[
+        str,
+        typer.Argument(
+            metavar="ROWS",
+            help="An attribute (statut, domaine, categorie, ...), a code family "
+            "(logique, objet, forme, portee) or FAMILY:max / FAMILY:dominant.",
+        ),
+    ],
     cols: Annotated[str, typer.Argument(metavar="COLS", help="Same choices as ROWS.")],
     count: Annotated[Count, typer.Option("--count", help="What a cell counts.")] = (
-        Count.structures),
-    percent: Annotated[Percent | None, typer.Option(
-        "--percent", help="Add the share of the row, column or total.")] = None,
+        Count.structures
+    ),
+    percent: Annotated[
+        Percent | None, typer.Option("--percent", help="Add the share of the row, column or total.")
+    ] = None,
     margins: Annotated[bool, typer.Option(help="Row and column totals.")] = True,
     depth: DepthOpt = 1,
     coder: CodersOpt = None,
@@ -160,8 +191,13 @@ def crosstab(
     from pcrcode.reports.crosstab import crosstab as compute
 
     corpus = _corpus(ctx, coder, all_coders, where, depth)
-    table = compute(corpus, resolve_axis(corpus, rows, depth), resolve_axis(corpus, cols, depth),
-                    count.value, percent.value if percent else None)
+    table = compute(
+        corpus,
+        resolve_axis(corpus, rows, depth),
+        resolve_axis(corpus, cols, depth),
+        count.value,
+        percent.value if percent else None,
+    )
     report_pages.show_crosstab(fmt.value, table, margins)
     _say_coders(corpus)
 
@@ -186,17 +222,21 @@ def census(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     project = load(ctx)
     table = compute(build_corpus(project, select_coders(project)))
     if table.mismatches:
-        note(f"warning: the registry differs from the declared census in "
-             f"{', '.join(table.mismatches)} (see `pcrcode check`)")
+        note(
+            f"warning: the registry differs from the declared census in "
+            f"{', '.join(table.mismatches)} (see `pcrcode check`)"
+        )
     report_pages.show_census(fmt.value, table)
 
 
 def retrieve(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(
-        metavar="QUERY", help="Codes with AND, OR, NOT and parentheses.")],
-    context: Annotated[int, typer.Option("--context", "-C", min=0,
-                                         help="Turns shown before and after.")] = 0,
+    query: Annotated[
+        str, typer.Argument(metavar="QUERY", help="Codes with AND, OR, NOT and parentheses.")
+    ],
+    context: Annotated[
+        int, typer.Option("--context", "-C", min=0, help="Turns shown before and after.")
+    ] = 0,
     coder: CodersOpt = None,
     all_coders: AllCodersOpt = False,
     where: WhereOpt = None,
@@ -226,12 +266,21 @@ def retrieve(
 
 def cooccurrence(
     ctx: typer.Context,
-    family: Annotated[list[str] | None, typer.Option(
-        "--family", "-F", metavar="FAMILY",
-        help="Only codes of this family (repeatable; default: all).")] = None,
+    family: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--family",
+            "-F",
+            metavar="FAMILY",
+            help="Only codes of this family (repeatable; default: all).",
+        ),
+    ] = None,
     unit: Annotated[Unit, typer.Option("--unit", help="What a cell counts.")] = Unit.segment,
-    depth: Annotated[int | None, typer.Option(
-        "--depth", "-d", min=1, help="Roll codes up to this level (default: every code).")
+    depth: Annotated[
+        int | None,
+        typer.Option(
+            "--depth", "-d", min=1, help="Roll codes up to this level (default: every code)."
+        ),
     ] = None,
     coder: CodersOpt = None,
     all_coders: AllCodersOpt = False,
@@ -258,9 +307,15 @@ def cooccurrence(
 
 def frequencies(
     ctx: typer.Context,
-    family: Annotated[list[str] | None, typer.Option(
-        "--family", "-F", metavar="FAMILY",
-        help="Only codes of this family (repeatable; default: all).")] = None,
+    family: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--family",
+            "-F",
+            metavar="FAMILY",
+            help="Only codes of this family (repeatable; default: all).",
+        ),
+    ] = None,
     coder: CodersOpt = None,
     all_coders: AllCodersOpt = False,
     where: WhereOpt = None,
@@ -285,9 +340,16 @@ def frequencies(
 
 def report(
     ctx: typer.Context,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", metavar="FILE", help="Write the report to FILE (markdown, json or "
-        "csv), atomically, instead of printing it.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report to FILE (markdown, json or "
+            "csv), atomically, instead of printing it.",
+        ),
+    ] = None,
     depth: DepthOpt = 1,
     coder: CodersOpt = None,
     all_coders: AllCodersOpt = False,

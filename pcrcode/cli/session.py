@@ -26,8 +26,9 @@ def code(
     ctx: typer.Context,
     interview: Annotated[str, typer.Argument(help="Interview id (file name without extension).")],
     coder: CoderOpt = None,
-    start: Annotated[int, typer.Option("--from", min=1, metavar="N",
-                                       help="Start at segment N.")] = 1,
+    start: Annotated[
+        int, typer.Option("--from", min=1, metavar="N", help="Start at segment N.")
+    ] = 1,
 ) -> None:
     """Code an interview turn by turn, in the terminal.
 
@@ -45,8 +46,9 @@ def code(
 
     root = project_root(ctx)
     width = min(shutil.get_terminal_size((80, 24)).columns, 100)
-    session = CodingSession(root, interview, resolve_coder(coder, root), start=start,
-                            width=width - 1)
+    session = CodingSession(
+        root, interview, resolve_coder(coder, root), start=start, width=width - 1
+    )
     tty = sys.stdin.isatty()
     if tty:
         _readline(session)

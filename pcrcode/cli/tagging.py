@@ -8,8 +8,7 @@ import typer
 
 from pcrcode.cli.common import CoderOpt, ListFormat, ListFormatOpt, load, note, project_root
 
-CODING_KEYS = ("interview", "segment", "code", "coder", "at", "fp", "memo", "start", "end",
-               "quote")
+CODING_KEYS = ("interview", "segment", "code", "coder", "at", "fp", "memo", "start", "end", "quote")
 
 
 def register(app: typer.Typer) -> None:
@@ -38,8 +37,9 @@ def tag(
     from pcrcode.tagging import tag as do_tag
 
     root = project_root(ctx)
-    result = do_tag(root, interview, segments, codes, resolve_coder(coder, root),
-                    memo=memo, quote=quote)
+    result = do_tag(
+        root, interview, segments, codes, resolve_coder(coder, root), memo=memo, quote=quote
+    )
     for c in result.added:
         span = f" «{c.quote}»" if c.quote else ""
         note(f"{result.coder}: + {c.code} on {c.interview} {c.segment}{span}")
@@ -96,6 +96,14 @@ def codings(
     elif fmt is ListFormat.csv:
         write_csv(rows, [Column(k, k) for k in CODING_KEYS])
     else:
-        emit(fmt.value, list(rows), [
-            Column("interview", "interview"), Column("segment", "seg", "right"),
-            Column("code", "code"), Column("coder", "coder"), Column("memo", "memo")])
+        emit(
+            fmt.value,
+            list(rows),
+            [
+                Column("interview", "interview"),
+                Column("segment", "seg", "right"),
+                Column("code", "code"),
+                Column("coder", "coder"),
+                Column("memo", "memo"),
+            ],
+        )

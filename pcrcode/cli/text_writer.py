@@ -87,7 +87,7 @@ def wrap(text: str, width: int) -> list[str]:
             if len(line) > width:  # Text.rstrip_end, then Text.truncate
                 space = _TRAILING_SPACE.search(line)
                 if space is not None:
-                    line = line[:len(line) - min(len(space.group()), len(line) - width)]
+                    line = line[: len(line) - min(len(space.group()), len(line) - width)]
                 line = line[:width]
             lines.append(line)
     return lines
@@ -105,8 +105,13 @@ class TextWriter:
         self.width = console.width
         # Where Rich does more than write text (Windows' legacy console API, a notebook, a
         # recording, a quiet console), or with no room to lay text out: Rich prints.
-        self.fast = not (console.legacy_windows or console.is_jupyter or console.record
-                         or console.quiet or self.width < 3)
+        self.fast = not (
+            console.legacy_windows
+            or console.is_jupyter
+            or console.record
+            or console.quiet
+            or self.width < 3
+        )
         self._styles: dict[str, tuple[str, str] | None] = {}
         self._out: list[str] = []
         self._size = 0
@@ -171,8 +176,7 @@ class TextWriter:
             self.flush()
             self.console.print(Text(text, style=style))
             return
-        self._write("".join(f"{self._styled(line, codes)}\n" for line in wrap(text,
-                                                                                self.width)))
+        self._write("".join(f"{self._styled(line, codes)}\n" for line in wrap(text, self.width)))
 
     def indented(self, text: str, style: str = "", indent: int = 2) -> None:
         """``console.print(Padding(Text(text, style=style), (0, 0, 0, indent), expand=False))``:
@@ -188,9 +192,12 @@ class TextWriter:
             from rich.text import Text
 
             self.flush()
-            self.console.print(Padding(Text(text, style=style), (0, 0, 0, indent),
-                                       expand=False))
+            self.console.print(Padding(Text(text, style=style), (0, 0, 0, indent), expand=False))
             return
         left = " " * indent
-        self._write("".join(f"{left}{self._styled(line, codes)}{' ' * (room - len(line))}\n"
-                            for line in wrap(text, room)))
+        self._write(
+            "".join(
+                f"{left}{self._styled(line, codes)}{' ' * (room - len(line))}\n"
+                for line in wrap(text, room)
+            )
+        )

@@ -42,13 +42,22 @@ def transcript(
     from pcrcode.transcript_import import import_transcript
 
     root = project_root(ctx)
-    result = import_transcript(root, file, structure=structure, interview_id=interview_id,
-                               speaker_map=speaker_map or (), language=language, dry_run=dry_run)
+    result = import_transcript(
+        root,
+        file,
+        structure=structure,
+        interview_id=interview_id,
+        speaker_map=speaker_map or (),
+        language=language,
+        dry_run=dry_run,
+    )
     if dry_run:
         sys.stdout.write(result.text)
     who = ", ".join(f"{name} ({n})" for name, n in result.speakers)
     verb = "would import" if dry_run else "imported"
-    note(f"{verb} {result.turns} turns from {file.name} ({result.kind}) into "
-         f"interviews/{result.interview}.md; speakers: {who}")
+    note(
+        f"{verb} {result.turns} turns from {file.name} ({result.kind}) into "
+        f"interviews/{result.interview}.md; speakers: {who}"
+    )
     if "structure:" not in result.text.split("\n---\n", 1)[0]:
         note("no structure: add 'structure: <id>' to its front matter (or pass --structure)")

@@ -81,8 +81,10 @@ class Archive:
                         break
                     size += len(chunk)
                     if size > limit:
-                        raise FileFormatError(f"entry '{name}' holds more than it declares: "
-                                              "refused as a zip bomb", self.path)
+                        raise FileFormatError(
+                            f"entry '{name}' holds more than it declares: refused as a zip bomb",
+                            self.path,
+                        )
                     chunks.append(chunk)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
             raise FileFormatError(f"cannot read entry '{name}': {exc}", self.path) from None
@@ -90,18 +92,23 @@ class Archive:
 
     def find_project(self) -> str:
         """The ``.qde`` entry, whatever its name (``project.qde`` is not guaranteed)."""
-        found = [n for n in self.infos
-                 if n.lower().endswith(".qde") and not n.startswith("__MACOSX/")]
+        found = [
+            n for n in self.infos if n.lower().endswith(".qde") and not n.startswith("__MACOSX/")
+        ]
         if not found:
-            raise FileFormatError("no .qde file in the archive: is it a REFI-QDA project?",
-                                  self.path)
+            raise FileFormatError(
+                "no .qde file in the archive: is it a REFI-QDA project?", self.path
+            )
         top = [n for n in found if "/" not in n.strip("/")]
         choice = top if top else found
         if len(choice) > 1:
             named = [n for n in choice if PurePosixPath(n).name.lower() == "project.qde"]
             if len(named) != 1:
-                raise FileFormatError(f"several .qde files in the archive ({', '.join(choice)}): "
-                                      "which one is the project?", self.path)
+                raise FileFormatError(
+                    f"several .qde files in the archive ({', '.join(choice)}): "
+                    "which one is the project?",
+                    self.path,
+                )
             return named[0]
         return choice[0]
 
@@ -111,7 +118,7 @@ class Archive:
         ref = reference.strip()
         for prefix in ("internal://", "relative://", "file://"):
             if ref.lower().startswith(prefix):
-                ref = ref[len(prefix):]
+                ref = ref[len(prefix) :]
                 break
         ref = ref.replace("\\", "/").lstrip("/")
         if not ref or unsafe_name(ref):
@@ -140,8 +147,9 @@ def open_archive(path: Path) -> Archive:
     except IsADirectoryError:
         raise FileFormatError("is a folder, expected a .qdpx file", path) from None
     except (zipfile.BadZipFile, OSError) as exc:
-        raise FileFormatError(f"not a REFI-QDA project (a .qdpx is a zip archive): {exc}",
-                              path) from None
+        raise FileFormatError(
+            f"not a REFI-QDA project (a .qdpx is a zip archive): {exc}", path
+        ) from None
     try:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES:
@@ -151,19 +159,21 @@ def open_archive(path: Path) -> Archive:
         for info in infos:
             why = unsafe_name(info.filename)
             if why:
-                raise FileFormatError(f"archive entry '{info.filename}' has {why}: refused",
-                                      path)
+                raise FileFormatError(f"archive entry '{info.filename}' has {why}: refused", path)
             if info.flag_bits & 0x1:
                 raise FileFormatError(f"archive entry '{info.filename}' is encrypted", path)
             if info.is_dir():
                 continue
             total += info.file_size
-            ratio_bad = (info.file_size > RATIO_FLOOR
-                         and info.file_size > MAX_RATIO * max(info.compress_size, 1))
+            ratio_bad = info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(
+                info.compress_size, 1
+            )
             if info.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES or ratio_bad:
                 raise FileFormatError(
                     f"archive entry '{info.filename}' declares {info.file_size} bytes from "
-                    f"{info.compress_size} compressed: refused as a zip bomb", path)
+                    f"{info.compress_size} compressed: refused as a zip bomb",
+                    path,
+                )
             if info.filename in checked:
                 raise FileFormatError(f"archive entry '{info.filename}' appears twice", path)
             checked[info.filename] = info
@@ -175,12 +185,14 @@ def open_archive(path: Path) -> Archive:
 
 # --- Writing ---------------------------------------------------------------------------------
 
+
 class Spool:
     """Bytes put aside in order, read back by key: in memory, then in a temporary file."""
 
     def __init__(self, folder: Path | None, max_size: int) -> None:
         self.file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 (kept open: see close)
-            max_size=max_size, dir=None if folder is None else str(folder))
+            max_size=max_size, dir=None if folder is None else str(folder)
+        )
         self.where: dict[str, tuple[int, int]] = {}
         self.size = 0
 

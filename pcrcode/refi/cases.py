@@ -43,13 +43,17 @@ def read_variables(rp: RProject, codebook: dict[str, Any]) -> Variables:
         ids[var.guid] = vid
         schema = parse_attribute_description(var.description)
         if schema is not None:
-            attr: dict[str, Any] = {"label": str(schema.get("label") or vid),
-                                    "values": {str(k): str(v) for k, v in
-                                               schema["values"].items()}}
+            attr: dict[str, Any] = {
+                "label": str(schema.get("label") or vid),
+                "values": {str(k): str(v) for k, v in schema["values"].items()},
+            }
             if "from" in schema and isinstance(schema.get("map"), dict):
-                attr = {"label": attr["label"], "from": str(schema["from"]),
-                        "map": {str(k): str(v) for k, v in schema["map"].items()},
-                        "values": attr["values"]}
+                attr = {
+                    "label": attr["label"],
+                    "from": str(schema["from"]),
+                    "map": {str(k): str(v) for k, v in schema["map"].items()},
+                    "values": attr["values"],
+                }
                 derived.add(vid)
             attributes[vid] = attr
     if attributes:
@@ -57,15 +61,22 @@ def read_variables(rp: RProject, codebook: dict[str, Any]) -> Variables:
     return Variables(ids, derived)
 
 
-def _structure(sid: str, name: str, values: dict[str, Any], derived: set[str],
-               interviewed: bool) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": sid, "name": name or sid,
-                             "statut": str(values.get("statut", "")),
-                             "domaine": str(values.get("domaine", ""))}
+def _structure(
+    sid: str, name: str, values: dict[str, Any], derived: set[str], interviewed: bool
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": sid,
+        "name": name or sid,
+        "statut": str(values.get("statut", "")),
+        "domaine": str(values.get("domaine", "")),
+    }
     flag = values.get("interviewed")
     entry["interviewed"] = flag if isinstance(flag, bool) else interviewed
-    extra = {k: v for k, v in values.items()
-             if k not in ("statut", "domaine", "interviewed") and k not in derived}
+    extra = {
+        k: v
+        for k, v in values.items()
+        if k not in ("statut", "domaine", "interviewed") and k not in derived
+    }
     if extra:
         entry["attributes"] = extra
     return entry
@@ -86,9 +97,14 @@ def coders(rp: RProject) -> Callable[[str], str]:
     return coder
 
 
-def structures(rp: RProject, interviews: list[NewInterview], variables: Variables,
-               member: dict[str, set[str]], source_values: dict[str, dict[str, Any]],
-               warnings: list[str]) -> list[dict[str, Any]]:
+def structures(
+    rp: RProject,
+    interviews: list[NewInterview],
+    variables: Variables,
+    member: dict[str, set[str]],
+    source_values: dict[str, dict[str, Any]],
+    warnings: list[str],
+) -> list[dict[str, Any]]:
     """The structures of the new project; links each interview to its own (in its meta)."""
     taken: set[str] = set()
     sid_of: dict[str, str] = {}
@@ -100,8 +116,7 @@ def structures(rp: RProject, interviews: list[NewInterview], variables: Variable
         sid = unique(own or slug(case.name, "structure"), taken)
         sid_of[case.guid] = sid
         values = {variables.ids[g]: v for g, v in case.values if g in variables.ids}
-        entries[sid] = _structure(sid, case.name, values, variables.derived,
-                                  case.guid in linked)
+        entries[sid] = _structure(sid, case.name, values, variables.derived, case.guid in linked)
     order = [c.guid for c in rp.cases]
     for interview in interviews:
         cases = sorted(member.get(interview.id, set()), key=order.index)
@@ -111,7 +126,8 @@ def structures(rp: RProject, interviews: list[NewInterview], variables: Variable
             if len(cases) > 1:
                 warnings.append(
                     f"interview '{interview.id}' belongs to several cases "
-                    f"({', '.join(sid_of[c] for c in cases)}): linked to '{sid}'")
+                    f"({', '.join(sid_of[c] for c in cases)}): linked to '{sid}'"
+                )
             entry = entries[sid]
             extra = entry.setdefault("attributes", {})
             for key, value in values.items():
@@ -121,7 +137,12 @@ def structures(rp: RProject, interviews: list[NewInterview], variables: Variable
                 del entry["attributes"]
         else:
             sid = unique(interview.id, taken)
-            entries[sid] = _structure(sid, str(interview.meta.get("title") or interview.id),
-                                      values, variables.derived, True)
+            entries[sid] = _structure(
+                sid,
+                str(interview.meta.get("title") or interview.id),
+                values,
+                variables.derived,
+                True,
+            )
         interview.meta = {"structure": sid, **interview.meta}
     return list(entries.values())

@@ -52,8 +52,9 @@ def _code_entry(code_id: str, node: RCode, used: set[str]) -> dict[str, Any]:
     return entry
 
 
-def build_codebook(rp: RProject, used: set[str], title: str
-                   ) -> tuple[dict[str, Any], dict[str, str]]:
+def build_codebook(
+    rp: RProject, used: set[str], title: str
+) -> tuple[dict[str, Any], dict[str, str]]:
     """The codebook (as written to ``codebook.yaml``) and the code id of each code GUID."""
     families: dict[str, dict[str, Any]] = {}
     codes: list[dict[str, Any]] = []
@@ -80,10 +81,12 @@ def build_codebook(rp: RProject, used: set[str], title: str
         placed.append((fid, root))
     if loose:
         fid = unique(LOOSE_FAMILY, taken)
-        families[fid] = {"label": "Codes", "definition": "Top-level codes of "
-                         f"{rp.origin or 'the imported file'}, gathered in one family."}
-        placed.append((fid, RCode(guid="", name="", codable=False, description="",
-                                  children=loose)))
+        families[fid] = {
+            "label": "Codes",
+            "definition": "Top-level codes of "
+            f"{rp.origin or 'the imported file'}, gathered in one family.",
+        }
+        placed.append((fid, RCode(guid="", name="", codable=False, description="", children=loose)))
 
     def walk(parent_id: str, nodes: list[RCode]) -> None:
         siblings: set[str] = set()

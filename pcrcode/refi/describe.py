@@ -46,8 +46,9 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 _YES = {"fr": "oui", "en": "yes"}
-_LABEL_TO_FIELD = {label.lower(): key for labels in LABELS.values() for key, label in
-                   labels.items()}
+_LABEL_TO_FIELD = {
+    label.lower(): key for labels in LABELS.values() for key, label in labels.items()
+}
 _LINE_RE = re.compile(r"^(?P<label>[^:\n]{2,40}?)\s*:\s?(?P<rest>.*)$")
 
 
@@ -75,8 +76,14 @@ def pyyaml_text(data: Any) -> str:
     """What PyYAML writes for ``data``: block style, keys in order, Unicode kept, no alias."""
     import yaml  # here: most exports never need PyYAML's emitter (7 ms to import)
 
-    text: str = yaml.dump(data, Dumper=_dumper(), allow_unicode=True, sort_keys=False,
-                          default_flow_style=False, width=100)
+    text: str = yaml.dump(
+        data,
+        Dumper=_dumper(),
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100,
+    )
     return text
 
 
@@ -111,8 +118,13 @@ def _simple_key(key: str) -> bool:
 def _simple_scalar(value: Any) -> str | None:
     kind = type(value)
     if kind is str:
-        if (not value or not value[0].isalpha() or value[-1] == " " or "  " in value
-                or value.lower() in _WORDS):
+        if (
+            not value
+            or not value[0].isalpha()
+            or value[-1] == " "
+            or "  " in value
+            or value.lower() in _WORDS
+        ):
             return None
         for ch in value:
             if not (ch.isalnum() or ch in _PUNCTUATION):

@@ -74,19 +74,35 @@ def code_guid(code_id: str) -> str:
 def _codes(out: list[str], codebook: Codebook, depth: int) -> None:
     language = codebook.language
     for family in codebook.families.values():
-        out.append(start_tag(depth, "Code", guid=code_guid(family.id), name=family.label,
-                         isCodable="false"))
+        out.append(
+            start_tag(
+                depth, "Code", guid=code_guid(family.id), name=family.label, isCodable="false"
+            )
+        )
         out.append(leaf(depth + 1, "Description", family_description(family, language)))
-        _children(out, codebook, [c for c in codebook.family_codes(family.id)
-                                  if c.parent is None], language, depth + 1)
+        _children(
+            out,
+            codebook,
+            [c for c in codebook.family_codes(family.id) if c.parent is None],
+            language,
+            depth + 1,
+        )
         out.append(end_tag(depth, "Code"))
 
 
-def _children(out: list[str], codebook: Codebook, codes: Iterable[Code], language: str,
-              depth: int) -> None:
+def _children(
+    out: list[str], codebook: Codebook, codes: Iterable[Code], language: str, depth: int
+) -> None:
     for code in codes:
-        out.append(start_tag(depth, "Code", guid=code_guid(code.id), name=code.label,
-                         isCodable="true" if code.codable else "false"))
+        out.append(
+            start_tag(
+                depth,
+                "Code",
+                guid=code_guid(code.id),
+                name=code.label,
+                isCodable="true" if code.codable else "false",
+            )
+        )
         out.append(leaf(depth + 1, "Description", code_description(code, language)))
         _children(out, codebook, codebook.children(code.id), language, depth + 1)
         out.append(end_tag(depth, "Code"))
@@ -127,14 +143,17 @@ def save_qdc(codebook: Codebook, path: Path) -> ExportResult:
 
 # --- variables ---------------------------------------------------------------------------------
 
+
 def _type_of(values: list[Any]) -> str:
     present = [v for v in values if v is not None and v != ""]
     if present and all(isinstance(v, bool) for v in present):
         return "Boolean"
     if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
         return "Integer"
-    if present and all(isinstance(v, int | float) and not isinstance(v, bool)
-                       and v == v and abs(v) != float("inf") for v in present):
+    if present and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and v == v and abs(v) != float("inf")
+        for v in present
+    ):
         return "Float"
     if present and all(isinstance(v, date) and not isinstance(v, datetime) for v in present):
         return "Date"
@@ -162,8 +181,9 @@ class _Variable:
 
 def _variables(project: Project) -> list[_Variable]:
     codebook, structures = project.codebook, list(project.registry.structures.values())
-    result = [_Variable(a.id, "Text", attribute_description(a))
-              for a in codebook.attributes.values()]
+    result = [
+        _Variable(a.id, "Text", attribute_description(a)) for a in codebook.attributes.values()
+    ]
     for builtin in ("statut", "domaine"):
         if builtin not in codebook.attributes:
             result.append(_Variable(builtin, "Text", ""))
@@ -187,6 +207,7 @@ def _value(structure: Structure, variable: _Variable, codebook: Codebook) -> Any
 
 # --- sources and selections -----------------------------------------------------------------
 
+
 @dataclass
 class _Selection:
     coder: str
@@ -198,8 +219,13 @@ class _Selection:
     codings: list[Coding] = field(default_factory=list)
 
 
-def _selections(interview: Interview, turns: list[RenderedTurn], codings: list[Coding],
-                known: Container[str], skipped: list[str]) -> list[_Selection]:
+def _selections(
+    interview: Interview,
+    turns: list[RenderedTurn],
+    codings: list[Coding],
+    known: Container[str],
+    skipped: list[str],
+) -> list[_Selection]:
     """The codings of an interview grouped by coder and span, in the order of the text."""
     groups: dict[tuple[str, int, int, int], _Selection] = {}
     count = len(turns)
@@ -214,8 +240,9 @@ def _selections(interview: Interview, turns: list[RenderedTurn], codings: list[C
         turn = turns[segment - 1]
         if start is not None and end is not None:
             if not 0 <= start < end <= len(turn.text):
-                skipped.append(f"{_where(interview, c)}: the span {start}-{end} is outside the "
-                               "segment")
+                skipped.append(
+                    f"{_where(interview, c)}: the span {start}-{end} is outside the segment"
+                )
                 continue
             begin, stop = turn.start + start, turn.start + end
         else:
@@ -258,15 +285,32 @@ class _NeedsZip64(Exception):
 class _Writer:
     """One export of a project into one archive."""
 
-    def __init__(self, project: Project, progress: Progress | None, release_turns: bool,
-                 spool_dir: Path | None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        progress: Progress | None,
+        release_turns: bool,
+        spool_dir: Path | None,
+    ) -> None:
         self.project = project
         self.progress = progress
         self.release_turns = release_turns
         self.spool_dir = spool_dir
         self.skipped: list[str] = []
-        self.counts = dict.fromkeys(("families", "codes", "users", "variables", "cases",
-                                     "sources", "selections", "codings", "notes"), 0)
+        self.counts = dict.fromkeys(
+            (
+                "families",
+                "codes",
+                "users",
+                "variables",
+                "cases",
+                "sources",
+                "selections",
+                "codings",
+                "notes",
+            ),
+            0,
+        )
         self.dates = _Dates()
         self.parts: list[str] = []
         self.size = 0  # bytes of the document written so far
@@ -335,8 +379,11 @@ class _Writer:
         for iv, coder, count in files.files():
             if count and iv not in interviews:
                 self.skipped.extend([f"{coder}'s codings of '{iv}': no such interview"] * count)
-        days = [d for d in (date_to_datetime(i.meta.get("date", i.date))
-                            for i in interviews.values()) if d and is_datetime(d)]
+        days = [
+            d
+            for d in (date_to_datetime(i.meta.get("date", i.date)) for i in interviews.values())
+            if d and is_datetime(d)
+        ]
         self.created = first or min(days, default=None)
         self.modified = max([last, *days]) if last else max(days, default=None)
         self.coders = sorted(coders)
@@ -350,17 +397,28 @@ class _Writer:
 
     def codings_for(self, interview: str) -> list[Coding]:
         """The interview's codings, coder by coder in file order, built for this pass only."""
-        return [c for coder in dict.fromkeys(self.coders_of.get(interview, ()))
-                for c in self.files.take(interview, coder)]
+        return [
+            c
+            for coder in dict.fromkeys(self.coders_of.get(interview, ()))
+            for c in self.files.take(interview, coder)
+        ]
 
     # -- the document ------------------------------------------------------------------------
     def document(self, entry: IO[bytes], texts: Spool) -> None:
         project, codebook, out = self.project, self.project.codebook, self.parts
         out.append(DECLARATION)
         out.append("<Project")
-        out.append(attributes({"xmlns": PROJECT_NS, "name": codebook.title, "origin": ORIGIN,
-                               "creationDateTime": self.created,
-                               "modifiedDateTime": self.modified}))
+        out.append(
+            attributes(
+                {
+                    "xmlns": PROJECT_NS,
+                    "name": codebook.title,
+                    "origin": ORIGIN,
+                    "creationDateTime": self.created,
+                    "modifiedDateTime": self.modified,
+                }
+            )
+        )
         out.append(">")
         if self.coders:
             out.append(start_tag(1, "Users"))
@@ -388,8 +446,8 @@ class _Writer:
             if project.interviews:
                 total = len(project.interviews)
                 for done, interview in enumerate(
-                        sorted(project.interviews.values(), key=lambda i: i.storage_rank()),
-                        start=1):
+                    sorted(project.interviews.values(), key=lambda i: i.storage_rank()), start=1
+                ):
                     self.parts = []
                     skipped[interview.id] = []
                     self.source(interview, texts, notes, skipped[interview.id])
@@ -416,8 +474,13 @@ class _Writer:
             self.parts = out
             notes.close()
             sources.close()
-        out.append(leaf(1, "Description", f"pcrcode project: {codebook.title}\n"
-                                          f"language: {codebook.language}"))
+        out.append(
+            leaf(
+                1,
+                "Description",
+                f"pcrcode project: {codebook.title}\nlanguage: {codebook.language}",
+            )
+        )
         out.append("\n</Project>\n")
         self.flush(entry)
 
@@ -461,8 +524,7 @@ class _Writer:
         out.append(end_tag(1, "Cases"))
         self.counts["cases"] = len(structures)
 
-    def source(self, interview: Interview, texts: Spool, notes: Spool,
-               skipped: list[str]) -> None:
+    def source(self, interview: Interview, texts: Spool, notes: Spool, skipped: list[str]) -> None:
         release = self.release_turns and _lazy_turns(interview)
         text, turns = render_interview(interview)
         iid = interview.id
@@ -472,14 +534,20 @@ class _Writer:
         names = list(dict.fromkeys(t.speaker for t in turns if t.speaker))
         if names:  # tells a reader which "Label:" paragraphs open a turn
             meta[SPEAKERS] = names
-        selections = _selections(interview, turns, self.codings_for(iid),
-                                 self.project.codebook.codes, skipped)
+        selections = _selections(
+            interview, turns, self.codings_for(iid), self.project.codebook.codes, skipped
+        )
         if release:
             _release(interview, release)
         out = self.parts
-        head = leaf(2, "TextSource", guid=sguid, name=iid,
-                    plainTextPath=f"internal://{sguid}.txt",
-                    creationDateTime=date_to_datetime(interview.meta.get("date")) or None)
+        head = leaf(
+            2,
+            "TextSource",
+            guid=sguid,
+            name=iid,
+            plainTextPath=f"internal://{sguid}.txt",
+            creationDateTime=date_to_datetime(interview.meta.get("date")) or None,
+        )
         if not meta and not selections:
             out.append(head)
             return
@@ -502,26 +570,38 @@ class _Writer:
                 if (not first or c.at < first) and dated(c.at):
                     first = c.at
             selection = guid_of("selection\x1f" + tail)
-            out.append(f'\n      <PlainTextSelection guid="{selection}"'
-                       f' name="{escape_clean_attr(clean[sel.begin:sel.stop])}"'
-                       f' startPosition="{sel.begin}" endPosition="{sel.stop}"'
-                       f' creatingUser="{user}"{dated(first) if first else ""}>')
-            for c in (sorted(group, key=by_code) if len(group) > 1 else group):
+            out.append(
+                f'\n      <PlainTextSelection guid="{selection}"'
+                f' name="{escape_clean_attr(clean[sel.begin : sel.stop])}"'
+                f' startPosition="{sel.begin}" endPosition="{sel.stop}"'
+                f' creatingUser="{user}"{dated(first) if first else ""}>'
+            )
+            for c in sorted(group, key=by_code) if len(group) > 1 else group:
                 start = -1 if c.start is None else c.start
                 end = -1 if c.end is None else c.end
                 key = f"{c.coder}\x1f{iid}\x1f{c.segment}\x1f{c.code}\x1f{start}\x1f{end}"
                 at = dated(c.at)
                 cguid = guid_of("coding\x1f" + key)
-                out.append(f'\n        <Coding guid="{cguid}" creatingUser="{user}"{at}>'
-                           f'\n          <CodeRef targetGUID="{code_guids[c.code]}" />')
+                out.append(
+                    f'\n        <Coding guid="{cguid}" creatingUser="{user}"{at}>'
+                    f'\n          <CodeRef targetGUID="{code_guids[c.code]}" />'
+                )
                 if c.memo:
                     nguid = guid_of(f"note\x1f{tail}\x1f{c.memo}")
                     out.append(f'\n          <NoteRef targetGUID="{nguid}" />')
                     if nguid not in note_guids:  # a note's key holds the interview's id
                         note_guids.add(nguid)
                         note_lines.append(
-                            start_tag(2, "Note", guid=nguid, name=f"{iid} segment {c.segment} "
-                                      f"({c.coder})", creatingUser=user)[:-1] + at + ">")
+                            start_tag(
+                                2,
+                                "Note",
+                                guid=nguid,
+                                name=f"{iid} segment {c.segment} ({c.coder})",
+                                creatingUser=user,
+                            )[:-1]
+                            + at
+                            + ">"
+                        )
                         note_lines.append(leaf(3, "PlainTextContent", c.memo))
                         note_lines.append(end_tag(2, "Note"))
                 out.append("\n        </Coding>")
@@ -536,6 +616,7 @@ class _Writer:
 
 
 # --- dropping the turns an export read (transcripts' text is most of a project's memory) -----
+
 
 def _lazy_turns(interview: Interview) -> bool:
     """Whether ``interview`` comes from the cache and its turns have not been read yet (turns
@@ -555,8 +636,14 @@ def _release(interview: Interview, lazy: bool) -> None:
 
 # --- entry points -----------------------------------------------------------------------------
 
-def write_qdpx(project: Project, out: IO[bytes], progress: Progress | None = None,
-               release_turns: bool = False, spool_dir: Path | None = None) -> ExportResult:
+
+def write_qdpx(
+    project: Project,
+    out: IO[bytes],
+    progress: Progress | None = None,
+    release_turns: bool = False,
+    spool_dir: Path | None = None,
+) -> ExportResult:
     """Write the whole project as a REFI-QDA ``.qdpx`` archive to ``out`` (a seekable binary
     file, at its start), streaming; returns the counts and what was skipped (``data`` empty).
 
@@ -582,8 +669,9 @@ def export_qdpx(project: Project, progress: Progress | None = None) -> ExportRes
     return result
 
 
-def save_qdpx(project: Project, path: Path, progress: Progress | None = None,
-              release_turns: bool = False) -> ExportResult:
+def save_qdpx(
+    project: Project, path: Path, progress: Progress | None = None, release_turns: bool = False
+) -> ExportResult:
     """Write the ``.qdpx`` archive to ``path``: into a temporary file beside it, renamed over
     it once complete (an error or an interruption leaves the old file, or none)."""
     with atomic.writing(path) as out:

@@ -39,6 +39,7 @@ _OWN_META = tuple(k for k in META_KEYS if k not in ("structure", "turns", "id"))
 
 # --- sources -----------------------------------------------------------------------------------
 
+
 def decode_text(data: bytes) -> str | None:
     """A source's text: UTF-8 (BOM tolerated) or UTF-16 with a BOM; None when neither."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -121,12 +122,15 @@ def _memo(ctx: _Context, sel: RSelection, note_guids: list[str]) -> str:
     return "\n\n".join(seen)
 
 
-def import_source(ctx: _Context, source: RSource, iid: str, raw: str,
-                  speakers: list[str] | None = None
-                  ) -> tuple[list[tuple[str, str]], list[Coding], set[str]]:
+def import_source(
+    ctx: _Context, source: RSource, iid: str, raw: str, speakers: list[str] | None = None
+) -> tuple[list[tuple[str, str]], list[Coding], set[str]]:
     """Turns, codings and case GUIDs (NVivo membership) of one source."""
-    spans = [(s.start, s.end, s.name) for s in source.selections
-             if s.start is not None and s.end is not None]
+    spans = [
+        (s.start, s.end, s.name)
+        for s in source.selections
+        if s.start is not None and s.end is not None
+    ]
     choice = offsets.choose(raw, spans, ctx.forced)
     if source.selections:
         ctx.report.offsets.append((iid, choice.explain()))
@@ -155,24 +159,37 @@ def import_source(ctx: _Context, source: RSource, iid: str, raw: str,
         if a is None or b is None or a >= b:
             ctx.report.warnings.append(
                 f"{where}: positions {sel.start}-{sel.end} are outside its text "
-                f"({len(raw)} characters) or empty: skipped")
+                f"({len(raw)} characters) or empty: skipped"
+            )
             continue
         pieces = map_selection(turns, lf_index[a], lf_index[b])
         for rc in code_codings:
             code = ctx.code_ids.get(rc.target)
             if code is None:
-                ctx.report.warnings.append(f"{where}: a coding refers to {rc.target}, which is "
-                                           "not a code of the codebook: skipped")
+                ctx.report.warnings.append(
+                    f"{where}: a coding refers to {rc.target}, which is "
+                    "not a code of the codebook: skipped"
+                )
                 continue
-            at = next((v for v in (rc.at, sel.at, source.at, ctx.rp.created)
-                       if v and is_datetime(v)), "")
+            at = next(
+                (v for v in (rc.at, sel.at, source.at, ctx.rp.created) if v and is_datetime(v)), ""
+            )
             memo = _memo(ctx, sel, rc.notes)
             for p in pieces:
-                codings.append(Coding(
-                    interview=iid, segment=p.segment, code=code,
-                    coder=ctx.coder(rc.user or sel.user), at=at,
-                    fingerprint=fingerprint(turns[p.segment - 1].text), memo=memo,
-                    start=p.start, end=p.end, quote=p.quote))
+                codings.append(
+                    Coding(
+                        interview=iid,
+                        segment=p.segment,
+                        code=code,
+                        coder=ctx.coder(rc.user or sel.user),
+                        at=at,
+                        fingerprint=fingerprint(turns[p.segment - 1].text),
+                        memo=memo,
+                        start=p.start,
+                        end=p.end,
+                        quote=p.quote,
+                    )
+                )
     return [(t.speaker, t.text) for t in turns], codings, cases
 
 
@@ -188,15 +205,27 @@ def merge_codings(codings: list[Coding]) -> list[Coding]:
         memos = [m for m in (old.memo, c.memo) if m]
         memo = old.memo if c.memo in ("", old.memo) else "\n\n".join(dict.fromkeys(memos))
         at = min((v for v in (old.at, c.at) if v), default="")
-        merged[key] = Coding(old.interview, old.segment, old.code, old.coder, at,
-                             old.fingerprint, memo, old.start, old.end, old.quote)
+        merged[key] = Coding(
+            old.interview,
+            old.segment,
+            old.code,
+            old.coder,
+            at,
+            old.fingerprint,
+            memo,
+            old.start,
+            old.end,
+            old.quote,
+        )
     return list(merged.values())
 
 
 # --- the whole project -------------------------------------------------------------------------
 
-def import_refi(rp: RProject, load_source: Callable[[RSource], bytes | None],
-                forced: str | None = None) -> NewProject:
+
+def import_refi(
+    rp: RProject, load_source: Callable[[RSource], bytes | None], forced: str | None = None
+) -> NewProject:
     """A new project from a read ``.qde``; ``load_source`` gives a source's text file."""
     report = ImportReport(origin=rp.origin, warnings=list(rp.warnings))
     case_guids = {c.guid for c in rp.cases}
@@ -213,12 +242,15 @@ def import_refi(rp: RProject, load_source: Callable[[RSource], bytes | None],
     for source in rp.sources:
         label = source.name or PurePosixPath(source.path.replace("\\", "/")).stem
         shown = f"source '{label or source.guid}'"
-        data = source.content.encode("utf-8") if source.content is not None else (
-            load_source(source))
+        data = (
+            source.content.encode("utf-8") if source.content is not None else (load_source(source))
+        )
         if data is None:
-            report.warnings.append(f"{shown}: its text ({source.path or 'no plainTextPath'}) is "
-                                   f"not in the file: skipped with its "
-                                   f"{len(source.selections)} selection(s)")
+            report.warnings.append(
+                f"{shown}: its text ({source.path or 'no plainTextPath'}) is "
+                f"not in the file: skipped with its "
+                f"{len(source.selections)} selection(s)"
+            )
             continue
         raw = decode_text(data)
         if raw is None:
@@ -231,7 +263,8 @@ def import_refi(rp: RProject, load_source: Callable[[RSource], bytes | None],
         iid = own if own and own not in taken else ""
         iid = unique(iid or slug(label, "entretien"), taken)
         meta = parse_meta(source.description, (*_OWN_META, SPEAKERS)) or (
-            {"note": source.description} if source.description else {})
+            {"note": source.description} if source.description else {}
+        )
         names = meta.pop(SPEAKERS, None)
         speakers = [str(n) for n in names] if isinstance(names, list) else None
         turns, codings, cases = import_source(ctx, source, iid, raw, speakers)
@@ -241,33 +274,39 @@ def import_refi(rp: RProject, load_source: Callable[[RSource], bytes | None],
         new.codings.extend(codings)
         of_source[source.guid] = iid
         member[iid] = cases
-        source_values[iid] = {variables.ids[g]: v for g, v in source.values
-                              if g in variables.ids}
+        source_values[iid] = {variables.ids[g]: v for g, v in source.values if g in variables.ids}
         if len(source_values[iid]) < len(source.values):
             discarded["source variables with no Variable declared"] += 1
     for case in rp.cases:
         for sguid in case.sources:
             if sguid in of_source:
                 member[of_source[sguid]].add(case.guid)
-    new.structures = structures(rp, new.interviews, variables, member, source_values,
-                                report.warnings)
+    new.structures = structures(
+        rp, new.interviews, variables, member, source_values, report.warnings
+    )
     loose_notes = len(set(rp.notes) - ctx.notes_used)
     if loose_notes:
         discarded["notes not attached to an imported coding (Notes/Note)"] += loose_notes
     new.codings = merge_codings(new.codings)
     report.discarded = [f"{n} {what}" for what, n in sorted(discarded.items())]
-    report.counts = {"families": len(codebook["families"]), "codes": len(codebook["codes"]),
-                     "structures": len(new.structures), "interviews": len(new.interviews),
-                     "codings": len(new.codings),
-                     "coders": len({c.coder for c in new.codings})}
+    report.counts = {
+        "families": len(codebook["families"]),
+        "codes": len(codebook["codes"]),
+        "structures": len(new.structures),
+        "interviews": len(new.interviews),
+        "codings": len(new.codings),
+        "coders": len({c.coder for c in new.codings}),
+    }
     return new
 
 
 def import_codebook(rp: RProject) -> NewProject:
     """A codebook alone, from a read ``.qdc``."""
     codebook, _ = build_codebook(rp, set(), rp.name or "Codebook importé")
-    report = ImportReport(origin=rp.origin, warnings=list(rp.warnings),
-                          discarded=[f"{n} {w}" for w, n in sorted(rp.discarded.items())],
-                          counts={"families": len(codebook["families"]),
-                                  "codes": len(codebook["codes"])})
+    report = ImportReport(
+        origin=rp.origin,
+        warnings=list(rp.warnings),
+        discarded=[f"{n} {w}" for w, n in sorted(rp.discarded.items())],
+        counts={"families": len(codebook["families"]), "codes": len(codebook["codes"])},
+    )
     return NewProject(codebook=codebook, report=report)

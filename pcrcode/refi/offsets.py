@@ -88,15 +88,18 @@ class Choice:
         if self.named:
             evidence = f"{self.matched}/{self.named} selection names match the text"
         else:
-            evidence = (f"{self.boundaries}/{2 * self.selections} span ends on word boundaries "
-                        "(no quotes to compare)")
+            evidence = (
+                f"{self.boundaries}/{2 * self.selections} span ends on word boundaries "
+                "(no quotes to compare)"
+            )
         if self.invalid:
             evidence += f", {self.invalid} outside the text"
         return f"{how}: {evidence}"
 
 
-def evaluate(raw: str, spans: Sequence[tuple[int, int, str]], scheme: str,
-             forced: bool = False) -> Choice:
+def evaluate(
+    raw: str, spans: Sequence[tuple[int, int, str]], scheme: str, forced: bool = False
+) -> Choice:
     positions = unit_positions(raw, scheme)
     invalid = named = matched = boundaries = 0
     for start, end, name in spans:
@@ -117,8 +120,7 @@ def choose(raw: str, spans: Sequence[tuple[int, int, str]], forced: str | None =
         return evaluate(raw, spans, forced, forced=True)
     choices = [evaluate(raw, spans, scheme) for scheme in SCHEMES]
     if not any(c.matched for c in choices):  # names are labels ("line:6"), not quotes
-        choices = [Choice(c.scheme, c.selections, c.invalid, 0, 0, c.boundaries)
-                   for c in choices]
+        choices = [Choice(c.scheme, c.selections, c.invalid, 0, 0, c.boundaries) for c in choices]
     best = choices[0]
     for c in choices[1:]:
         if (c.matched, -c.invalid, c.boundaries) > (best.matched, -best.invalid, best.boundaries):

@@ -99,8 +99,19 @@ class RProject:
     warnings: list[str] = field(default_factory=list)
 
 
-_DEFINITIONS = ("Code", "User", "Variable", "Case", "TextSource", "PictureSource", "PDFSource",
-                "AudioSource", "VideoSource", "Note", "Set")
+_DEFINITIONS = (
+    "Code",
+    "User",
+    "Variable",
+    "Case",
+    "TextSource",
+    "PictureSource",
+    "PDFSource",
+    "AudioSource",
+    "VideoSource",
+    "Note",
+    "Set",
+)
 
 
 def check_guids(root: ET.Element, where: str, warnings: list[str]) -> None:
@@ -117,14 +128,18 @@ def check_guids(root: ET.Element, where: str, warnings: list[str]) -> None:
             if key in seen:
                 raise FileFormatError(
                     f"GUID {value} is used by a {seen[key]} and a {node.tag}: references to it "
-                    "are ambiguous; fix the file in the program that wrote it", where)
+                    "are ambiguous; fix the file in the program that wrote it",
+                    where,
+                )
             seen[key] = node.tag
         else:
             minor[key] += 1
     dups = sorted(k for k, n in minor.items() if n > 1)
     if dups:
-        warnings.append(f"{len(dups)} GUID(s) used by several selections or codings "
-                        f"(first: {dups[0]}); each is imported on its own")
+        warnings.append(
+            f"{len(dups)} GUID(s) used by several selections or codings "
+            f"(first: {dups[0]}); each is imported on its own"
+        )
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -141,9 +156,12 @@ def read_codes(parent: ET.Element, discarded: Counter[str]) -> list[RCode]:
             if parent.tag != "Code":  # a Code's own children are counted below
                 discarded[f"{parent.tag}/{node.tag}"] += 1
             continue
-        code = RCode(guid=norm_guid(node.get("guid")), name=(node.get("name") or "").strip(),
-                     codable=_bool(node.get("isCodable"), True),
-                     description=text_of(node, "Description").strip())
+        code = RCode(
+            guid=norm_guid(node.get("guid")),
+            name=(node.get("name") or "").strip(),
+            codable=_bool(node.get("isCodable"), True),
+            description=text_of(node, "Description").strip(),
+        )
         for sub in node:
             if sub.tag == "NoteRef":
                 discarded["memos on codes (Code/NoteRef)"] += 1
@@ -157,8 +175,10 @@ def read_codes(parent: ET.Element, discarded: Counter[str]) -> list[RCode]:
 def read_codebook(root: ET.Element, where: str) -> RProject:
     """A ``.qdc`` document (root ``CodeBook``)."""
     if root.tag != "CodeBook":
-        raise FileFormatError(f"the root element is <{root.tag}>, not <CodeBook>: is it a REFI-QDA "
-                              "codebook (.qdc)?", where)
+        raise FileFormatError(
+            f"the root element is <{root.tag}>, not <CodeBook>: is it a REFI-QDA codebook (.qdc)?",
+            where,
+        )
     project = RProject(origin=root.get("origin", ""))
     check_guids(root, where, project.warnings)
     codes = child(root, "Codes")
@@ -207,10 +227,13 @@ def _coding(node: ET.Element) -> RCoding | None:
     ref = child(node, "CodeRef")
     if ref is None:
         return None
-    return RCoding(guid=norm_guid(node.get("guid")), target=norm_guid(ref.get("targetGUID")),
-                   user=norm_guid(node.get("creatingUser")),
-                   at=node.get("creationDateTime", ""),
-                   notes=[norm_guid(n.get("targetGUID")) for n in children(node, "NoteRef")])
+    return RCoding(
+        guid=norm_guid(node.get("guid")),
+        target=norm_guid(ref.get("targetGUID")),
+        user=norm_guid(node.get("creatingUser")),
+        at=node.get("creationDateTime", ""),
+        notes=[norm_guid(n.get("targetGUID")) for n in children(node, "NoteRef")],
+    )
 
 
 def _position(value: str | None) -> int | None:
@@ -223,22 +246,29 @@ def _position(value: str | None) -> int | None:
 def _source(node: ET.Element, project: RProject) -> RSource:
     content = child(node, "PlainTextContent")
     source = RSource(
-        guid=norm_guid(node.get("guid")), name=(node.get("name") or "").strip(),
-        path=node.get("plainTextPath") or "", rich_path=node.get("richTextPath") or "",
+        guid=norm_guid(node.get("guid")),
+        name=(node.get("name") or "").strip(),
+        path=node.get("plainTextPath") or "",
+        rich_path=node.get("richTextPath") or "",
         content=(content.text or "") if content is not None else None,
         description=text_of(node, "Description").strip(),
-        at=node.get("creationDateTime", ""), user=norm_guid(node.get("creatingUser")))
+        at=node.get("creationDateTime", ""),
+        user=norm_guid(node.get("creatingUser")),
+    )
     if node.get("richTextPath"):
         project.discarded["rich-text copies of sources (richTextPath)"] += 1
     for sub in node:
         if sub.tag == "PlainTextSelection":
             sel = RSelection(
-                guid=norm_guid(sub.get("guid")), name=sub.get("name") or "",
+                guid=norm_guid(sub.get("guid")),
+                name=sub.get("name") or "",
                 start=_position(sub.get("startPosition")),
                 end=_position(sub.get("endPosition")),
-                user=norm_guid(sub.get("creatingUser")), at=sub.get("creationDateTime", ""),
+                user=norm_guid(sub.get("creatingUser")),
+                at=sub.get("creationDateTime", ""),
                 description=text_of(sub, "Description").strip(),
-                notes=[norm_guid(n.get("targetGUID")) for n in children(sub, "NoteRef")])
+                notes=[norm_guid(n.get("targetGUID")) for n in children(sub, "NoteRef")],
+            )
             sel.codings = [c for c in map(_coding, children(sub, "Coding")) if c is not None]
             source.selections.append(sel)
         elif sub.tag == "Coding":
@@ -256,15 +286,18 @@ def _source(node: ET.Element, project: RProject) -> RSource:
     return source
 
 
-def read_project(root: ET.Element, where: str,
-                 load_text: Callable[[str], str | None]) -> RProject:
+def read_project(root: ET.Element, where: str, load_text: Callable[[str], str | None]) -> RProject:
     """A ``.qde`` document (root ``Project``); ``load_text`` reads a note's ``plainTextPath``."""
     if root.tag != "Project":
-        raise FileFormatError(f"the root element is <{root.tag}>, not <Project>: is it a REFI-QDA "
-                              "project?", where)
-    project = RProject(name=root.get("name", ""), origin=root.get("origin", ""),
-                       created=root.get("creationDateTime", ""),
-                       creating_user=norm_guid(root.get("creatingUserGUID")))
+        raise FileFormatError(
+            f"the root element is <{root.tag}>, not <Project>: is it a REFI-QDA project?", where
+        )
+    project = RProject(
+        name=root.get("name", ""),
+        origin=root.get("origin", ""),
+        created=root.get("creationDateTime", ""),
+        creating_user=norm_guid(root.get("creatingUserGUID")),
+    )
     check_guids(root, where, project.warnings)
     for section in root:
         tag = section.tag
@@ -277,14 +310,20 @@ def read_project(root: ET.Element, where: str,
                 project.codes = read_codes(codes, project.discarded)
         elif tag == "Variables":
             for var in children(section, "Variable"):
-                rv = RVariable(guid=norm_guid(var.get("guid")), name=(var.get("name") or ""),
-                               kind=var.get("typeOfVariable", "Text"),
-                               description=text_of(var, "Description").strip())
+                rv = RVariable(
+                    guid=norm_guid(var.get("guid")),
+                    name=(var.get("name") or ""),
+                    kind=var.get("typeOfVariable", "Text"),
+                    description=text_of(var, "Description").strip(),
+                )
                 project.variables[rv.guid] = rv
         elif tag == "Cases":
             for case in children(section, "Case"):
-                rc = RCase(guid=norm_guid(case.get("guid")), name=(case.get("name") or "").strip(),
-                           description=text_of(case, "Description").strip())
+                rc = RCase(
+                    guid=norm_guid(case.get("guid")),
+                    name=(case.get("name") or "").strip(),
+                    description=text_of(case, "Description").strip(),
+                )
                 for sub in case:
                     if sub.tag == "VariableValue":
                         value = _value(sub)

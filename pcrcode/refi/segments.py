@@ -77,7 +77,8 @@ class SourceTurn:
 
 _SPEAKER_RE = re.compile(
     r"^(?:\*\*(?P<md>[^*\n]{1,60}?)(?::\*\*|\*\*[ \t]*:)[ \t]*"
-    r"|(?P<plain>[^\s:*#\[(][^:\n]{0,59}?)[ \t]*:(?:[ \t]+|$))")
+    r"|(?P<plain>[^\s:*#\[(][^:\n]{0,59}?)[ \t]*:(?:[ \t]+|$))"
+)
 
 
 def _speaker_label(paragraph: str) -> tuple[str, int] | None:
@@ -168,10 +169,14 @@ def split_turns(text: str, speakers: list[str] | None = None) -> tuple[list[Sour
         starts = [(k, "", 0) for k in range(len(paras))]
     else:
         counts = Counter(label[0] for label in labels if label is not None)
-        chosen = set(names) or {first[0]} | {name for name, n in counts.items()
-                                            if n >= 2 or len(name.split()) <= 3}
-        starts = [(k, lab[0], lab[1]) for k, lab in enumerate(labels)
-                  if lab is not None and lab[0] in chosen]
+        chosen = set(names) or {first[0]} | {
+            name for name, n in counts.items() if n >= 2 or len(name.split()) <= 3
+        }
+        starts = [
+            (k, lab[0], lab[1])
+            for k, lab in enumerate(labels)
+            if lab is not None and lab[0] in chosen
+        ]
     turns: list[SourceTurn] = []
     for index, (k, speaker, skip) in enumerate(starts):
         last = starts[index + 1][0] - 1 if index + 1 < len(starts) else len(paras) - 1
@@ -179,7 +184,15 @@ def split_turns(text: str, speakers: list[str] | None = None) -> tuple[list[Sour
         body, positions = normalise_with_map(text, content_start, content_end)
         full_start = 0 if index == 0 else paras[k][0]
         full_end = paras[starts[index + 1][0]][0] if index + 1 < len(starts) else len(text)
-        turns.append(SourceTurn(speaker=speaker, text=body, start=content_start,
-                                end=content_end, full_start=full_start, full_end=full_end,
-                                positions=positions))
+        turns.append(
+            SourceTurn(
+                speaker=speaker,
+                text=body,
+                start=content_start,
+                end=content_end,
+                full_start=full_start,
+                full_end=full_end,
+                positions=positions,
+            )
+        )
     return turns, first is not None

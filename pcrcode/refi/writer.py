@@ -28,8 +28,10 @@ from pcrcode.refi.xml import parse
 from pcrcode.registry import REGISTRY_FILE
 from pcrcode.transcripts import INTERVIEWS_DIR, parse_markdown, parse_yaml_transcript
 
-CODEBOOK_HEADER = ("# pcrcode codebook imported from {origin}.\n"
-                   "# Check it with `pcrcode check`; see the README, \"File formats\".\n")
+CODEBOOK_HEADER = (
+    "# pcrcode codebook imported from {origin}.\n"
+    '# Check it with `pcrcode check`; see the README, "File formats".\n'
+)
 REGISTRY_HEADER = "# pcrcode registry imported from {origin}: the cases as structures.\n"
 GITIGNORE = "# pcrcode's cache and lock files: local, never shared\n.pcrcode/\n"
 
@@ -64,8 +66,9 @@ def transcript_text(interview: NewInterview) -> tuple[str, str]:
     text = yaml_text(data)
     _, turns = parse_yaml_transcript(text, where.with_suffix(".yaml"), Diagnostics())
     if [(t.speaker, t.text) for t in turns] != wanted:
-        raise FileFormatError(f"interview '{interview.id}' cannot be written back faithfully",
-                              where)
+        raise FileFormatError(
+            f"interview '{interview.id}' cannot be written back faithfully", where
+        )
     return ".yaml", text
 
 
@@ -92,8 +95,9 @@ def _check_target(target: Path) -> None:
     if target.exists() and not target.is_dir():
         raise ConflictError(f"'{target}' exists and is not a folder")
     if target.is_dir() and any(target.iterdir()):
-        raise ConflictError(f"'{target}' is not empty: import into a new or empty folder; "
-                            "nothing was written")
+        raise ConflictError(
+            f"'{target}' is not empty: import into a new or empty folder; nothing was written"
+        )
 
 
 def install(new: NewProject, target: Path) -> None:
@@ -143,8 +147,9 @@ def read_qdpx(path: Path, forced: str | None = None) -> NewProject:
             used.update(e for e in (rich, archive.find_source(source.path or "-")) if e)
         stray = [n for n in archive.names() if n not in used and not n.endswith("/")]
     if stray:
-        new.report.discarded.append(f"{len(stray)} stray file(s) in the archive: "
-                                    f"{', '.join(stray)}")
+        new.report.discarded.append(
+            f"{len(stray)} stray file(s) in the archive: {', '.join(stray)}"
+        )
     return new
 
 
@@ -156,8 +161,9 @@ def read_qdc(path: Path) -> NewProject:
     except OSError as exc:
         raise FileFormatError(f"cannot read: {exc.strerror}", path) from None
     if data.startswith(b"PK\x03\x04"):
-        raise FileFormatError("this is a zip archive (a .qdpx project?): use "
-                              "`pcrcode import qdpx`", path)
+        raise FileFormatError(
+            "this is a zip archive (a .qdpx project?): use `pcrcode import qdpx`", path
+        )
     return import_codebook(read_codebook(parse(data, str(path)), str(path)))
 
 
@@ -173,8 +179,10 @@ def import_qdc(path: Path, folder: Path) -> NewProject:
     """``folder/codebook.yaml`` from a ``.qdc``; refuses to replace a codebook."""
     dest = folder / CODEBOOK_FILE
     if dest.exists():
-        raise ConflictError(f"'{dest}' already exists: import into another folder, or move it "
-                            "away first; nothing was written")
+        raise ConflictError(
+            f"'{dest}' already exists: import into another folder, or move it "
+            "away first; nothing was written"
+        )
     new = read_qdc(path)
     atomic.write_text(dest, codebook_text(new))
     return new

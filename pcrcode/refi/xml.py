@@ -59,8 +59,10 @@ def parse(data: bytes, where: str) -> ET.Element:
         builder.end(_local(tag))
 
     def refuse_doctype(*_: object) -> None:
-        raise _Refused("a DOCTYPE declaration (refused: entity expansion is a known attack on "
-                       "XML readers, and REFI-QDA files never need one)")
+        raise _Refused(
+            "a DOCTYPE declaration (refused: entity expansion is a known attack on "
+            "XML readers, and REFI-QDA files never need one)"
+        )
 
     def refuse_entity(*_: object) -> None:
         raise _Refused("an entity declaration")
@@ -112,8 +114,7 @@ def invalid_chars(text: str) -> str:
 
 
 _TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
-_ATTR_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"),
-                 ("\t", "&#09;"))
+_ATTR_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
 
 
 def _escaped(text: str, escapes: tuple[tuple[str, str], ...]) -> str:
@@ -141,6 +142,7 @@ def escape_clean_attr(text: str) -> str:
 
 
 # --- Writing: each element on its own line, indented two spaces a level (ElementTree's indent) --
+
 
 def indent(depth: int) -> str:
     """The line break and indentation before an element at ``depth`` (the root's is 0)."""

@@ -45,7 +45,8 @@ class Axis:
     code_map: Mapping[str, str] = field(default_factory=dict)  # code id -> category id
     # Segments share a few hundred sets of codes (see corpus.build_corpus): each is mapped once.
     _seen: dict[frozenset[str], frozenset[str]] = field(
-        default_factory=dict, compare=False, repr=False)
+        default_factory=dict, compare=False, repr=False
+    )
 
     def of_codes(self, codes: Iterable[str]) -> frozenset[str]:
         """The categories a set of codes (one segment's) falls into."""
@@ -53,7 +54,8 @@ class Axis:
             found = self._seen.get(codes)
             if found is None:
                 found = self._seen[codes] = frozenset(
-                    [self.code_map[c] for c in codes if c in self.code_map])
+                    [self.code_map[c] for c in codes if c in self.code_map]
+                )
             return found
         return frozenset([self.code_map[c] for c in codes if c in self.code_map])
 
@@ -73,8 +75,11 @@ def ancestor(codebook: Codebook, code: Code, depth: int) -> Code:
 
 
 def code_axis(
-    codebook: Codebook, families: Sequence[str], depth: int | None,
-    axis_id: str | None = None, label: str | None = None,
+    codebook: Codebook,
+    families: Sequence[str],
+    depth: int | None,
+    axis_id: str | None = None,
+    label: str | None = None,
 ) -> Axis:
     if depth is not None and depth < 1:
         raise UsageError(f"--depth must be 1 or more, not {depth}")
@@ -89,17 +94,18 @@ def code_axis(
     used = set(code_map.values())
     # A category is kept when it can be applied itself or gathers codes below it.
     categories = tuple(
-        Category(c.id, c.label) for c in codes
-        if c.id in used and (c.codable or any(v == c.id and k != c.id
-                                              for k, v in code_map.items()))
+        Category(c.id, c.label)
+        for c in codes
+        if c.id in used and (c.codable or any(v == c.id and k != c.id for k, v in code_map.items()))
     )
     kept = {c.id for c in categories}
     if axis_id is None:
         axis_id = families[0] if len(families) == 1 else "codes"
     if label is None:
         label = codebook.families[families[0]].label if len(families) == 1 else "Codes"
-    return Axis(axis_id, label, CODES, categories,
-                code_map={k: v for k, v in code_map.items() if v in kept})
+    return Axis(
+        axis_id, label, CODES, categories, code_map={k: v for k, v in code_map.items() if v in kept}
+    )
 
 
 def segment_counts(axis: Axis, segments: Iterable[CodedSegment]) -> Counter[str]:
@@ -155,8 +161,9 @@ def dominant(counts: Mapping[str, int]) -> str | None:
 def structure_attributes(corpus: Corpus) -> list[str]:
     """Every attribute a structure axis or ``--where`` accepts, except FAMILY:max/dominant."""
     names = list(corpus.codebook.attributes)
-    extra = sorted({k for s in corpus.project.registry.structures.values() for k in s.extra}
-                   - set(names))
+    extra = sorted(
+        {k for s in corpus.project.registry.structures.values() for k in s.extra} - set(names)
+    )
     return [*names, *extra, "interviewed"]
 
 
@@ -170,9 +177,13 @@ def resolve_axis(corpus: Corpus, name: str, depth: int | None = 1) -> Axis:
     structures = corpus.project.registry.structures.values()
     if name == "interviewed":
         values = {s.id: "true" if s.interviewed else "false" for s in structures}
-        return Axis(name, "Interviewed", STRUCTURE,
-                    (Category("true", "interviewed"), Category("false", "not interviewed")),
-                    values=values)
+        return Axis(
+            name,
+            "Interviewed",
+            STRUCTURE,
+            (Category("true", "interviewed"), Category("false", "not interviewed")),
+            values=values,
+        )
     if name in codebook.attributes:
         attr = codebook.attributes[name]
         values = {}
@@ -182,8 +193,13 @@ def resolve_axis(corpus: Corpus, name: str, depth: int | None = 1) -> Axis:
                 values[s.id] = v
         declared = [Category(k, label) for k, label in attr.values.items()]
         others = sorted(set(values.values()) - set(attr.values))
-        return Axis(name, attr.label, STRUCTURE,
-                    (*declared, *(Category(v, v) for v in others)), values=values)
+        return Axis(
+            name,
+            attr.label,
+            STRUCTURE,
+            (*declared, *(Category(v, v) for v in others)),
+            values=values,
+        )
     if name in structure_attributes(corpus):
         values = {}
         for s in structures:
@@ -191,15 +207,15 @@ def resolve_axis(corpus: Corpus, name: str, depth: int | None = 1) -> Axis:
             if v is not None:
                 values[s.id] = v
         ordered = sorted(set(values.values()), key=_natural)
-        return Axis(name, name, STRUCTURE, tuple(Category(v, v) for v in ordered),
-                    values=values)
+        return Axis(name, name, STRUCTURE, tuple(Category(v, v) for v in ordered), values=values)
     choices = [*structure_attributes(corpus), *codebook.families]
     near = closest(name, choices)
     hint = f"; did you mean {', '.join(near)}?" if near else ""
     raise UnknownItem(
         f"unknown attribute or code family '{name}' (attributes: "
         f"{', '.join(structure_attributes(corpus))}; families: {', '.join(codebook.families)}; "
-        f"or FAMILY:max, FAMILY:dominant){hint}")
+        f"or FAMILY:max, FAMILY:dominant){hint}"
+    )
 
 
 def _natural(value: str) -> tuple[int, float, str]:
@@ -216,17 +232,25 @@ def _summary_axis(corpus: Corpus, name: str, depth: int | None) -> Axis:
     structures = corpus.project.registry.structures
     if how == "max":
         if not family.ordered:
-            raise UsageError(f"'{name}': {family_id} is not an ordered family; "
-                             f"use {family_id}:dominant")
-        tops = sorted((c for c in codebook.family_codes(family_id)
-                       if c.depth == 1 and c.degree is not None), key=lambda c: c.degree or 0)
+            raise UsageError(
+                f"'{name}': {family_id} is not an ordered family; use {family_id}:dominant"
+            )
+        tops = sorted(
+            (c for c in codebook.family_codes(family_id) if c.depth == 1 and c.degree is not None),
+            key=lambda c: c.degree or 0,
+        )
         values = {}
         for sid in structures:
             best = highest(codebook, family_id, corpus.by_structure.get(sid, ()))
             if best is not None:
                 values[sid] = best.id
-        return Axis(name, f"{family.label} (max)", STRUCTURE,
-                    tuple(Category(c.id, c.label) for c in tops), values=values)
+        return Axis(
+            name,
+            f"{family.label} (max)",
+            STRUCTURE,
+            tuple(Category(c.id, c.label) for c in tops),
+            values=values,
+        )
     if how == "dominant":
         axis = code_axis(codebook, [family_id], depth)
         values = {}
@@ -234,8 +258,13 @@ def _summary_axis(corpus: Corpus, name: str, depth: int | None) -> Axis:
             found = dominant(segment_counts(axis, corpus.by_structure.get(sid, ())))
             if found is not None:
                 values[sid] = found
-        return Axis(name, f"{family.label} (dominante)", STRUCTURE,
-                    (*axis.categories, Category(MIXED, MIXED_LABEL)), values=values)
+        return Axis(
+            name,
+            f"{family.label} (dominante)",
+            STRUCTURE,
+            (*axis.categories, Category(MIXED, MIXED_LABEL)),
+            values=values,
+        )
     raise UsageError(f"'{name}': after '{family_id}:' write max or dominant")
 
 
@@ -251,15 +280,19 @@ def parse_where(corpus: Corpus, specs: Sequence[str], depth: int | None = 1) -> 
             raise UsageError(f"--where takes ATTR=VALUE (e.g. statut=scop), not '{spec}'")
         axis = axes.get(name) or resolve_axis(corpus, name, depth)
         if axis.kind != STRUCTURE:
-            raise UsageError(f"--where filters structures by attribute; '{name}' is a code "
-                             "family (use `pcrcode retrieve` to select segments by code)")
+            raise UsageError(
+                f"--where filters structures by attribute; '{name}' is a code "
+                "family (use `pcrcode retrieve` to select segments by code)"
+            )
         axes[name] = axis
         ids = [c.id for c in axis.categories]
         for value in (v.strip() for v in raw.split(",")):
             if value not in ids:
                 near = closest(value, ids)
                 hint = f"; did you mean {', '.join(near)}?" if near else ""
-                raise UnknownItem(f"--where {name}: unknown value '{value}' (values: "
-                                  f"{', '.join(ids) or 'none'}){hint}")
+                raise UnknownItem(
+                    f"--where {name}: unknown value '{value}' (values: "
+                    f"{', '.join(ids) or 'none'}){hint}"
+                )
             wanted.setdefault(name, set()).add(value)
     return [Filter(name, frozenset(values), axes[name].values) for name, values in wanted.items()]

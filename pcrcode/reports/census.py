@@ -30,10 +30,16 @@ class CensusTable:
         """One record per cell, margins included: row, row_label, col, col_label, total,
         interviewed."""
         return [
-            {"row": r, "row_label": self.all.label(self.all.rows, r), "col": c,
-             "col_label": self.all.label(self.all.cols, c), "total": self.all.get(r, c),
-             "interviewed": self.interviewed.get(r, c)}
-            for r in self.rows for c in self.cols
+            {
+                "row": r,
+                "row_label": self.all.label(self.all.rows, r),
+                "col": c,
+                "col_label": self.all.label(self.all.cols, c),
+                "total": self.all.get(r, c),
+                "interviewed": self.interviewed.get(r, c),
+            }
+            for r in self.rows
+            for c in self.cols
         ]
 
 
@@ -47,8 +53,7 @@ def census(corpus: Corpus) -> CensusTable:
     cols = resolve_axis(corpus, col_name)
     everything = crosstab(corpus, rows, cols)
     # Attribute x attribute counts use only the structures: keep the interviewed ones.
-    interviewed = replace(corpus, structures=tuple(s for s in corpus.structures
-                                                   if s.interviewed))
+    interviewed = replace(corpus, structures=tuple(s for s in corpus.structures if s.interviewed))
     seen = crosstab(interviewed, rows, cols)
     table = CensusTable(everything, seen)
     if declared is not None and not corpus.filters:

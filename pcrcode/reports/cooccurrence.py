@@ -19,7 +19,9 @@ UNITS = {"segment": "segments", "interview": "interviews", "structure": "structu
 
 
 def cooccurrence(
-    corpus: Corpus, families: Sequence[str] = (), unit: str = "segment",
+    corpus: Corpus,
+    families: Sequence[str] = (),
+    unit: str = "segment",
     depth: int | None = None,
 ) -> Crosstab:
     if unit not in UNITS:
@@ -34,5 +36,4 @@ def cooccurrence(
 
 def records(table: Crosstab) -> list[dict[str, Any]]:
     """One record per cell (zeros included): row, row_label, col, col_label, count."""
-    return [{k: v for k, v in r.items() if k != "percent"}
-            for r in table.records(margins=False)]
+    return [{k: v for k, v in r.items() if k != "percent"} for r in table.records(margins=False)]

@@ -76,8 +76,10 @@ class Corpus:
             return None
         return found.turns[number - 1]
 
-    def read_turns(self, wanted: Mapping[str, Iterable[int]],
-                   ) -> dict[tuple[str, int], tuple[str, str]]:
+    def read_turns(
+        self,
+        wanted: Mapping[str, Iterable[int]],
+    ) -> dict[tuple[str, int], tuple[str, str]]:
         """(speaker, text) of the wanted segments (interview -> numbers; numbers out of range
         are left out), read interview by interview in the order their text is stored, each
         let go once read (unless its turns were built already): a report over 10,000
@@ -85,8 +87,7 @@ class Corpus:
         found: dict[tuple[str, int], tuple[str, str]] = {}
         # Every interview is let go, wanted or not: one that shares a pack with a wanted one
         # leaves its text there otherwise, for nothing.
-        for interview in sorted(self.project.interviews.values(),
-                                key=lambda i: i.storage_rank()):
+        for interview in sorted(self.project.interviews.values(), key=lambda i: i.storage_rank()):
             built = interview.turns_built()
             numbers = wanted.get(interview.id)
             if numbers is not None:
@@ -107,12 +108,18 @@ class Corpus:
             wanted = " and ".join(f.describe() for f in filters)
             raise PcrcodeError(f"no structure matches --where {wanted}")
         kept = {s.id for s in structures}
-        interviews = tuple(iv for iv in self.interviews
-                           if self.project.interviews[iv].structure in kept)
+        interviews = tuple(
+            iv for iv in self.interviews if self.project.interviews[iv].structure in kept
+        )
         segments = tuple(s for s in self.segments if s.structure in kept)
-        return replace(self, structures=structures, interviews=interviews, segments=segments,
-                       filters=(*self.filters, *filters),
-                       **_indexes(self.project, interviews, segments))
+        return replace(
+            self,
+            structures=structures,
+            interviews=interviews,
+            segments=segments,
+            filters=(*self.filters, *filters),
+            **_indexes(self.project, interviews, segments),
+        )
 
 
 def build_corpus(project: Project, selection: CoderSelection) -> Corpus:

@@ -77,10 +77,16 @@ class Crosstab:
     def records(self, margins: bool = True) -> list[dict[str, Any]]:
         """One record per cell: row, row_label, col, col_label, count, percent."""
         return [
-            {"row": r, "row_label": self.label(self.rows, r), "col": c,
-             "col_label": self.label(self.cols, c), "count": self.get(r, c),
-             "percent": self.share(r, c)}
-            for r in self.row_ids(margins) for c in self.col_ids(margins)
+            {
+                "row": r,
+                "row_label": self.label(self.rows, r),
+                "col": c,
+                "col_label": self.label(self.cols, c),
+                "count": self.get(r, c),
+                "percent": self.share(r, c),
+            }
+            for r in self.row_ids(margins)
+            for c in self.col_ids(margins)
         ]
 
     def max_cell(self) -> int:
@@ -88,7 +94,10 @@ class Crosstab:
 
 
 def crosstab(
-    corpus: Corpus, rows: Axis, cols: Axis, count: str = "structures",
+    corpus: Corpus,
+    rows: Axis,
+    cols: Axis,
+    count: str = "structures",
     percent: str | None = None,
 ) -> Crosstab:
     if count not in COUNTS:
@@ -110,8 +119,9 @@ def crosstab(
             row_totals[r] += n
         for c in {c for _, c in pairs}:
             col_totals[c] += n
-    return Crosstab(rows, cols, count, dict(cells), dict(row_totals), dict(col_totals), total,
-                    percent)
+    return Crosstab(
+        rows, cols, count, dict(cells), dict(row_totals), dict(col_totals), total, percent
+    )
 
 
 def _weighted_units(

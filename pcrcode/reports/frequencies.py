@@ -43,21 +43,26 @@ def frequencies(corpus: Corpus, families: Sequence[str] = ()) -> list[dict[str, 
             segments[a] += n
     interviews = _units(all_segments, "interview", hit)
     structures = _units(all_segments, "structure", hit)
-    return [{
-        "code": code.id,
-        "label": code.label,
-        "family": code.family,
-        "depth": code.depth,
-        "codable": code.codable,
-        "codings": codings[code.id],
-        "segments": segments[code.id],
-        "interviews": interviews[code.id],
-        "structures": structures[code.id],
-    } for code in codebook.codes.values() if not families or code.family in families]
+    return [
+        {
+            "code": code.id,
+            "label": code.label,
+            "family": code.family,
+            "depth": code.depth,
+            "codable": code.codable,
+            "codings": codings[code.id],
+            "segments": segments[code.id],
+            "interviews": interviews[code.id],
+            "structures": structures[code.id],
+        }
+        for code in codebook.codes.values()
+        if not families or code.family in families
+    ]
 
 
-def _units(segments: Sequence[CodedSegment], unit: str,
-           hit: Callable[[frozenset[str]], frozenset[str]]) -> Counter[str]:
+def _units(
+    segments: Sequence[CodedSegment], unit: str, hit: Callable[[frozenset[str]], frozenset[str]]
+) -> Counter[str]:
     """Per code: how many interviews (or structures) have a segment that counts for it."""
     sets: dict[str, set[frozenset[str]]] = {}
     for seg in segments:
@@ -68,5 +73,4 @@ def _units(segments: Sequence[CodedSegment], unit: str,
                 sets[key] = {seg.codes}
             else:
                 found.add(seg.codes)
-    return Counter(a for distinct in sets.values()
-                   for a in frozenset().union(*map(hit, distinct)))
+    return Counter(a for distinct in sets.values() for a in frozenset().union(*map(hit, distinct)))

@@ -38,8 +38,13 @@ class Quote:
     text: str
 
     def record(self) -> dict[str, Any]:
-        return {"interview": self.interview, "segment": self.segment, "speaker": self.speaker,
-                "codes": list(self.codes), "text": self.text}
+        return {
+            "interview": self.interview,
+            "segment": self.segment,
+            "speaker": self.speaker,
+            "codes": list(self.codes),
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True)
@@ -62,16 +67,24 @@ class Profile:
         """The whole profile (JSON)."""
         s = self.structure
         return {
-            "structure": s.id, "name": s.name, "statut": s.statut, "domaine": s.domaine,
-            "categorie": self.categorie, "interviewed": s.interviewed,
-            "attributes": dict(s.extra), "interviews": list(self.interviews),
+            "structure": s.id,
+            "name": s.name,
+            "statut": s.statut,
+            "domaine": s.domaine,
+            "categorie": self.categorie,
+            "interviewed": s.interviewed,
+            "attributes": dict(s.extra),
+            "interviews": list(self.interviews),
             "coded_segments": self.coded_segments,
             "codes": {f: dict(codes) for f, codes in self.code_counts.items()},
             "highest_forme": self.highest_forme.id if self.highest_forme else None,
             "highest_degree": self.highest_forme.degree if self.highest_forme else None,
-            "dominant_logic": self.dominant_logic, "logiques": dict(self.logic_counts),
-            "pooled": list(self.pooled), "not_pooled": list(self.not_pooled),
-            "portee": dict(self.portee), "quotes": [q.record() for q in self.quotes],
+            "dominant_logic": self.dominant_logic,
+            "logiques": dict(self.logic_counts),
+            "pooled": list(self.pooled),
+            "not_pooled": list(self.not_pooled),
+            "portee": dict(self.portee),
+            "quotes": [q.record() for q in self.quotes],
             "memos": [{k: v for k, v in m.record().items() if k != "path"} for m in self.memos],
         }
 
@@ -79,12 +92,18 @@ class Profile:
         """One flat row (CSV, summary tables); ``code_ids`` add a segment count per code."""
         s = self.structure
         row: dict[str, Any] = {
-            "structure": s.id, "name": s.name, "statut": s.statut, "domaine": s.domaine,
-            "categorie": self.categorie, "interviewed": s.interviewed,
-            "interviews": list(self.interviews), "coded_segments": self.coded_segments,
+            "structure": s.id,
+            "name": s.name,
+            "statut": s.statut,
+            "domaine": s.domaine,
+            "categorie": self.categorie,
+            "interviewed": s.interviewed,
+            "interviews": list(self.interviews),
+            "coded_segments": self.coded_segments,
             "highest_forme": self.highest_forme.id if self.highest_forme else None,
             "highest_degree": self.highest_forme.degree if self.highest_forme else None,
-            "dominant_logic": self.dominant_logic, "pooled": list(self.pooled),
+            "dominant_logic": self.dominant_logic,
+            "pooled": list(self.pooled),
             "not_pooled": list(self.not_pooled),
             "portee": list(self.portee),
         }
@@ -94,8 +113,14 @@ class Profile:
         return row
 
 
-def profile(corpus: Corpus, structure: Structure, depth: int | None = 1,
-            quotes: int = 3, *, shared: _Shared | None = None) -> Profile:
+def profile(
+    corpus: Corpus,
+    structure: Structure,
+    depth: int | None = 1,
+    quotes: int = 3,
+    *,
+    shared: _Shared | None = None,
+) -> Profile:
     codebook = corpus.codebook
     shared = shared if shared is not None else _Shared.of(corpus, depth)
     segments = corpus.by_structure.get(structure.id, ())
@@ -145,39 +170,42 @@ class _Shared:
         return cls(
             code_axis(codebook, [LOGIQUE], depth) if LOGIQUE in codebook.families else None,
             [c.id for c in codebook.family_codes(OBJET) if c.codable],
-            {kind: memo_targets(corpus.project.root, kind)
-             for kind in ("structure", "interview")},
+            {kind: memo_targets(corpus.project.root, kind) for kind in ("structure", "interview")},
         )
 
 
-def _memos(corpus: Corpus, structure: Structure,
-           present: dict[str, set[str]]) -> tuple[Memo, ...]:
+def _memos(corpus: Corpus, structure: Structure, present: dict[str, set[str]]) -> tuple[Memo, ...]:
     """The researchers' memos on the structure and on its interviews, oldest first (only the
     targets with a memo folder are read: a report profiles hundreds of structures)."""
     root = corpus.project.root
-    found = memos_for(root, "structure", structure.id) \
-        if structure.id in present["structure"] else []
+    found = (
+        memos_for(root, "structure", structure.id) if structure.id in present["structure"] else []
+    )
     for interview in corpus.interviews_of(structure.id):
         if interview in present["interview"]:
             found.extend(memos_for(root, "interview", interview))
     return tuple(sorted(found, key=lambda m: (m.date, m.kind, m.target)))
 
 
-def key_segments(corpus: Corpus, segments: Sequence[CodedSegment],
-                 n: int) -> list[CodedSegment]:
+def key_segments(corpus: Corpus, segments: Sequence[CodedSegment], n: int) -> list[CodedSegment]:
     """The ``n`` segments whose quotes a profile shows (see the module's docstring)."""
     codebook = corpus.codebook
 
     def rank(s: CodedSegment) -> tuple[int, int, str, int]:
-        degrees = [codebook.codes[c].degree or 0 for c in s.codes
-                   if codebook.codes[c].family == FORME]
+        degrees = [
+            codebook.codes[c].degree or 0 for c in s.codes if codebook.codes[c].family == FORME
+        ]
         return (-max(degrees, default=0), -len(s.codes), s.interview, s.number)
 
     return sorted(segments, key=rank)[:n] if n > 0 else []
 
 
-def key_quotes(corpus: Corpus, segments: Sequence[CodedSegment], n: int,
-               texts: Mapping[tuple[str, int], tuple[str, str]] | None = None) -> list[Quote]:
+def key_quotes(
+    corpus: Corpus,
+    segments: Sequence[CodedSegment],
+    n: int,
+    texts: Mapping[tuple[str, int], tuple[str, str]] | None = None,
+) -> list[Quote]:
     chosen = key_segments(corpus, segments, n)
     if texts is None:
         texts = corpus.read_turns({s.interview: [s.number] for s in chosen})
@@ -191,8 +219,11 @@ def key_quotes(corpus: Corpus, segments: Sequence[CodedSegment], n: int,
 
 
 def profiles(
-    corpus: Corpus, structure_ids: Sequence[str] = (), every: bool = False,
-    depth: int | None = 1, quotes: int = 3,
+    corpus: Corpus,
+    structure_ids: Sequence[str] = (),
+    every: bool = False,
+    depth: int | None = 1,
+    quotes: int = 3,
 ) -> list[Profile]:
     """The named structures; else the interviewed ones (flagged, or with an interview), or
     every structure with ``every``."""
@@ -205,8 +236,9 @@ def profiles(
                 raise PcrcodeError(f"structure '{sid}' is not kept by --where")
             chosen.append(structure)
     else:
-        chosen = [s for s in corpus.structures
-                  if every or s.interviewed or corpus.interviews_of(s.id)]
+        chosen = [
+            s for s in corpus.structures if every or s.interviewed or corpus.interviews_of(s.id)
+        ]
     shared = _Shared.of(corpus, depth)
     # The quotes' turns read first, all at once, in the order they are stored.
     wanted: dict[str, list[int]] = {}

@@ -91,8 +91,9 @@ def _tokens(text: str) -> Iterator[tuple[str, int]]:
 
 def parse_query(text: str, codebook: Codebook) -> Query:
     if not text.strip():
-        raise UsageError("empty query: give a code id, e.g. objet/achat-vente AND "
-                         "logique/professionnelle")
+        raise UsageError(
+            "empty query: give a code id, e.g. objet/achat-vente AND logique/professionnelle"
+        )
     _parse(text, lambda token, col: frozenset())  # syntax errors first, then unknown codes
     return _parse(text, lambda token, col: _resolve(token, col, codebook))
 
@@ -107,8 +108,9 @@ def _parse(text: str, resolve: Callable[[str, int], frozenset[str]]) -> Query:
     def fail(expected: str) -> UsageError:
         token, col = peek()
         found = f"'{token}'" if token else "the end of the query"
-        return UsageError(f"malformed query '{text}' at column {col}: expected {expected}, "
-                          f"found {found}")
+        return UsageError(
+            f"malformed query '{text}' at column {col}: expected {expected}, found {found}"
+        )
 
     def parse_or() -> Query:
         nonlocal where

@@ -46,9 +46,15 @@ class Hit:
 
     def record(self) -> dict[str, Any]:
         return {
-            "interview": self.interview, "segment": self.segment, "structure": self.structure,
-            "speaker": self.speaker, "coders": list(self.coders), "codes": list(self.codes),
-            "matched": list(self.matched), "memos": list(self.memos), "quote": self.quote,
+            "interview": self.interview,
+            "segment": self.segment,
+            "structure": self.structure,
+            "speaker": self.speaker,
+            "coders": list(self.coders),
+            "codes": list(self.codes),
+            "matched": list(self.matched),
+            "memos": list(self.memos),
+            "quote": self.quote,
             "before": [t.record() for t in self.before],
             "after": [t.record() for t in self.after],
         }
@@ -67,8 +73,9 @@ def iter_hits(corpus: Corpus, query: str, context: int = 0) -> Iterator[Hit]:
     first = next(hits, None)
     if first is None:
         where = "".join(f" --where {f.describe()}" for f in corpus.filters)
-        raise PcrcodeError(f"no coded segment matches '{query}'{where} "
-                           f"({corpus.selection.describe()})")
+        raise PcrcodeError(
+            f"no coded segment matches '{query}'{where} ({corpus.selection.describe()})"
+        )
     return chain((first,), hits)
 
 
@@ -85,27 +92,33 @@ def _search(corpus: Corpus, parsed: Query, context: int) -> Iterator[Hit]:
         spans = _distinct(c.quote for c in carrying if c.start is not None and c.quote)
         speaker, text = texts.get((seg.interview, seg.number), ("", ""))
         yield Hit(
-            interview=seg.interview, segment=seg.number, structure=seg.structure,
+            interview=seg.interview,
+            segment=seg.number,
+            structure=seg.structure,
             speaker=speaker,
             coders=tuple(sorted({c.coder for c in carrying})),
             codes=tuple(sorted(seg.codes)),
             matched=tuple(sorted({c.code for c in carrying})),
             # memos_for(root, "interview", "INTERVIEW:SEGMENT"), one read per interview
-            memos=_distinct([c.memo for c in carrying if c.memo]
-                            + [m.text for m in memos if m.segment == seg.number]),
+            memos=_distinct(
+                [c.memo for c in carrying if c.memo]
+                + [m.text for m in memos if m.segment == seg.number]
+            ),
             quote=" […] ".join(spans) if spans else text,
             before=_turns(texts, seg.interview, range(seg.number - context, seg.number)),
             after=_turns(texts, seg.interview, range(seg.number + 1, seg.number + context + 1)),
         )
 
 
-def _texts(corpus: Corpus, found: Sequence[CodedSegment],
-           context: int) -> dict[tuple[str, int], tuple[str, str]]:
+def _texts(
+    corpus: Corpus, found: Sequence[CodedSegment], context: int
+) -> dict[tuple[str, int], tuple[str, str]]:
     """(speaker, text) of the hits and their context (see :meth:`Corpus.read_turns`)."""
     wanted: dict[str, set[int]] = {}
     for seg in found:
         wanted.setdefault(seg.interview, set()).update(
-            range(seg.number - context, seg.number + context + 1))
+            range(seg.number - context, seg.number + context + 1)
+        )
     return corpus.read_turns(wanted)
 
 
@@ -113,8 +126,9 @@ def _distinct(items: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def _turns(texts: dict[tuple[str, int], tuple[str, str]], interview: str,
-           numbers: Sequence[int]) -> tuple[Turn, ...]:
+def _turns(
+    texts: dict[tuple[str, int], tuple[str, str]], interview: str, numbers: Sequence[int]
+) -> tuple[Turn, ...]:
     found = []
     for n in numbers:
         if (interview, n) in texts:

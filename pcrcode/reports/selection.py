@@ -56,11 +56,14 @@ class CoderSelection:
             return f"codings: {names} only{merged} ({len(self.per_interview)} interviews)"
         if not self.left_out:
             return f"codings: {names}"
-        outs = "; ".join(f"{coder}'s {len(ivs)} double-coded interview"
-                         f"{'s' if len(ivs) > 1 else ''}" for coder, ivs in
-                         sorted(self.left_out.items()))
-        return (f"codings: the main coder of each interview ({names}); left out: {outs} "
-                "(--coder NAME or --all-coders to change)")
+        outs = "; ".join(
+            f"{coder}'s {len(ivs)} double-coded interview{'s' if len(ivs) > 1 else ''}"
+            for coder, ivs in sorted(self.left_out.items())
+        )
+        return (
+            f"codings: the main coder of each interview ({names}); left out: {outs} "
+            "(--coder NAME or --all-coders to change)"
+        )
 
 
 def select_coders(
@@ -75,12 +78,13 @@ def select_coders(
         raise UsageError("--coder and --all-coders exclude each other: choose one")
     for name in coders:
         if name not in known:
-            raise UnknownItem(f"no codings by coder '{name}' (coders: "
-                              f"{', '.join(known) or 'none yet'}){did_you_mean(name, known)}")
+            raise UnknownItem(
+                f"no codings by coder '{name}' (coders: "
+                f"{', '.join(known) or 'none yet'}){did_you_mean(name, known)}"
+            )
     if all_coders or coders:
         wanted = set(known) if all_coders else set(coders)
-        chosen = {iv: tuple(sorted(cs & wanted)) for iv, cs in by_interview.items()
-                  if cs & wanted}
+        chosen = {iv: tuple(sorted(cs & wanted)) for iv, cs in by_interview.items() if cs & wanted}
         return CoderSelection(ALL if all_coders else CHOSEN, chosen, {}, known)
     coverage = Counter(coder for cs in by_interview.values() for coder in cs)
     main: dict[str, tuple[str, ...]] = {}
