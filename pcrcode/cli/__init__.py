@@ -192,6 +192,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "agreement",
         "Intercoder agreement: percent agreement, Cohen's kappa, Krippendorff's alpha.",
     ),
+    "status": (
+        "git",
+        "What changed since the last commit: codings, memos, stale codings, what is left to code.",
+    ),
+    "merge-file": (
+        "git",
+        "Merge two versions of a coding or memo file by content (git's merge driver).",
+    ),
+    "git": ("git", "Set up a git repository for a pcrcode project."),
     "import": ("apps", "Bring data into pcrcode: REFI-QDA files, transcripts."),
     "export": ("apps", "Write the project for other tools: REFI-QDA, tidy CSV."),
 }
