@@ -257,7 +257,7 @@ def _coding(
         diag.error(
             path,
             pos,
-            f"unresolved merge: {rec['conflict']}; to keep this coding delete its \"conflict\" "
+            f'unresolved merge: {rec["conflict"]}; to keep this coding delete its "conflict" '
             "key, to drop it delete the line",
             "merge-conflict",
         )

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import ListFormat, note, project_root
+from pcrcode.cli.common import note, project_root
 from pcrcode.errors import ExitCode
+from pcrcode.render import visible
+
+
+class StatusFormat(StrEnum):
+    table = "table"
+    json = "json"
+
 
 git_app = typer.Typer(help="Set up a git repository for a pcrcode project.", no_args_is_help=True)
 
@@ -84,8 +92,8 @@ def status(
         str, typer.Option("--since", metavar="REF", help="Compare with this commit.")
     ] = "HEAD",
     fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="Output: table or json.")
-    ] = ListFormat.table,
+        StatusFormat, typer.Option("--format", "-f", help="Output: table (text) or json.")
+    ] = StatusFormat.table,
 ) -> None:
     """What changed since the last commit: codings, memos, stale codings, what is left to code.
 
@@ -95,8 +103,45 @@ def status(
 
     Example: pcrcode status --since main --format json
     """
-    from pcrcode.cli.output_status import render_status
     from pcrcode.git.status import project_status
 
     report = project_status(project_root(ctx), since)
-    render_status(report, fmt.value)
+    if fmt is StatusFormat.json:
+        from pcrcode.render import write_json
+
+        write_json(report.as_dict())
+    else:
+        for line in status_lines(report):
+            typer.echo(visible(line))
+
+
+def status_lines(report: Any) -> list[str]:
+    """The status for a person, 80 columns, plain text."""
+    lines = []
+    if not report.in_git:
+        lines.append("Not a git repository: changes since a commit are unknown.")
+    elif report.codings or report.memos:
+        lines.append(f"Changed since {report.since}:")
+        for row in report.codings:
+            memo = f", {row['memos_changed']} memo(s) edited" if row["memos_changed"] else ""
+            lines.append(
+                f"  {row['coder']} {row['interview']}: +{row['added']} -{row['removed']} "
+                f"coding(s){memo}"
+            )
+        for row in report.memos:
+            lines.append(f"  memo {row['change']}: {row['path']}")
+    else:
+        lines.append(f"No coding or memo changed since {report.since}.")
+    for row in report.stale:
+        lines.append(
+            f"Stale: {row['codings']} coding(s) of {row['coder']} on {row['interview']} "
+            "(text changed)"
+        )
+    if report.coders:
+        lines.append("Coded so far:")
+        for row in report.coders:
+            lines.append(f"  {row['coder']}: {row['coded']} of {row['interviews']} interview(s)")
+    if report.next:
+        lines.append("Next:")
+        lines.extend(f"  {step}" for step in report.next)
+    return lines

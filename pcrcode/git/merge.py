@@ -212,11 +212,11 @@ def _read(path: Path) -> str:
 
 def merge_files(base: Path, ours: Path, theirs: Path, name: str = "") -> MergeResult:
     """Merge three versions; the result replaces ``ours`` (git's ``%A``), atomically."""
-    texts = [_read(p) for p in (base, ours, theirs)]
-    if kind_of(name, texts[1]) == "memo":
-        result = merge_memo(*texts, name=name)
+    old, mine, other = (_read(p) for p in (base, ours, theirs))
+    if kind_of(name, mine) == "memo":
+        result = merge_memo(old, mine, other, name=name)
     else:
-        result = merge_codings(*texts, name=name)
-    if result.text != texts[1]:
+        result = merge_codings(old, mine, other, name=name)
+    if result.text != mine:
         atomic.write_text(ours, result.text)
     return result
