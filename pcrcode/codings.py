@@ -21,7 +21,7 @@ from pcrcode import atomic
 from pcrcode.codebook import ID_RE
 from pcrcode.diagnostics import Diagnostics, did_you_mean
 from pcrcode.errors import FileFormatError
-from pcrcode.model import Coding
+from pcrcode.model import Coding, coder_round, with_round
 from pcrcode.transcripts import suffix
 from pcrcode.yamlio import LDict, LList, loads, read_text
 
@@ -195,9 +195,14 @@ def parse(text: str, path: Path, coder: str, interview: str, diag: Diagnostics) 
             f"the file says coder '{header['coder']}' but is in the folder of '{coder}'",
             "misplaced-codings",
         )
-    if not ID_RE.match(coder) or "/" in coder:
+    person, _ = coder_round(coder)
+    if not ID_RE.match(person) or "/" in person or with_round(*coder_round(coder)) != coder:
         diag.error(
-            path, 1, f"bad coder name '{coder}' (folder name): use a-z, 0-9, - and _", "bad-id"
+            path,
+            1,
+            f"bad coder name '{coder}' (folder name): use a-z, 0-9, - and _, and @N for a "
+            "coding round N from 2",
+            "bad-id",
         )
     result: list[Coding] = []
     append = result.append
