@@ -217,7 +217,7 @@ def test_check_github_annotations(tmp_path: Path) -> None:
 
 def test_check_github_escapes_what_would_break_the_command(tmp_path: Path) -> None:
     from pcrcode.cli.check import github_annotation
-    from pcrcode.diagnostics import Finding
+    from pcrcode.files.diagnostics import Finding
 
     finding = Finding("a,b:c.yaml", 2, 1, "warning", "50% done\nnext", "rule")
     assert github_annotation(finding) == (

@@ -103,11 +103,13 @@ def test_intra_coder_agreement_compares_two_rounds(project: Path) -> None:
     [
         (
             ["--coder", "camille@1"],
-            "bad coder name 'camille@1': '@' is followed by a round number from 2 (round 1 is plain 'camille')",
+            "bad coder name 'camille@1': '@' is followed by a round number from 2 "
+            "(round 1 is plain 'camille')",
         ),
         (
             ["--coder", "camille@x"],
-            "bad coder name 'camille@x': '@' is followed by a round number from 2 (round 1 is plain 'camille')",
+            "bad coder name 'camille@x': '@' is followed by a round number from 2 "
+            "(round 1 is plain 'camille')",
         ),
         (
             ["--coder", "camille@2", "--round", "3"],

@@ -53,14 +53,14 @@ def check(
 
     Example: pcrcode check --format json
     """
-    from pcrcode.check import RULES, check_project
-    from pcrcode.render import visible, write_json
+    from pcrcode.cli.output.rows import visible, write_json
+    from pcrcode.files.cross_file_checks import RULES, check_project
 
     if rules:
         for rule, meaning in RULES.items():
             typer.echo(f"{rule}\t{meaning}")
         return
-    from pcrcode.cli.progress import progress_bar
+    from pcrcode.cli.output.progress import progress_bar
 
     with progress_bar("reading the project") as bar:
         findings = check_project(project_root(ctx), progress=bar)
@@ -102,7 +102,7 @@ def _repository_prefix(root: Path) -> str:
 
 def github_annotation(finding: Any, prefix: str = "") -> str:
     """``::error file=PATH,line=N,col=N,title=RULE::MESSAGE``, printable whatever the message."""
-    from pcrcode.render import visible
+    from pcrcode.cli.output.rows import visible
 
     level = "error" if finding.severity == "error" else "warning"
     props = ",".join(

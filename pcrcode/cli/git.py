@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from pcrcode.cli.common import note, project_root
+from pcrcode.cli.output.rows import visible
 from pcrcode.errors import ExitCode
-from pcrcode.render import visible
 
 
 class StatusFormat(StrEnum):
@@ -107,7 +107,7 @@ def status(
 
     report = project_status(project_root(ctx), since)
     if fmt is StatusFormat.json:
-        from pcrcode.render import write_json
+        from pcrcode.cli.output.rows import write_json
 
         write_json(report.as_dict())
     else:

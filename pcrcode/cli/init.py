@@ -44,10 +44,10 @@ def init(
 
     Example: pcrcode init --example demo && cd demo && pcrcode report
     """
-    from pcrcode.codebook import CODEBOOK_FILE
+    from pcrcode.files.codebook import CODEBOOK_FILE
+    from pcrcode.files.new_project import init_project
     from pcrcode.git import ci as ci_templates
     from pcrcode.git.setup import repository_root, setup
-    from pcrcode.scaffold import init_project
 
     if ci is not None and (directory / CODEBOOK_FILE).is_file():
         note(f"created {ci_templates.write(ci, directory, min_alpha)}")

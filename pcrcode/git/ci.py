@@ -11,8 +11,9 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pcrcode import __version__, atomic
+from pcrcode import __version__
 from pcrcode.errors import ConflictError
+from pcrcode.files import atomic
 from pcrcode.git.setup import repository_root
 
 FINDINGS_FILE = "findings.yaml"

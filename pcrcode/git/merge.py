@@ -24,12 +24,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pcrcode import atomic
-from pcrcode import codings as codings_io
-from pcrcode.diagnostics import Diagnostics
 from pcrcode.errors import FileFormatError, PcrcodeError
+from pcrcode.files import atomic
+from pcrcode.files import codings as codings_io
+from pcrcode.files.diagnostics import Diagnostics
+from pcrcode.files.yaml_reading import decode
 from pcrcode.model import Coding
-from pcrcode.yamlio import decode
 
 # Between two versions of a memo edited on both sides: a Markdown thematic break, visible in
 # any viewer, and not a line git or pcrcode would take for a conflict marker.

@@ -12,8 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pcrcode import atomic
 from pcrcode.errors import PcrcodeError
+from pcrcode.files import atomic
 
 DRIVER = "pcrcode"
 PATTERNS = ("codings/**", "memos/**")

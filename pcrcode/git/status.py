@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pcrcode import codings as codings_io
-from pcrcode.diagnostics import Diagnostics
 from pcrcode.errors import FileFormatError, UsageError
+from pcrcode.files import codings as codings_io
+from pcrcode.files.diagnostics import Diagnostics
+from pcrcode.files.yaml_reading import decode
 from pcrcode.git.merge import Identity, identity
 from pcrcode.git.setup import GitError, repository_root
-from pcrcode.yamlio import decode
 
 STALE_RULES = ("stale-fingerprint", "stale-quote")
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the empty tree
@@ -128,7 +128,7 @@ def _changes(status: Status, repo: Path, project: Path) -> None:
 
 
 def _work_left(status: Status, project: Path) -> None:
-    from pcrcode.check import check_project
+    from pcrcode.files.cross_file_checks import check_project
     from pcrcode.project import load_project
 
     findings = check_project(project)
