@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-FORMATS = ("table", "csv", "json", "markdown")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
 

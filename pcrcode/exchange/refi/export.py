@@ -57,7 +57,6 @@ from pcrcode.model import Code, Codebook, Coding, Interview, Project, Structure,
 ORIGIN = f"pcrcode {__version__}"
 DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
 SPOOL_BYTES = 16 * 1024 * 1024  # texts and notes held in memory before spilling to a file
-FLUSH_PARTS = 4096  # pieces of XML gathered before they are encoded into the zip entry
 
 Progress = Callable[[int, int], None]
 
