@@ -84,7 +84,8 @@ def codings(
 
     Example: pcrcode codings --interview jardins-du-drac --format json
     """
-    from pcrcode.cli.output.rows import Column, emit, write_csv
+    from pcrcode.cli.output.csv_writer import write_csv
+    from pcrcode.cli.output.rows import Column, emit
     from pcrcode.reports.listings import coding_rows
 
     project = load(ctx)
@@ -94,7 +95,7 @@ def codings(
 
         write_json_array(rows)
     elif fmt is ListFormat.csv:
-        write_csv(rows, [Column(k, k) for k in CODING_KEYS])
+        write_csv(rows, CODING_KEYS)
     else:
         emit(
             fmt.value,
