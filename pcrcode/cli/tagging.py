@@ -33,8 +33,8 @@ def tag(
 
     Example: pcrcode tag jardins-du-drac 7-9 forme/partenariat logique/reseau/affinitaire
     """
-    from pcrcode.coding.tagging import resolve_coder
     from pcrcode.coding.tagging import tag as do_tag
+    from pcrcode.files.coder_names import resolve_coder
 
     root = project_root(ctx)
     result = do_tag(
@@ -58,8 +58,8 @@ def untag(
 
     Example: pcrcode untag jardins-du-drac 7 forme/partenariat
     """
-    from pcrcode.coding.tagging import resolve_coder
     from pcrcode.coding.tagging import untag as do_untag
+    from pcrcode.files.coder_names import resolve_coder
 
     root = project_root(ctx)
     result = do_untag(root, interview, segments, codes, resolve_coder(coder, root))

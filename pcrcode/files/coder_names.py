@@ -1,0 +1,69 @@
+"""Coder names: a valid name (it names a folder under ``codings/``), the name of who is coding,
+and a coder that has codings in a project. Three questions, three names."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from pcrcode.errors import UnknownItem, UsageError
+from pcrcode.files.codebook import ID_RE
+from pcrcode.files.diagnostics import did_you_mean
+from pcrcode.model import Project
+
+
+def valid_coder_name(name: str) -> str:
+    """``name`` if it can name a folder: lowercase letters, digits, - and _ only."""
+    if not ID_RE.match(name) or "/" in name:
+        hint = f" (e.g. '{slug(name)}')" if slug(name) else ""
+        raise UsageError(f"bad coder name '{name}': use a-z, 0-9, - and _, it names a folder{hint}")
+    return name
+
+
+def require_coder_with_codings(project: Project, coder: str | None) -> None:
+    """Refuse a coder (when one is named) who has no codings in ``project``."""
+    if coder is not None and coder not in project.coders():
+        raise UnknownItem(
+            f"no codings by coder '{coder}' (coders: "
+            f"{', '.join(project.coders()) or 'none yet'})"
+            f"{did_you_mean(coder, project.coders())}"
+        )
+
+
+def resolve_coder(explicit: str | None, cwd: Path | None = None) -> str:
+    """``--coder``, else ``$PCRCODE_CODER``, else git's ``user.name`` (slugged)."""
+    name = explicit or os.environ.get("PCRCODE_CODER")
+    if name:
+        return valid_coder_name(name)
+    git_name = _git_user(cwd)
+    if not git_name:
+        raise UsageError(
+            "who is coding? pass --coder NAME or set PCRCODE_CODER "
+            "(git's user.name is not set either)"
+        )
+    return valid_coder_name(slug(git_name))
+
+
+def slug(name: str) -> str:
+    """A name as a folder-safe id: ``Léa Martin`` -> ``lea-martin``."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9_]+", "-", ascii_name.lower()).strip("-")
+
+
+def _git_user(cwd: Path | None) -> str:
+    try:
+        out = subprocess.run(
+            ["git", "config", "user.name"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            cwd=cwd,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip()
