@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pcrcode.errors import PcrcodeError
+from pcrcode.errors import PcrcodeError, closest
 from pcrcode.files import codings as codings_io
 from pcrcode.files.coding_updates import read_for_update
-from pcrcode.files.diagnostics import Diagnostics, closest
+from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.model import Code, Codebook, Coding
 
 if TYPE_CHECKING:

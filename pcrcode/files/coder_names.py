@@ -8,9 +8,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from pcrcode.errors import UnknownItem, UsageError
+from pcrcode.errors import UnknownItem, UsageError, did_you_mean
 from pcrcode.files.codebook import ID_RE
-from pcrcode.files.diagnostics import did_you_mean
 from pcrcode.model import Project
 
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pcrcode.errors import PcrcodeError, UnknownItem, UsageError
+from pcrcode.errors import PcrcodeError, UnknownItem, UsageError, closest
 from pcrcode.files import atomic, transaction
 from pcrcode.files import codings as codings_io
-from pcrcode.files.diagnostics import Diagnostics, closest
+from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.model import Coding, Project
 
 MEMOS_DIR = "memos"
