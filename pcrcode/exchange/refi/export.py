@@ -622,14 +622,14 @@ class _Writer:
 def _lazy_turns(interview: Interview) -> bool:
     """Whether ``interview`` comes from the cache and its turns have not been read yet (turns
     someone else read are kept)."""
-    from pcrcode.files.cache import CachedInterview
+    from pcrcode.files.cache_codec import CachedInterview
 
     return isinstance(interview, CachedInterview) and not interview.turns_built()
 
 
 def _release(interview: Interview, lazy: bool) -> None:
     """Forget the turns that reading ``interview`` for the export built."""
-    from pcrcode.files.cache import CachedInterview
+    from pcrcode.files.cache_codec import CachedInterview
 
     if lazy and isinstance(interview, CachedInterview):
         interview.release_turns()
