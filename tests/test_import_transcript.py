@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from pcrcode.diagnostics import Diagnostics
-from pcrcode.transcript_import import looks_like_name
 from pcrcode.transcripts import load_interview
 from tests.conftest import DATA, run_cli, snapshot
 from tests.golden import assert_golden
@@ -148,14 +147,6 @@ def test_utf16_exports_are_read(small: Path, tmp_path: Path) -> None:
     assert [t.speaker for t in load_interview(small, "win").turns] == ["Anne", "Bruno"]
 
 
-def test_speaker_labels() -> None:
-    assert looks_like_name("SPEAKER 1")
-    assert looks_like_name("Marie-Claire Dupont")
-    assert not looks_like_name("alors voilà")
-    assert not looks_like_name("10")
-    assert not looks_like_name("Bon, alors")
-
-
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(data)
@@ -250,19 +241,20 @@ def test_a_missing_file(small: Path, tmp_path: Path) -> None:
 def test_never_overwrites_even_when_created_meanwhile(
     small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pcrcode import transcript_import
     from pcrcode.errors import ConflictError
+    from pcrcode.transcript_import import ImportContext, import_transcript
+    from pcrcode.transcript_import import write as writing
 
     source = write(tmp_path, "race.txt", b"Anne: oui\n")
     target = small / "interviews" / "race.md"
-    real = transcript_import._create
+    real = writing.create
 
     def someone_else_first(path: Path, text: str, iid: str) -> None:
         target.write_text("theirs\n", encoding="utf-8")
         real(path, text, iid)
 
-    monkeypatch.setattr(transcript_import, "_create", someone_else_first)
+    monkeypatch.setattr(writing, "create", someone_else_first)
     with pytest.raises(ConflictError):
-        transcript_import.import_transcript(small, source, structure="velo")
+        import_transcript(ImportContext.load(small), source, structure="velo")
     assert target.read_text(encoding="utf-8") == "theirs\n"
     assert sorted(p.name for p in target.parent.iterdir() if p.name.startswith(".")) == []

@@ -29,10 +29,11 @@ class Built:
 def build(parsed: Parsed, options: Options, source: str) -> Built:
     pieces = [p for p in parsed.pieces if p.paragraphs]
     dropped = [p.line for p in parsed.pieces if not p.paragraphs and p.label is not None]
-    if not pieces:
+    if all(p.label is None for p in pieces):
         raise FileFormatError(
-            "no speech found: expected 'Speaker: text' paragraphs, a transcription service's "
-            "export (Otter, Zoom, Teams, Rev, Descript, oTranscribe) or subtitles (VTT, SRT)",
+            "no speaker labels found: expected 'Speaker: text' paragraphs, a transcription service's "
+            "export (Otter, Zoom, Teams, Rev, Descript, oTranscribe) or subtitles (VTT, SRT); "
+            "pass --speakers if the labels are unusual",
             source,
         )
     names = labels.display_names(
@@ -43,8 +44,9 @@ def build(parsed: Parsed, options: Options, source: str) -> Built:
     for p in pieces:
         speaker = UNKNOWN if p.label is None else names[labels.key(p.label)]
         if parsed.cues and turns and turns[-1].speaker == speaker:
+            # One utterance cut into cues: its start is the turn's time (the cues' own times
+            # are the subtitles' segmentation, not something said).
             turns[-1].text[-1] += " " + " ".join(p.paragraphs)
-            turns[-1].times.extend(p.times)
         elif options.split_paragraphs:
             turns += [Turn(speaker, [para], []) for para in p.paragraphs]
             turns[-len(p.paragraphs)].times.extend(p.times)

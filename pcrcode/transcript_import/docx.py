@@ -76,6 +76,7 @@ def parse_docx(data: bytes, path: Path, wanted: Sequence[str] = ()) -> tuple[Par
     else:
         parsed = parse_lines(paragraphs, wanted)
         kind = "teams-docx" if meta else "docx"
+        parsed.cues = bool(meta)  # Teams cuts one person's speech into several entries
     parsed.meta.update(meta)
     parsed.skipped[:0] = skipped
     return parsed, kind
@@ -89,12 +90,28 @@ def _teams_header(
     if len(texts) < 3 or not _DATE.match(texts[1]) or not _DURATION.match(texts[2]):
         return {}, [], paragraphs
     meta = {"title": texts[0], "duration": texts[2]}
-    iso = re.match(r"^\d{4}-\d{2}-\d{2}", texts[1])
-    if iso:
-        meta["date"] = iso.group(0)
+    date = next(
+        (d for d in map(_iso_date, (texts[1], texts[1].rsplit(",", 1)[0])) if d),
+        "",
+    )
+    if date:
+        meta["date"] = date
     else:
         meta["note"] = f"Recorded {texts[1]}"
     return meta, paragraphs[:3], paragraphs[3:]
+
+
+def _iso_date(text: str) -> str:
+    """``15 June 2026`` / ``June 15, 2026`` / ``2026-06-15`` -> ``2026-06-15`` (English month
+    names: Teams writes them in the meeting's locale, and others are kept in a note)."""
+    from datetime import datetime
+
+    for pattern in ("%d %B %Y", "%B %d, %Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date().isoformat()
+        except ValueError:
+            continue
+    return ""
 
 
 def _old_teams(paragraphs: list[tuple[int, str]]) -> Parsed:

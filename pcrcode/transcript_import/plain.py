@@ -21,6 +21,8 @@ _NOT_SPEECH = re.compile(
     r"^(?:Transcribed by https?://\S+|.{1,80}\b(?:started|stopped) transcription)\s*$", re.I
 )
 
+_SENTENCE_END = (".", "?", "!", "…", "»", '"', "”", ")")
+
 Row = tuple[int, str, list[str], Found | None]
 
 
@@ -102,7 +104,8 @@ def _add(pieces: list[Piece], n: int, text: str, stamps: list[str], new_paragrap
         return
     if not piece.paragraphs:
         piece.paragraphs.append(text)
-    elif new_paragraph:
+    elif new_paragraph or piece.paragraphs[-1].endswith(_SENTENCE_END):
+        # A typed transcript has one paragraph per line; a line cut mid-sentence was wrapped.
         piece.paragraphs.append(text)
         piece.merged.append(n)
     else:

@@ -1,0 +1,200 @@
+"""`pcrcode import transcript` on every format of transcript-formats.md: the speaker of every
+turn, the times, the format detected, and the words of the source (labels, timestamps and lines
+that are not speech aside) equal to the words of the imported turns, in order."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pcrcode.diagnostics import Diagnostics
+from pcrcode.transcripts import load_interview
+from tests.conftest import DATA, run_cli
+
+FORMATS = DATA / "import" / "formats"
+EXPECTED = json.loads((FORMATS / "expected.json").read_text(encoding="utf-8"))
+FIXTURES = sorted(k for k in EXPECTED if not k.startswith("_"))
+STAMP = re.compile(r"[\[(]?\b\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[.,]\d+)?\b[\])]?")
+
+
+def test_every_fixture_is_listed() -> None:
+    on_disk = sorted(p.name for p in FORMATS.iterdir() if p.suffix not in (".py", ".json"))
+    assert on_disk == FIXTURES
+
+
+def imported(project: Path, name: str) -> tuple[dict[str, object], object]:
+    result = run_cli(
+        ["--project", str(project), "import", "transcript", str(FORMATS / name), "-s", "velo"]
+        + ["-f", "json"]
+    )
+    assert (result.exit_code, result.exception) == (0, None), result.stderr
+    (report,) = json.loads(result.stdout)
+    diag = Diagnostics(project)
+    interview = load_interview(project, Path(name).stem, diag)
+    assert diag.findings == []
+    return report, interview
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_speakers_turns_and_times(small: Path, name: str) -> None:
+    expected = EXPECTED[name]
+    report, interview = imported(small, name)
+    assert report["format"] == expected["format"]
+    assert [t.speaker for t in interview.turns] == expected["speakers"]  # type: ignore[attr-defined]
+    times = interview.meta.get("times") or {}  # type: ignore[attr-defined]
+    assert {str(k): v for k, v in times.items()} == expected["times"]
+    body = interview.path.read_text(encoding="utf-8").split("\n---\n", 1)[1]  # type: ignore[attr-defined]
+    assert not [line for line in body.split("\n") if line.startswith("#")]  # no heading made
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_words_of_the_source_are_the_words_of_the_turns(small: Path, name: str) -> None:
+    _, interview = imported(small, name)
+    got = " ".join(t.text for t in interview.turns).split()  # type: ignore[attr-defined]
+    assert got == source_words(FORMATS / name, EXPECTED[name])
+
+
+def source_words(path: Path, expected: dict[str, list[str]]) -> list[str]:
+    """The source's words, read without pcrcode's parsers: labels (as the fixture lists them),
+    timestamps, timing lines and the lines named not speech removed."""
+    labels = sorted(expected["labels"], key=len, reverse=True)
+    label = re.compile(
+        r"^\s*(?:\*\*)?(?:" + "|".join(map(re.escape, labels)) + r")(?:\*\*)?\s*:?(?:\*\*)?",
+        re.I,
+    )
+    drop = [re.compile(d) for d in expected["drop"]]
+    words: list[str] = []
+    for line in source_lines(path):
+        line = html.unescape(re.sub(r"<[^>]*>", "", line)).strip()
+        if "-->" in line or any(d.search(line) for d in drop):
+            continue
+        line = STAMP.sub(" ", line)
+        if labels:
+            line = label.sub("", line)
+        words += line.split()
+    return words
+
+
+def source_lines(path: Path) -> list[str]:
+    if path.suffix == ".docx":
+        import docx
+
+        document = docx.Document(str(path))
+        rows = [" ".join(c.text for c in r.cells) for t in document.tables for r in t.rows]
+        return [p.text for p in document.paragraphs] + rows
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".otr":
+        text = json.loads(text)["text"].replace("</p>", "\n")
+    return text.split("\n")
+
+
+def dry(project: Path, name: str, *args: str) -> object:
+    return run_cli(
+        ["--project", str(project), "import", "transcript", str(FORMATS / name), "-n", *args]
+    )
+
+
+def turns_of(stdout: str) -> list[tuple[str, str]]:
+    body = stdout.split("\n---\n", 1)[1]
+    found = re.findall(r"^\*\*(.+?):\*\* (.*)$", body, re.M)
+    return [(a, b) for a, b in found]
+
+
+def test_the_three_cases_of_the_issue(small: Path) -> None:
+    lower = dry(small, "lowercase-labels.txt")
+    assert turns_of(lower.stdout) == [  # type: ignore[attr-defined]
+        ("Interviewee", "I think we began with two people."),
+        ("Interviewer", "And then?"),
+        ("Interviewee", "Then it grew, slowly."),  # its next line is its second paragraph
+        ("Interviewer", "Thank you."),
+    ]
+    alone = dry(small, "label-alone.txt")
+    assert turns_of(alone.stdout) == [  # type: ignore[attr-defined]
+        ("Interviewer", "Could you describe the project?"),
+        ("Unknown Speaker", "Sorry, can you repeat the question?"),
+        ("Interviewer", "Of course, the project itself."),
+        ("Interviewee", "We run a shared workshop with three partners."),
+        ("Interviewer", "Since when?"),
+        ("Interviewee", "Since 2015."),
+        ("Unknown Speaker", "That was clear."),
+    ]
+    opening = dry(small, "unlabelled-opening.txt")
+    assert turns_of(opening.stdout)[0] == ("(unknown)", "All right. Are we recording now?")  # type: ignore[attr-defined]
+    assert opening.stderr.split("\n")[2] == (  # type: ignore[attr-defined]
+        "  text before the first label, kept as a turn of (unknown): lines 1-2"
+    )
+
+
+def test_report_of_a_plain_file(small: Path) -> None:
+    result = dry(small, "plain-variants.txt", "-s", "velo")
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    assert result.stderr == (  # type: ignore[attr-defined]
+        "would import 5 turns from plain-variants.txt (plain) into "
+        "interviews/plain-variants.md; speakers: Interviewer 1 (2), Interviewee (3); "
+        "2 paragraphs merged; 1 empty turn dropped\n"
+        "  labels accepted: Interviewer 1 (2), Interviewee (2), interviewee (1), Interviewer1 (1)\n"
+        "  continuation paragraphs merged into the turn above: lines 4, 6\n"
+        "  empty turns dropped: line 11\n"
+    )
+
+
+def test_a_rare_label_is_text_unless_named(small: Path) -> None:
+    result = dry(small, "rare-label.txt", "-s", "velo")
+    assert "**Interviewer:** Question number 3?\n\nVoilà: that is how it went.\n" in (
+        result.stdout  # type: ignore[attr-defined]
+    )
+    assert "  labels ignored as rare, kept as text: 'Voilà' (line 10) (--speakers to choose)\n" in (
+        result.stderr  # type: ignore[attr-defined]
+    )
+    named = dry(small, "rare-label.txt", "--speakers", "interviewer, PARTICIPANT ,Voilà")
+    assert ("Voilà", "that is how it went.") in turns_of(named.stdout)  # type: ignore[attr-defined]
+    assert "ignored" not in named.stderr  # type: ignore[attr-defined]
+
+
+def test_speakers_makes_detection_exact(small: Path) -> None:
+    result = dry(small, "plain-variants.txt", "--speakers", "Interviewee")
+    turns = turns_of(result.stdout)  # type: ignore[attr-defined]
+    # Only Interviewee starts a turn: the interviewer's words are text, before or inside turns.
+    assert [s for s, _ in turns] == ["(unknown)", "Interviewee", "Interviewee", "Interviewee"]
+    assert turns[0] == ("(unknown)", "Interviewer 1: Bonjour, merci d'avoir accepté.")
+
+
+def test_map_and_interviewer_after_normalisation(small: Path) -> None:
+    result = dry(
+        small, "plain-variants.txt", "-m", "interviewer1=Camille", "--interviewer", "camille"
+    )
+    assert [s for s, _ in turns_of(result.stdout)] == [  # type: ignore[attr-defined]
+        "Camille", "Interviewee", "Camille", "Interviewee", "Interviewee"
+    ]
+    assert "\ninterviewer: Camille\n" in result.stdout  # type: ignore[attr-defined]
+    bad = dry(small, "plain-variants.txt", "--interviewer", "Bob")
+    assert (bad.exit_code, bad.stdout) == (2, "")  # type: ignore[attr-defined]
+    assert bad.stderr == (  # type: ignore[attr-defined]
+        "pcrcode: error: --interviewer: no speaker 'Bob' in the transcript "
+        "(speakers: Interviewer 1, Interviewee)\n"
+    )
+
+
+def test_split_paragraphs_keeps_each_paragraph_a_segment(small: Path) -> None:
+    result = dry(small, "plain-variants.txt", "--split", "paragraphs")
+    assert turns_of(result.stdout)[1:4] == [  # type: ignore[attr-defined]
+        ("Interviewee", "Avec plaisir."),
+        ("Interviewee", "And this paragraph continues the same speaker's answer."),
+        ("Interviewee", "A second paragraph of the same answer."),
+    ]
+
+
+def test_from_forces_the_format(small: Path, tmp_path: Path) -> None:
+    source = tmp_path / "export.data"
+    source.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ann>Yes.\n", encoding="utf-8")
+    result = run_cli(
+        ["--project", str(small), "import", "transcript", str(source), "--from", "vtt", "-n"]
+    )
+    assert turns_of(result.stdout) == [("Ann", "Yes.")]
+    bad = run_cli(["--project", str(small), "import", "transcript", str(source), "--from", "x"])
+    assert (bad.exit_code, bad.stdout) == (2, "")
+    assert bad.stderr.startswith("pcrcode: error: unknown --from 'x': one of plain, markdown,")
