@@ -123,7 +123,8 @@ def test_the_three_cases_of_the_issue(small: Path) -> None:
         ("Unknown Speaker", "That was clear."),
     ]
     opening = dry(small, "unlabelled-opening.txt")
-    assert turns_of(opening.stdout)[0] == ("(unknown)", "All right. Are we recording now?")  # type: ignore[attr-defined]
+    assert turns_of(opening.stdout)[0] == ("(unknown)", "All right.")  # type: ignore[attr-defined]
+    assert "**(unknown):** All right.\n\nAre we recording now?\n" in opening.stdout  # type: ignore[attr-defined]
     assert opening.stderr.split("\n")[2] == (  # type: ignore[attr-defined]
         "  text before the first label, kept as a turn of (unknown): lines 1-2"
     )
