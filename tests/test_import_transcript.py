@@ -47,14 +47,20 @@ def test_plain_text_import_writes_a_valid_interview(small: Path) -> None:
     )
     assert (result.exit_code, result.stdout) == (0, "")
     assert result.stderr == (
-        "imported 5 turns from entretien-2026-03-12.txt (text) into "
-        "interviews/recyclerie.md; speakers: Camille (3), Martine Dupont "
-        "(2)\n"
+        "imported 6 turns from entretien-2026-03-12.txt (rev) into interviews/recyclerie.md; "
+        "speakers: (unknown) (1), Camille (3), Martine Dupont (2); 1 paragraph merged; "
+        "opening text kept as (unknown)\n"
+        "  labels accepted: Speaker 1 (2), SPEAKER 1 (1), MARTINE DUPONT (1), "
+        "Martine Dupont (1)\n"
+        "  continuation paragraphs merged into the turn above: line 9\n"
+        "  text before the first label, kept as a turn of (unknown): line 1\n"
+        "  not speech (front matter, headers, footers): line 2\n"
     )
     diag = Diagnostics(small)
     interview = load_interview(small, "recyclerie", diag)
     assert diag.findings == []
     assert [(t.speaker, t.text) for t in interview.turns] == [
+        ("(unknown)", "Entretien avec la Recyclerie des Cimes"),
         ("Camille", "Bonjour, merci de nous recevoir. Vous pouvez présenter la recyclerie ?"),
         (
             "Martine Dupont",
@@ -71,8 +77,14 @@ def test_plain_text_import_writes_a_valid_interview(small: Path) -> None:
     ]
     assert interview.date == "2026-03-12"
     assert interview.structure == "velo"
-    assert interview.participants == ("Camille", "Martine Dupont")
-    assert interview.meta["times"] == ["00:00:01", "00:00:09", "00:01:05", "00:01:12", "00:02:30"]
+    assert interview.participants == ("(unknown)", "Camille", "Martine Dupont")
+    assert interview.meta["times"] == {
+        2: "00:00:01",
+        3: "00:00:09",
+        4: "00:01:05",
+        5: "00:01:12",
+        6: "00:02:30",
+    }
     assert interview.meta["source"] == "entretien-2026-03-12.txt"
     assert interview.illustrative is False
     check = json.loads(cli(small, "check", "-f", "json").stdout)
@@ -80,7 +92,7 @@ def test_plain_text_import_writes_a_valid_interview(small: Path) -> None:
     # The new interview can be coded at once.
     assert (
         cli(
-            small, "tag", "recyclerie", "4", "forme/echange-informations", "--coder", "zoe"
+            small, "tag", "recyclerie", "5", "forme/echange-informations", "--coder", "zoe"
         ).exit_code
         == 0
     )
@@ -109,7 +121,7 @@ def test_srt_speaker_prefixes_and_continuations(small: Path) -> None:
         ("Camille", "Et le local ?"),
         ("Léa", "On le partage."),
     ]
-    assert interview.meta["times"] == ["00:00:01", "00:00:03", "00:01:10", "00:01:10"]
+    assert interview.meta["times"] == {1: "00:00:01", 2: "00:00:03", 3: "00:01:10", 4: "00:01:10"}
 
 
 def test_markdown_and_otter_style_exports(small: Path, tmp_path: Path) -> None:
@@ -135,9 +147,9 @@ def test_markdown_and_otter_style_exports(small: Path, tmp_path: Path) -> None:
     turns = load_interview(small, "otter").turns
     assert [(t.speaker, t.text) for t in turns] == [
         ("Speaker 1", "Bonjour à tous."),
-        ("Paul Martin", "Merci. On commence ?"),
+        ("Paul Martin", "Merci.\n\nOn commence ?"),  # a line ending a sentence: a paragraph
     ]
-    assert load_interview(small, "otter").meta["times"] == ["00:00:02", "01:02:03"]
+    assert load_interview(small, "otter").meta["times"] == {1: "00:00:02", 2: "01:02:03"}
 
 
 def test_utf16_exports_are_read(small: Path, tmp_path: Path) -> None:
@@ -163,24 +175,25 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
             b"ID3\x00\x00\x01binary",
             [],
             1,
-            "{path}: a binary file (it has NUL bytes), not a transcript: import a text, Markdown, "
-            "WebVTT or SRT file",
+            "{path}: a binary file (it has NUL bytes), not a transcript: import a text, "
+            "Word (.docx), WebVTT, SRT or oTranscribe file",
         ),
         (
             "latin.txt",
             "Léa: oui".encode("latin-1"),
             [],
             1,
-            "{path}:1: not valid UTF-8 (byte 0xe9); save the file as UTF-8",
+            "{path}:1: not UTF-8 (byte 0xe9): if the file comes from Windows or an old Mac, "
+            "pass --encoding latin-1 (or cp1252), or save it as UTF-8",
         ),
         (
             "prose.txt",
             b"just some prose without any speaker.\n",
             [],
             1,
-            "{path}: no speaker turns found: expected 'Speaker: text' paragraphs, "
-            "or WebVTT/SRT cues "
-            "with <v Speaker> or 'Speaker:'",
+            "{path}: no speaker labels found: expected 'Speaker: text' paragraphs, a "
+            "transcription service's export (Otter, Zoom, Teams, Rev, Descript, oTranscribe) "
+            "or subtitles (VTT, SRT); pass --speakers if the labels are unusual",
         ),
         (
             "ok.txt",
@@ -194,7 +207,8 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
             b"Anne: oui\n",
             [],
             1,
-            "interview 'epicerie' already exists (interviews/epicerie.md): pass another --id",
+            "interview 'epicerie' already exists (interviews/epicerie.md): pass --replace to "
+            "replace it, or another --id",
         ),
         (
             "ok.txt",

@@ -37,9 +37,10 @@ class ImportContext:
         if not ID_RE.match(structure) or "/" in structure:
             raise UsageError(f"bad structure id '{structure}': a-z, 0-9 and -")
         if self.structures is not None and structure not in self.structures:
-            from pcrcode.diagnostics import did_you_mean
+            from pcrcode.model import closest
 
-            hint = did_you_mean(structure, sorted(self.structures))
+            near = closest(structure, self.structures)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
             raise UsageError(f"unknown structure '{structure}'{hint}")
 
 
