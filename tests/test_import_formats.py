@@ -28,8 +28,10 @@ def test_every_fixture_is_listed() -> None:
 
 def imported(project: Path, name: str) -> tuple[dict[str, object], object]:
     result = run_cli(
-        ["--project", str(project), "import", "transcript", str(FORMATS / name), "-s", "velo"]
-        + ["-f", "json"]
+        [
+            *("--project", str(project), "import", "transcript", str(FORMATS / name)),
+            *("-s", "velo", "-f", "json"),
+        ]
     )
     assert (result.exit_code, result.exception) == (0, None), result.stderr
     (report,) = json.loads(result.stdout)
@@ -169,7 +171,11 @@ def test_map_and_interviewer_after_normalisation(small: Path) -> None:
         small, "plain-variants.txt", "-m", "interviewer1=Camille", "--interviewer", "camille"
     )
     assert [s for s, _ in turns_of(result.stdout)] == [  # type: ignore[attr-defined]
-        "Camille", "Interviewee", "Camille", "Interviewee", "Interviewee"
+        "Camille",
+        "Interviewee",
+        "Camille",
+        "Interviewee",
+        "Interviewee",
     ]
     assert "\ninterviewer: Camille\n" in result.stdout  # type: ignore[attr-defined]
     bad = dry(small, "plain-variants.txt", "--interviewer", "Bob")

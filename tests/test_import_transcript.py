@@ -272,3 +272,191 @@ def test_never_overwrites_even_when_created_meanwhile(
         import_transcript(ImportContext.load(small), source, structure="velo")
     assert target.read_text(encoding="utf-8") == "theirs\n"
     assert sorted(p.name for p in target.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_bad_files_one_line_each_nothing_written(small: Path, tmp_path: Path) -> None:
+    cases = [
+        (
+            "notzip.docx",
+            b"Anne: oui\n",
+            "{path}: not a .docx (not a zip archive): save it from "
+            "Word as .docx, or export it as .txt",
+        ),
+        (
+            "broken.vtt",
+            b"WEBVTT\n\n1\n00:00:01.000 --> 00:00:0x\nAnne: oui\n",
+            "{path}:4: broken cue timing '00:00:01.000 --> 00:00:0x': expected "
+            "'00:00:01.000 --> 00:00:04.000'",
+        ),
+        (
+            "arrow.srt",
+            b"1\n00:00:01,000 -> 00:00:02,000\nAnne: oui\n",
+            "{path}:2: broken cue timing '00:00:01,000 -> 00:00:02,000': expected "
+            "'00:00:01.000 --> 00:00:04.000'",
+        ),
+        (
+            "bad.otr",
+            b"{not json",
+            "{path}:1: not an oTranscribe file (invalid JSON: "
+            "Expecting property name enclosed in double quotes)",
+        ),
+    ]
+    for name, data, message in cases:
+        source = write(tmp_path, name, data)
+        before = snapshot(small)
+        result = cli(small, "import", "transcript", str(source))
+        expected = "pcrcode: error: " + message.format(path=source) + "\n"
+        assert (result.exit_code, result.stdout, result.stderr) == (1, "", expected), name
+        assert snapshot(small) == before
+
+
+def test_encodings(small: Path, tmp_path: Path) -> None:
+    text = "Léa: Ça va.\nAnne: Très bien.\n"
+    for name, data in [
+        ("bom8.txt", b"\xef\xbb\xbf" + text.encode("utf-8")),
+        ("le16.txt", text.encode("utf-16")),
+        ("be16.txt", b"\xfe\xff" + text.encode("utf-16-be")),
+    ]:
+        source = write(tmp_path, name, data)
+        result = cli(small, "import", "transcript", str(source), "-n")
+        assert result.exit_code == 0, name
+        assert "**Léa:** Ça va.\n\n**Anne:** Très bien.\n" in result.stdout, name
+    latin = write(tmp_path, "latin.txt", text.encode("latin-1"))
+    result = cli(small, "import", "transcript", str(latin), "--encoding", "latin-1", "-n")
+    assert "**Léa:** Ça va." in result.stdout
+    bad = cli(small, "import", "transcript", str(latin), "--encoding", "klingon")
+    assert (bad.exit_code, bad.stderr) == (
+        2,
+        "pcrcode: error: unknown --encoding 'klingon': try utf-8, latin-1 or cp1252\n",
+    )
+
+
+def test_a_folder_of_30_good_files_and_one_bad(small: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"velo-{i:02d}.txt").write_text(f"Anne: Oui {i}.\nBob: Non.\n", encoding="utf-8")
+    (folder / "velo-zz.txt").write_bytes(b"")
+    (folder / "notes.pdf").write_bytes(b"%PDF")  # not a transcript's extension: not read
+    result = cli(small, "import", "transcript", str(folder), "--structure-from-name")
+    assert (result.exit_code, result.stdout) == (1, "")
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        "imported 2 turns from velo-00.txt (plain) into interviews/velo-00.md; "
+        "speakers: Anne (1), Bob (1)"
+    )
+    assert len(lines) == 32
+    assert (
+        lines[30]
+        == f"pcrcode: error: {folder / 'velo-zz.txt'}: the file is empty: nothing to import"
+    )
+    assert lines[31] == "1 of 31 file(s) not imported (see the errors above)"
+    made = sorted(p.name for p in (small / "interviews").glob("velo-*.md"))
+    assert made == [f"velo-{i:02d}.md" for i in range(30)]
+    assert load_interview(small, "velo-07").structure == "velo"
+
+
+def test_mapping_file_gives_structure_and_id(small: Path, tmp_path: Path) -> None:
+    a = write(tmp_path, "a.txt", b"Anne: oui\nBob: non\n")
+    b = write(tmp_path, "b.txt", b"Anne: oui\nBob: non\n")
+    mapping = write(
+        tmp_path, "map.csv", b"file,structure,id\na.txt,velo,velo-anne\nb.txt,epicerie,\n"
+    )
+    result = cli(small, "import", "transcript", str(a), str(b), "--mapping", str(mapping))
+    assert result.exit_code == 0, result.stderr
+    assert load_interview(small, "velo-anne").structure == "velo"
+    assert load_interview(small, "b").structure == "epicerie"
+    both = cli(small, "import", "transcript", str(a), "-s", "velo", "--mapping", str(mapping))
+    assert (both.exit_code, both.stderr) == (
+        2,
+        "pcrcode: error: pass one of --structure, --structure-from-name and --mapping\n",
+    )
+
+
+def test_json_report(small: Path) -> None:
+    source = DATA / "import" / "formats" / "plain-variants.txt"
+    result = cli(small, "import", "transcript", str(source), "-s", "velo", "-f", "json", "-n")
+    assert result.exit_code == 0
+    (report,) = json.loads(result.stdout)
+    assert {k: v for k, v in report.items() if k not in ("file", "path", "text")} == {
+        "interview": "plain-variants",
+        "format": "plain",
+        "written": False,
+        "replaced": False,
+        "turns": 5,
+        "speakers": [{"name": "Interviewer 1", "turns": 2}, {"name": "Interviewee", "turns": 3}],
+        "labels": [
+            {"label": "Interviewer 1", "count": 2},
+            {"label": "Interviewee", "count": 2},
+            {"label": "interviewee", "count": 1},
+            {"label": "Interviewer1", "count": 1},
+        ],
+        "merged_lines": [4, 6],
+        "dropped_empty_lines": [11],
+        "opening_lines": [],
+        "ignored_labels": [],
+        "skipped_lines": [],
+        "codings": None,
+    }
+    assert report["text"].startswith("---\nstructure: velo\n")
+    assert not (small / "interviews" / "plain-variants.md").exists()
+
+
+def test_replace_without_codings(small: Path, tmp_path: Path) -> None:
+    first = write(tmp_path, "nouveau.txt", b"Interviewer1: oui\nInterviewer 1: non\n")
+    assert cli(small, "import", "transcript", str(first), "-s", "velo").exit_code == 0
+    second = write(tmp_path, "nouveau.txt", b"Interviewer1: oui\nAnne: non\n")
+    refused = cli(small, "import", "transcript", str(second))
+    assert refused.exit_code == 1
+    assert "already exists" in refused.stderr
+    result = cli(small, "import", "transcript", str(second), "--replace")
+    assert result.exit_code == 0, result.stderr
+    interview = load_interview(small, "nouveau")
+    assert [t.speaker for t in interview.turns] == ["Interviewer 1", "Anne"]
+    assert interview.structure == "velo"  # kept from the interview replaced
+    assert result.stderr.startswith("replaced 2 turns from nouveau.txt")
+
+
+def test_replace_with_codings_reanchors_and_keeps_every_coding(small: Path, tmp_path: Path) -> None:
+    from pcrcode import codings as codings_io
+
+    old = (
+        "Camille: Bonjour, vous pouvez présenter votre atelier de réparation ?\n\n"
+        "Anne: Nous réparons des vélos depuis dix ans avec des bénévoles du quartier.\n\n"
+        "Camille: Et avec les autres structures du territoire, comment ça se passe ?\n\n"
+        "Anne: Nous partageons un camion avec la recyclerie et l'épicerie.\n"
+    )
+    source = write(tmp_path, "atelier2.txt", old.encode("utf-8"))
+    assert cli(small, "import", "transcript", str(source), "-s", "velo").exit_code == 0
+    for segment, code in [
+        ("1", "forme/echange-informations"),
+        ("2", "forme/mutualisation"),
+        ("4", "forme/mutualisation"),
+        ("3", "forme/echange-informations"),
+    ]:
+        tagged = cli(small, "tag", "atelier2", segment, code, "--coder", "zoe")
+        assert tagged.exit_code == 0, tagged.stderr
+    new = (
+        "All right.\n\n"  # a new opening turn: every turn moves down by one
+        "Camille: Bonjour, vous pouvez présenter votre atelier de réparation ?\n\n"
+        "Anne: Nous réparons des vélos depuis dix ans avec des bénévoles du quartier !\n\n"
+        "Anne: Nous partageons un camion avec la recyclerie et l'épicerie.\n"
+    )
+    source.write_text(new, encoding="utf-8")
+    before = snapshot(small)
+    result = cli(small, "import", "transcript", str(source), "--replace")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "  codings: 4 before; 1 unchanged, 1 moved, 1 placed by fuzzy match, "
+        "1 orphaned (kept; see pcrcode check)"
+    )
+    codings = codings_io.read(small / "codings" / "zoe" / "atelier2.yaml", Diagnostics(small))
+    assert sorted((c.segment, c.code) for c in codings) == [
+        (2, "forme/echange-informations"),
+        (3, "forme/echange-informations"),  # orphaned: left on its old segment number
+        (3, "forme/mutualisation"),
+        (4, "forme/mutualisation"),
+    ]
+    assert before != snapshot(small)
+    check = json.loads(cli(small, "check", "-f", "json").stdout)
+    assert [f["rule"] for f in check if "atelier2" in f["path"]] == ["stale-fingerprint"]

@@ -79,7 +79,7 @@ def transcript(
     Reports, per file, turns per speaker, merged paragraphs, dropped empty turns and text before
     the first label. Never overwrites without --replace. JSON keys: see README.
 
-    Example: pcrcode import transcript entretiens/ --structure-from-name --speakers "Interviewer,Interviewee"
+    Example: pcrcode import transcript entretiens/ --structure-from-name --speakers "A,B"
     """
     from pcrcode.errors import ExitCode, UsageError
     from pcrcode.transcript_import import ImportContext, Options

@@ -32,14 +32,20 @@ def detail_lines(r: Imported) -> list[str]:
     if r.dropped:
         lines.append(f"empty turns dropped: {_lines(r.dropped)}")
     if r.opening:
-        lines.append(f"text before the first label, kept as a turn of (unknown): {_lines(r.opening)}")
+        lines.append(
+            f"text before the first label, kept as a turn of (unknown): {_lines(r.opening)}"
+        )
     if r.ignored:
         rare = ", ".join(f"'{label}' (line {n})" for n, label in r.ignored)
         lines.append(f"labels ignored as rare, kept as text: {rare} (--speakers to choose)")
     if r.skipped:
-        lines.append(f"not speech (front matter, headers, footers): {_lines([n for n, _ in r.skipped])}")
+        lines.append(
+            f"not speech (front matter, headers, footers): {_lines([n for n, _ in r.skipped])}"
+        )
     if "\nstructure:" not in r.text.split("\n---\n", 1)[0]:
-        lines.append("no structure: add 'structure: <id>' to its front matter (or pass --structure)")
+        lines.append(
+            "no structure: add 'structure: <id>' to its front matter (or pass --structure)"
+        )
     c = r.reanchored
     if c is not None:
         lines.append(

@@ -31,9 +31,9 @@ def build(parsed: Parsed, options: Options, source: str) -> Built:
     dropped = [p.line for p in parsed.pieces if not p.paragraphs and p.label is not None]
     if all(p.label is None for p in pieces):
         raise FileFormatError(
-            "no speaker labels found: expected 'Speaker: text' paragraphs, a transcription service's "
-            "export (Otter, Zoom, Teams, Rev, Descript, oTranscribe) or subtitles (VTT, SRT); "
-            "pass --speakers if the labels are unusual",
+            "no speaker labels found: expected 'Speaker: text' paragraphs, a transcription "
+            "service's export (Otter, Zoom, Teams, Rev, Descript, oTranscribe) or subtitles "
+            "(VTT, SRT); pass --speakers if the labels are unusual",
             source,
         )
     names = labels.display_names(

@@ -37,7 +37,7 @@ class ImportContext:
         if not ID_RE.match(structure) or "/" in structure:
             raise UsageError(f"bad structure id '{structure}': a-z, 0-9 and -")
         if self.structures is not None and structure not in self.structures:
-            from pcrcode.model import closest
+            from pcrcode.diagnostics import closest
 
             near = closest(structure, self.structures)
             hint = f"; did you mean {', '.join(near)}?" if near else ""
@@ -57,7 +57,7 @@ def interview_id(source: Path, given: str | None) -> str:
 def import_transcript(
     context: ImportContext,
     source: Path,
-    options: Options = Options(),
+    options: Options | None = None,
     structure: str | None = None,
     given_id: str | None = None,
     language: str | None = None,
@@ -69,6 +69,7 @@ def import_transcript(
     from pcrcode.transcript_import import build, read, render, write
     from pcrcode.transcripts import EXTENSIONS, INTERVIEWS_DIR
 
+    options = options or Options()
     root = context.root
     iid = interview_id(source, given_id)
     path = root / INTERVIEWS_DIR / f"{iid}.md"

@@ -108,9 +108,7 @@ def accepted_keys(found: Iterable[Found], wanted: Sequence[str]) -> set[str]:
     total = sum(counts.values()) + len(strong)
     names = {key(f.name): f.name for f in found}
     keys = strong | {
-        k
-        for k, n in counts.items()
-        if n * RARE_SHARE >= total or (n >= 3 and _name_like(names[k]))
+        k for k, n in counts.items() if n * RARE_SHARE >= total or (n >= 3 and _name_like(names[k]))
     }
     alone = Counter(key(f.name) for f in found if f.strength == "alone")
     return keys | {

@@ -30,10 +30,14 @@ def otr_lines(text: str, path: Path) -> tuple[list[tuple[int, str]], dict[str, s
             f"not an oTranscribe file (invalid JSON: {exc.msg})", path, exc.lineno
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-        raise FileFormatError("not an oTranscribe file: no 'text' field holding the transcript", path)
+        raise FileFormatError(
+            "not an oTranscribe file: no 'text' field holding the transcript", path
+        )
     body = _SPAN.sub(lambda m: f" [{_stamp(m.group('t'))}] ", data["text"])
     chunks = _BREAK.split(body)
-    lines = [(i + 1, html.unescape(_TAG.sub("", c)).replace("\xa0", " ")) for i, c in enumerate(chunks)]
+    lines = [
+        (i + 1, html.unescape(_TAG.sub("", c)).replace("\xa0", " ")) for i, c in enumerate(chunks)
+    ]
     meta = {}
     if isinstance(data.get("media"), str) and data["media"]:
         meta["note"] = f"media: {data['media']}"

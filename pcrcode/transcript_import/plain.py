@@ -79,9 +79,9 @@ def _row(n: int, raw: str, wanted: Sequence[str]) -> Row:
         if labels.key(bare) in map(labels.key, wanted):
             found = Found(" ".join(bare.split()), "", None, "alone")
     first = STAMP.search(line)
-    if found is not None and found.strength == "colon" and first is not None:
-        if first.start() <= len(found.name) + 3:  # [00:01:12] Name: / Name (00:01:12):
-            found = Found(found.name, found.rest, None, "strong")
+    near = first is not None and first.start() <= len(found.name if found else "") + 3
+    if found is not None and found.strength == "colon" and near:  # [0:01] Name: / Name (0:01):
+        found = Found(found.name, found.rest, None, "strong")
     return n, text, stamps, found
 
 
