@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pcrcode.diagnostics import Diagnostics
-from pcrcode.transcripts import load_interview
+from pcrcode.files.diagnostics import Diagnostics
+from pcrcode.files.transcripts import load_interview
 from tests.conftest import DATA, run_cli
 
 FORMATS = DATA / "import" / "formats"

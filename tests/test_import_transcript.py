@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pcrcode.diagnostics import Diagnostics
-from pcrcode.transcripts import load_interview
+from pcrcode.files.diagnostics import Diagnostics
+from pcrcode.files.transcripts import load_interview
 from tests.conftest import DATA, run_cli, snapshot
 from tests.golden import assert_golden
 
@@ -418,7 +418,7 @@ def test_replace_without_codings(small: Path, tmp_path: Path) -> None:
 
 
 def test_replace_with_codings_reanchors_and_keeps_every_coding(small: Path, tmp_path: Path) -> None:
-    from pcrcode import codings as codings_io
+    from pcrcode.files import codings as codings_io
 
     old = (
         "Camille: Bonjour, vous pouvez présenter votre atelier de réparation ?\n\n"

@@ -155,7 +155,7 @@ def _run(
     plan: _Plan, paths: list[Path], dry_run: bool, replace: bool, single: bool
 ) -> tuple[list[Imported], int]:
     from pcrcode.cli import _say_error
-    from pcrcode.cli.progress import ProgressBar
+    from pcrcode.cli.output.progress import ProgressBar
     from pcrcode.errors import PcrcodeError
 
     results: list[Imported] = []
@@ -189,7 +189,7 @@ def _report(result: Imported, detailed: bool) -> None:
 
 
 def _json(results: list[Imported], dry_run: bool) -> None:
-    from pcrcode.render import write_json
+    from pcrcode.cli.output.rows import write_json
 
     rows = [dict(r.as_dict(), **({"text": r.text} if dry_run else {})) for r in results]
     write_json(rows)

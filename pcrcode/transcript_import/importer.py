@@ -21,9 +21,9 @@ class ImportContext:
 
     @classmethod
     def load(cls, root: Path) -> ImportContext:
-        from pcrcode.codebook import load_codebook
-        from pcrcode.diagnostics import Diagnostics
-        from pcrcode.registry import REGISTRY_FILE, load_registry
+        from pcrcode.files.codebook import load_codebook
+        from pcrcode.files.diagnostics import Diagnostics
+        from pcrcode.files.registry import REGISTRY_FILE, load_registry
 
         codebook = load_codebook(root, Diagnostics(root))
         if not (root / REGISTRY_FILE).exists():
@@ -32,12 +32,12 @@ class ImportContext:
         return cls(root, codebook.language, frozenset(registry.structures))
 
     def check_structure(self, structure: str) -> None:
-        from pcrcode.codebook import ID_RE
+        from pcrcode.files.codebook import ID_RE
 
         if not ID_RE.match(structure) or "/" in structure:
             raise UsageError(f"bad structure id '{structure}': a-z, 0-9 and -")
         if self.structures is not None and structure not in self.structures:
-            from pcrcode.diagnostics import closest
+            from pcrcode.files.diagnostics import closest
 
             near = closest(structure, self.structures)
             hint = f"; did you mean {', '.join(near)}?" if near else ""
@@ -45,8 +45,8 @@ class ImportContext:
 
 
 def interview_id(source: Path, given: str | None) -> str:
-    from pcrcode.codebook import ID_RE
-    from pcrcode.tagging import slug
+    from pcrcode.coding.tagging import slug
+    from pcrcode.files.codebook import ID_RE
 
     iid = given if given is not None else slug(source.stem)
     if not iid or not ID_RE.match(iid) or "/" in iid:
@@ -66,8 +66,8 @@ def import_transcript(
 ) -> Imported:
     """Read ``source`` and write ``interviews/<id>.md``; an existing interview only with
     ``replace``."""
+    from pcrcode.files.transcripts import EXTENSIONS, INTERVIEWS_DIR
     from pcrcode.transcript_import import build, read, render, write
-    from pcrcode.transcripts import EXTENSIONS, INTERVIEWS_DIR
 
     options = options or Options()
     root = context.root
@@ -128,8 +128,8 @@ def import_transcript(
 def _default_structure(context: ImportContext, iid: str, old: Path | None) -> str | None:
     """The structure of the interview replaced, else the one named like the interview."""
     if old is not None:
-        from pcrcode.diagnostics import Diagnostics
-        from pcrcode.transcripts import parse_interview
+        from pcrcode.files.diagnostics import Diagnostics
+        from pcrcode.files.transcripts import parse_interview
 
         with contextlib.suppress(PcrcodeError):
             return parse_interview(old, Diagnostics()).structure or None

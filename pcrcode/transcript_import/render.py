@@ -83,8 +83,8 @@ def yaml_scalar(value: str) -> str:
 
 def check_round_trip(body: str, path: Path, turns: list[Turn]) -> None:
     """Read back what would be written: the same turns, or nothing is written."""
-    from pcrcode.diagnostics import Diagnostics
-    from pcrcode.transcripts import normalise, parse_interview
+    from pcrcode.files.diagnostics import Diagnostics
+    from pcrcode.files.transcripts import normalise, parse_interview
 
     interview = parse_interview(path, Diagnostics(), text=body)
     expected = [(t.speaker, normalise("\n\n".join(paragraphs(t.text)))) for t in turns]

@@ -16,7 +16,7 @@ from pcrcode.transcript_import.model import Reanchored
 
 def create(path: Path, text: str, iid: str) -> None:
     """Write a new file atomically, failing if it exists (even if created meanwhile)."""
-    from pcrcode import atomic
+    from pcrcode.files import atomic
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -47,8 +47,8 @@ def exists(iid: str, name: str) -> ConflictError:
 
 
 def count_codings(root: Path, iid: str) -> int:
-    from pcrcode import codings as codings_io
-    from pcrcode.diagnostics import Diagnostics
+    from pcrcode.files import codings as codings_io
+    from pcrcode.files.diagnostics import Diagnostics
 
     files = [p for p in codings_io.coding_files(root) if p.stem == iid]
     return sum(len(codings_io.read(p, Diagnostics(root))) for p in files)
@@ -56,15 +56,15 @@ def count_codings(root: Path, iid: str) -> int:
 
 def replace(root: Path, path: Path, text: str, iid: str) -> Reanchored | None:
     """Rewrite an interview; with codings, keep its old texts and reanchor them."""
-    from pcrcode import atomic
+    from pcrcode.files import atomic
 
     codings = count_codings(root, iid)
     if not codings:
         atomic.write_text(path, text)
         return None
-    from pcrcode import snapshots
-    from pcrcode.reanchor import reanchor
-    from pcrcode.transcripts import load_interview
+    from pcrcode.coding import old_texts as snapshots
+    from pcrcode.coding.reanchor import reanchor
+    from pcrcode.files.transcripts import load_interview
 
     # The old turns must be findable for the fuzzy match once the file is rewritten.
     snapshots.remember(root, load_interview(root, iid))
