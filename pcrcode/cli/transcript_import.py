@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pcrcode.cli.apps import import_app
-from pcrcode.cli.common import ListFormat, note, project_root
-from pcrcode.transcript_import.model import Split
+from pcrcode.cli.common import note, project_root
+from pcrcode.transcript_import.model import ReportFormat, Split
 
 if TYPE_CHECKING:
     from pcrcode.transcript_import import ImportContext, Imported, Options
@@ -53,7 +53,12 @@ def transcript(
     ] = Split.turns,
     source_format: Annotated[
         str | None,
-        typer.Option("--from", metavar="FORMAT", help="Force the input format (see README)."),
+        typer.Option(
+            "--from",
+            metavar="FORMAT",
+            help="Force the input format: plain, markdown, otter, rev, descript, zoom-captions, "
+            "vtt, srt, docx, otr (also zoom-vtt, teams-vtt, teams-docx).",
+        ),
     ] = None,
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="The file's encoding if not UTF-8/UTF-16.")
@@ -68,8 +73,9 @@ def transcript(
         bool, typer.Option("--dry-run", "-n", help="Show the interview and report; write nothing.")
     ] = False,
     fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="Report: table (stderr) or json (stdout).")
-    ] = ListFormat.table,
+        ReportFormat,
+        typer.Option("--format", "-f", help="Report: table (stderr) or json (stdout)."),
+    ] = ReportFormat.table,
 ) -> None:
     """Import transcripts (plain, Otter, Zoom, Teams, Word, Rev, Descript, oTranscribe, SRT,
     Markdown) as interviews/ID.md.
@@ -104,7 +110,7 @@ def transcript(
     if mapping is not None:
         plan.mapping = read_mapping(mapping)
     results, failed = _run(plan, paths, dry_run, replace, single=len(paths) == 1)
-    if fmt is ListFormat.json:
+    if fmt is ReportFormat.json:
         _json(results, dry_run)
     elif dry_run and len(paths) == 1 and results:
         sys.stdout.write(results[0].text)

@@ -104,6 +104,13 @@ class Imported:
         }
 
 
+class ReportFormat(StrEnum):
+    """The import report: for a person (stderr) or a program (JSON on stdout)."""
+
+    table = "table"
+    json = "json"
+
+
 class Split(StrEnum):
     """Segment granularity: one turn per speaker change, or one per paragraph."""
 
