@@ -205,3 +205,20 @@ def test_from_forces_the_format(small: Path, tmp_path: Path) -> None:
     bad = run_cli(["--project", str(small), "import", "transcript", str(source), "--from", "x"])
     assert (bad.exit_code, bad.stdout) == (2, "")
     assert bad.stderr.startswith("pcrcode: error: unknown --from 'x': one of plain, markdown,")
+
+
+def test_map_names_a_rare_label_a_speaker(small: Path, tmp_path: Path) -> None:
+    # "Interviewer2 2" (a typo, once) would be a rare label: naming it in -m accepts it.
+    lines = [f"Interviewer 2: Q{i}?\n\nInterviewee: A{i}.\n" for i in range(30)]
+    source = tmp_path / "typo.txt"
+    source.write_text("\n".join(lines) + "\nInterviewer2 2: Last one?\n", encoding="utf-8")
+    plain = run_cli(["--project", str(small), "import", "transcript", str(source), "-n"])
+    assert turns_of(plain.stdout)[-1] == ("Interviewee", "A29.")
+    assert "'Interviewer2 2' (line 121)" in plain.stderr  # 30 x 4 lines, then the typo
+    mapped = run_cli(
+        [
+            *("--project", str(small), "import", "transcript", str(source), "-n"),
+            *("-m", "Interviewer2 2=Interviewer 2"),
+        ]
+    )
+    assert turns_of(mapped.stdout)[-1] == ("Interviewer 2", "Last one?")

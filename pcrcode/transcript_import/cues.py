@@ -28,7 +28,9 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 Cue = tuple[int, str, str | None, str]  # line, start time, voice, text
 
 
-def parse_cues(text: str, path: Path, wanted: Sequence[str] = ()) -> Parsed:
+def parse_cues(
+    text: str, path: Path, wanted: Sequence[str] = (), also: Sequence[str] = ()
+) -> Parsed:
     """Turns from a WebVTT or SRT file, one piece per cue (grouped later)."""
     parsed = Parsed([], cues=True)
     cues = list(_cues(text, path, parsed))
@@ -37,7 +39,7 @@ def parse_cues(text: str, path: Path, wanted: Sequence[str] = ()) -> Parsed:
         f = labels.find(words) if voice is None else None
         if f is not None and f.strength == "colon" and f.rest:
             found[i] = f
-    accepted = labels.accepted_keys(found.values(), wanted)
+    accepted = labels.accepted_keys(found.values(), wanted, also)
     speaker: str | None = None
     for i, (n, start, voice, words) in enumerate(cues):
         f = found.get(i)

@@ -65,7 +65,9 @@ def _paragraph_text(paragraph: Any) -> str:
     return str(paragraph.text)
 
 
-def parse_docx(data: bytes, path: Path, wanted: Sequence[str] = ()) -> tuple[Parsed, str]:
+def parse_docx(
+    data: bytes, path: Path, wanted: Sequence[str] = (), also: Sequence[str] = ()
+) -> tuple[Parsed, str]:
     """The turns of a .docx, and which kind of document it was."""
     paragraphs, rows = read_docx(data, path)
     if not any(text.strip() for _, text in paragraphs) and rows:
@@ -74,7 +76,7 @@ def parse_docx(data: bytes, path: Path, wanted: Sequence[str] = ()) -> tuple[Par
     if any(_TIMING.match(text.strip()) for _, text in paragraphs):
         parsed, kind = _old_teams(paragraphs), "teams-docx"
     else:
-        parsed = parse_lines(paragraphs, wanted)
+        parsed = parse_lines(paragraphs, wanted, also=also)
         kind = "teams-docx" if meta else "docx"
         parsed.cues = bool(meta)  # Teams cuts one person's speech into several entries
     parsed.meta.update(meta)

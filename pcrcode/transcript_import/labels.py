@@ -97,12 +97,18 @@ def _plausible(name: str) -> bool:
     return 0 < len(name) <= 40 and any(ch.isalpha() for ch in name) and len(name.split()) <= 5
 
 
-def accepted_keys(found: Iterable[Found], wanted: Sequence[str]) -> set[str]:
+def accepted_keys(
+    found: Iterable[Found], wanted: Sequence[str], also: Sequence[str] = ()
+) -> set[str]:
     """The label keys that start a turn: those of ``wanted`` when given, else the labels that
-    carry a time, and the others unless rare."""
+    carry a time, and the others unless rare; and always those of ``also`` (the labels a
+    ``--speaker-map`` renames: naming a label says it is a speaker, rare or not)."""
     if wanted:
-        return {key(w) for w in wanted}
-    found = list(found)
+        return {key(w) for w in (*wanted, *also)}
+    return _accepted(list(found)) | {key(a) for a in also}
+
+
+def _accepted(found: list[Found]) -> set[str]:
     strong = {key(f.name) for f in found if f.strength == "strong"}
     counts = Counter(key(f.name) for f in found if f.strength == "colon")
     total = sum(counts.values()) + len(strong)

@@ -27,7 +27,10 @@ Row = tuple[int, str, list[str], Found | None]
 
 
 def parse_lines(
-    lines: Sequence[tuple[int, str]], wanted: Sequence[str] = (), markdown: bool = False
+    lines: Sequence[tuple[int, str]],
+    wanted: Sequence[str] = (),
+    markdown: bool = False,
+    also: Sequence[str] = (),
 ) -> Parsed:
     """Turns from ``(line number, text)`` pairs."""
     parsed = Parsed([])
@@ -36,7 +39,7 @@ def parse_lines(
     rows = [_row(n, raw, wanted) for n, raw in lines]
     candidates = [f for _, _, _, f in rows if f is not None]
     speech = [f for f in candidates if labels.key(f.name) not in labels.META_WORDS]
-    accepted = labels.accepted_keys(speech, wanted)
+    accepted = labels.accepted_keys(speech, wanted, also)
     new_paragraph = True
     for n, text, stamps, found in rows:
         if not text and not stamps:

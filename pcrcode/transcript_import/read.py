@@ -29,11 +29,12 @@ def parse_source(data: bytes, path: Path, options: Options) -> tuple[Parsed, str
     from pcrcode.transcript_import.decode import decode_source
 
     forced = options.source_format
+    also = [item.partition("=")[0] for item in options.speaker_map]
     kind = forced or detect.sniff_binary(data, path)
     if kind is not None and detect.FAMILIES[kind] == "docx":
         from pcrcode.transcript_import.docx import parse_docx
 
-        parsed, found = parse_docx(data, path, options.speakers)
+        parsed, found = parse_docx(data, path, options.speakers, also)
         return parsed, forced or found
     text = decode_source(data, path, options.encoding)
     kind = forced or detect.detect(text, path)
@@ -41,15 +42,16 @@ def parse_source(data: bytes, path: Path, options: Options) -> tuple[Parsed, str
     if family == "cues":
         from pcrcode.transcript_import.cues import parse_cues
 
-        return parse_cues(text, path, options.speakers), kind
+        return parse_cues(text, path, options.speakers, also), kind
     from pcrcode.transcript_import.plain import parse_lines
 
     if family == "otr":
         from pcrcode.transcript_import.otr import otr_lines
 
         lines, meta = otr_lines(text, path)
-        parsed = parse_lines(lines, options.speakers)
+        parsed = parse_lines(lines, options.speakers, also=also)
         parsed.meta.update(meta)
         return parsed, kind
     numbered = list(enumerate(text.split("\n"), start=1))
-    return parse_lines(numbered, options.speakers, markdown=kind == "markdown"), kind
+    markdown = kind == "markdown"
+    return parse_lines(numbered, options.speakers, markdown, also), kind
