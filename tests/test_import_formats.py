@@ -222,3 +222,52 @@ def test_map_names_a_rare_label_a_speaker(small: Path, tmp_path: Path) -> None:
         ]
     )
     assert turns_of(mapped.stdout)[-1] == ("Interviewer 2", "Last one?")
+
+
+def test_python_docx_is_imported_only_for_a_docx(small: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from pcrcode.cli import app\n"
+        "r = CliRunner().invoke(app, sys.argv[1:])\n"
+        "print(r.exit_code, 'docx' in sys.modules, 'lxml' in sys.modules)\n"
+    )
+    for name, loaded in [("otter.txt", "False False"), ("speakers-bold.docx", "True True")]:
+        argv = ["--project", str(small), "import", "transcript", str(FORMATS / name), "-n"]
+        out = subprocess.run(
+            [sys.executable, "-c", script, *argv], capture_output=True, text=True, check=True
+        ).stdout
+        assert out.splitlines()[-1] == f"0 {loaded}", name
+
+
+def test_batch_usage_errors(small: Path, tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    for path in (a, b):
+        path.write_text("Anne: oui\nBob: non\n", encoding="utf-8")
+    two = run_cli(["--project", str(small), "import", "transcript", str(a), str(b), "--id", "x"])
+    assert (two.exit_code, two.stderr) == (
+        2,
+        "pcrcode: error: --id names one interview: import one file with it\n",
+    )
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("a.txt,velo\n", encoding="utf-8")
+    result = run_cli(
+        [
+            *("--project", str(small), "import", "transcript", str(a), str(b)),
+            *("--mapping", str(mapping)),
+        ]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:] == [
+        f"pcrcode: error: {b}: not in the --mapping file",
+        "1 of 2 file(s) not imported (see the errors above)",
+    ]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    none = run_cli(["--project", str(small), "import", "transcript", str(empty)])
+    assert none.exit_code == 2
+    assert none.stderr.startswith(f"pcrcode: error: {empty}: no transcript in this folder")

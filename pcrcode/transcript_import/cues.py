@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from pcrcode.errors import FileFormatError
@@ -38,7 +39,9 @@ def parse_cues(
     for i, (_, _, voice, words) in enumerate(cues):
         f = labels.find(words) if voice is None else None
         if f is not None and f.strength == "colon" and f.rest:
-            found[i] = f
+            # A subtitle's "Name:" is the meeting tool's display name: a name is trusted even
+            # when it speaks once; other label-like openings must not be rare.
+            found[i] = replace(f, strength="strong") if labels.name_like(f.name) else f
     accepted = labels.accepted_keys(found.values(), wanted, also)
     speaker: str | None = None
     for i, (n, start, voice, words) in enumerate(cues):

@@ -114,18 +114,18 @@ def _accepted(found: list[Found]) -> set[str]:
     total = sum(counts.values()) + len(strong)
     names = {key(f.name): f.name for f in found}
     keys = strong | {
-        k for k, n in counts.items() if n * RARE_SHARE >= total or (n >= 3 and _name_like(names[k]))
+        k for k, n in counts.items() if n * RARE_SHARE >= total or (n >= 3 and name_like(names[k]))
     }
     alone = Counter(key(f.name) for f in found if f.strength == "alone")
     return keys | {
         k
         for k, n in alone.items()
         if k in keys
-        or (_name_like(names[k]) and (len(names[k].split()) >= 2 or (n >= 2 and not total)))
+        or (name_like(names[k]) and (len(names[k].split()) >= 2 or (n >= 2 and not total)))
     }
 
 
-def _name_like(name: str) -> bool:
+def name_like(name: str) -> bool:
     """Words starting with a capital or a digit ("Speaker 3", "Marie Dupont")."""
     return all(w[0].isupper() or w[0].isdigit() for w in name.split())
 
