@@ -51,6 +51,7 @@ def detail_lines(r: Imported) -> list[str]:
         lines.append(
             f"codings: {c.codings} before; {c.unchanged} unchanged, {c.moved} moved, "
             f"{c.fuzzy} placed by fuzzy match, {c.orphaned} orphaned (kept; see pcrcode check)"
+            + (f", {c.duplicates} joined to the same code on the same turn" if c.duplicates else "")
         )
     return lines
 

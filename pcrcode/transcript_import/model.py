@@ -61,6 +61,7 @@ class Reanchored:
     moved: int
     fuzzy: int
     orphaned: int
+    duplicates: int = 0  # landed where the same code already was: one kept, both memos
 
 
 @dataclass(frozen=True)

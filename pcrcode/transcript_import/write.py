@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from pcrcode.errors import ConflictError
@@ -70,8 +71,22 @@ def replace(root: Path, path: Path, text: str, iid: str) -> Reanchored | None:
     snapshots.remember(root, load_interview(root, iid))
     atomic.write_text(path, text)
     result = reanchor(root, interviews=[iid])
-    moved = sum(p.status != "unplaced" and p.match in ("exact", "quote") for p in result.placements)
-    orphaned = len(result.unplaced)
-    fuzzy = len(result.placements) - moved - orphaned
+    status = Counter(
+        "orphaned"
+        if p.status == "unplaced"
+        else "duplicate"
+        if p.status == "duplicate"
+        else "moved"
+        if p.match in ("exact", "quote")
+        else "fuzzy"
+        for p in result.placements
+    )
     unchanged = codings - len(result.placements)
-    return Reanchored(codings, unchanged, moved, fuzzy, orphaned)
+    return Reanchored(
+        codings,
+        unchanged,
+        status["moved"],
+        status["fuzzy"],
+        status["orphaned"],
+        status["duplicate"],
+    )
