@@ -460,3 +460,25 @@ def test_replace_with_codings_reanchors_and_keeps_every_coding(small: Path, tmp_
     assert before != snapshot(small)
     check = json.loads(cli(small, "check", "-f", "json").stdout)
     assert [f["rule"] for f in check if "atelier2" in f["path"]] == ["stale-fingerprint"]
+
+
+def test_a_blank_line_inside_a_cue_keeps_its_text(small: Path, tmp_path: Path) -> None:
+    source = write(
+        tmp_path,
+        "odd.srt",
+        "1\n00:00:01,000 --> 00:00:02,500\nCamille: Avec qui ?\n\nEt depuis quand ?\n\n"
+        "2\n00:00:03,000 --> 00:00:05,000\nLéa: Avec les autres.\n".encode(),
+    )
+    result = cli(small, "import", "transcript", str(source), "-n")
+    assert result.stdout.endswith(
+        "**Camille:** Avec qui ? Et depuis quand ?\n\n**Léa:** Avec les autres.\n"
+    )
+    stray = write(
+        tmp_path, "stray.vtt", b"WEBVTT\n\nstray\n\n00:00:01.000 --> 00:00:02.000\nA: b\n"
+    )
+    refused = cli(small, "import", "transcript", str(stray))
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        f"pcrcode: error: {stray}:3: text outside a cue ('stray'): a cue is a timing line "
+        "'00:00:01.000 --> 00:00:04.000' then its text\n",
+    )

@@ -74,7 +74,11 @@ def _cues(text: str, path: Path, parsed: Parsed) -> list[Cue]:
             i = _skip_block(lines, i, parsed)
             continue
         if not _ARROW.search(line):
-            if line and not _is_cue_id(lines, i):
+            if line and not _is_cue_id(lines, i) and cues:
+                # A blank line inside a cue's text: the rest still belongs to that cue.
+                start = cues[-1][1]
+                cues.append((i + 1, start, None, _clean(line)))
+            elif line and not _is_cue_id(lines, i):
                 raise FileFormatError(
                     f"text outside a cue ('{line[:40]}'): a cue is a timing line "
                     "'00:00:01.000 --> 00:00:04.000' then its text",
