@@ -6,7 +6,8 @@
   "Name   M:SS" and the text in the next paragraph);
 - teams-old.docx: Teams' older style (a timing line, the name, the text);
 - speakers-bold.docx: paragraphs whose label is a bold run, with or without its colon;
-- speakers-table.docx: a speaker / time / text table with a header row.
+- speakers-table.docx: a speaker / time / text table with a header row;
+- descript.docx: Descript's export, "Name:" alone and coarse [HH:MM:SS] stamps, one mid-turn.
 """
 
 from __future__ import annotations
@@ -87,8 +88,23 @@ def speakers_table() -> None:
     d.save(HERE / "speakers-table.docx")
 
 
+def descript() -> None:
+    d = docx.Document()
+    for text in [
+        "Marie Dupont:",
+        "[00:00:00] Bonjour à tous, merci d'être venus.",
+        "[00:01:00] On a beaucoup de points aujourd'hui.",
+        "[00:01:00] Paul Martin: Oui.",
+        "Marie Dupont:",
+        "[00:02:00] Alors commençons.",
+    ]:
+        d.add_paragraph(text)
+    d.save(HERE / "descript.docx")
+
+
 if __name__ == "__main__":
     teams_current()
     teams_old()
     speakers_bold()
     speakers_table()
+    descript()
