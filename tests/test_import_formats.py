@@ -271,3 +271,12 @@ def test_batch_usage_errors(small: Path, tmp_path: Path) -> None:
     none = run_cli(["--project", str(small), "import", "transcript", str(empty)])
     assert none.exit_code == 2
     assert none.stderr.startswith(f"pcrcode: error: {empty}: no transcript in this folder")
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_interview_written_for_each_format_golden(small: Path, name: str) -> None:
+    from tests.golden import assert_golden
+
+    result = dry(small, name, "-s", "velo")
+    assert (result.exit_code, result.exception) == (0, None)  # type: ignore[attr-defined]
+    assert_golden(f"import/formats/{name}.md", result.stdout)  # type: ignore[attr-defined]
