@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.transcripts import load_interview
@@ -280,3 +282,49 @@ def test_interview_written_for_each_format_golden(small: Path, name: str) -> Non
     result = dry(small, name, "-s", "velo")
     assert (result.exit_code, result.exception) == (0, None)  # type: ignore[attr-defined]
     assert_golden(f"import/formats/{name}.md", result.stdout)  # type: ignore[attr-defined]
+
+
+LINES = [
+    "Anne: oui",
+    "anne : non",
+    "Interviewer1",
+    "[00:01:02] Bob: bien",
+    "Bob  0:03",
+    "WEBVTT",
+    "00:00:01.000 --> 00:00:02.000",
+    "<v Anne>salut",
+    "12",
+    "",
+    "**Anne:** hop",
+    "# titre",
+    "---",
+    "Speaker 1 (00:00):",
+    "[Anne] 10:01:22",
+    "Voilà: texte",
+    '{"text": "<p>x</p>"}',
+    "\t ",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(st.sampled_from(LINES) | st.text(max_size=20), max_size=12),
+    suffix=st.sampled_from([".txt", ".md", ".vtt", ".srt", ".otr"]),
+)
+def test_any_text_imports_or_fails_with_one_error(lines: list[str], suffix: str) -> None:
+    """Whatever the text, the import gives turns whose words are the text's, or a PcrcodeError
+    (one line for the user), never another exception."""
+    from pcrcode.errors import PcrcodeError
+    from pcrcode.transcript_import.build import build
+    from pcrcode.transcript_import.model import Options
+    from pcrcode.transcript_import.read import parse_source
+    from pcrcode.transcript_import.render import check_round_trip, render
+
+    path = Path("x" + suffix)
+    try:
+        parsed, _ = parse_source("\n".join(lines).encode("utf-8"), path, Options())
+        built = build(parsed, Options(), str(path))
+        text = render(built.turns, None, parsed.meta, "fr", path.name, None)
+        check_round_trip(text, Path("interviews/x.md"), built.turns)
+    except PcrcodeError:
+        return
