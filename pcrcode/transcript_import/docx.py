@@ -146,10 +146,11 @@ def _old_teams(paragraphs: list[tuple[int, str]]) -> Parsed:
 def _table(rows: list[list[str]]) -> Parsed:
     """Rows of speaker / time / text (or speaker / text)."""
     parsed = Parsed([])
+    first = 1  # a table's "line" in the report is its row number, the header row 1
     if rows and {c.casefold() for c in rows[0] if c} <= _HEADER_WORDS:
         parsed.skipped.append((1, " | ".join(rows[0])))
-        rows = rows[1:]
-    for n, cells in enumerate(rows, start=2):
+        rows, first = rows[1:], 2
+    for n, cells in enumerate(rows, start=first):
         cells = [c for c in cells if c] if len(cells) > 3 else cells
         if not cells:
             continue
