@@ -257,6 +257,7 @@ def _profiles(ctx: _Context, spec: SectionSpec) -> Section:
             "headers": [ctx.tr("case"), *(ctx.heading(c) for c in columns)],
             "rows": profile_rows(ctx.corpus.codebook, ctx.tr, found, columns),
             "profiles": found,
+            "depth": ctx.depth,
         },
     )
 
@@ -364,10 +365,10 @@ def tidy(document: Document) -> list[dict[str, Any]]:
     for s in document.sections:
         for r in s.records:
             if s.kind == doc.CENSUS:
-                add(s.id, r["row"], r["col"], "total", r["total"])
+                add(s.id, r["row"], r["col"], "structures", r["total"])
                 add(s.id, r["row"], r["col"], "interviewed", r["interviewed"])
             elif s.kind == doc.COUNTS:
-                add(s.id, r["value"], "", "total", r["total"])
+                add(s.id, r["value"], "", "structures", r["total"])
                 add(s.id, r["value"], "", "interviewed", r["interviewed"])
             elif s.kind == doc.FREQUENCIES:
                 add(s.id, r["code"], "", "segments", r["segments"])
