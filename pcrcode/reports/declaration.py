@@ -170,6 +170,7 @@ class _Parser:
         self.path, self.codebook, self.diag = path, codebook, diag
         free = {k for s in registry.structures.values() for k in s.extra}
         self.attributes = [*codebook.attributes, *sorted(free - set(codebook.attributes))]
+        self.named: set[str] = set()  # every profile column id, valid or not (no cascade)
 
     def error(self, pos: tuple[int, int], message: str, rule: str) -> None:
         self.diag.error(self.path, pos, message, rule)
@@ -220,6 +221,7 @@ class _Parser:
         if cid in seen:
             self.error(pos, f"duplicate profile column id '{cid}'", "duplicate-id")
             return None
+        self.named.add(cid)
         kind = kinds[0]
         target = str(entry[kind])
         if kind == ATTRIBUTE:
@@ -402,7 +404,7 @@ class _Parser:
     def known_columns(self, entry: LDict, v: _Values, cols: set[str]) -> bool:
         ok = True
         for c in v.many("columns"):
-            if c not in cols and c not in self.attributes:
+            if c not in cols and c not in self.attributes and c not in self.named:
                 hint = did_you_mean(c, [*cols, *self.attributes])
                 self.error(
                     entry.pos("columns"),
