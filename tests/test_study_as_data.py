@@ -6,8 +6,8 @@ attributes. Numbers are counted by hand from the fixture below."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest

@@ -277,7 +277,7 @@ def parse_where(corpus: Corpus, specs: Sequence[str], depth: int | None = 1) -> 
         name, eq, raw = spec.partition("=")
         name, raw = name.strip(), raw.strip()
         if not eq or not name or not raw:
-            raise UsageError(f"--where takes ATTR=VALUE (e.g. statut=scop), not '{spec}'")
+            raise UsageError(f"--where takes ATTR=VALUE (e.g. size=small), not '{spec}'")
         axis = axes.get(name) or resolve_axis(corpus, name, depth)
         if axis.kind != STRUCTURE:
             raise UsageError(

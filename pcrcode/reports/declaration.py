@@ -276,11 +276,14 @@ class _Parser:
         return True
 
     def code(self, name: str, pos: tuple[int, int]) -> bool:
-        if name in self.codebook.codes:
-            return True
+        if name in self.codebook.codes or name in self.codebook.aliases:
+            return True  # an old id (a renamed code) stands for its current one
         hint = did_you_mean(name, self.codebook.codes)
         self.error(pos, f"unknown code '{name}'{hint}", "synthesis-unknown-code")
         return False
+
+    def current(self, code: str) -> str:
+        return self.codebook.aliases.get(code, code)
 
     def axis(self, name: str, pos: tuple[int, int]) -> bool:
         """A crosstab axis: an attribute, a family, FAMILY:max or FAMILY:dominant."""
@@ -354,9 +357,9 @@ class _Parser:
             columns=values.many("columns"),
             attribute=values.one("attribute"),
             family=values.one("family"),
-            present=values.many("present"),
-            absent=values.many("absent"),
-            at_most=values.one("at_most"),
+            present=tuple(self.current(c) for c in values.many("present")),
+            absent=tuple(self.current(c) for c in values.many("absent")),
+            at_most=self.current(values.one("at_most")),
             line=pos[0],
             texts={**heading_texts, **note_texts},
         )
@@ -395,7 +398,7 @@ class _Parser:
             ok = all([ok, *(self.code(c, entry.pos(key)) for c in v.many(key))])
         top = v.one("at_most")
         if top and self.code(top, entry.pos("at_most")):
-            family = self.codebook.codes[top].family
+            family = self.codebook.codes[self.current(top)].family
             ok = self.family(family, entry.pos("at_most"), ordered=True) and ok
         elif top:
             ok = False
