@@ -351,3 +351,34 @@ def test_the_same_study_imported_from_refi_qda(cli: CLI, tmp_path: Path) -> None
     cells = {(r["row"], r["col"]): r["count"] for r in data["role_x_model-issues"]}
     assert cells[("scientist", "model-issues/overfitting")] == 1
     assert cells[("engineer", "model-issues/overfitting")] == 0
+
+
+def test_census_bad_axes_are_usage_errors(cli: CLI, english: Path) -> None:
+    unknown = cli(["census", "--rows", "rol", "--cols", "size"], cwd=english)
+    assert (unknown.exit_code, unknown.stdout) == (2, "")
+    assert unknown.stderr.startswith("pcrcode: error: unknown attribute or code family 'rol'")
+    assert "did you mean role?" in unknown.stderr
+    same = cli(["census", "--rows", "role", "--cols", "role"], cwd=english)
+    assert (same.exit_code, same.stdout) == (2, "")
+    assert same.stderr == (
+        "pcrcode: error: the census needs two attributes: name them (--rows ATTR --cols ATTR) "
+        "or declare them in structures.yaml's census: block or synthesis.yaml\n"
+    )
+
+
+def test_ties_and_summaries_speak_the_study_s_language(cli: CLI, english: Path) -> None:
+    result = cli(["crosstab", "data-issues:max", "model-issues:dominant"], cwd=english)
+    assert result.exit_code == 0, result.stderr
+    assert "Mixed (tie)" not in result.stdout  # no tie here: the label is in the JSON below
+    data = json.loads(
+        cli(
+            ["crosstab", "data-issues:max", "model-issues:dominant", "--format", "json"],
+            cwd=english,
+        ).stdout
+    )
+    labels = {r["col"]: r["col_label"] for r in data}
+    assert labels["mixte"] == "Mixed (tie)"
+    # ana: drift 1 segment only; ben: overfitting 2 segments.
+    cells = {(r["row"], r["col"]): r["count"] for r in data}
+    assert cells[("data-issues/leakage", "model-issues/overfitting")] == 1
+    assert cells[("data-issues/missing-values", "model-issues/drift")] == 1

@@ -32,6 +32,7 @@ from pcrcode.model import Code, Codebook, Coding, Interview, Project, Structure,
 from pcrcode.refi import CODEBOOK_NS, PROJECT_NS
 from pcrcode.refi.archive import Spool, entry_info
 from pcrcode.refi.describe import (
+    FREE_DESCRIPTION,
     ID_TAG,
     INTERVIEWED_DESCRIPTION,
     SPEAKERS,
@@ -193,7 +194,7 @@ def _variables(project: Project) -> list[_Variable]:
             if key not in seen:
                 seen.add(key)
                 kind = _type_of([t.extra.get(key) for t in structures])
-                result.append(_Variable(key, kind, ""))
+                result.append(_Variable(key, kind, FREE_DESCRIPTION))
     return result
 
 
