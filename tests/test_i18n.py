@@ -22,8 +22,9 @@ def used_msgids() -> set[str]:
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             first = node.args[0]
-            if name in ("tr", "t") and isinstance(first, ast.Constant):
-                found.add(str(first.value))
+            choices = [first.body, first.orelse] if isinstance(first, ast.IfExp) else [first]
+            if name in ("tr", "t"):
+                found.update(str(c.value) for c in choices if isinstance(c, ast.Constant))
     return found
 
 
