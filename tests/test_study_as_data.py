@@ -206,7 +206,8 @@ def test_a_declared_synthesis_in_english(cli: CLI, english: Path) -> None:
               - {id: model, dominant: model-issues}
             sections:
               - {id: people, kind: census, heading: Who we met, rows: role, columns: size}
-              - {id: profiles, kind: profiles, heading: The people}
+              - {id: profiles, kind: profiles, heading: The people,
+                 columns: [role, size, worst, model]}
               - {id: never, kind: never_coded, family: model-issues}
               - id: leaks
                 kind: cases
@@ -224,6 +225,12 @@ def test_a_declared_synthesis_in_english(cli: CLI, english: Path) -> None:
     assert_golden("study/english/declared.md", result.stdout)
     data = json.loads(cli(["report", "--format", "json"], cwd=english).stdout)
     assert data["title"] == "What breaks in production"
+    # size is no profile column: the section shows the attribute itself.
+    assert [(r["structure"], r["size"], r["model"]) for r in data["profiles"]] == [
+        ("ana", "small", "model-issues/drift"),
+        ("ben", "large", "model-issues/overfitting"),
+        ("cleo", "large", None),
+    ]
     assert data["never"] == []
     assert [(r["structure"], r["worst"], r["worst_degree"]) for r in data["leaks"]] == [
         ("ben", "data-issues/leakage", 3)
