@@ -20,8 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pcrcode.diagnostics import closest
 from pcrcode.errors import UnknownItem, UsageError
+from pcrcode.files.diagnostics import closest
 from pcrcode.model import Code, Codebook
 
 if TYPE_CHECKING:
