@@ -333,7 +333,8 @@ def cooccurrence(
     from pcrcode.reports.cooccurrence import cooccurrence as compute
 
     corpus = _corpus(ctx, coder, all_coders, where, depth)
-    report_formats.show_cooccurrence(fmt.value, compute(corpus, family or (), unit.value, depth))
+    table = compute(corpus, family or (), unit.value, depth)
+    report_formats.show_cooccurrence(fmt.value, table, corpus.codebook.language)
     _say_coders(corpus)
 
 
@@ -368,7 +369,8 @@ def frequencies(
     from pcrcode.reports.frequencies import frequencies as compute
 
     corpus = _corpus(ctx, coder, all_coders, where)
-    report_formats.show_frequencies(fmt.value, compute(corpus, family or ()))
+    rows = compute(corpus, family or ())
+    report_formats.show_frequencies(fmt.value, rows, corpus.codebook.language)
     _say_coders(corpus)
 
 

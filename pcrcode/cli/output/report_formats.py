@@ -93,12 +93,16 @@ def show_census(fmt: str, table: CensusTable, language: str) -> None:
     _emit(fmt, table.records(), CENSUS_KEYS, [grid])
 
 
-def show_cooccurrence(fmt: str, table: Crosstab) -> None:
+def show_cooccurrence(fmt: str, table: Crosstab, language: str = "en") -> None:
+    from pcrcode.i18n import study_messages
     from pcrcode.reports.cooccurrence import records
 
     ids = table.row_ids(margins=False)
     grid = views.crosstab_grid(
-        table, f"Co-occurrence ({table.count})", terminal=fmt == "table", margins=False
+        table,
+        study_messages(language)("Co-occurrence ({count})", count=table.count),
+        terminal=fmt == "table",
+        margins=False,
     )
     if fmt == "table":  # numbered columns and short names: a wide matrix fits 80 columns
         short: dict[str, str] = {}
@@ -129,7 +133,10 @@ FREQUENCY_KEYS = (
 )
 
 
-def show_frequencies(fmt: str, rows: list[dict[str, Any]]) -> None:
+def show_frequencies(fmt: str, rows: list[dict[str, Any]], language: str = "en") -> None:
+    from pcrcode.i18n import study_messages
+
+    tr = study_messages(language)
     top = max((r["segments"] for r in rows), default=0) or 1
     size = 16
     shown = [
@@ -137,12 +144,12 @@ def show_frequencies(fmt: str, rows: list[dict[str, Any]]) -> None:
         for r in rows
     ]
     grid = views.list_grid(
-        "Code frequencies",
+        tr("Code frequencies"),
         shown,
         ["code", "codings", "segments", "interviews", "structures", "bar"],
         ["code", "n", "seg", "int", "str", "segments"] if fmt == "table" else None,
         numeric=["codings", "segments", "interviews", "structures"],
-        caption=["n codings · seg segments · int interviews · str structures"]
+        caption=[tr("n codings · seg segments · int interviews · str structures")]
         if fmt == "table"
         else [],
     )
