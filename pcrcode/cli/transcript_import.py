@@ -85,6 +85,8 @@ def transcript(
     Reports, per file, turns per speaker, merged paragraphs, dropped empty turns and text before
     the first label. Never overwrites without --replace. JSON keys: see README.
 
+    With the example project's ids:
+
     Example: pcrcode import transcript entretiens/ --structure-from-name --speakers "A,B"
     """
     from pcrcode.errors import ExitCode, UsageError

@@ -14,8 +14,9 @@ selected coder applied it).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pcrcode.errors import UnknownItem, UsageError, did_you_mean
 from pcrcode.model import Coding, Project, coder_round, coding_files
@@ -50,26 +51,53 @@ class CoderSelection:
             return "interview coded again in a later round"
         return "double-coded interview"
 
-    def describe(self) -> str:
-        """One sentence saying whose codings are counted, for a caption or a stderr note."""
+    def describe(self, tr: Callable[..., str] | None = None) -> str:
+        """One sentence saying whose codings are counted, for a caption or a stderr note
+        (``tr``: a message catalogue, for a report in the study's language)."""
+        t: Callable[..., str] = tr if tr is not None else _same
         if not self.per_interview:
-            return "codings: none yet"
+            return t("codings: none yet")
         names = ", ".join(self.coders)
         if self.mode == ALL:
-            return f"codings: all coders ({names}), merged per segment"
+            return t("codings: all coders ({names}), merged per segment", names=names)
         if self.mode == CHOSEN:
-            merged = ", merged per segment" if len(self.coders) > 1 else ""
-            return f"codings: {names} only{merged} ({len(self.per_interview)} interviews)"
+            if len(self.coders) > 1:
+                return t(
+                    "codings: {names} only, merged per segment ({n} interviews)",
+                    names=names,
+                    n=len(self.per_interview),
+                )
+            return t(
+                "codings: {names} only ({n} interviews)", names=names, n=len(self.per_interview)
+            )
         if not self.left_out:
-            return f"codings: {names}"
+            return t("codings: {names}", names=names)
         outs = "; ".join(
-            f"{coder}'s {len(ivs)} {self._why_left_out(coder, ivs)}{'s' if len(ivs) > 1 else ''}"
+            _left_out(t, coder, ivs, self._why_left_out(coder, ivs))
             for coder, ivs in sorted(self.left_out.items())
         )
-        return (
-            f"codings: the main coder of each interview ({names}); left out: {outs} "
-            "(--coder NAME or --all-coders to change)"
+        return t(
+            "codings: the main coder of each interview ({names}); left out: {outs} "
+            "(--coder NAME or --all-coders to change)",
+            names=names,
+            outs=outs,
         )
+
+
+def _left_out(t: Callable[..., str], coder: str, interviews: Sequence[str], why: str) -> str:
+    if why == "double-coded interview":
+        if len(interviews) > 1:
+            return t("{coder}'s {n} double-coded interviews", coder=coder, n=len(interviews))
+        return t("{coder}'s {n} double-coded interview", coder=coder, n=1)
+    if len(interviews) > 1:
+        return t(
+            "{coder}'s {n} interviews coded again in a later round", coder=coder, n=len(interviews)
+        )
+    return t("{coder}'s {n} interview coded again in a later round", coder=coder, n=1)
+
+
+def _same(msgid: str, **fields: Any) -> str:
+    return msgid.format(**fields) if fields else msgid
 
 
 def _later_round_counted(selection: CoderSelection, coder: str, interviews: Sequence[str]) -> bool:

@@ -45,8 +45,8 @@ class ImportContext:
 
 
 def interview_id(source: Path, given: str | None) -> str:
-    from pcrcode.files.coder_names import slug
     from pcrcode.files.codebook import ID_RE
+    from pcrcode.files.coder_names import slug
 
     iid = given if given is not None else slug(source.stem)
     if not iid or not ID_RE.match(iid) or "/" in iid:
