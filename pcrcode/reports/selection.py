@@ -14,8 +14,9 @@ selected coder applied it).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pcrcode.errors import UnknownItem, UsageError
 from pcrcode.files.diagnostics import did_you_mean
@@ -46,31 +47,47 @@ class CoderSelection:
             "description": self.describe(),
         }
 
-    def _why_left_out(self, coder: str, interviews: Sequence[str]) -> str:
-        if _later_round_counted(self, coder, interviews):
-            return "interview coded again in a later round"
-        return "double-coded interview"
-
-    def describe(self) -> str:
-        """One sentence saying whose codings are counted, for a caption or a stderr note."""
+    def describe(self, tr: Callable[..., str] | None = None) -> str:
+        """One sentence saying whose codings are counted, for a caption or a stderr note
+        (``tr``: a message catalogue, for a report in the study's language)."""
+        t: Callable[..., str] = tr if tr is not None else _same
         if not self.per_interview:
-            return "codings: none yet"
+            return t("codings: none yet")
         names = ", ".join(self.coders)
         if self.mode == ALL:
-            return f"codings: all coders ({names}), merged per segment"
+            return t("codings: all coders ({names}), merged per segment", names=names)
         if self.mode == CHOSEN:
-            merged = ", merged per segment" if len(self.coders) > 1 else ""
-            return f"codings: {names} only{merged} ({len(self.per_interview)} interviews)"
+            if len(self.coders) > 1:
+                return t(
+                    "codings: {names} only, merged per segment ({n} interviews)",
+                    names=names,
+                    n=len(self.per_interview),
+                )
+            return t(
+                "codings: {names} only ({n} interviews)", names=names, n=len(self.per_interview)
+            )
         if not self.left_out:
-            return f"codings: {names}"
+            return t("codings: {names}", names=names)
         outs = "; ".join(
-            f"{coder}'s {len(ivs)} {self._why_left_out(coder, ivs)}{'s' if len(ivs) > 1 else ''}"
+            _left_out_phrase(t, coder, len(ivs), _later_round_counted(self, coder, ivs))
             for coder, ivs in sorted(self.left_out.items())
         )
-        return (
-            f"codings: the main coder of each interview ({names}); left out: {outs} "
-            "(--coder NAME or --all-coders to change)"
+        return t(
+            "codings: the main coder of each interview ({names}); left out: {outs} "
+            "(--coder NAME or --all-coders to change)",
+            names=names,
+            outs=outs,
         )
+
+
+def _left_out_phrase(t: Callable[..., str], coder: str, n: int, later_round: bool) -> str:
+    if later_round:
+        if n > 1:
+            return t("{coder}'s {n} interviews coded again in a later round", coder=coder, n=n)
+        return t("{coder}'s interview coded again in a later round", coder=coder)
+    if n > 1:
+        return t("{coder}'s {n} double-coded interviews", coder=coder, n=n)
+    return t("{coder}'s double-coded interview", coder=coder)
 
 
 def _later_round_counted(selection: CoderSelection, coder: str, interviews: Sequence[str]) -> bool:
@@ -82,6 +99,10 @@ def _later_round_counted(selection: CoderSelection, coder: str, interviews: Sequ
         )
         for iv in interviews
     )
+
+
+def _same(msgid: str, **fields: Any) -> str:
+    return msgid.format(**fields) if fields else msgid
 
 
 def select_coders(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from pcrcode.cli.output.rows import visible
 
 if TYPE_CHECKING:
+    from pcrcode.i18n import Messages
     from pcrcode.reports.corpus import Corpus
     from pcrcode.reports.profile import Profile
     from pcrcode.reports.retrieve import Hit
@@ -23,37 +24,63 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{_tail(c)} {n}" for c, n in counts.items()) or "—"
 
 
-def facts(corpus: Corpus, p: Profile) -> list[tuple[str, list[str]]]:
-    """(label, values) lines of a profile, shared by the terminal and Markdown."""
+def _value(p: Profile, column: str) -> str:
+    value = p.columns.get(column)
+    col = p.column_kinds[column]
+    if col.kind == "dominant" and value is not None:
+        return f"{_tail(str(value))} (segments: {_counts(dict(p.dominant_counts[column]))})"
+    degree = p.degree(column)
+    if degree is not None:
+        return f"{_tail(str(p.value(column)))} ({degree})"
+    shown = p.value(column)
+    if isinstance(shown, list) and col.kind == "present":  # with their segments
+        counts = p.code_counts.get(col.target, {})
+        return _counts({c: counts.get(c, 0) for c in shown})
+    if isinstance(shown, list):
+        return ", ".join(_tail(c) for c in shown) or "—"
+    return "—" if shown is None else _tail(str(shown))
+
+
+def facts(corpus: Corpus, p: Profile, headings: Sequence[str] = ()) -> list[tuple[str, list[str]]]:
+    """(label, values) lines of a profile, shared by the terminal and Markdown: its
+    attributes, interviews, each non-attribute profile column, its codes per family."""
+    tr = _tr(corpus)
     s = p.structure
     record = p.record()
-    ident = [f"statut {s.statut}", f"domaine {s.domaine}"]
-    if p.categorie:
-        ident.append(f"categorie {p.categorie}")
-    ident.append("interviewed" if s.interviewed else "not interviewed")
+    values = [f"{k} {v}" for k, v in p.attributes.items() if v is not None]
+    ident = [
+        *values,
+        tr("this case: interviewed" if s.interviewed else "this case: not interviewed"),
+    ]
     attributes = [" · ".join(ident)]
-    if s.extra:
-        attributes.append(" · ".join(f"{k} {v}" for k, v in s.extra.items()))
-    forme = p.highest_forme
-    logic = "—"
-    if p.dominant_logic:
-        logic = f"{_tail(p.dominant_logic)} (segments: {_counts(record['logiques'])})"
+    free = {k: v for k, v in s.extra.items() if k not in p.attributes}
+    if free:
+        attributes.append(" · ".join(f"{k} {v}" for k, v in free.items()))
     codes = [f"{family}: {_counts(counts)}" for family, counts in record["codes"].items()]
+    names = dict(zip(p.column_kinds, headings, strict=False))
+    columns = [
+        (names.get(cid, cid), [_value(p, cid)])
+        for cid, col in p.column_kinds.items()
+        if col.kind != "attribute"
+    ]
+    segments = tr("({n} coded segments)", n=p.coded_segments)
     return [
-        ("attributes", attributes),
-        ("interviews", [f"{', '.join(p.interviews) or '—'} ({p.coded_segments} coded segments)"]),
-        ("forme max", [f"{_tail(forme.id)} ({forme.degree})" if forme else "—"]),
-        ("logique", [logic]),
-        ("pooled", [", ".join(_tail(c) for c in p.pooled) or "—"]),
-        ("not pooled", [", ".join(_tail(c) for c in p.not_pooled) or "—"]),
-        ("portée", [_counts(record["portee"])]),
-        ("codes", codes or ["—"]),
+        (tr("attributes"), attributes),
+        (tr("interviews"), [f"{', '.join(p.interviews) or '—'} {segments}"]),
+        *columns,
+        (tr("codes"), codes or ["—"]),
     ]
 
 
-def show(fmt: str, corpus: Corpus, found: Sequence[Profile]) -> None:
+def _tr(corpus: Corpus) -> Messages:
+    from pcrcode.i18n import study_messages
+
+    return study_messages(corpus.codebook.language)
+
+
+def show(fmt: str, corpus: Corpus, found: Sequence[Profile], headings: Sequence[str] = ()) -> None:
     if fmt == "markdown":
-        sys.stdout.write("".join(_markdown(corpus, p) for p in found))
+        sys.stdout.write("".join(_markdown(corpus, p, headings) for p in found))
         return
     from rich.padding import Padding
     from rich.table import Table
@@ -69,12 +96,12 @@ def show(fmt: str, corpus: Corpus, found: Sequence[Profile]) -> None:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column(overflow="fold")
-        for label, values in facts(corpus, p):
+        for label, values in facts(corpus, p, headings):
             for i, value in enumerate(values):
                 grid.add_row(Text(label if i == 0 else ""), Text(visible(value)))
         out.print(grid)
         if p.quotes:
-            out.print(Text("key quotes", style="dim"))
+            out.print(Text(_tr(corpus)("key quotes"), style="dim"))
         for q in p.quotes:
             out.print(
                 Padding(
@@ -90,7 +117,7 @@ def show(fmt: str, corpus: Corpus, found: Sequence[Profile]) -> None:
                 Padding(Text(visible(f"« {q.text} »"), style="italic"), (0, 0, 0, 4), expand=False)
             )
         if p.memos:
-            out.print(Text("memos", style="dim"))
+            out.print(Text(_tr(corpus)("memos"), style="dim"))
         for m in p.memos:
             where = m.target if m.segment is None else f"{m.target} {m.segment}"
             out.print(
@@ -103,22 +130,23 @@ def show(fmt: str, corpus: Corpus, found: Sequence[Profile]) -> None:
             out.print(Padding(Text(visible(m.text)), (0, 0, 0, 4), expand=False))
 
 
-def _markdown(corpus: Corpus, p: Profile) -> str:
+def _markdown(corpus: Corpus, p: Profile, headings: Sequence[str]) -> str:
+    tr = _tr(corpus)
     out = f"## {_md(p.structure.name)} (`{p.structure.id}`)\n\n"
-    for label, values in facts(corpus, p):
+    for label, values in facts(corpus, p, headings):
         if len(values) == 1:
             out += f"- **{label}**: {_md(values[0])}\n"
         else:
             out += f"- **{label}**:\n" + "".join(f"  - {_md(v)}\n" for v in values)
     if p.quotes:
-        out += "\n**Key quotes**\n\n"
+        out += f"\n**{tr('Key quotes')}**\n\n"
     for q in p.quotes:
         out += (
-            f"{_blockquote(q.text)}\n>\n> — {_md(q.speaker)}, {q.interview} segment "
-            f"{q.segment} ({', '.join(q.codes)})\n\n"
+            f"{_blockquote(q.text)}\n>\n> — {_md(q.speaker)}, {q.interview} "
+            f"{tr('segment')} {q.segment} ({', '.join(q.codes)})\n\n"
         )
     if p.memos:
-        out += "\n**Memos**\n\n"
+        out += f"\n**{tr('Memos')}**\n\n"
     for m in p.memos:
         where = m.target if m.segment is None else f"{m.target} {m.segment}"
         out += f"- {m.date}, {_md(m.author)} ({m.kind} {where}): {_md(m.text)}\n"

@@ -9,11 +9,11 @@ source; a source in a case passes its variables to the case's structure where it
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pcrcode.exchange.refi.codetree import slug, unique
-from pcrcode.exchange.refi.describe import id_tag, parse_attribute_description
+from pcrcode.exchange.refi.describe import FREE_DESCRIPTION, id_tag, parse_attribute_description
 from pcrcode.exchange.refi.imported import NewInterview
 from pcrcode.exchange.refi.reader import RProject
 from pcrcode.files.codebook import ID_RE
@@ -31,22 +31,29 @@ def _variable_id(name: str, taken: set[str]) -> str:
 class Variables:
     ids: dict[str, str]  # variable GUID -> attribute id
     derived: set[str]  # attributes computed from another one: not stored per structure
+    free: set[str] = field(default_factory=set)  # pcrcode's free attributes: stay undeclared
 
 
 def read_variables(rp: RProject, codebook: dict[str, Any]) -> Variables:
     taken: set[str] = set()
     ids: dict[str, str] = {}
     derived: set[str] = set()
+    free: set[str] = set()
     attributes: dict[str, Any] = {}
     for var in rp.variables.values():
         vid = _variable_id(var.name, taken)
         ids[var.guid] = vid
+        if var.description.strip() == FREE_DESCRIPTION:
+            free.add(vid)
         schema = parse_attribute_description(var.description)
         if schema is not None:
             attr: dict[str, Any] = {
                 "label": str(schema.get("label") or vid),
                 "values": {str(k): str(v) for k, v in schema["values"].items()},
             }
+            for key in ("type", "required"):
+                if key in schema:
+                    attr[key] = schema[key]
             if "from" in schema and isinstance(schema.get("map"), dict):
                 attr = {
                     "label": attr["label"],
@@ -58,25 +65,16 @@ def read_variables(rp: RProject, codebook: dict[str, Any]) -> Variables:
             attributes[vid] = attr
     if attributes:
         codebook["attributes"] = attributes
-    return Variables(ids, derived)
+    return Variables(ids, derived, free)
 
 
 def _structure(
     sid: str, name: str, values: dict[str, Any], derived: set[str], interviewed: bool
 ) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "id": sid,
-        "name": name or sid,
-        "statut": str(values.get("statut", "")),
-        "domaine": str(values.get("domaine", "")),
-    }
+    entry: dict[str, Any] = {"id": sid, "name": name or sid}
     flag = values.get("interviewed")
     entry["interviewed"] = flag if isinstance(flag, bool) else interviewed
-    extra = {
-        k: v
-        for k, v in values.items()
-        if k not in ("statut", "domaine", "interviewed") and k not in derived
-    }
+    extra = {k: v for k, v in values.items() if k != "interviewed" and k not in derived}
     if extra:
         entry["attributes"] = extra
     return entry
@@ -146,3 +144,31 @@ def structures(
             )
         interview.meta = {"structure": sid, **interview.meta}
     return list(entries.values())
+
+
+def declare_variables(
+    codebook: dict[str, Any], entries: list[dict[str, Any]], free: set[str]
+) -> None:
+    """Declare in the codebook every case variable that came without pcrcode's schema: a
+    category of the values met (text), an integer (whole numbers), or free text; required when
+    every case has it. The study's own attributes, nothing invented."""
+    attributes: dict[str, Any] = codebook.setdefault("attributes", {})
+    seen: dict[str, list[Any]] = {}
+    for entry in entries:
+        for key, value in entry.get("attributes", {}).items():
+            seen.setdefault(key, []).append(value)
+    for key, values in seen.items():
+        if key in attributes or key in free:
+            continue
+        attr: dict[str, Any] = {"label": key}
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            attr["type"] = "integer"
+        elif all(isinstance(v, str) for v in values):
+            attr["values"] = {v: v for v in sorted(set(values))}
+        else:
+            attr["type"] = "text"
+        if len(values) == len(entries):
+            attr["required"] = True
+        attributes[key] = attr
+    if not attributes:
+        del codebook["attributes"]

@@ -254,6 +254,10 @@ def is_yes(value: str) -> bool:
 
 def attribute_description(attr: Attribute) -> str:
     data: dict[str, Any] = {"label": attr.label, "values": dict(attr.values)}
+    if attr.type != "category":
+        data["type"] = attr.type
+    if attr.required:
+        data["required"] = True
     if attr.derived_from is not None:
         data["from"] = attr.derived_from
         data["map"] = dict(attr.mapping)
@@ -261,6 +265,7 @@ def attribute_description(attr: Attribute) -> str:
 
 
 INTERVIEWED_DESCRIPTION = "pcrcode: whether the structure was interviewed (true/false)"
+FREE_DESCRIPTION = "pcrcode: a free attribute of the structures, not declared in the codebook"
 
 
 def parse_attribute_description(text: str) -> dict[str, Any] | None:
@@ -273,7 +278,7 @@ def parse_attribute_description(text: str) -> dict[str, Any] | None:
         return None
     if not isinstance(data, LDict) or not isinstance(data.get("values"), dict):
         return None
-    if set(data) - {"label", "values", "from", "map"}:
+    if set(data) - {"label", "type", "required", "values", "from", "map"}:
         return None
     return dict(data)
 

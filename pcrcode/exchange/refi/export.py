@@ -32,6 +32,7 @@ from pcrcode import __version__
 from pcrcode.exchange.refi import CODEBOOK_NS, PROJECT_NS
 from pcrcode.exchange.refi.archive import Spool, entry_info
 from pcrcode.exchange.refi.describe import (
+    FREE_DESCRIPTION,
     ID_TAG,
     INTERVIEWED_DESCRIPTION,
     SPEAKERS,
@@ -183,12 +184,11 @@ class _Variable:
 
 def _variables(project: Project) -> list[_Variable]:
     codebook, structures = project.codebook, list(project.registry.structures.values())
+    numeric = ("integer", "year")
     result = [
-        _Variable(a.id, "Text", attribute_description(a)) for a in codebook.attributes.values()
+        _Variable(a.id, "Integer" if a.type in numeric else "Text", attribute_description(a))
+        for a in codebook.attributes.values()
     ]
-    for builtin in ("statut", "domaine"):
-        if builtin not in codebook.attributes:
-            result.append(_Variable(builtin, "Text", ""))
     result.append(_Variable("interviewed", "Boolean", INTERVIEWED_DESCRIPTION))
     seen = {v.name for v in result}
     for s in structures:
@@ -196,7 +196,7 @@ def _variables(project: Project) -> list[_Variable]:
             if key not in seen:
                 seen.add(key)
                 kind = _type_of([t.extra.get(key) for t in structures])
-                result.append(_Variable(key, kind, ""))
+                result.append(_Variable(key, kind, FREE_DESCRIPTION))
     return result
 
 

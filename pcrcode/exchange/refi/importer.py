@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from pcrcode.exchange.refi import offsets
-from pcrcode.exchange.refi.cases import coders, read_variables, structures
+from pcrcode.exchange.refi.cases import coders, declare_variables, read_variables, structures
 from pcrcode.exchange.refi.codetree import build_codebook, slug, unique
 from pcrcode.exchange.refi.describe import SPEAKERS, parse_meta
 from pcrcode.exchange.refi.guids import is_datetime
@@ -286,6 +286,7 @@ def import_refi(
     new.structures = structures(
         rp, new.interviews, variables, member, source_values, report.warnings
     )
+    declare_variables(codebook, new.structures, variables.free)
     loose_notes = len(set(rp.notes) - ctx.notes_used)
     if loose_notes:
         discarded["notes not attached to an imported coding (Notes/Note)"] += loose_notes
