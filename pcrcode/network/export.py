@@ -51,7 +51,10 @@ def directed_graph(network: Network) -> nx.DiGraph[str]:
     codebook = network.codebook
     for rec in node_records(network):
         node = network.registry.node(rec["id"])
-        attrs = {k: _plain(v) for k, v in rec.items() if k not in ("id", "ties")}
+        # A missing value is left out (GEXF types an attribute by its first value).
+        attrs = {
+            k: _plain(v) for k, v in rec.items() if k not in ("id", "ties") and v is not None
+        }
         for attribute in codebook.attributes:
             value = node.value(attribute, codebook) if node is not None else None
             if value is not None:
