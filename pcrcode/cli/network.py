@@ -165,11 +165,12 @@ def _write(doc: dict[str, Any], fmt: NetworkFormat, nodes: bool) -> None:
         ]
     else:
         rows = [_flat(t) for t in doc["ties"]]
+        scales = [f"{family}:max" for family in (doc["ties"][0]["highest"] if doc["ties"] else {})]
         columns = [
             Column("structure", "structure"),
             Column("partner", "partner"),
             Column("scope", "scope"),
-            Column("highest", "highest"),
+            *[Column(key, key) for key in scales[:1]],
             Column("weight", "segs", "right"),
         ]
     if fmt is NetworkFormat.csv:
@@ -183,7 +184,8 @@ def _flat(tie: dict[str, Any]) -> dict[str, Any]:
     """A tie as one CSV row: lists joined by ';', one column per family."""
     row = {k: tie[k] for k in ("structure", "partner", "partner_kind", "scope", "weight")}
     row["judged"] = ";".join(tie["judged"])
-    row["highest"] = ";".join(v["code"] for v in tie["highest"].values() if v)
+    for family, top in tie["highest"].items():
+        row[f"{family}:max"] = top["code"] if top else ""
     for family, codes in tie["codes"].items():
         row[family] = ";".join(codes)
     row["segments"] = ";".join(tie["segments"])

@@ -52,9 +52,7 @@ def directed_graph(network: Network) -> nx.DiGraph[str]:
     for rec in node_records(network):
         node = network.registry.node(rec["id"])
         # A missing value is left out (GEXF types an attribute by its first value).
-        attrs = {
-            k: _plain(v) for k, v in rec.items() if k not in ("id", "ties") and v is not None
-        }
+        attrs = {k: _plain(v) for k, v in rec.items() if k not in ("id", "ties") and v is not None}
         for attribute in codebook.attributes:
             value = node.value(attribute, codebook) if node is not None else None
             if value is not None:
