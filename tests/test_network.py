@@ -113,7 +113,6 @@ def test_example_ties_equal_what_the_coding_files_say(project: Path) -> None:
 def test_partners_are_named_in_the_text_they_are_coded_on(project: Path) -> None:
     """Each partner's name or one of its aliases appears in the coded segment's text."""
     nodes = registry()
-    code, out, _ = cli(project, "interviews", "list", "--format", "json")
     for interview, recs in records().items():
         shown = json.loads(cli(project, "interviews", "show", interview, "-f", "json")[1])
         text = {s["segment"]: s["text"] for s in shown["segments"]}
@@ -314,7 +313,8 @@ def test_check_reports_unknown_and_self_partners_in_files(project: Path) -> None
     text = path.read_text(encoding="utf-8")
     text = text.replace(
         '"segment": 6, "code": "logique/reseau/affinitaire",',
-        '"segment": 6, "code": "logique/reseau/affinitaire", "with": ["terre-et-pail", "jardins-du-drac"],',
+        '"segment": 6, "code": "logique/reseau/affinitaire", '
+        '"with": ["terre-et-pail", "jardins-du-drac"],',
         1,
     )
     path.write_text(text, encoding="utf-8")
