@@ -210,7 +210,7 @@ def test_check_github_annotations(tmp_path: Path) -> None:
     result = run_cli(["--project", str(project), "check", "--format", "github"])
     assert result.exit_code == 1
     assert result.stdout == (
-        "::error file=codings/camille/jardins-du-drac.yaml,line=6,col=3,"
+        "::error file=codings/camille/jardins-du-drac.yaml,line=7,col=3,"
         "title=pcrcode unknown-key::unknown key 'cod' in a coding (did you mean 'code'?)\n"
     )
 
@@ -236,7 +236,7 @@ def test_check_gitlab_code_quality(tmp_path: Path) -> None:
         "description": "unknown key 'cod' in a coding (did you mean 'code'?)",
         "check_name": "unknown-key",
         "severity": "major",
-        "location": {"path": "codings/camille/jardins-du-drac.yaml", "lines": {"begin": 6}},
+        "location": {"path": "codings/camille/jardins-du-drac.yaml", "lines": {"begin": 7}},
     }
 
 

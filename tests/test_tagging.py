@@ -145,7 +145,7 @@ def test_codings_filters(small: Path) -> None:
         ]
     )
     lines = csv_out.stdout.splitlines()
-    assert lines[0] == "interview,segment,code,coder,at,fp,memo,start,end,quote"
+    assert lines[0] == "interview,segment,code,coder,at,fp,memo,start,end,quote,with"
     assert len(lines) == 1 + 4
 
 

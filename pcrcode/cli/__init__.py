@@ -170,6 +170,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "reports",
         "The synthesis in one run: the sections synthesis.yaml declares, in the study's language.",
     ),
+    "network": (
+        "network",
+        "The cooperation network: ties between structures and the partners their codings name.",
+    ),
     "status": (
         "git",
         "What changed since the last commit: codings, memos, stale codings, what is left to code.",

@@ -45,7 +45,7 @@ from pcrcode.files import atomic
 CACHE_DIR = ".pcrcode/cache"
 BUCKETS = 64
 CODER_GROUPS = 4  # coding data goes to c0-..c3- packs by coder: one coder's are read alone
-FORMAT = 4  # 4: structures without statut/domaine fields (declared attributes)
+FORMAT = 5  # 4: structures without statut/domaine fields; 5: partners, actors, aliases
 RACY_NS = 2_000_000_000  # files modified this recently are not cached (tests set it to 0)
 DISABLE_ENV = "PCRCODE_NO_CACHE"
 _MAGIC = "pcrcode-cache"

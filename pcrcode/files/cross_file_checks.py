@@ -57,6 +57,9 @@ RULES: dict[str, str] = {
     "census-mismatch": "declared census totals differ from the registry's counts",
     "merge-conflict": "a coding removed on one branch and changed on the other (merge-file)",
     "git-merge-driver": "a git repository without pcrcode's merge driver (`pcrcode git setup`)",
+    "unknown-partner": "a coding names a partner that is neither a structure nor an actor",
+    "self-partner": "a coding names the interview's own structure as its partner",
+    "scope-contradiction": "a scope code that the partners' declared sectors contradict",
     "memo": "a memo on a code, interview or structure that does not exist, or a broken memo file",
 }
 
@@ -74,8 +77,8 @@ def check_project(root: Path, progress: Progress | None = None) -> list[Finding]
     check_codings(project, diag)
     check_census(project, diag)
     check_memos(project, diag)
-    check_synthesis(project, diag)
     check_git(root, diag)
+    check_synthesis(project, diag)
     return diag.sorted()
 
 
@@ -166,7 +169,12 @@ def check_codings(project: Project, diag: Diagnostics) -> None:
             # the second occurrence.
             applied: set[tuple[int, str, int | None, int | None]] = set()
             reported: set[tuple[int, str, int | None, int | None]] = set()
-            for coding in files.take(iv, coder):
+            taken = files.take(iv, coder)
+            if any(c.partners for c in taken):
+                from pcrcode.network.checks import check_partners
+
+                check_partners(project, interview, taken, diag)
+            for coding in taken:
                 key = (coding.segment, coding.code, coding.start, coding.end)
                 if key in applied:
                     if key not in reported:
