@@ -10,14 +10,21 @@ from pathlib import Path
 
 from pcrcode.errors import UnknownItem, UsageError, did_you_mean
 from pcrcode.files.codebook import ID_RE
-from pcrcode.model import Project
+from pcrcode.model import ROUND_MARK, Project, with_round
 
 
 def valid_coder_name(name: str) -> str:
-    """``name`` if it can name a folder: lowercase letters, digits, - and _ only."""
-    if not ID_RE.match(name) or "/" in name:
-        hint = f" (e.g. '{slug(name)}')" if slug(name) else ""
+    """``name`` if it can name a folder: lowercase letters, digits, - and _ only, and ``@N`` for
+    round N (2 or more) of that coder's coding."""
+    person, mark, number = name.partition(ROUND_MARK)
+    if not ID_RE.match(person) or "/" in person:
+        hint = f" (e.g. '{slug(person)}')" if slug(person) else ""
         raise UsageError(f"bad coder name '{name}': use a-z, 0-9, - and _, it names a folder{hint}")
+    if mark and (not number.isdigit() or int(number) < 2 or number.startswith("0")):
+        raise UsageError(
+            f"bad coder name '{name}': '@' is followed by a round number from 2 "
+            f"(round 1 is plain '{person}')"
+        )
     return name
 
 
@@ -31,18 +38,34 @@ def require_coder_with_codings(project: Project, coder: str | None) -> None:
         )
 
 
-def resolve_coder(explicit: str | None, cwd: Path | None = None) -> str:
-    """``--coder``, else ``$PCRCODE_CODER``, else git's ``user.name`` (slugged)."""
+def resolve_coder(
+    explicit: str | None, cwd: Path | None = None, coding_round: int | None = None
+) -> str:
+    """``--coder``, else ``$PCRCODE_CODER``, else git's ``user.name`` (slugged); in round
+    ``coding_round`` (``--round``, else ``$PCRCODE_ROUND``) when it is 2 or more."""
+    if coding_round is None and os.environ.get("PCRCODE_ROUND"):
+        coding_round = _round(os.environ["PCRCODE_ROUND"])
     name = explicit or os.environ.get("PCRCODE_CODER")
-    if name:
-        return valid_coder_name(name)
-    git_name = _git_user(cwd)
-    if not git_name:
-        raise UsageError(
-            "who is coding? pass --coder NAME or set PCRCODE_CODER "
-            "(git's user.name is not set either)"
-        )
-    return valid_coder_name(slug(git_name))
+    if not name:
+        git_name = _git_user(cwd)
+        if not git_name:
+            raise UsageError(
+                "who is coding? pass --coder NAME or set PCRCODE_CODER "
+                "(git's user.name is not set either)"
+            )
+        name = slug(git_name)
+    name = valid_coder_name(name)
+    if coding_round is not None and coding_round > 1:
+        if ROUND_MARK in name:
+            raise UsageError(f"'{name}' names a round already: drop --round, or the '@' part")
+        return with_round(name, coding_round)
+    return name
+
+
+def _round(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(f"bad round '{text}' in PCRCODE_ROUND: a number from 1")
+    return int(text)
 
 
 def slug(name: str) -> str:
