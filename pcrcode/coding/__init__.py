@@ -1,0 +1,1 @@
+"""Coding operations: applying and removing codes, the coding sessions' state, quote matching."""
