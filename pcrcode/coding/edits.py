@@ -1,0 +1,47 @@
+"""One coder's codings of one interview replaced as a whole, if nobody changed them meanwhile.
+
+The workbench saves every change at once and undoes any of them, across saves: each change is a
+pair (codings before, codings after), written under the same lock and atomic rename as ``tag``.
+Writing ``before`` back undoes it; a file that no longer holds what the change left (another
+window, ``tag``, a ``git pull``) is refused rather than overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from pcrcode import atomic, snapshots, transaction
+from pcrcode import codings as codings_io
+from pcrcode.errors import ConflictError
+from pcrcode.model import Coding, Interview
+
+
+def _state(codings: Sequence[Coding]) -> set[tuple[object, ...]]:
+    return {(*c.key, c.memo, c.fingerprint, c.quote) for c in codings}
+
+
+def replace_codings(
+    root: Path,
+    coder: str,
+    interview: Interview,
+    expected: Sequence[Coding],
+    new: Sequence[Coding],
+) -> list[Coding]:
+    """Write ``new`` as ``coder``'s codings of ``interview`` when the file still holds
+    ``expected``; returns what was written."""
+    from pcrcode.tagging import LOCK_DIR, check_coder, read_for_update
+
+    check_coder(coder)
+    transaction.recover(root)
+    path = codings_io.coding_path(root, coder, interview.id)
+    with atomic.locked(root / LOCK_DIR / f"{coder}--{interview.id}.lock"):
+        current = read_for_update(root, path, "changing it")
+        if _state(current) != _state(expected):
+            raise ConflictError(
+                f"{path.relative_to(root).as_posix()} changed since it was read (another "
+                "command or window): nothing written; reopen the interview"
+            )
+        codings_io.write(path, coder, interview.id, list(new))
+    snapshots.remember(root, interview)  # the texts coded, for `pcrcode reanchor`
+    return list(new)
