@@ -26,8 +26,7 @@ def test_sentences_and_words() -> None:
     assert [text[a:b] for a, b in sentences(text)] == [
         "Oui.",
         "Le local, on le partage !",
-        "Et puis…",
-        "voilà",
+        "Et puis… voilà",  # a pause: "voilà" does not start a sentence
     ]
     assert [("l’atelier vélo-cargo")[a:b] for a, b in words("l’atelier vélo-cargo")] == [
         "l’atelier",
@@ -39,7 +38,7 @@ def test_opening_state(small: Path) -> None:
     wb = Workbench(small, "epicerie", "zoe")
     assert (wb.number, wb.count, wb.selection) == (1, 6, None)
     assert wb.skip == {"Camille"}  # the front matter's interviewer
-    assert wb.status() == "zoe · turn 1/6 · 0/6 coded · skipping Camille · saved"
+    assert wb.status() == "zoe · turn 1/6 · 0/6 coded · saved · skip Camille"
 
 
 def test_navigation_skips_the_interviewer(small: Path) -> None:
@@ -102,7 +101,7 @@ def test_select_sentence_apply_undo_redo(small: Path) -> None:
     [rec] = records(small, "zoe")
     start = SEG4.index("Enfin")
     assert (rec["start"], rec["end"], rec["quote"]) == (start, start + 20, "Enfin, on se croise.")
-    assert wb.status() == "zoe · turn 4/6 · 1/6 coded · skipping Camille · saved"
+    assert wb.status() == "zoe · turn 4/6 · 1/6 coded · saved · skip Camille"
     assert wb.undo() == "undone: + forme/partenariat on «Enfin, on se croise.»"
     assert records(small, "zoe") == []
     assert wb.redo().startswith("redone: + forme/partenariat")
@@ -202,3 +201,22 @@ def test_adjudication(small: Path) -> None:
 def test_into_needs_compare(small: Path) -> None:
     with pytest.raises(UsageError, match="give --compare NAME with --into"):
         Workbench(small, "epicerie", "zoe", into="consensus")
+
+
+def test_interviewer_named_in_full_skips_the_first_name_speaker(example: Path) -> None:
+    # jardins-du-drac: "interviewer: Camille Arnaud", turns by "Camille"
+    wb = Workbench(example, "jardins-du-drac", "zoe", skip_speakers=["Martine"])
+    assert wb.skipped_speakers == {"Camille", "Martine"}
+    wb.toggle_skipping()
+    wb2 = Workbench(example, "jardins-du-drac", "zoe")
+    assert wb2.skipped_speakers == {"Camille"}
+    assert wb2.step(1) == "turn 2"  # Martine's
+    assert wb2.interview.turns[1].speaker == "Martine"
+
+
+def test_a_pause_is_not_the_end_of_a_sentence() -> None:
+    text = "Ben... avec beaucoup de monde. Enfin, non."
+    assert [text[a:b] for a, b in sentences(text)] == [
+        "Ben... avec beaucoup de monde.",
+        "Enfin, non.",
+    ]

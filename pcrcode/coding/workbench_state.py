@@ -43,6 +43,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
+        following = text[m.end() :].lstrip()
+        if following and following[0].islower():
+            continue  # "Ben... avec beaucoup": a pause, not the end of a sentence
         spans.append((start, m.end()))
         start = m.end()
     spans.append((start, len(text)))
@@ -103,7 +106,8 @@ class Workbench:
         self.number = self.interview.turn(start).number
         self.selection: tuple[int, int] | None = None
         self.skip = set(skip_speakers) | _interviewers(self.interview)
-        self.skipping = bool(self.skip)
+        self.skipped_speakers = _speakers_named(self.interview, self.skip)
+        self.skipping = bool(self.skipped_speakers)
         self.search_text = ""
         self.undone: list[Change] = []
         self.history: list[Change] = []
@@ -150,18 +154,19 @@ class Workbench:
 
     def status(self) -> str:
         coded = len(self.coded_turns())
-        skip = " · skipping " + ", ".join(sorted(self.skip)) if self.skipping and self.skip else ""
-        compare = f" · compare {self.compare}" if self.compare else ""
+        shown = ", ".join(sorted(self.skipped_speakers))
+        skip = f" · skip {shown}" if self.skipping and shown else ""
+        compare = f" · vs {self.compare}" if self.compare else ""
         into = f" → {self.into}" if self.into else ""
         return (
-            f"{self.coder}{compare}{into} · turn {self.number}/{self.count} · "
-            f"{coded}/{self.count} coded{skip} · saved"
+            f"{self.coder} · turn {self.number}/{self.count} · {coded}/{self.count} coded · "
+            f"saved{compare}{into}{skip}"
         )
 
     # -- moving -------------------------------------------------------------------------------
 
     def _skipped(self, number: int) -> bool:
-        return self.skipping and self.interview.turns[number - 1].speaker in self.skip
+        return self.skipping and self.interview.turns[number - 1].speaker in self.skipped_speakers
 
     def go(self, number: int) -> str:
         if not 1 <= number <= self.count:
@@ -217,10 +222,14 @@ class Workbench:
         return message
 
     def toggle_skipping(self) -> str:
-        if not self.skip:
-            raise UsageError("no interviewer is named in the transcript: use --skip-speaker NAME")
+        if not self.skipped_speakers:
+            raise UsageError(
+                "no speaker is marked as interviewer (interviewer: NAME in the front matter): "
+                "use --skip-speaker NAME"
+            )
         self.skipping = not self.skipping
-        return ("skipping " if self.skipping else "showing ") + ", ".join(sorted(self.skip))
+        shown = ", ".join(sorted(self.skipped_speakers))
+        return ("skipping " if self.skipping else "showing ") + shown
 
     # -- selecting ----------------------------------------------------------------------------
 
@@ -461,6 +470,13 @@ def _plain(text: str) -> str:
 def _short(text: str, width: int = 40) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _speakers_named(interview: Interview, names: set[str]) -> set[str]:
+    """The speakers that ``names`` designate: a speaker named in full (``Camille Arnaud``) or by
+    the first name transcripts use (``Camille``)."""
+    wanted = {n.casefold() for n in names} | {n.split()[0].casefold() for n in names if n.split()}
+    return {t.speaker for t in interview.turns if t.speaker.casefold() in wanted}
 
 
 def _interviewers(interview: Interview) -> set[str]:
