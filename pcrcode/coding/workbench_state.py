@@ -112,6 +112,7 @@ class Workbench:
         self.undone: list[Change] = []
         self.history: list[Change] = []
         self.codings: dict[str, list[Coding]] = {}
+        self.touched: set[int] = set()  # turns whose codings changed since the app last drew
         for who in (self.coder, self.compare, self.into):
             if who:
                 self.codings[who] = self._read(who)
@@ -299,10 +300,15 @@ class Workbench:
             raise UsageError(f"'{ref}' is ambiguous: {', '.join(c.id for c in by_label[:6])}")
         raise UsageError(res.message)
 
+    def _write(self, coder: str, expected: Sequence[Coding], new: Sequence[Coding]) -> None:
+        replace_codings(self.root, coder, self.interview, expected, new)
+        self.codings[coder] = list(new)
+        changed = set(expected) ^ set(new)
+        self.touched |= {c.segment for c in changed}
+
     def _save(self, coder: str, new: list[Coding], what: str) -> str:
         before = tuple(self.codings[coder])
-        replace_codings(self.root, coder, self.interview, before, new)
-        self.codings[coder] = list(new)
+        self._write(coder, before, new)
         self.history.append(Change(coder, before, tuple(new), what))
         del self.history[:-HISTORY]
         self.undone.clear()
@@ -381,8 +387,7 @@ class Workbench:
         if not self.history:
             raise UsageError("nothing to undo in this session")
         change = self.history[-1]
-        replace_codings(self.root, change.coder, self.interview, change.after, change.before)
-        self.codings[change.coder] = list(change.before)
+        self._write(change.coder, change.after, change.before)
         self.undone.append(self.history.pop())
         return f"undone: {change.what}"
 
@@ -390,8 +395,7 @@ class Workbench:
         if not self.undone:
             raise UsageError("nothing to redo")
         change = self.undone[-1]
-        replace_codings(self.root, change.coder, self.interview, change.before, change.after)
-        self.codings[change.coder] = list(change.after)
+        self._write(change.coder, change.before, change.after)
         self.history.append(self.undone.pop())
         return f"redone: {change.what}"
 

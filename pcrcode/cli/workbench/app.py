@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from pcrcode.cli.workbench.turns import TurnView, code_colour, family_colours
+from pcrcode.cli.workbench.turns import Transcript, TurnClicked, code_colour, family_colours
 from pcrcode.coding.workbench_state import Workbench
 from pcrcode.errors import PcrcodeError
 from pcrcode.model import Code
@@ -79,8 +79,7 @@ class WorkbenchApp(App[None]):
     #definition { height: 1fr; padding: 0 1; overflow-y: auto; }
     #status { height: 1; background: $primary; color: $text; padding: 0 1; }
     #message { height: 1; padding: 0 1; }
-    #bar { height: 1; border: none; padding: 0 1; display: none; }
-    #bar.shown { display: block; }
+    #bar { height: 1; border: none; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+z", "undo", "undo", priority=True),
@@ -128,9 +127,7 @@ class WorkbenchApp(App[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            with VerticalScroll(id="transcript"):
-                for turn in self.bench.interview.turns:
-                    yield TurnView(self.bench, turn.number)
+            yield Transcript(self.bench)
             with Vertical(id="side"):
                 yield self._tree()
                 yield Static("", id="definition")
@@ -179,18 +176,20 @@ class WorkbenchApp(App[None]):
         self.query_one("#status", Static).update(Text(self.bench.status()))
 
     def _redraw(self, numbers: set[int] | None = None) -> None:
-        for view in self.query(TurnView):
-            if numbers is None or view.number in numbers:
-                view.refresh(layout=True)
+        if numbers is not None:
+            numbers |= self.bench.touched
+        self.bench.touched.clear()
+        self.query_one(Transcript).rebuild(numbers)
 
     def _to_current(self) -> None:
-        view = self.query_one(f"#turn-{self.bench.number}", TurnView)
-        self.query_one("#transcript", VerticalScroll).scroll_to_widget(
-            view, animate=False, top=True
-        )
+        self.query_one(Transcript).show_turn(self.bench.number)
+
+    @on(TurnClicked)
+    def _clicked(self, event: TurnClicked) -> None:
+        self._run(lambda: self.bench.go(event.number), follow=False)
 
     def _run(
-        self, action: Callable[[], str], *, follow: bool = True, all_turns: bool = False
+        self, action: Callable[[], str], *, follow: bool = True, changes: bool = False
     ) -> None:
         """Call the state, show its message (or its error), redraw what may have changed."""
         before = self.bench.number
@@ -199,15 +198,16 @@ class WorkbenchApp(App[None]):
         except PcrcodeError as exc:
             self._show(exc.message, error=True)
             return
-        self._redraw(None if all_turns else {before, self.bench.number})
-        if all_turns:
+        self._redraw({before, self.bench.number})
+        if changes:
             self._refresh_tree()
         self._show(message)
         if follow and self.bench.number != before:
             self._to_current()
 
     def _refresh_tree(self) -> None:
-        self._label_tree()
+        if self.query_one("#side", Vertical).has_class("shown"):
+            self._label_tree()  # else when it is shown: relabelling costs a layout
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -215,7 +215,7 @@ class WorkbenchApp(App[None]):
         self._run(lambda: self.bench.step(delta))
 
     def action_page(self, delta: int) -> None:
-        scroll = self.query_one("#transcript", VerticalScroll)
+        scroll = self.query_one(Transcript)
         if delta > 0:
             scroll.scroll_page_down(animate=False)
         else:
@@ -238,7 +238,6 @@ class WorkbenchApp(App[None]):
 
     def action_bar(self, start: str) -> None:
         bar = self.query_one("#bar", Input)
-        bar.add_class("shown")
         bar.value = start
         bar.cursor_position = len(start)
         bar.focus()
@@ -247,7 +246,6 @@ class WorkbenchApp(App[None]):
     def _submitted(self, event: Input.Submitted) -> None:
         bar = self.query_one("#bar", Input)
         bar.value = ""
-        bar.remove_class("shown")
         self.query_one("#transcript").focus()
         line = event.value.strip()
         if line.startswith("?") and len(line) > 1:
@@ -260,7 +258,7 @@ class WorkbenchApp(App[None]):
             message, done = self.bench.command(line)
             return message
 
-        self._run(run, all_turns=True)
+        self._run(run, changes=True)
         if done:
             self.exit()
 
@@ -269,14 +267,13 @@ class WorkbenchApp(App[None]):
         bar = self.query_one("#bar", Input)
         if key == "escape" and bar.has_focus:
             bar.value = ""
-            bar.remove_class("shown")
             self.query_one("#transcript").focus()
 
     def action_undo(self) -> None:
-        self._run(self.bench.undo, all_turns=True)
+        self._run(self.bench.undo, changes=True)
 
     def action_redo(self) -> None:
-        self._run(self.bench.redo, all_turns=True)
+        self._run(self.bench.redo, changes=True)
 
     def action_search(self, back: bool) -> None:
         self._run(lambda: self.bench.search("", back=back))
@@ -285,12 +282,14 @@ class WorkbenchApp(App[None]):
         self._run(self.bench.next_uncoded)
 
     def action_skipping(self) -> None:
-        self._run(self.bench.toggle_skipping, all_turns=True)
+        self._run(self.bench.toggle_skipping)
+        self._redraw()
 
     def action_tree(self) -> None:
         side = self.query_one("#side", Vertical)
         side.toggle_class("shown")
         if side.has_class("shown"):
+            self._label_tree()
             self.query_one("#tree", Tree).focus()
         else:
             self.query_one("#transcript").focus()
@@ -328,7 +327,7 @@ class WorkbenchApp(App[None]):
         self._run(self.bench.next_disagreement)
 
     def action_accept(self, side: str) -> None:
-        self._run(lambda: self.bench.accept(side), all_turns=True)
+        self._run(lambda: self.bench.accept(side), changes=True)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

@@ -1,14 +1,21 @@
-"""Drawing one turn: its header, its text wrapped with a margin of coding stripes, its codes.
+"""Drawing the transcript: each turn's header, its text wrapped with a margin of coding stripes,
+its codes.
 
 Wrapping is done here rather than by Textual so that each line knows which characters of the turn
 it holds: a span coding stripes only the lines it covers, and the selection is highlighted in place.
+The transcript is one scrolling widget that draws only the lines on screen (Textual's line API):
+a widget per turn made a 200-turn interview take seconds to open (bench/NOTES.md).
 """
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.text import Text
+from textual.events import Click, Resize
 from textual.geometry import Size
-from textual.widget import Widget
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from pcrcode.coding.workbench_state import Workbench
 from pcrcode.model import Coding
@@ -69,26 +76,14 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     return lines or [(0, 0)]
 
 
-class TurnView(Widget):
-    """One turn of the interview; redrawn from the workbench's state on :meth:`refresh`."""
+class TurnLines:
+    """The lines of one turn at one width, from the workbench's state."""
 
-    DEFAULT_CSS = """
-    TurnView { height: auto; padding: 0 0 1 0; }
-    """
-
-    def __init__(self, bench: Workbench, number: int) -> None:
-        super().__init__(id=f"turn-{number}")
+    def __init__(self, bench: Workbench, colours: dict[str, str]) -> None:
         self.bench = bench
-        self.number = number
-        self.colours = family_colours(bench)
+        self.colours = colours
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines(width))
-
-    def render(self) -> Text:
-        return Text("\n").join(self._lines(self.size.width))
-
-    def _stripes(self, codings: list[Coding], a: int, b: int) -> Text:
+    def stripes(self, codings: list[Coding], a: int, b: int) -> Text:
         out = Text()
         seen: list[str] = []
         for c in codings:
@@ -104,20 +99,20 @@ class TurnView(Widget):
         out.pad_right(MARGIN - out.cell_len)
         return out
 
-    def _lines(self, width: int) -> list[Text]:
+    def lines(self, number: int, width: int) -> list[Text]:
         bench = self.bench
-        turn = bench.interview.turns[self.number - 1]
-        current = self.number == bench.number
-        mine = bench.applied(self.number)
-        theirs = bench.applied(self.number, bench.compare) if bench.compare else []
-        head = Text(f"{' ' * (MARGIN - 2)}{self.number:>3} · {turn.speaker}", style="bold")
+        turn = bench.interview.turns[number - 1]
+        current = number == bench.number
+        mine = bench.applied(number)
+        theirs = bench.applied(number, bench.compare) if bench.compare else []
+        head = Text(f"{' ' * (MARGIN - 2)}{number:>3} · {turn.speaker}", style="bold")
         if current:
             head.stylize("reverse")
         skipped = bench.skipping and turn.speaker in bench.skipped_speakers
         out = [head]
         body_width = width - MARGIN - (MARGIN + 2 if theirs else 0)
         for a, b in wrap_offsets(turn.text, body_width):
-            line = self._stripes(mine, a, b)
+            line = self.stripes(mine, a, b)
             piece = Text(turn.text[a:b], style="dim" if skipped else "")
             for c in mine:
                 if c.start is not None and c.end is not None and c.start < b and c.end > a:
@@ -131,14 +126,15 @@ class TurnView(Widget):
             if theirs:
                 line.pad_right(max(0, width - MARGIN - 1 - line.cell_len))
                 line.append("│")
-                line.append_text(self._stripes(theirs, a, b))
+                line.append_text(self.stripes(theirs, a, b))
             out.append(line)
-        out.extend(self._code_lines(mine, bench.coder, width))
+        out.extend(self.code_lines(mine, bench.coder, width))
         if bench.compare:
-            out.extend(self._code_lines(theirs, bench.compare, width))
+            out.extend(self.code_lines(theirs, bench.compare, width))
+        out.append(Text(""))
         return out
 
-    def _code_lines(self, codings: list[Coding], who: str, width: int) -> list[Text]:
+    def code_lines(self, codings: list[Coding], who: str, width: int) -> list[Text]:
         if not codings:
             if who == self.bench.coder:
                 return []
@@ -159,3 +155,76 @@ class TurnView(Widget):
         for line in lines:
             line.truncate(width, overflow="ellipsis")
         return lines
+
+
+class Transcript(ScrollView, can_focus=True):
+    """Every turn, one below the other; only the lines on screen are rendered."""
+
+    def __init__(self, bench: Workbench) -> None:
+        super().__init__(id="transcript")
+        self.bench = bench
+        self.maker = TurnLines(bench, family_colours(bench))
+        self.cache: dict[int, list[Text]] = {}
+        self.lines: list[Text] = []
+        self.tops: list[int] = []  # tops[n - 1]: the first line of turn n
+        self.drawn_width = 0
+
+    def width_for_text(self) -> int:
+        return max(20, self.scrollable_content_region.width)
+
+    def rebuild(self, numbers: set[int] | None = None) -> None:
+        """Lay the turns out again: ``numbers`` only, or all (a new width, a new view)."""
+        width = self.width_for_text()
+        if numbers is None or width != self.drawn_width:
+            self.cache.clear()
+            self.drawn_width = width
+        else:
+            for n in numbers:
+                self.cache.pop(n, None)
+        self.lines = []
+        self.tops = []
+        for n in range(1, self.bench.count + 1):
+            if n not in self.cache:
+                self.cache[n] = self.maker.lines(n, width)
+            self.tops.append(len(self.lines))
+            self.lines.extend(self.cache[n])
+        self.virtual_size = Size(width, len(self.lines))
+        self.refresh()
+
+    def on_resize(self, event: Resize) -> None:
+        self.rebuild()
+
+    def render_line(self, y: int) -> Strip:
+        index = y + self.scroll_offset.y
+        width = self.size.width
+        if not self.lines:
+            self.rebuild()
+        if index >= len(self.lines):
+            return Strip.blank(width, self.rich_style)
+        segments = list(self.lines[index].render(self.app.console))
+        base = self.rich_style
+        segments = [Segment(t, base + st if st else base, c) for t, st, c in segments]
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def turn_at(self, y: int) -> int:
+        """The turn drawn on line ``y`` of the view."""
+        index = y + self.scroll_offset.y
+        number = 1
+        for n, top in enumerate(self.tops, 1):
+            if top <= index:
+                number = n
+        return number
+
+    def show_turn(self, number: int) -> None:
+        if not self.tops:
+            self.rebuild()
+        self.scroll_to(y=self.tops[number - 1], animate=False)
+
+    def on_click(self, event: Click) -> None:
+        self.post_message(TurnClicked(self.turn_at(event.y)))
+
+
+class TurnClicked(Message):
+    def __init__(self, number: int) -> None:
+        super().__init__()
+        self.number = number
