@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from pcrcode.coding.quotes import AmbiguousQuote, find_quote, in_context, occurrences
+from pcrcode.coding.session import CodingSession
 from pcrcode.errors import UnknownItem, UsageError
-from pcrcode.session import CodingSession
 from tests.conftest import run_cli, snapshot
 from tests.test_span import SEG4
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from pcrcode import atomic, snapshots, transaction
-from pcrcode import codings as codings_io
+from pcrcode.coding import old_texts
 from pcrcode.errors import ConflictError
+from pcrcode.files import atomic, transaction
+from pcrcode.files import codings as codings_io
 from pcrcode.model import Coding, Interview
 
 
@@ -30,7 +31,7 @@ def replace_codings(
 ) -> list[Coding]:
     """Write ``new`` as ``coder``'s codings of ``interview`` when the file still holds
     ``expected``; returns what was written."""
-    from pcrcode.tagging import LOCK_DIR, check_coder, read_for_update
+    from pcrcode.coding.tagging import LOCK_DIR, check_coder, read_for_update
 
     check_coder(coder)
     transaction.recover(root)
@@ -43,5 +44,5 @@ def replace_codings(
                 "command or window): nothing written; reopen the interview"
             )
         codings_io.write(path, coder, interview.id, list(new))
-    snapshots.remember(root, interview)  # the texts coded, for `pcrcode reanchor`
+    old_texts.remember(root, interview)  # the texts coded, for `pcrcode reanchor`
     return list(new)

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pcrcode import codings as codings_io
 from pcrcode.coding.edits import replace_codings
-from pcrcode.diagnostics import Diagnostics
 from pcrcode.errors import PcrcodeError, UsageError
+from pcrcode.files import codings as codings_io
+from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.model import Code, Codebook, Coding, Interview
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"»”)\]]*(?=\s|$)")
@@ -89,9 +89,9 @@ class Workbench:
         skip_speakers: Sequence[str] = (),
         start: int = 1,
     ) -> None:
-        from pcrcode.codebook import load_codebook
-        from pcrcode.tagging import check_coder
-        from pcrcode.transcripts import load_interview
+        from pcrcode.coding.tagging import check_coder
+        from pcrcode.files.codebook import load_codebook
+        from pcrcode.files.transcripts import load_interview
 
         self.root = root
         self.coder = check_coder(coder)
@@ -120,7 +120,7 @@ class Workbench:
     # -- reading ------------------------------------------------------------------------------
 
     def _read(self, coder: str) -> list[Coding]:
-        from pcrcode.tagging import read_for_update
+        from pcrcode.coding.tagging import read_for_update
 
         path = codings_io.coding_path(self.root, coder, self.interview.id)
         return read_for_update(self.root, path, "coding")
@@ -284,7 +284,7 @@ class Workbench:
     # -- changing -----------------------------------------------------------------------------
 
     def resolve(self, ref: str, codable: bool = True) -> Code:
-        from pcrcode.session import match_codes, resolve_ref
+        from pcrcode.coding.session import match_codes, resolve_ref
 
         res = resolve_ref(self.codebook, ref)
         if res.code is not None:
@@ -316,7 +316,7 @@ class Workbench:
 
     def apply(self, refs: Sequence[str]) -> str:
         """Apply codes to the selection, else to the whole turn."""
-        from pcrcode.codings import now
+        from pcrcode.files.codings import now
 
         codes = list(dict.fromkeys(self.resolve(r) for r in refs))
         turn = self.interview.turns[self.number - 1]
@@ -364,7 +364,7 @@ class Workbench:
 
     def memo(self, text: str) -> str:
         """A memo on the codings of the selection or turn (appended to theirs)."""
-        from pcrcode.memos import clean_text
+        from pcrcode.files.memos import clean_text
 
         body = clean_text(text)
         if not body:
