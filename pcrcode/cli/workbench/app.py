@@ -171,7 +171,9 @@ class WorkbenchApp(App[None]):
 
     def _show(self, message: str, error: bool = False) -> None:
         self.message = message
-        text = Text(message, style="bold red" if error else "")
+        # one line: a long message ends with … rather than losing its end to the next line
+        text = Text(" ".join(message.split()), style="bold red" if error else "", no_wrap=True)
+        text.overflow = "ellipsis"
         self.query_one("#message", Static).update(text)
         self.query_one("#status", Static).update(Text(self.bench.status()))
 
