@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pcrcode.cli.common import CoderOpt, project_root
+from pcrcode.cli.common import CoderOpt, RoundOpt, project_root
 
 if TYPE_CHECKING:
     from pcrcode.coding.session import CodingSession
@@ -26,6 +26,7 @@ def code(
     ctx: typer.Context,
     interview: Annotated[str, typer.Argument(help="Interview id (file name without extension).")],
     coder: CoderOpt = None,
+    coding_round: RoundOpt = None,
     start: Annotated[
         int, typer.Option("--from", min=1, metavar="N", help="Start at segment N.")
     ] = 1,
@@ -77,7 +78,7 @@ def code(
         run_workbench(
             root,
             interview,
-            resolve_coder(coder, root),
+            resolve_coder(coder, root, coding_round),
             start=start,
             compare=compare,
             into=into,
@@ -91,7 +92,7 @@ def code(
         )
     width = min(shutil.get_terminal_size((80, 24)).columns, 100)
     session = CodingSession(
-        root, interview, resolve_coder(coder, root), start=start, width=width - 1
+        root, interview, resolve_coder(coder, root, coding_round), start=start, width=width - 1
     )
     tty = sys.stdin.isatty()
     if tty:
