@@ -51,6 +51,7 @@ class Family:
     ordered: bool = False
     exclusive: bool = False
     line: int = 0
+    color: str = ""  # the workbench's stripes: a colour name or #rrggbb; "" for the palette's
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Code:
     example: str = ""
     aliases: tuple[str, ...] = ()
     line: int = 0
+    color: str = ""  # overrides its family's colour in the workbench
 
     @property
     def depth(self) -> int:

@@ -79,7 +79,10 @@ def test_scripted_session(small: Path) -> None:
         ('part "le garage"', "! the quote 'le garage' is not in the segment"),
         (
             'part "on"',
-            "! the quote 'on' occurs more than once in the segment: quote a few more words",
+            "! the quote 'on' occurs 4 times in the segment: name the occurrence or quote a few "
+            "more words: 1 «Le local, [on] le partage avec l'atelier…»; 2 «…mais chacun fait "
+            "s[on] truc. Enfin, on se…»; 3 «…fait son truc. Enfin, [on] se croise. Et puis…»; "
+            "4 «…se croise. Et puis [on] a fait la fête…»",
         ),
         ('"la fête"', '! name the code(s) for the quote: CODE "exact words"'),
     ],

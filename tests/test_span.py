@@ -86,13 +86,19 @@ def test_quote_across_a_paragraph_break(small: Path) -> None:
         (
             ["epicerie", "4", "forme/partenariat", "--quote", "on"],
             2,
-            "the quote 'on' occurs more than once in the segment: quote a few more words",
+            "the quote 'on' occurs 4 times in the segment: name the occurrence or quote a few "
+            "more words: 1 «Le local, [on] le partage avec l'atelier…»; 2 «…mais chacun fait "
+            "s[on] truc. Enfin, on se…»; 3 «…fait son truc. Enfin, [on] se croise. Et puis…»; "
+            "4 «…se croise. Et puis [on] a fait la fête…»",
         ),
         # no exact "LE", but several once case is ignored (Le local, le partage, les gens...)
         (
             ["epicerie", "4", "forme/partenariat", "--quote", "LE"],
             2,
-            "the quote 'LE' occurs more than once in the segment: quote a few more words",
+            "the quote 'LE' occurs 4 times in the segment: name the occurrence or quote a few "
+            "more words: 1 «[Le] local, on le partage…»; 2 «Le local, on [le] partage avec "
+            "l'atelier vélo…»; 3 «…fête de quartier ensemb[le], pour les gens…»; 4 «…de "
+            "quartier ensemble, pour [le]s gens d'ici.»",
         ),
         (["epicerie", "4", "forme/partenariat", "--quote", "  "], 2, "the quote is empty"),
         (

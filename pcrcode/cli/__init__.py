@@ -138,7 +138,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tag": ("tagging", "Apply codes to segments of an interview."),
     "untag": ("tagging", "Remove a coder's codes from segments of an interview."),
     "codings": ("tagging", "List codings, one per line."),
-    "code": ("session", "Code an interview turn by turn, in the terminal."),
+    "code": (
+        "session",
+        "Code an interview: a full-screen workbench in a terminal, else a line session.",
+    ),
     "autocode": (
         "autocode",
         "Apply a code to every turn whose text matches a pattern (whole segments).",

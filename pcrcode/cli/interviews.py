@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pcrcode.cli.common import ListFormat, ListFormatOpt, load
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(help="List and read the interviews.", no_args_is_help=True)
 
@@ -64,6 +67,9 @@ def show(
 ) -> None:
     """Show an interview: numbered turns, speaker, text, and the codes applied.
 
+    At a terminal the table goes through $PAGER (less by default); into a pipe or a file it is
+    printed as is.
+
     JSON: the interview's metadata and a 'segments' list of {segment, speaker, text, codes};
     CSV: one row per segment (codes joined by ';').
 
@@ -102,13 +108,21 @@ def _code_label(entry: dict[str, Any]) -> str:
 
 
 def _print_transcript(detail: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    from pcrcode.cli.output.pager import paged
+    from pcrcode.cli.output.rows import console
+
+    out = console()
+    with paged(out):
+        _print_table(out, detail, rows)
+
+
+def _print_table(out: Console, detail: dict[str, Any], rows: list[dict[str, Any]]) -> None:
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    from pcrcode.cli.output.rows import console, visible
+    from pcrcode.cli.output.rows import visible
 
-    out = console()
     head = f"{detail['interview']}"
     if detail.get("name"):
         head += f" · {detail['name']}"

@@ -30,24 +30,68 @@ def code(
     start: Annotated[
         int, typer.Option("--from", min=1, metavar="N", help="Start at segment N.")
     ] = 1,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="The line session, even in a terminal.")
+    ] = False,
+    compare: Annotated[
+        str | None,
+        typer.Option("--compare", metavar="NAME", help="Show this coder's codes beside yours."),
+    ] = None,
+    into: Annotated[
+        str | None,
+        typer.Option(
+            "--into",
+            metavar="CODER",
+            help="Adjudicate: accept either coder's codes of a turn into this coder.",
+        ),
+    ] = None,
+    skip_speaker: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--skip-speaker",
+            metavar="NAME",
+            help="Skip this speaker's turns (the front matter's interviewer always is).",
+        ),
+    ] = None,
 ) -> None:
-    """Code an interview turn by turn, in the terminal.
+    """Code an interview: a full-screen workbench in a terminal, else a line session.
 
-    Shows each turn with the codes you applied; type code ids (a prefix is enough, Tab
-    completes), -CODE to remove, CODE "exact words" to code part of the turn, m TEXT for a memo,
-    Enter/n next, p previous, g N go to N, ? help, q quit. Every command is saved at once.
+    In a terminal: the transcript with coding stripes, a code tree, a command bar (: then a code
+    prefix or label words, -CODE, m TEXT), selection by sentence (s) or word (w), undo (ctrl+z),
+    search (/), next uncoded turn (u); ? lists the keys. With --plain, or input from a pipe, the
+    line session: type code ids (a prefix is enough, Tab completes), -CODE to remove, CODE
+    "words" to code part of the turn, m TEXT for a memo, Enter/n next, p previous, g N go to N,
+    ? help, q quit. Every change is saved at once.
 
     With the example project's ids:
 
-    Example: pcrcode code jardins-du-drac --coder camille --from 5
+    Example: pcrcode code jardins-du-drac --coder camille --compare yanis --into consensus
     """
     import shutil
 
     from pcrcode.coding.session import CodingSession
-    from pcrcode.errors import ExitCode
+    from pcrcode.errors import ExitCode, UsageError
     from pcrcode.files.coder_names import resolve_coder
 
     root = project_root(ctx)
+    if not plain and _terminal():
+        from pcrcode.cli.workbench.run import run_workbench
+
+        run_workbench(
+            root,
+            interview,
+            resolve_coder(coder, root, coding_round),
+            start=start,
+            compare=compare,
+            into=into,
+            skip_speakers=skip_speaker or [],
+        )
+        return
+    if compare or into or skip_speaker:
+        raise UsageError(
+            "--compare, --into and --skip-speaker belong to the workbench: run in a terminal, "
+            "without --plain"
+        )
     width = min(shutil.get_terminal_size((80, 24)).columns, 100)
     session = CodingSession(
         root, interview, resolve_coder(coder, root, coding_round), start=start, width=width - 1
@@ -72,6 +116,11 @@ def code(
     except KeyboardInterrupt:
         _say("\n" + session.summary())
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+def _terminal() -> bool:
+    """The workbench needs a person at a terminal: scripts and pipes get the line session."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _say(text: str) -> None:

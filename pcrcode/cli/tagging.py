@@ -47,7 +47,21 @@ def tag(
     memo: Annotated[str, typer.Option("--memo", "-m", help="A memo on these codings.")] = "",
     quote: Annotated[
         str | None,
-        typer.Option("--quote", "-q", help="Code only these exact words of the segment."),
+        typer.Option(
+            "--quote",
+            "-q",
+            help="Code only these words of the segment (typographic apostrophes, quotes, "
+            "spaces, case and accents need not match; the exact text is stored).",
+        ),
+    ] = None,
+    occurrence: Annotated[
+        int | None,
+        typer.Option(
+            "--occurrence",
+            min=1,
+            metavar="N",
+            help="The quote's Nth occurrence in the segment, when it occurs more than once.",
+        ),
     ] = None,
     partners: Annotated[
         list[str] | None,
@@ -81,6 +95,7 @@ def tag(
         memo=memo,
         quote=quote,
         partners=partners or (),
+        occurrence=occurrence,
     )
     for c in result.added:
         span = f" «{c.quote}»" if c.quote else ""

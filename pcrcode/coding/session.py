@@ -29,11 +29,12 @@ if TYPE_CHECKING:
     from pcrcode.files.memos import Memo
 
 _QUOTE_RE = re.compile(r"\"([^\"]*)\"|«([^»]*)»|“([^”]*)”")
+_OCCURRENCE_RE = re.compile(r"(?:^|\s)#(\d+)\b")
 _GOTO_RE = re.compile(r"^(?:g|go|goto)?\s*(\d+)$")
 HELP = (
     ("CODE [CODE...]", "apply codes: a prefix is enough, Tab completes"),
     ("-CODE", "remove a code"),
-    ('CODE "exact words"', "code part of the turn"),
+    ('CODE "words" [#N]', "code part of the turn (#N: its Nth occurrence)"),
     ("m TEXT", "memo on the last coding(s), or on the segment when it has none"),
     ("Enter or n, p", "next, previous segment"),
     ("g N", "go to segment N"),
@@ -341,10 +342,15 @@ class CodingSession:
         from pcrcode.coding.tagging import find_span, tag, untag
 
         quote = None
+        occurrence: int | None = None
         m = _QUOTE_RE.search(line)
         if m:
             quote = next(g for g in m.groups() if g is not None)
             line = line[: m.start()] + " " + line[m.end() :]
+            nth = _OCCURRENCE_RE.search(line)
+            if nth:  # CODE "words" #2: the second occurrence of the words
+                occurrence = int(nth.group(1))
+                line = line[: nth.start()] + " " + line[nth.end() :]
         adds: list[str] = []
         removes: list[str] = []
         problems: list[str] = []
@@ -379,7 +385,7 @@ class CodingSession:
             return Reply("! nothing to do: type a code, or ? for help")
         if quote is not None and not problems:
             try:
-                find_span(self.interview.turn(self.number).text, quote)
+                find_span(self.interview.turn(self.number).text, quote, occurrence)
             except PcrcodeError as exc:
                 problems.append(exc.message)
         if problems:
@@ -391,7 +397,13 @@ class CodingSession:
             out += [f"- {c.code}" + (f" «{c.quote}»" if c.quote else "") for c in result.removed]
         if adds:
             result = tag(
-                self.root, self.interview.id, str(self.number), adds, self.coder, quote=quote
+                self.root,
+                self.interview.id,
+                str(self.number),
+                adds,
+                self.coder,
+                quote=quote,
+                occurrence=occurrence,
             )
             self.stats.added += len(result.added)
             self.stats.last = (self.number, adds)

@@ -72,26 +72,12 @@ class TagResult:
     path: Path
 
 
-def find_span(text: str, quote: str) -> tuple[int, int]:
-    """Offsets of ``quote`` in a turn's text: exact, else ignoring case; spacing (line and
-    paragraph breaks included) never matters. A quote found twice is ambiguous."""
-    from pcrcode.files.transcripts import normalise
+def find_span(text: str, quote: str, occurrence: int | None = None) -> tuple[int, int]:
+    """Offsets of ``quote`` in a turn's text, matched as people type it (see
+    :mod:`pcrcode.coding.quotes`); a quote found twice needs ``occurrence``."""
+    from pcrcode.coding.quotes import find_quote
 
-    words = normalise(quote).split()
-    if not words:
-        raise UsageError("the quote is empty")
-    pattern = r"\s+".join(re.escape(w) for w in words)
-    for flags in (0, re.IGNORECASE):
-        regex = re.compile(pattern, flags)
-        first = regex.search(text)
-        if first is None:
-            continue
-        if regex.search(text, first.start() + 1) is not None:
-            raise UsageError(
-                f"the quote '{quote}' occurs more than once in the segment: quote a few more words"
-            )
-        return first.span()
-    raise UnknownItem(f"the quote '{quote}' is not in the segment")
+    return find_quote(text, quote, occurrence)
 
 
 def _prepare(
@@ -119,6 +105,7 @@ def tag(
     quote: str | None = None,
     at: str | None = None,
     partners: Sequence[str] = (),
+    occurrence: int | None = None,
 ) -> TagResult:
     """Apply codes to segments for a coder; a coding that already exists is left unchanged
     (its memo is updated when a new one is given, its partners gain the new ones)."""
@@ -128,6 +115,8 @@ def tag(
     named = _partners(root, codebook, interview, partners)
     if quote is not None and len(numbers) != 1:
         raise UsageError("--quote codes part of one segment: name a single segment")
+    if occurrence is not None and quote is None:
+        raise UsageError("--occurrence picks one occurrence of a quote: give the --quote too")
     stamp = at or codings_io.now()
     wanted: list[Coding] = []
     for number in numbers:
@@ -135,7 +124,7 @@ def tag(
         start = end = None
         text = ""
         if quote is not None:
-            start, end = find_span(turn.text, quote)
+            start, end = find_span(turn.text, quote, occurrence)
             text = turn.text[start:end]
         for code in codes:
             wanted.append(

@@ -15,7 +15,8 @@ CODEBOOK_FILE = "codebook.yaml"
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$")
 _TOP_KEYS = ("pcrcode", "title", "language", "description", "families", "codes", "attributes")
-_FAMILY_KEYS = ("label", "definition", "ordered", "exclusive")
+_FAMILY_KEYS = ("label", "definition", "ordered", "exclusive", "color")
+_COLOUR_RE = re.compile(r"^(#[0-9a-fA-F]{6}|[a-z]+(_[a-z]+)*[0-9]*)$")
 _CODE_KEYS = (
     "id",
     "label",
@@ -27,6 +28,7 @@ _CODE_KEYS = (
     "when_not_to_use",
     "example",
     "aliases",
+    "color",
 )
 _ENTRY_FIELDS = ("short", "when_to_use", "when_not_to_use", "example")
 _ATTR_KEYS = ("label", "type", "required", "values", "from", "map")
@@ -49,6 +51,20 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     return str(value).strip()
+
+
+def _colour(diag: Diagnostics, path: Path, mapping: LDict) -> str:
+    """An optional ``color``: a colour name (``green``, ``bright_blue``) or ``#rrggbb``."""
+    value = _text(mapping.get("color"))
+    if value and not _COLOUR_RE.match(value):
+        diag.error(
+            path,
+            mapping.pos("color"),
+            f"bad color '{value}': write a colour name (green, bright_blue) or #rrggbb",
+            "bad-value",
+        )
+        return ""
+    return value
 
 
 def _bool(diag: Diagnostics, path: Path, mapping: LDict, key: str, default: bool) -> bool:
@@ -114,6 +130,7 @@ def _parse_families(data: LDict, path: Path, diag: Diagnostics) -> dict[str, Fam
             ordered=_bool(diag, path, body, "ordered", False),
             exclusive=_bool(diag, path, body, "exclusive", False),
             line=pos[0],
+            color=_colour(diag, path, body),
         )
     return families
 
@@ -249,6 +266,7 @@ def _parse_codes(
             example=_text(entry.get("example")),
             aliases=tuple(code_aliases),
             line=pos[0],
+            color=_colour(diag, path, entry),
         )
     for alias, target in aliases.items():
         if alias in codes:
