@@ -99,7 +99,13 @@ def test_codings_json_and_csv_are_the_rows(small: Path, args: list[str]) -> None
     expected = io.StringIO()
     writer = csv.writer(expected, lineterminator="\n")
     writer.writerow(rows[0])
-    writer.writerows([["" if v is None else v for v in r.values()] for r in rows])
+    # Lists (a coding's partners) are joined by ';' in CSV, as in every report's CSV.
+    writer.writerows(
+        [
+            ["" if v is None else ";".join(v) if isinstance(v, list) else v for v in r.values()]
+            for r in rows
+        ]
+    )
     assert out.stdout == expected.getvalue()
 
 
@@ -108,4 +114,4 @@ def test_no_coding_is_an_empty_list(tmp_path: Path) -> None:
     out = run_cli(["--project", str(tmp_path / "p"), "codings", "--format", "json"])
     assert (out.exit_code, out.stdout) == (0, "[]\n")
     out = run_cli(["--project", str(tmp_path / "p"), "codings", "--format", "csv"])
-    assert out.stdout == "interview,segment,code,coder,at,fp,memo,start,end,quote\n"
+    assert out.stdout == "interview,segment,code,coder,at,fp,memo,start,end,quote,with\n"
