@@ -159,7 +159,7 @@ class _Reader:
                 continue
             if key in _ALL_KEYS:
                 self.error(
-                    entry.pos(key), f"'{key}' does not apply to a {kind} finding", "unknown-key"
+                    entry.pos(key), f"'{key}' does not apply to {_a(kind)} finding", "unknown-key"
                 )
             else:
                 hint = did_you_mean(str(key), _ALL_KEYS)
@@ -168,7 +168,7 @@ class _Reader:
                 )
         for key in _REQUIRED[kind]:
             if key not in entry:
-                self.error(entry.pos("kind"), f"a {kind} finding needs '{key}'", "missing-key")
+                self.error(entry.pos("kind"), f"{_a(kind)} finding needs '{key}'", "missing-key")
 
     def build(self, entry: LDict, fid: str, statement: str, kind: str, unit: str) -> m.Finding:
         cond = _Conditions(self, unit)
@@ -231,7 +231,7 @@ class _Reader:
                 what = "both" if given else "neither"
                 self.error(
                     entry.pos("kind"),
-                    f"a {kind} finding needs exactly one of at_least, at_most (it has {what})",
+                    f"{_a(kind)} finding needs exactly one of at_least, at_most (it has {what})",
                     "missing-key",
                 )
         return found[0], found[1]
@@ -417,6 +417,10 @@ class _Conditions:
             return None
         part = self.read(raw["not"], raw.pos("not"))
         return None if part is None else m.Not(part, here)
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
 
 
 def _text(value: Any) -> str:

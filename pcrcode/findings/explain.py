@@ -1,11 +1,12 @@
 """``pcrcode findings --explain ID``: a finding's supporting and contradicting units, each with one
 short quote.
 
-The quote comes from the first segment that shows why the finding's conditions hold for the
-unit (``value``, then ``then``, ``if``, the comparison's groups, ``among``): a segment matching a
-``has`` query, or carrying the value an axis read. It is the coded span when a coding on that
-segment has one, else the turn, cut at :data:`QUOTE_LENGTH` characters with an ellipsis. A unit
-with no such segment (an absent code: there is nothing to show) has no quote.
+The quote comes from the first segment that shows why one of the finding's conditions holds for
+the unit (the first of ``value``, ``if``, ``then``, the comparison's groups, ``among`` that
+holds for it): a segment matching a ``has`` query, or carrying the value an axis read. It is
+the coded span when a coding on that segment has one, else the turn, cut at
+:data:`QUOTE_LENGTH` characters with an ellipsis. A unit with no such segment (an absent code,
+a negation: there is nothing to show) has no quote.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def short(text: str, limit: int = QUOTE_LENGTH) -> str:
 
 
 def _conditions(f: m.Finding) -> list[m.Condition]:
-    found = [f.value, f.then, f.if_, f.higher, f.lower, f.among]
+    found = [f.value, f.if_, f.then, f.higher, f.lower, f.among]
     return [c for c in found if c is not None]
 
 
@@ -63,7 +64,9 @@ def witnesses(evaluation: Evaluation) -> list[Witness]:
     for side, ids in ((SUPPORTING, result.supporting), (CONTRADICTING, result.contradicting)):
         for uid in ids:
             unit = evaluation.units[uid]
-            segment = _first(ev.evidence(c, unit) for c in _conditions(result.finding))
+            segment = _first(
+                ev.evidence(c, unit) for c in _conditions(result.finding) if ev.holds(c, unit)
+            )
             chosen.append((side, uid, segment))
     wanted: dict[str, list[int]] = {}
     for _, _, s in chosen:

@@ -131,7 +131,7 @@ class Finding:
             return f"share of {self.value.describe()}{among} {bound}"
         if self.kind in (ABSENT, PRESENT) and self.value is not None:
             least = f"at least {self.min_count} " if self.kind == PRESENT else "no "
-            return f"{least}{self.unit} with {self.value.describe()}{among}"
+            return f"{least}{self.unit}{among}: {self.value.describe()}"
         if self.kind == IMPLICATION and self.if_ is not None and self.then is not None:
             return (
                 f"{self.if_.describe()} {self.direction} for {self.then.describe()}{among}: "
