@@ -47,6 +47,12 @@ RULES: dict[str, str] = {
     "duplicate-coding": "the same code applied twice to the same segment by the same coder",
     "census-mismatch": "declared census totals differ from the registry's counts",
     "memo": "a memo on a code, interview or structure that does not exist, or a broken memo file",
+    "finding-unknown": "a finding names a code, attribute, family, value or coder the project "
+    "does not have",
+    "finding-threshold": "a finding's threshold is outside [0, 1], or a count is below 1",
+    "finding-not-exclusive": "a finding reads a family's single value on a segment, but the "
+    "family is not exclusive",
+    "finding-not-ordered": "a finding compares degrees on a family that is not ordered",
 }
 
 
@@ -63,6 +69,7 @@ def check_project(root: Path, progress: Progress | None = None) -> list[Finding]
     check_codings(project, diag)
     check_census(project, diag)
     check_memos(project, diag)
+    check_findings(project, diag)
     return diag.sorted()
 
 
@@ -232,6 +239,13 @@ def _check_text(coding: Coding, fingerprint: str, text: str, diag: Diagnostics) 
             f"{coding.start}-{coding.end} of segment {coding.segment}",
             "stale-quote",
         )
+
+
+def check_findings(project: Project, diag: Diagnostics) -> None:
+    """findings.yaml, validated against the project without evaluating any finding."""
+    from pcrcode.findings.declaration import load_declaration
+
+    load_declaration(project, diag)
 
 
 def check_memos(project: Project, diag: Diagnostics) -> None:

@@ -185,6 +185,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "portée by logique, objets by domaine, highest forme by dominant logique, objets "
         "never pooled, shared premises without further pooling.",
     ),
+    "findings": (
+        "findings",
+        "Re-check the findings declared in findings.yaml against the codings (holds, fails).",
+    ),
     "interviews": ("interviews", "List and read the interviews."),
     "codebook": ("codebook", "Read (and evolve) the codebook."),
     "memo": ("memos", "Write and read memos on codes, interviews, structures and codings."),
