@@ -32,7 +32,7 @@ ATTRIBUTE, HIGHEST, DOMINANT, PRESENT, ABSENT = (
 COLUMN_KINDS = (ATTRIBUTE, HIGHEST, DOMINANT, PRESENT, ABSENT)
 SUMMARIES = ("max", "dominant")  # FAMILY:max, FAMILY:dominant crosstab axes
 
-_TOP_KEYS = ("pcrcode", "title", "quotes", "profile", "sections")
+_TOP_KEYS = ("pcrcode", "title", "quotes", "profile", "sections", "vignettes")
 _COLUMN_KEYS = ("id", "heading", "terminal", *COLUMN_KINDS)
 _SECTION_KEYS = {
     doc.CENSUS: ("rows", "columns"),
@@ -86,6 +86,8 @@ class Synthesis:
     # A title, heading or note may be given per language ({fr: ..., en: ...}): field ->
     # language -> text; :meth:`localized` picks them (the plain fields hold the first).
     texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Cases presented as worked examples (the HTML report's vignettes), in this order.
+    vignettes: tuple[str, ...] = ()
 
     def localized(self, language: str) -> Synthesis:
         """The synthesis with its titles, headings and notes in ``language`` where given."""
@@ -170,6 +172,7 @@ class _Parser:
         self.path, self.codebook, self.diag = path, codebook, diag
         free = {k for s in registry.structures.values() for k in s.extra}
         self.attributes = [*codebook.attributes, *sorted(free - set(codebook.attributes))]
+        self.cases = list(registry.structures)
 
     def error(self, pos: tuple[int, int], message: str, rule: str) -> None:
         self.diag.error(self.path, pos, message, rule)
@@ -189,7 +192,28 @@ class _Parser:
         profile = self.profile(data)
         sections = self.sections(data, profile)
         title, texts = self.text(data, "title")
-        return Synthesis(title, profile, sections, quotes, True, self.path, texts)
+        vignettes = self.vignettes(data)
+        return Synthesis(title, profile, sections, quotes, True, self.path, texts, vignettes)
+
+    def vignettes(self, data: LDict) -> tuple[str, ...]:
+        """The worked examples: ids of cases of the registry."""
+        raw = data.get("vignettes")
+        if raw is None:
+            return ()
+        if not isinstance(raw, LList):
+            self.error(data.pos("vignettes"), "'vignettes' must be a list of case ids", "bad-value")
+            return ()
+        found: list[str] = []
+        for i, item in enumerate(raw):
+            case = str(item)
+            if case in self.cases:
+                found.append(case)
+                continue
+            hint = did_you_mean(case, self.cases)
+            self.error(
+                raw.pos(i), f"unknown case '{case}' in vignettes{hint}", "synthesis-unknown-case"
+            )
+        return tuple(found)
 
     def profile(self, data: LDict) -> tuple[Column, ...]:
         raw = data.get("profile")
