@@ -11,7 +11,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-EXAMPLE_PARTS = ("codebook.yaml", "structures.yaml", "interviews", "codings")
+EXAMPLE_PARTS = ("codebook.yaml", "structures.yaml", "interviews", "codings", "findings.yaml")
 
 
 class BuildWithExample(build_py):

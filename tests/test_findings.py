@@ -93,7 +93,6 @@ def _by_id(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def test_every_conclusion_holds_with_figures_recomputed_by_hand(
     cli: CLI, example: Path, hand: Hand
 ) -> None:
-    (example / "findings.yaml").write_bytes((ROOT / "findings.yaml").read_bytes())
     run, data = _json(cli, example)
     assert run.exit_code == 0, run.stderr
     found = _by_id(data)
@@ -160,7 +159,6 @@ def test_every_conclusion_holds_with_figures_recomputed_by_hand(
 def test_staff_pooling_fails_when_one_structure_pools_staff_and_recovers(
     cli: CLI, example: Path
 ) -> None:
-    (example / "findings.yaml").write_bytes((ROOT / "findings.yaml").read_bytes())
     tag = cli(["tag", "grenier-cooperatif", "4", "objet/personnels", "-c", "camille"], cwd=example)
     assert tag.exit_code == 0, tag.stderr
 
@@ -197,6 +195,7 @@ def test_staff_pooling_fails_when_one_structure_pools_staff_and_recovers(
 
 
 def test_a_project_without_findings_says_so_and_exits_0(cli: CLI, example: Path) -> None:
+    (example / "findings.yaml").unlink()
     run = cli(["findings"], cwd=example)
     assert (run.exit_code, run.stdout) == (0, "")
     assert run.stderr == (
