@@ -201,3 +201,21 @@ def test_a_project_without_findings_says_so_and_exits_0(cli: CLI, example: Path)
     assert run.stderr == (
         "no findings declared (findings.yaml is missing or empty): nothing to check\n"
     )
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv"])
+def test_whole_outputs_match_their_golden_files(cli: CLI, example: Path, fmt: str) -> None:
+    from tests.golden import assert_golden
+
+    run = cli(["findings", "--format", fmt], cwd=example)
+    assert (run.exit_code, run.exception) == (0, None)
+    assert_golden(f"findings/example.{'md' if fmt == 'markdown' else fmt}", run.stdout)
+
+
+def test_explain_golden(cli: CLI, example: Path) -> None:
+    from tests.golden import assert_golden
+
+    fid = "immobilier-pas-gage-de-mutualisation-avancee"
+    run = cli(["findings", "--explain", fid], cwd=example)
+    assert (run.exit_code, run.exception) == (0, None)
+    assert_golden("findings/explain-immobilier.txt", run.stdout)
