@@ -491,7 +491,7 @@ def encode_registry(registry: Registry | None) -> Any:
     census = registry.census
     return (
         tuple(
-            (s.id, s.name, s.statut, s.domaine, s.interviewed, plain(dict(s.extra)), s.line)
+            (s.id, s.name, s.interviewed, plain(dict(s.extra)), s.line)
             for s in registry.structures.values()
         ),
         None
@@ -515,13 +515,11 @@ def decode_registry(data: Any, path: Path) -> Registry | None:
             sid: Structure(
                 id=sid,
                 name=name,
-                statut=statut,
-                domaine=domaine,
                 interviewed=interviewed,
                 extra=unplain(extra),
                 line=line,
             )
-            for sid, name, statut, domaine, interviewed, extra, line in structures
+            for sid, name, interviewed, extra, line in structures
         },
         census=None
         if census is None

@@ -8,7 +8,7 @@ from typing import Any
 
 from pcrcode.diagnostics import Diagnostics, did_you_mean
 from pcrcode.errors import FileFormatError
-from pcrcode.model import Attribute, Code, Codebook, Family
+from pcrcode.model import ATTRIBUTE_TYPES, Attribute, Code, Codebook, Family
 from pcrcode.yamlio import LDict, LList, load_file
 
 CODEBOOK_FILE = "codebook.yaml"
@@ -29,7 +29,7 @@ _CODE_KEYS = (
     "aliases",
 )
 _ENTRY_FIELDS = ("short", "when_to_use", "when_not_to_use", "example")
-_ATTR_KEYS = ("label", "values", "from", "map")
+_ATTR_KEYS = ("label", "type", "required", "values", "from", "map")
 
 
 def _check_keys(
@@ -285,13 +285,7 @@ def _check_degrees(
 def _parse_attributes(data: LDict, path: Path, diag: Diagnostics) -> dict[str, Attribute]:
     raw = data.get("attributes")
     attributes: dict[str, Attribute] = {}
-    if raw is None:
-        diag.warning(
-            path,
-            1,
-            "the codebook declares no 'attributes': statut and domaine are not checked",
-            "missing-key",
-        )
+    if raw is None:  # cases with free attributes only
         return attributes
     if not isinstance(raw, LDict):
         diag.error(path, data.pos("attributes"), "'attributes' must be a mapping", "bad-value")
@@ -305,40 +299,7 @@ def _parse_attributes(data: LDict, path: Path, diag: Diagnostics) -> dict[str, A
             diag.error(path, pos, f"attribute '{aid}' must be a mapping", "bad-value")
             continue
         _check_keys(diag, path, body, _ATTR_KEYS, f"attribute '{aid}'")
-        values = body.get("values")
-        labels: dict[str, str] = {}
-        if isinstance(values, LDict):
-            labels = {str(k): _text(v) or str(k) for k, v in values.items()}
-        elif isinstance(values, LList):
-            labels = {str(v): str(v) for v in values}
-        else:
-            diag.error(path, pos, f"attribute '{aid}' needs 'values' (id: label)", "missing-key")
-        mapping: dict[str, str] = {}
-        base = body.get("from")
-        raw_map = body.get("map")
-        if (base is None) != (raw_map is None):
-            diag.error(
-                path, pos, f"derived attribute '{aid}' needs both 'from' and 'map'", "missing-key"
-            )
-        if isinstance(raw_map, LDict):
-            for k, v in raw_map.items():
-                if str(v) not in labels:
-                    diag.error(
-                        path,
-                        raw_map.pos(k),
-                        f"'{aid}' maps '{k}' to '{v}', which is not one of its values"
-                        f"{did_you_mean(str(v), labels)}",
-                        "unknown-value",
-                    )
-                mapping[str(k)] = str(v)
-        attributes[aid] = Attribute(
-            id=aid,
-            label=_text(body.get("label")) or aid,
-            values=labels,
-            derived_from=str(base) if base is not None else None,
-            mapping=mapping,
-            line=pos[0],
-        )
+        attributes[aid] = _attribute(aid, body, pos, path, diag)
     for attr in attributes.values():
         if attr.derived_from is None:
             continue
@@ -352,14 +313,15 @@ def _parse_attributes(data: LDict, path: Path, diag: Diagnostics) -> dict[str, A
                 "unknown-value",
             )
             continue
-        for value in base_attr.values:
-            if value not in attr.mapping:
-                diag.warning(
-                    path,
-                    attr.line,
-                    f"'{attr.id}' does not map {attr.derived_from} value '{value}'",
-                    "unknown-value",
-                )
+        missing = [v for v in base_attr.values if v not in attr.mapping]
+        if missing:
+            diag.error(
+                path,
+                attr.line,
+                f"grouping '{attr.id}' does not map the {attr.derived_from} value(s) "
+                f"{', '.join(missing)}: add them under its 'map'",
+                "grouping-incomplete",
+            )
         for value in attr.mapping:
             if value not in base_attr.values:
                 diag.error(
@@ -370,6 +332,57 @@ def _parse_attributes(data: LDict, path: Path, diag: Diagnostics) -> dict[str, A
                     "unknown-value",
                 )
     return attributes
+
+
+def _attribute(
+    aid: str, body: LDict, pos: tuple[int, int], path: Path, diag: Diagnostics
+) -> Attribute:
+    kind = _text(body.get("type")) or "category"
+    if kind not in ATTRIBUTE_TYPES:
+        diag.error(
+            path,
+            body.pos("type"),
+            f"attribute '{aid}' has type '{kind}': use one of {', '.join(ATTRIBUTE_TYPES)}"
+            f"{did_you_mean(kind, ATTRIBUTE_TYPES)}",
+            "bad-value",
+        )
+        kind = "text"
+    values = body.get("values")
+    labels: dict[str, str] = {}
+    if isinstance(values, LDict):
+        labels = {str(k): _text(v) or str(k) for k, v in values.items()}
+    elif isinstance(values, LList):
+        labels = {str(v): str(v) for v in values}
+    elif kind == "category":
+        diag.error(path, pos, f"attribute '{aid}' needs 'values' (id: label)", "missing-key")
+    mapping: dict[str, str] = {}
+    base = body.get("from")
+    raw_map = body.get("map")
+    if (base is None) != (raw_map is None):
+        diag.error(
+            path, pos, f"derived attribute '{aid}' needs both 'from' and 'map'", "missing-key"
+        )
+    if isinstance(raw_map, LDict):
+        for k, v in raw_map.items():
+            if str(v) not in labels:
+                diag.error(
+                    path,
+                    raw_map.pos(k),
+                    f"'{aid}' maps '{k}' to '{v}', which is not one of its values"
+                    f"{did_you_mean(str(v), labels)}",
+                    "unknown-value",
+                )
+            mapping[str(k)] = str(v)
+    return Attribute(
+        id=aid,
+        label=_text(body.get("label")) or aid,
+        values=labels,
+        derived_from=str(base) if base is not None else None,
+        mapping=mapping,
+        line=pos[0],
+        type=kind,
+        required=_bool(diag, path, body, "required", False),
+    )
 
 
 def load_codebook(root: Path, diag: Diagnostics | None = None) -> Codebook:

@@ -74,7 +74,16 @@ def _coding_rows(
             }
 
 
+def required_attributes(project: Project) -> list[str]:
+    """The attributes every case must have (codebook.yaml ``required: true``), in declared
+    order: the columns ``interviews list`` shows."""
+    return [a.id for a in project.codebook.attributes.values() if a.required]
+
+
 def interview_rows(project: Project) -> list[Row]:
+    """One row per interview: interview, structure, name, each required attribute, date,
+    segments, codings, coders, illustrative."""
+    required = required_attributes(project)
     counts: Counter[str] = Counter(c.interview for c in project.codings)
     coders: dict[str, set[str]] = defaultdict(set)
     for c in project.codings:
@@ -88,8 +97,9 @@ def interview_rows(project: Project) -> list[Row]:
                 "interview": iid,
                 "structure": interview.structure,
                 "name": structure.name if structure else None,
-                "statut": structure.statut if structure else None,
-                "domaine": structure.domaine if structure else None,
+                **{
+                    a: structure.value(a, project.codebook) if structure else None for a in required
+                },
                 "date": interview.date,
                 "segments": len(interview.turns),
                 "codings": counts[iid],

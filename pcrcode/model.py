@@ -61,16 +61,23 @@ class Code:
         return self.id.count("/")
 
 
+ATTRIBUTE_TYPES = ("category", "integer", "year", "text")
+
+
 @dataclass(frozen=True)
 class Attribute:
-    """A case attribute (statut, domaine) or one derived from another by a mapping (categorie)."""
+    """A case attribute the codebook declares: a category with its values (and their labels),
+    an integer, a year or free text; or a grouping of another attribute's values (derived by a
+    mapping). ``required``: every case must have it."""
 
     id: str
     label: str
-    values: Mapping[str, str]  # value id -> label, in declared order
+    values: Mapping[str, str]  # value id -> label, in declared order (a category's)
     derived_from: str | None = None
     mapping: Mapping[str, str] = field(default_factory=dict)
     line: int = 0
+    type: str = "category"  # one of ATTRIBUTE_TYPES
+    required: bool = False
 
     def label_of(self, value: str | None) -> str:
         if value is None:
@@ -146,22 +153,17 @@ class Codebook:
 
 @dataclass(frozen=True)
 class Structure:
-    """A case: one organisation of the census, interviewed or not."""
+    """A case (a structure of the registry), interviewed or not, with its attribute values
+    (``extra``: declared and free attributes alike, derived ones aside)."""
 
     id: str
     name: str
-    statut: str
-    domaine: str
     interviewed: bool
     extra: Mapping[str, Any] = field(default_factory=dict)
     line: int = 0
 
     def value(self, attribute: str, codebook: Codebook | None = None) -> Any:
-        """The value of an attribute, derived ones (categorie) included."""
-        if attribute == "statut":
-            return self.statut
-        if attribute == "domaine":
-            return self.domaine
+        """The value of an attribute, derived ones (groupings) included."""
         if codebook is not None and attribute in codebook.attributes:
             attr = codebook.attributes[attribute]
             if attr.derived_from is not None:

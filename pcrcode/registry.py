@@ -8,12 +8,12 @@ from typing import Any
 from pcrcode.codebook import ID_RE
 from pcrcode.diagnostics import Diagnostics, did_you_mean
 from pcrcode.errors import FileFormatError
-from pcrcode.model import Census, Codebook, Registry, Structure
+from pcrcode.model import Attribute, Census, Codebook, Registry, Structure
 from pcrcode.yamlio import LDict, LList, load_file
 
 REGISTRY_FILE = "structures.yaml"
 _TOP_KEYS = ("pcrcode", "structures", "census")
-_STRUCTURE_KEYS = ("id", "name", "statut", "domaine", "interviewed", "attributes")
+_STRUCTURE_KEYS = ("id", "name", "interviewed", "attributes")
 _CENSUS_KEYS = ("rows", "columns", "source", "cells")
 
 
@@ -54,18 +54,18 @@ def _parse_structure(
     seen: dict[str, Structure],
 ) -> Structure | None:
     if not isinstance(entry, LDict):
-        diag.error(
-            path, pos, "a structure must be a mapping with id, name, statut, domaine", "bad-value"
-        )
+        diag.error(path, pos, "a structure must be a mapping with an id and a name", "bad-value")
         return None
+    declared = [a.id for a in codebook.attributes.values() if a.derived_from is None]
+    allowed = (*_STRUCTURE_KEYS, *declared)
     for key in entry:
-        if key not in _STRUCTURE_KEYS:
+        if key not in allowed:
             diag.error(
                 path,
                 entry.pos(key),
-                f"unknown key '{key}' in a structure"
-                f"{did_you_mean(str(key), _STRUCTURE_KEYS)} (free attributes go under "
-                "'attributes')",
+                f"unknown key '{key}' in a structure{did_you_mean(str(key), allowed)}: declare "
+                f"it under 'attributes:' in codebook.yaml, or move it under this structure's "
+                "'attributes:'",
                 "unknown-key",
             )
     sid = entry.get("id")
@@ -82,63 +82,81 @@ def _parse_structure(
             "duplicate-id",
         )
         return None
-    values: dict[str, str] = {}
-    for attr in ("statut", "domaine"):
-        value = entry.get(attr)
-        if value is None:
-            diag.error(path, entry.pos("id"), f"structure '{sid}' has no {attr}", "missing-key")
-            continue
-        value = str(value)
-        values[attr] = value
-        declared = codebook.attributes.get(attr)
-        if declared is not None and value not in declared.values:
-            diag.error(
-                path,
-                entry.pos(attr),
-                f"{attr} '{value}' of structure '{sid}' is not declared in codebook.yaml"
-                f"{did_you_mean(value, declared.values)}",
-                "unknown-value",
-            )
     interviewed = entry.get("interviewed", False)
     if not isinstance(interviewed, bool):
         diag.error(
             path, entry.pos("interviewed"), "'interviewed' must be true or false", "bad-value"
         )
         interviewed = False
+    values = _values(entry, sid, path, diag, codebook, declared)
+    for attr in codebook.attributes.values():
+        if attr.required and attr.derived_from is None and values.get(attr.id) is None:
+            diag.error(
+                path,
+                entry.pos("id"),
+                f"structure '{sid}' has no {attr.id} (required by codebook.yaml): add "
+                f"'{attr.id}: VALUE' to it",
+                "missing-attribute",
+            )
+    return Structure(
+        id=sid,
+        name=str(entry.get("name") or sid),
+        interviewed=interviewed,
+        extra=values,
+        line=entry.pos("id")[0],
+    )
+
+
+def _values(
+    entry: LDict, sid: str, path: Path, diag: Diagnostics, codebook: Codebook, declared: list[str]
+) -> dict[str, Any]:
+    """The structure's attribute values: declared ones at its top level, then its
+    ``attributes:`` block (free ones too), each checked against its declaration."""
+    found: list[tuple[str, Any, tuple[int, int]]] = [
+        (k, entry[k], entry.pos(k)) for k in entry if k in declared
+    ]
     extra = entry.get("attributes", {})
     if not isinstance(extra, dict):
         diag.error(path, entry.pos("attributes"), "'attributes' must be a mapping", "bad-value")
         extra = {}
-    clean: dict[str, Any] = {}
     for key, value in extra.items():
-        if isinstance(value, dict | list):
+        where = extra.pos(key) if isinstance(extra, LDict) else entry.pos("id")
+        found.append((str(key), value, where))
+    clean: dict[str, Any] = {}
+    for key, value, where in found:
+        if key in clean:
             diag.error(
-                path,
-                extra.pos(key) if isinstance(extra, LDict) else entry.pos("id"),
-                f"attribute '{key}' of '{sid}' must be a plain value",
-                "bad-value",
+                path, where, f"attribute '{key}' of '{sid}' is given twice", "duplicate-attribute"
             )
             continue
-        if key in codebook.attributes:
-            declared = codebook.attributes[key]
-            if str(value) not in declared.values:
-                diag.error(
-                    path,
-                    extra.pos(key) if isinstance(extra, LDict) else pos,
-                    f"{key} '{value}' of structure '{sid}' is not declared in "
-                    f"codebook.yaml{did_you_mean(str(value), declared.values)}",
-                    "unknown-value",
-                )
-        clean[str(key)] = value
-    return Structure(
-        id=sid,
-        name=str(entry.get("name") or sid),
-        statut=values.get("statut", ""),
-        domaine=values.get("domaine", ""),
-        interviewed=interviewed,
-        extra=clean,
-        line=entry.pos("id")[0],
-    )
+        if value is None:
+            continue
+        if isinstance(value, dict | list):
+            diag.error(
+                path, where, f"attribute '{key}' of '{sid}' must be a plain value", "bad-value"
+            )
+            continue
+        problem = _invalid(codebook.attributes.get(key), value)
+        if problem:
+            diag.error(
+                path, where, f"{key} '{value}' of structure '{sid}' {problem}", "unknown-value"
+            )
+        clean[key] = value
+    return clean
+
+
+def _invalid(attr: Attribute | None, value: Any) -> str:
+    """Why ``value`` does not fit the attribute's declaration ('' when it does)."""
+    if attr is None or attr.derived_from is not None:
+        return ""
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if attr.type == "integer" and not whole:
+        return "is not a whole number"
+    if attr.type == "year" and not (whole and 1000 <= value <= 2999):
+        return "is not a year (four digits)"
+    if attr.type == "category" and attr.values and str(value) not in attr.values:
+        return f"is not declared in codebook.yaml{did_you_mean(str(value), attr.values)}"
+    return ""
 
 
 def _parse_census(
@@ -155,9 +173,18 @@ def _parse_census(
                 f"unknown key '{key}' in census{did_you_mean(str(key), _CENSUS_KEYS)}",
                 "unknown-key",
             )
-    rows, cols = str(raw.get("rows", "domaine")), str(raw.get("columns", "categorie"))
+    for key in ("rows", "columns"):
+        if key not in raw:
+            diag.error(
+                path,
+                pos,
+                f"census needs '{key}': the attribute of its {key} (see codebook.yaml)",
+                "missing-key",
+            )
+            return None
+    rows, cols = str(raw["rows"]), str(raw["columns"])
     for axis, key in ((rows, "rows"), (cols, "columns")):
-        if codebook.attributes and axis not in codebook.attributes:
+        if axis not in codebook.attributes:
             diag.error(
                 path,
                 raw.pos(key),

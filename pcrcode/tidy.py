@@ -45,9 +45,8 @@ CODEBOOK_COLUMNS = (
 
 
 def attribute_columns(project: Project) -> list[str]:
-    """statut, domaine, the codebook's other attributes, then free attributes in order of use."""
-    columns = ["statut", "domaine"]
-    columns += [a for a in project.codebook.attributes if a not in columns]
+    """The codebook's attributes in declared order, then free attributes in order of use."""
+    columns = list(project.codebook.attributes)
     for structure in project.registry.structures.values():
         columns += [k for k in structure.extra if k not in columns]
     return columns

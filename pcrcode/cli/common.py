@@ -45,8 +45,9 @@ def project_root(ctx: typer.Context) -> Path:
     return find_root(explicit=Path(explicit) if explicit else None)
 
 
-def load(ctx: typer.Context) -> Any:
-    """Load the whole project; per-item problems are summed up on stderr, not fatal."""
+def load(ctx: typer.Context, findings: list[Any] | None = None) -> Any:
+    """Load the whole project; per-item problems are summed up on stderr, not fatal (and
+    added to ``findings`` for a command that must refuse some of them)."""
     from pcrcode.cli.progress import progress_bar
     from pcrcode.diagnostics import Diagnostics
     from pcrcode.project import load_project
@@ -56,6 +57,8 @@ def load(ctx: typer.Context) -> Any:
     with progress_bar("reading the project") as bar:
         project = load_project(root, diag, progress=bar)
     warn_problems(diag.errors)
+    if findings is not None:
+        findings.extend(diag.errors)
     return project
 
 

@@ -15,20 +15,22 @@ app = typer.Typer(help="List and read the interviews.", no_args_is_help=True)
 def list_(ctx: typer.Context, fmt: ListFormatOpt = ListFormat.table) -> None:
     """List the interviews with their structure, size and coding.
 
-    JSON/CSV keys: interview, structure, name, statut, domaine, date, segments, codings,
-    coders, illustrative.
+    JSON/CSV keys: interview, structure, name, then each attribute codebook.yaml marks
+    required (the example project: statut, domaine), date, segments, codings, coders,
+    illustrative.
 
     Example: pcrcode interviews list --format csv
     """
-    from pcrcode.listings import interview_rows
+    from pcrcode.listings import interview_rows, required_attributes
     from pcrcode.render import Column, emit
 
-    rows = interview_rows(load(ctx))
+    project = load(ctx)
+    rows = interview_rows(project)
+    required = required_attributes(project)
     if fmt is ListFormat.table:
         columns = [
             Column("interview", "interview"),
-            Column("statut", "statut"),
-            Column("domaine", "domaine"),
+            *(Column(a, a) for a in required),
             Column("segments", "seg.", "right"),
             Column("codings", "codings", "right"),
             Column("coders", "coders"),
@@ -40,8 +42,7 @@ def list_(ctx: typer.Context, fmt: ListFormatOpt = ListFormat.table) -> None:
                 "interview",
                 "structure",
                 "name",
-                "statut",
-                "domaine",
+                *required,
                 "date",
                 "segments",
                 "codings",

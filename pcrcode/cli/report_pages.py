@@ -23,9 +23,10 @@ if TYPE_CHECKING:
     from pcrcode.reports.census import CensusTable
     from pcrcode.reports.corpus import Corpus
     from pcrcode.reports.crosstab import Crosstab
+    from pcrcode.reports.declaration import Column, Synthesis
+    from pcrcode.reports.document import Document, Section
     from pcrcode.reports.profile import Profile
     from pcrcode.reports.retrieve import Hit
-    from pcrcode.reports.synthesis import Report
 
 
 def json_text(data: Any) -> str:
@@ -83,8 +84,12 @@ def show_crosstab(fmt: str, table: Crosstab, margins: bool = True) -> None:
     _emit(fmt, table.records(margins), CROSSTAB_KEYS, [grid])
 
 
-def show_census(fmt: str, table: CensusTable) -> None:
-    grid = views.census_grid(table, "Census", terminal=fmt == "table")
+def show_census(fmt: str, table: CensusTable, language: str) -> None:
+    from pcrcode.i18n import messages
+
+    tr = messages(language)
+    caption = [tr("(in parentheses: cases interviewed)")]
+    grid = views.census_grid(table, tr("Census"), terminal=fmt == "table", caption=caption)
     _emit(fmt, table.records(), CENSUS_KEYS, [grid])
 
 
@@ -151,23 +156,6 @@ def _bar(share: float, size: int) -> str:
 
 # Profiles ---------------------------------------------------------------------------------
 
-PROFILE_KEYS = (
-    "structure",
-    "name",
-    "statut",
-    "domaine",
-    "categorie",
-    "interviewed",
-    "interviews",
-    "coded_segments",
-    "highest_forme",
-    "highest_degree",
-    "dominant_logic",
-    "pooled",
-    "not_pooled",
-    "portee",
-)
-
 
 def _family_names(codebook: Codebook, family: str, depth: int | None) -> dict[str, str]:
     from pcrcode.reports.axes import MIXED, code_axis
@@ -181,65 +169,73 @@ def _family_names(codebook: Codebook, family: str, depth: int | None) -> dict[st
 def profile_grid(
     found: Sequence[Profile],
     codebook: Codebook,
-    terminal: bool,
+    columns: Sequence[Column],
+    headings: Sequence[str],
     title: str = "Profiles",
     depth: int | None = 1,
+    corner: str = "structure",
 ) -> views.Grid:
-    from pcrcode.reports.profile import FORME, LOGIQUE, PORTEE
+    """The terminal's profile table: short code names, the columns marked for the terminal."""
+    from pcrcode.reports.declaration import ATTRIBUTE, DOMINANT, HIGHEST
 
-    rows = [p.row() for p in found]
-    formes = _family_names(codebook, FORME, 1)
-    logics = _family_names(codebook, LOGIQUE, depth)
-    portees = _family_names(codebook, PORTEE, None)
-
-    def label(code: str | None) -> str:
-        from pcrcode.reports.axes import MIXED, MIXED_LABEL
-
-        if code is None:
-            return ""
-        return MIXED_LABEL if code == MIXED else codebook.codes[code].label
-
-    shown = []
-    for r in rows:
-        if terminal:
-            forme = formes.get(r["highest_forme"], "")
-            logic = logics.get(r["dominant_logic"], "")
-            portee = "+".join(portees.get(c, c) for c in r["portee"])
-        else:  # a document for people: the codebook's labels
-            forme, logic = label(r["highest_forme"]), label(r["dominant_logic"])
-            portee = ", ".join(label(c) for c in r["portee"])
-        shown.append(
-            {
-                "structure": r["structure"],
-                "statut": r["statut"],
-                "forme": forme,
-                "logique": logic,
-                "portee": portee,
-                "pooled": ", ".join(label(c) for c in r["pooled"]),
-            }
-        )
-    keys = ["structure", "statut", "forme", "logique", "portee"]
-    headers = ["structure", "statut", "forme max", "logique", "portée"]
-    if not terminal:  # a document has room for what the 80-column terminal leaves out
-        keys.append("pooled")
-        headers.append("objets pooled")
-    return views.list_grid(title, shown, keys, headers)
+    shown = [(c, h) for c, h in zip(columns, headings, strict=True) if c.terminal]
+    levels = {HIGHEST: 1, DOMINANT: depth}
+    names = {
+        c.id: _family_names(codebook, c.target, levels.get(c.kind))
+        for c, _ in shown
+        if c.kind != ATTRIBUTE
+    }
+    rows = []
+    for p in found:
+        row = [p.structure.id]
+        for c, _ in shown:
+            value = p.value(c.id) if c.id in p.column_kinds else p.structure.value(c.target)
+            if c.kind == ATTRIBUTE:
+                row.append("" if value is None else str(value))
+            elif isinstance(value, list):
+                row.append("+".join(names[c.id].get(str(v), str(v)) for v in value))
+            else:
+                row.append(names[c.id].get(str(value), "") if value else "")
+        rows.append(row)
+    return views.Grid(title, [corner, *(h for _, h in shown)], rows, ["left"] * (len(shown) + 1))
 
 
 def show_profiles(
-    fmt: str, corpus: Corpus, found: Sequence[Profile], detailed: bool, depth: int | None = 1
+    fmt: str,
+    corpus: Corpus,
+    found: Sequence[Profile],
+    detailed: bool,
+    synthesis: Synthesis,
+    depth: int | None = 1,
 ) -> None:
+    from pcrcode.i18n import messages
+    from pcrcode.reports.synthesis import column_heading
+
+    tr = messages(corpus.codebook.language)
+    columns = list(synthesis.localized(tr.language).profile)
+    headings = [column_heading(corpus.codebook, tr, c) for c in columns]
     if fmt == "json":
         sys.stdout.write(json_text([p.record() for p in found]))
     elif fmt == "csv":
         codes = [c.id for c in corpus.codebook.codes.values() if c.codable]
-        sys.stdout.write(csv_text([p.row(codes) for p in found], [*PROFILE_KEYS, *codes]))
+        keys = found[0].row_keys() if found else ["structure"]
+        sys.stdout.write(csv_text([p.row(codes) for p in found], [*keys, *codes]))
     elif detailed:
         from pcrcode.cli import report_reading
 
-        report_reading.show(fmt, corpus, found)
+        report_reading.show(fmt, corpus, found, headings)
+    elif fmt == "markdown":
+        from pcrcode.reports.synthesis import profile_rows
+
+        rows = profile_rows(corpus.codebook, tr, found, columns)
+        justify = ["left"] * (len(columns) + 1)
+        grid = views.Grid(tr("Profiles"), [tr("case"), *headings], rows, justify)
+        _emit(fmt, [], (), [grid])
     else:
-        _emit(fmt, [], (), [profile_grid(found, corpus.codebook, fmt == "table", depth=depth)])
+        grid = profile_grid(
+            found, corpus.codebook, columns, headings, tr("Profiles"), depth, tr("case")
+        )
+        _emit(fmt, [], (), [grid])
 
 
 # Retrieve ---------------------------------------------------------------------------------
@@ -316,45 +312,61 @@ def _print_hits(hits: Iterable[Hit]) -> int:
 # The synthesis report ---------------------------------------------------------------------
 
 
-def report_grids(result: Report, terminal: bool) -> list[views.Grid]:
-    census = views.census_grid(
-        result.census, "Census: structures by domaine and statut category", terminal
-    )
-    grids = [
-        census,
-        profile_grid(
-            result.profiles,
-            result.corpus.codebook,
-            terminal,
-            "Profiles of the interviewed structures",
-            result.depth,
-        ),
-    ]
-    for c in result.crossings:
-        grids.append(views.crosstab_grid(c.table, c.title, [c.note], terminal))
-    never = [{"code": n["code"], "label": n["label"]} for n in result.never_pooled]
-    grids.append(views.list_grid("Objets never pooled", never, ["code", "label"]))
-    grids.append(
-        views.list_grid(
-            "Shared premises without further pooling",
-            list(result.shared_premises),
-            ["structure", "statut", "highest_forme"],
-            ["structure", "statut", "forme max"],
-            caption=["objet/immobilier coded, highest forme at most partenariat"],
+def _section_grid(section: Section, codebook: Codebook | None, terminal: bool) -> views.Grid:
+    from pcrcode.reports import document as doc
+
+    data = section.data
+    caption = [section.note] if section.note else []
+    if section.kind == doc.CENSUS:
+        grid = views.census_grid(data["table"], section.heading, terminal, data["caption"])
+        grid.caption += caption
+        return grid
+    if section.kind == doc.CROSSTAB:
+        return views.crosstab_grid(data["table"], section.heading, caption, terminal)
+    if section.kind == doc.PROFILES and terminal and codebook is not None:
+        return profile_grid(
+            data["profiles"],
+            codebook,
+            data["columns"],
+            data["headings"],
+            section.heading,
+            data["depth"],
+            data["headers"][0],
         )
+    numeric = set(data.get("numeric", ()))
+    headers = list(data["headers"])
+    return views.Grid(
+        section.heading,
+        headers,
+        [list(r) for r in data["rows"]],
+        ["right" if i in numeric else "left" for i in range(len(headers))],
+        caption=caption,
     )
+
+
+def report_grids(
+    result: Document, terminal: bool, codebook: Codebook | None = None
+) -> list[views.Grid]:
+    from pcrcode.i18n import messages
+
+    empty = messages(result.language)("(none)")
+    grids = [_section_grid(s, codebook, terminal) for s in result.sections]
+    for grid in grids:
+        grid.empty = empty
     return grids
 
 
-def report_text(fmt: str, result: Report) -> str:
+def report_text(fmt: str, result: Document) -> str:
     if fmt == "json":
         return json_text(result.as_dict())
     if fmt == "csv":
-        return csv_text(result.tidy(), ("section", "row", "col", "measure", "value"))
+        from pcrcode.reports.synthesis import tidy
+
+        return csv_text(tidy(result), ("section", "row", "col", "measure", "value"))
     return views.report_markdown(result, report_grids(result, terminal=False))
 
 
-def show_report(fmt: str, result: Report) -> None:
+def show_report(fmt: str, result: Document, codebook: Codebook | None = None) -> None:
     if fmt != "table":
         sys.stdout.write(report_text(fmt, result))
         return
@@ -362,10 +374,10 @@ def show_report(fmt: str, result: Report) -> None:
 
     out = _console()
     writer = TextWriter(out)  # console.print(Text(...)), as Rich would write it
-    writer.text(views.report_heading(result), "bold")
-    for line in views.report_preamble(result):
+    writer.text(result.title, "bold")
+    for line in result.preamble:
         writer.text(line, "dim")
     writer.flush()
-    for grid in report_grids(result, terminal=True):
+    for grid in report_grids(result, terminal=True, codebook=codebook):
         out.print()
         views.print_grid(out, grid)

@@ -23,37 +23,52 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{_tail(c)} {n}" for c, n in counts.items()) or "—"
 
 
-def facts(corpus: Corpus, p: Profile) -> list[tuple[str, list[str]]]:
-    """(label, values) lines of a profile, shared by the terminal and Markdown."""
+def _value(p: Profile, column: str) -> str:
+    value = p.columns.get(column)
+    col = p.column_kinds[column]
+    if col.kind == "dominant" and value is not None:
+        return f"{_tail(str(value))} (segments: {_counts(dict(p.dominant_counts[column]))})"
+    degree = p.degree(column)
+    if degree is not None:
+        return f"{_tail(str(p.value(column)))} ({degree})"
+    shown = p.value(column)
+    if isinstance(shown, list) and col.kind == "present":  # with their segments
+        counts = p.code_counts.get(col.target, {})
+        return _counts({c: counts.get(c, 0) for c in shown})
+    if isinstance(shown, list):
+        return ", ".join(_tail(c) for c in shown) or "—"
+    return "—" if shown is None else _tail(str(shown))
+
+
+def facts(corpus: Corpus, p: Profile, headings: Sequence[str] = ()) -> list[tuple[str, list[str]]]:
+    """(label, values) lines of a profile, shared by the terminal and Markdown: its
+    attributes, interviews, each non-attribute profile column, its codes per family."""
     s = p.structure
     record = p.record()
-    ident = [f"statut {s.statut}", f"domaine {s.domaine}"]
-    if p.categorie:
-        ident.append(f"categorie {p.categorie}")
-    ident.append("interviewed" if s.interviewed else "not interviewed")
+    values = [f"{k} {v}" for k, v in p.attributes.items() if v is not None]
+    ident = [*values, "interviewed" if s.interviewed else "not interviewed"]
     attributes = [" · ".join(ident)]
-    if s.extra:
-        attributes.append(" · ".join(f"{k} {v}" for k, v in s.extra.items()))
-    forme = p.highest_forme
-    logic = "—"
-    if p.dominant_logic:
-        logic = f"{_tail(p.dominant_logic)} (segments: {_counts(record['logiques'])})"
+    free = {k: v for k, v in s.extra.items() if k not in p.attributes}
+    if free:
+        attributes.append(" · ".join(f"{k} {v}" for k, v in free.items()))
     codes = [f"{family}: {_counts(counts)}" for family, counts in record["codes"].items()]
+    names = dict(zip(p.column_kinds, headings, strict=False))
+    columns = [
+        (names.get(cid, cid), [_value(p, cid)])
+        for cid, col in p.column_kinds.items()
+        if col.kind != "attribute"
+    ]
     return [
         ("attributes", attributes),
         ("interviews", [f"{', '.join(p.interviews) or '—'} ({p.coded_segments} coded segments)"]),
-        ("forme max", [f"{_tail(forme.id)} ({forme.degree})" if forme else "—"]),
-        ("logique", [logic]),
-        ("pooled", [", ".join(_tail(c) for c in p.pooled) or "—"]),
-        ("not pooled", [", ".join(_tail(c) for c in p.not_pooled) or "—"]),
-        ("portée", [_counts(record["portee"])]),
+        *columns,
         ("codes", codes or ["—"]),
     ]
 
 
-def show(fmt: str, corpus: Corpus, found: Sequence[Profile]) -> None:
+def show(fmt: str, corpus: Corpus, found: Sequence[Profile], headings: Sequence[str] = ()) -> None:
     if fmt == "markdown":
-        sys.stdout.write("".join(_markdown(corpus, p) for p in found))
+        sys.stdout.write("".join(_markdown(corpus, p, headings) for p in found))
         return
     from rich.padding import Padding
     from rich.table import Table
@@ -69,7 +84,7 @@ def show(fmt: str, corpus: Corpus, found: Sequence[Profile]) -> None:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column(overflow="fold")
-        for label, values in facts(corpus, p):
+        for label, values in facts(corpus, p, headings):
             for i, value in enumerate(values):
                 grid.add_row(Text(label if i == 0 else ""), Text(visible(value)))
         out.print(grid)
@@ -103,9 +118,9 @@ def show(fmt: str, corpus: Corpus, found: Sequence[Profile]) -> None:
             out.print(Padding(Text(visible(m.text)), (0, 0, 0, 4), expand=False))
 
 
-def _markdown(corpus: Corpus, p: Profile) -> str:
+def _markdown(corpus: Corpus, p: Profile, headings: Sequence[str]) -> str:
     out = f"## {_md(p.structure.name)} (`{p.structure.id}`)\n\n"
-    for label, values in facts(corpus, p):
+    for label, values in facts(corpus, p, headings):
         if len(values) == 1:
             out += f"- **{label}**: {_md(values[0])}\n"
         else:

@@ -39,6 +39,7 @@ class Grid:
     caption: list[str] = field(default_factory=list)
     bold_last: bool = False  # a margin row
     abbreviate: bool = False  # numeric columns whose headers may be cut to fit the terminal
+    empty: str = "(none)"  # what an empty table shows, in the document's language
 
 
 def heat_style(level: float | None) -> str:
@@ -113,7 +114,9 @@ def crosstab_grid(
     )
 
 
-def census_grid(table: CensusTable, title: str, terminal: bool = True) -> Grid:
+def census_grid(
+    table: CensusTable, title: str, terminal: bool = True, caption: Sequence[str] = ()
+) -> Grid:
     cols = table.cols
     names = short_names(cols) if terminal else {c: table.all.label(table.all.cols, c) for c in cols}
     body = []
@@ -129,7 +132,7 @@ def census_grid(table: CensusTable, title: str, terminal: bool = True) -> Grid:
         [corner, *(names[c] for c in cols)],
         body,
         ["left", *(["right"] * len(cols))],
-        caption=["(in parentheses: structures interviewed)"],
+        caption=list(caption),
         bold_last=True,
     )
 
@@ -178,7 +181,7 @@ def print_grid(out: Console, grid: Grid, compact: bool = False) -> None:
     if grid.title:
         out.print(Text(visible(grid.title), style="bold"))
     if not grid.rows:
-        for line in ["(none)", *caption]:
+        for line in [grid.empty, *caption]:
             out.print(Text(visible(line), style="dim"))
         return
     # The box draws a one-space divider between columns; the padding adds the rest of ``gap``.
@@ -238,7 +241,7 @@ def _print_plain(
     if grid.title:
         writer.text(visible(grid.title), "bold")
     if not rows:
-        for line in ["(none)", *caption]:
+        for line in [grid.empty, *caption]:
             writer.text(visible(line), "dim")
         writer.flush()
         return True
@@ -267,7 +270,7 @@ def markdown_grid(grid: Grid, level: int = 2) -> str:
     ]
     rows = [{str(i): v for i, v in enumerate(r)} for r in grid.rows]
     out = f"{'#' * level} {grid.title}\n\n" if grid.title else ""
-    out += markdown_table(rows, columns) if rows else "(none)\n"
+    out += markdown_table(rows, columns) if rows else f"{_md(grid.empty)}\n"
     if grid.caption:
         out += "\n" + "\n".join(f"*{_md(c)}*" for c in grid.caption) + "\n"
     return out + "\n"
@@ -298,23 +301,8 @@ def list_grid(
     )
 
 
-def report_heading(result: Any) -> str:
-    return f"Synthesis report · {result.corpus.codebook.title}"
-
-
-def report_preamble(result: Any) -> list[str]:
-    s = result.summary()
-    lines = [
-        f"{s['structures']} structures, {s['interviewed']} interviewed; "
-        f"{s['interviews']} interviews, {s['coded_segments']} coded segments.",
-        result.corpus.selection.describe() + ".",
-    ]
-    if s["where"]:
-        lines.append("Only structures with " + " and ".join(s["where"]) + ".")
-    return lines
-
-
 def report_markdown(result: Any, grids: Sequence[Grid]) -> str:
-    text = f"# {_md(report_heading(result))}\n\n"
-    text += "".join(f"{_md(line)}\n\n" for line in report_preamble(result))
+    """The report's Markdown: its title, preamble, then each section's table and note."""
+    text = f"# {_md(result.title)}\n\n"
+    text += "".join(f"{_md(line)}\n\n" for line in result.preamble)
     return text + "".join(markdown_grid(g) for g in grids)

@@ -48,7 +48,8 @@ DepthOpt = Annotated[
         "-d",
         min=1,
         help="Code level of family axes: 1 rolls "
-        "variants into their parent (logique/reseau = affinitaire + politique).",
+        "variants into their parent (the example project: logique/reseau = affinitaire + "
+        "politique).",
     ),
 ]
 
@@ -82,12 +83,13 @@ def _corpus(
     all_coders: bool,
     where: list[str] | None,
     depth: int | None = 1,
+    findings: list[Any] | None = None,
 ) -> Any:
     from pcrcode.reports.axes import parse_where
     from pcrcode.reports.corpus import build_corpus
     from pcrcode.reports.selection import select_coders
 
-    project = load(ctx)
+    project = load(ctx, findings)
     selection = select_coders(project, coder or (), all_coders)
     corpus = build_corpus(project, selection)
     return corpus.where(parse_where(corpus, where or (), depth))
@@ -119,31 +121,37 @@ def profile(
     where: WhereOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Profile structures: attributes, codes per family, highest forme, dominant logique,
-    objets pooled and not, portée, key quotes.
+    """Profile structures: attributes, codes per family, the declared profile columns, key
+    quotes.
 
-    Dominant logique: the one on most coded segments, variants rolled up at --depth 1
-    (réseau = affinitaire + politique); a tie gives 'mixte'. Key quotes: the segments with the
-    highest forme, then the most codes. Without STRUCTURE, non-interviewed structures are left
-    out (--all keeps them).
+    The columns come from synthesis.yaml's profile: (see the README), else: the required
+    category attributes, the highest code of each ordered family, the codes of each other
+    family present. A dominant column gives the code on most coded segments, variants rolled
+    up at --depth (a tie gives 'mixte'). Key quotes: the segments with the highest degree in
+    the first 'highest' column's family, then the most codes. Without STRUCTURE,
+    non-interviewed structures are left out (--all keeps them).
 
-    JSON (a list, one object per structure): structure, name, statut, domaine, categorie,
-    interviewed, attributes, interviews, coded_segments, codes {family: {code: segments}},
-    highest_forme, highest_degree, dominant_logic, logiques {code: segments}, pooled,
-    not_pooled, portee {code: segments}, quotes [{interview, segment, speaker, codes, text}],
-    memos [{kind, target, segment, code, author, date, text}].
-    CSV (one row per structure): structure, name, statut, domaine, categorie, interviewed,
-    interviews, coded_segments, highest_forme, highest_degree, dominant_logic, pooled,
-    not_pooled, portee (lists joined by ';'), then one column per code (its segments).
+    JSON (a list, one object per structure): structure, name, interviewed, attributes,
+    interviews, coded_segments, codes {family: {code: segments}}, columns {column id: value;
+    COLUMN_degree after a highest column, COLUMN_segments after a dominant one}, quotes
+    [{interview, segment, speaker, codes, text}], memos [{kind, target, segment, code, author,
+    date, text}]. CSV (one row per structure): structure, name, interviewed, interviews,
+    coded_segments, each column (lists joined by ';'), then one column per code (its
+    segments).
+
+    With the example project's ids:
 
     Example: pcrcode profile terre-et-paille jardins-du-drac
     """
     from pcrcode.cli import report_pages
+    from pcrcode.reports.declaration import project_synthesis
     from pcrcode.reports.profile import profiles
 
-    corpus = _corpus(ctx, coder, all_coders, where, depth)
-    found = profiles(corpus, structures or (), every, depth, quotes)
-    report_pages.show_profiles(fmt.value, corpus, found, bool(structures), depth)
+    findings: list[Any] = []
+    corpus = _corpus(ctx, coder, all_coders, where, depth, findings)
+    synthesis = project_synthesis(corpus.project, findings)
+    found = profiles(corpus, structures or (), every, depth, quotes, synthesis)
+    report_pages.show_profiles(fmt.value, corpus, found, bool(structures), synthesis, depth)
     left = len(corpus.structures) - len(found)
     if not structures and left:
         note(f"{left} structures not interviewed are left out (--all lists them)")
@@ -156,8 +164,8 @@ def crosstab(
         str,
         typer.Argument(
             metavar="ROWS",
-            help="An attribute (statut, domaine, categorie, ...), a code family "
-            "(logique, objet, forme, portee) or FAMILY:max / FAMILY:dominant.",
+            help="A case attribute, a code family, or FAMILY:max / FAMILY:dominant "
+            "(see `pcrcode codebook show`).",
         ),
     ],
     cols: Annotated[str, typer.Argument(metavar="COLS", help="Same choices as ROWS.")],
@@ -178,11 +186,13 @@ def crosstab(
 
     A structure (--count structures, the default) counts once in a cell however many segments
     put it there; interviews likewise; segments counts coded segments. Codes of two families
-    cross within a segment. Margins count distinct units, so a structure with two logiques
+    cross within a segment. Margins count distinct units, so a structure with two codes of a family
     counts once in its row total and cells may add up to more than it.
 
     JSON (a list) and CSV: one record per cell, margins included (row or col 'total'): row,
     row_label, col, col_label, count, percent (null without --percent).
+
+    With the example project's ids:
 
     Example: pcrcode crosstab statut logique --percent row
     """
@@ -202,31 +212,49 @@ def crosstab(
     _say_coders(corpus)
 
 
-def census(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
-    """The census: structures by domaine and statut category, interviewed in parentheses.
+def census(
+    ctx: typer.Context,
+    rows: Annotated[
+        str | None, typer.Option("--rows", metavar="ATTR", help="The attribute of the rows.")
+    ] = None,
+    cols: Annotated[
+        str | None, typer.Option("--cols", metavar="ATTR", help="The attribute of the columns.")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The census: cases by two attributes, interviewed in parentheses.
 
-    Counted from the registry, laid out like the synthesis' table (the rows and columns of the
-    registry's census: block when present). A difference with the declared census is noted on
-    stderr (`pcrcode check` lists it).
+    Counted from the registry. The attributes: --rows and --cols, else the census section of
+    synthesis.yaml, else structures.yaml's census: block, else the codebook's first two
+    category attributes. When the table has the census: block's axes, a difference with its
+    declared totals is noted on stderr (`pcrcode check` lists it).
 
     JSON (a list) and CSV: one record per cell, margins included: row, row_label, col,
     col_label, total, interviewed.
 
-    Example: pcrcode census --format json
+    Example: pcrcode census --rows role --cols size --format json
     """
     from pcrcode.cli import report_pages
     from pcrcode.reports.census import census as compute
     from pcrcode.reports.corpus import build_corpus
+    from pcrcode.reports.declaration import project_synthesis
     from pcrcode.reports.selection import select_coders
 
     project = load(ctx)
-    table = compute(build_corpus(project, select_coders(project)))
+    if rows is None or cols is None:
+        declared = next(
+            (s for s in project_synthesis(project).sections if s.kind == "census"), None
+        )
+        if declared is not None:
+            rows = rows or declared.rows or None
+            cols = cols or (declared.columns[0] if declared.columns else None)
+    table = compute(build_corpus(project, select_coders(project)), rows, cols)
     if table.mismatches:
         note(
             f"warning: the registry differs from the declared census in "
             f"{', '.join(table.mismatches)} (see `pcrcode check`)"
         )
-    report_pages.show_census(fmt.value, table)
+    report_pages.show_census(fmt.value, table, project.codebook.language)
 
 
 def retrieve(
@@ -252,6 +280,8 @@ def retrieve(
     JSON (a list) and CSV, one record per segment: interview, segment, structure, speaker,
     coders, codes, matched (the codes carrying the match), memos, quote, before, after (the
     --context turns: {segment, speaker, text}; in CSV one 'N speaker: text' line each).
+
+    With the example project's ids:
 
     Example: pcrcode retrieve 'objet/achat-vente AND logique/professionnelle' --context 1
     """
@@ -295,6 +325,8 @@ def cooccurrence(
     JSON (a list) and CSV: one record per cell, zeros included: row, row_label, col,
     col_label, count.
 
+    With the example project's ids:
+
     Example: pcrcode cooccurrence --family objet --family logique --unit structure
     """
     from pcrcode.cli import report_pages
@@ -328,6 +360,8 @@ def frequencies(
     JSON (a list) and CSV, one record per code in codebook order: code, label, family, depth,
     codable, codings, segments, interviews, structures.
 
+    With the example project's ids:
+
     Example: pcrcode frequencies --family objet
     """
     from pcrcode.cli import report_pages
@@ -350,37 +384,50 @@ def report(
             "csv), atomically, instead of printing it.",
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            help="Language of the report's fixed words (fr, en); default: the codebook's language.",
+        ),
+    ] = None,
     depth: DepthOpt = 1,
     coder: CodersOpt = None,
     all_coders: AllCodersOpt = False,
     where: WhereOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The synthesis in one run: census, profiles, logique by statut, portée by logique,
-    objets by domaine, highest forme by dominant logique, objets never pooled, shared premises
-    without further pooling.
+    """The synthesis in one run: the sections synthesis.yaml declares, in the study's language.
 
-    Shared premises: structures with objet/immobilier whose highest forme is at most
-    partenariat. Tables count structures (see `pcrcode crosstab --help`).
+    Without synthesis.yaml: cases by each category attribute, code frequencies per family,
+    the profiles, each category attribute by each family. The headings and notes are the
+    declaration's; pcrcode's own words come from its catalogue in the codebook's language
+    (--lang to change). Tables count cases (see `pcrcode crosstab --help`). A problem in the
+    declaration or in the cases' attributes stops it (exit 1; `pcrcode check` lists them).
 
-    JSON: one object with a key per section: coders, summary, census, profiles,
-    statut_x_logique, logique_x_portee, domaine_x_objet, forme_x_logique (records as in
-    census, profile --format csv and crosstab), never_pooled [{code, label, degree}],
-    shared_premises [{structure, name, statut, highest_forme, highest_degree, pooled}].
-    CSV: every number as section, row, col, measure, value.
+    JSON: one object: title, language, coders, summary, sections [{id, kind, heading, note}],
+    then each section's records under its id (census and crosstab: one per cell; profiles
+    and cases: one per case; never_coded: {code, label, degree}; README, "The synthesis
+    report"). CSV: every number as section, row, col, measure, value.
 
     Example: pcrcode report --format markdown -o synthese.md
     """
     from pcrcode.cli import report_pages
     from pcrcode.errors import UsageError
-    from pcrcode.reports.synthesis import report as compute
+    from pcrcode.i18n import messages
+    from pcrcode.reports.declaration import project_synthesis
+    from pcrcode.reports.synthesis import build_report
 
     if output is not None and fmt is Format.table:
         raise UsageError("-o writes a document: add --format markdown (or json, csv)")
-    corpus = _corpus(ctx, coder, all_coders, where, depth)  # the report says whose codings
-    result = compute(corpus, depth)
+    findings: list[Any] = []
+    corpus = _corpus(ctx, coder, all_coders, where, depth, findings)  # the report says whose
+    synthesis = project_synthesis(corpus.project, findings)
+    tr = messages(lang or corpus.codebook.language)
+    result = build_report(corpus, synthesis, tr, depth)
     if output is None:
-        report_pages.show_report(fmt.value, result)
+        report_pages.show_report(fmt.value, result, corpus.codebook)
         return
     from pcrcode.atomic import write_text
 

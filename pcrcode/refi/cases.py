@@ -47,6 +47,9 @@ def read_variables(rp: RProject, codebook: dict[str, Any]) -> Variables:
                 "label": str(schema.get("label") or vid),
                 "values": {str(k): str(v) for k, v in schema["values"].items()},
             }
+            for key in ("type", "required"):
+                if key in schema:
+                    attr[key] = schema[key]
             if "from" in schema and isinstance(schema.get("map"), dict):
                 attr = {
                     "label": attr["label"],
@@ -64,19 +67,10 @@ def read_variables(rp: RProject, codebook: dict[str, Any]) -> Variables:
 def _structure(
     sid: str, name: str, values: dict[str, Any], derived: set[str], interviewed: bool
 ) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "id": sid,
-        "name": name or sid,
-        "statut": str(values.get("statut", "")),
-        "domaine": str(values.get("domaine", "")),
-    }
+    entry: dict[str, Any] = {"id": sid, "name": name or sid}
     flag = values.get("interviewed")
     entry["interviewed"] = flag if isinstance(flag, bool) else interviewed
-    extra = {
-        k: v
-        for k, v in values.items()
-        if k not in ("statut", "domaine", "interviewed") and k not in derived
-    }
+    extra = {k: v for k, v in values.items() if k != "interviewed" and k not in derived}
     if extra:
         entry["attributes"] = extra
     return entry
@@ -146,3 +140,29 @@ def structures(
             )
         interview.meta = {"structure": sid, **interview.meta}
     return list(entries.values())
+
+
+def declare_variables(codebook: dict[str, Any], entries: list[dict[str, Any]]) -> None:
+    """Declare in the codebook every case variable that came without pcrcode's schema: a
+    category of the values met (text), an integer (whole numbers), or free text; required when
+    every case has it. The study's own attributes, nothing invented."""
+    attributes: dict[str, Any] = codebook.setdefault("attributes", {})
+    seen: dict[str, list[Any]] = {}
+    for entry in entries:
+        for key, value in entry.get("attributes", {}).items():
+            seen.setdefault(key, []).append(value)
+    for key, values in seen.items():
+        if key in attributes:
+            continue
+        attr: dict[str, Any] = {"label": key}
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            attr["type"] = "integer"
+        elif all(isinstance(v, str) for v in values):
+            attr["values"] = {v: v for v in sorted(set(values))}
+        else:
+            attr["type"] = "text"
+        if len(values) == len(entries):
+            attr["required"] = True
+        attributes[key] = attr
+    if not attributes:
+        del codebook["attributes"]

@@ -254,6 +254,10 @@ def is_yes(value: str) -> bool:
 
 def attribute_description(attr: Attribute) -> str:
     data: dict[str, Any] = {"label": attr.label, "values": dict(attr.values)}
+    if attr.type != "category":
+        data["type"] = attr.type
+    if attr.required:
+        data["required"] = True
     if attr.derived_from is not None:
         data["from"] = attr.derived_from
         data["map"] = dict(attr.mapping)
@@ -273,7 +277,7 @@ def parse_attribute_description(text: str) -> dict[str, Any] | None:
         return None
     if not isinstance(data, LDict) or not isinstance(data.get("values"), dict):
         return None
-    if set(data) - {"label", "values", "from", "map"}:
+    if set(data) - {"label", "type", "required", "values", "from", "map"}:
         return None
     return dict(data)
 

@@ -181,12 +181,11 @@ class _Variable:
 
 def _variables(project: Project) -> list[_Variable]:
     codebook, structures = project.codebook, list(project.registry.structures.values())
+    numeric = ("integer", "year")
     result = [
-        _Variable(a.id, "Text", attribute_description(a)) for a in codebook.attributes.values()
+        _Variable(a.id, "Integer" if a.type in numeric else "Text", attribute_description(a))
+        for a in codebook.attributes.values()
     ]
-    for builtin in ("statut", "domaine"):
-        if builtin not in codebook.attributes:
-            result.append(_Variable(builtin, "Text", ""))
     result.append(_Variable("interviewed", "Boolean", INTERVIEWED_DESCRIPTION))
     seen = {v.name for v in result}
     for s in structures:

@@ -25,7 +25,7 @@ from typing import Any
 from pcrcode.codebook import ID_RE
 from pcrcode.model import Coding, fingerprint
 from pcrcode.refi import offsets
-from pcrcode.refi.cases import coders, read_variables, structures
+from pcrcode.refi.cases import coders, declare_variables, read_variables, structures
 from pcrcode.refi.codetree import build_codebook, slug, unique
 from pcrcode.refi.describe import SPEAKERS, parse_meta
 from pcrcode.refi.guids import is_datetime
@@ -284,6 +284,7 @@ def import_refi(
     new.structures = structures(
         rp, new.interviews, variables, member, source_values, report.warnings
     )
+    declare_variables(codebook, new.structures)
     loose_notes = len(set(rp.notes) - ctx.notes_used)
     if loose_notes:
         discarded["notes not attached to an imported coding (Notes/Note)"] += loose_notes

@@ -1,12 +1,14 @@
-"""The census table: structures of the registry by domaine and statut category, with the number
-interviewed, laid out like the synthesis' table (rows and columns from the registry's ``census:``
-block when there is one, else domaine x categorie)."""
+"""The census table: cases of the registry by two attributes, with the number interviewed, laid
+out like a publication's table. The rows and columns are the ones asked, else the registry's
+``census:`` block's, else the codebook's first two category attributes; the declared totals are
+checked when the table has the census block's axes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pcrcode.errors import UsageError
 from pcrcode.reports.axes import resolve_axis
 from pcrcode.reports.corpus import Corpus
 from pcrcode.reports.crosstab import Crosstab, crosstab
@@ -43,12 +45,28 @@ class CensusTable:
         ]
 
 
-def census(corpus: Corpus) -> CensusTable:
+def census_axes(
+    corpus: Corpus, rows: str | None = None, cols: str | None = None
+) -> tuple[str, str]:
+    """The census' row and column attributes (see the module's docstring)."""
     declared = corpus.project.registry.census
-    row_name = declared.rows if declared else "domaine"
-    col_name = declared.columns if declared else "categorie"
-    if col_name not in corpus.codebook.attributes and col_name == "categorie":
-        col_name = "statut"  # a codebook without the derived category
+    categories = [a.id for a in corpus.codebook.attributes.values() if a.values]
+    # A grouping (a derived attribute) reads better as columns than the values it groups.
+    plain = [a for a in categories if corpus.codebook.attributes[a].derived_from is None]
+    grouped = [a for a in categories if a not in plain]
+    row_name = rows or (declared.rows if declared else (plain[1:2] or plain[:1] or [""])[0])
+    col_name = cols or (declared.columns if declared else (grouped or plain[:1] or [""])[0])
+    if not row_name or not col_name or row_name == col_name:
+        raise UsageError(
+            "the census needs two attributes: name them (--rows ATTR --cols ATTR) or declare "
+            "them in structures.yaml's census: block or synthesis.yaml"
+        )
+    return row_name, col_name
+
+
+def census(corpus: Corpus, row_name: str | None = None, col_name: str | None = None) -> CensusTable:
+    declared = corpus.project.registry.census
+    row_name, col_name = census_axes(corpus, row_name, col_name)
     rows = resolve_axis(corpus, row_name)
     cols = resolve_axis(corpus, col_name)
     everything = crosstab(corpus, rows, cols)
@@ -56,7 +74,8 @@ def census(corpus: Corpus) -> CensusTable:
     interviewed = replace(corpus, structures=tuple(s for s in corpus.structures if s.interviewed))
     seen = crosstab(interviewed, rows, cols)
     table = CensusTable(everything, seen)
-    if declared is not None and not corpus.filters:
+    same = declared is not None and (declared.rows, declared.columns) == (row_name, col_name)
+    if declared is not None and same and not corpus.filters:
         table = CensusTable(everything, seen, tuple(_mismatches(table, declared.cells)))
     return table
 

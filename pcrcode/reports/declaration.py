@@ -9,20 +9,26 @@ finding with its line and column (``check``); ``report`` refuses to run on any o
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pcrcode.diagnostics import Diagnostics, did_you_mean
-from pcrcode.errors import FileFormatError
-from pcrcode.model import Codebook, Registry
+from pcrcode.diagnostics import ERROR, Diagnostics, Finding, did_you_mean
+from pcrcode.errors import FileFormatError, PcrcodeError
+from pcrcode.model import Codebook, Project, Registry
 from pcrcode.reports import document as doc
 from pcrcode.yamlio import LDict, LList, load_file
 
 SYNTHESIS_FILE = "synthesis.yaml"
 
 # Profile column kinds: the key that names the column's target.
-ATTRIBUTE, HIGHEST, DOMINANT, PRESENT, ABSENT = "attribute", "highest", "dominant", "present", "absent"
+ATTRIBUTE, HIGHEST, DOMINANT, PRESENT, ABSENT = (
+    "attribute",
+    "highest",
+    "dominant",
+    "present",
+    "absent",
+)
 COLUMN_KINDS = (ATTRIBUTE, HIGHEST, DOMINANT, PRESENT, ABSENT)
 SUMMARIES = ("max", "dominant")  # FAMILY:max, FAMILY:dominant crosstab axes
 
@@ -49,6 +55,7 @@ class Column:
     target: str  # the attribute or family id
     heading: str = ""  # empty: the attribute's or family's label
     terminal: bool = True  # shown in the 80-column terminal table too
+    texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # see Synthesis
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,7 @@ class SectionSpec:
     absent: tuple[str, ...] = ()  # cases: codes none found on the case
     at_most: str = ""  # cases: highest code of its (ordered) family at most this one
     line: int = 0
+    texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # see Synthesis
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,17 @@ class Synthesis:
     quotes: int = 3
     declared: bool = False  # read from synthesis.yaml
     path: Path | None = None
+    # A title, heading or note may be given per language ({fr: ..., en: ...}): field ->
+    # language -> text; :meth:`localized` picks them (the plain fields hold the first).
+    texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def localized(self, language: str) -> Synthesis:
+        """The synthesis with its titles, headings and notes in ``language`` where given."""
+        return replace(
+            _pick(self, language),
+            profile=tuple(_pick(c, language) for c in self.profile),
+            sections=tuple(_pick(s, language) for s in self.sections),
+        )
 
     def column(self, column_id: str) -> Column | None:
         for c in self.profile:
@@ -85,6 +104,15 @@ class Synthesis:
     def rank_family(self) -> str | None:
         """The ordered family whose degree ranks key quotes: the first ``highest`` column's."""
         return next((c.target for c in self.profile if c.kind == HIGHEST), None)
+
+
+T = TypeVar("T", Column, SectionSpec, "Synthesis")
+
+
+def _pick(item: T, language: str) -> T:
+    lang = language.split("_", 1)[0]
+    chosen: dict[str, Any] = {k: v[lang] for k, v in item.texts.items() if lang in v}
+    return replace(item, **chosen) if chosen else item
 
 
 def category_attributes(codebook: Codebook) -> list[str]:
@@ -160,9 +188,8 @@ class _Parser:
             quotes = 3
         profile = self.profile(data)
         sections = self.sections(data, profile)
-        return Synthesis(
-            str(data.get("title") or ""), profile, sections, quotes, True, self.path
-        )
+        title, texts = self.text(data, "title")
+        return Synthesis(title, profile, sections, quotes, True, self.path, texts)
 
     def profile(self, data: LDict) -> tuple[Column, ...]:
         raw = data.get("profile")
@@ -186,7 +213,9 @@ class _Parser:
         kinds = [k for k in COLUMN_KINDS if k in entry]
         cid = str(entry.get("id") or (entry.get(kinds[0]) if kinds else ""))
         if len(kinds) != 1:
-            self.error(pos, f"profile column '{cid}' needs one of {', '.join(COLUMN_KINDS)}", "bad-value")
+            self.error(
+                pos, f"profile column '{cid}' needs one of {', '.join(COLUMN_KINDS)}", "bad-value"
+            )
             return None
         if cid in seen:
             self.error(pos, f"duplicate profile column id '{cid}'", "duplicate-id")
@@ -200,7 +229,27 @@ class _Parser:
         terminal = entry.get("terminal", True)
         if not ok:
             return None
-        return Column(cid, kind, target, str(entry.get("heading") or ""), terminal is not False)
+        heading, texts = self.text(entry, "heading")
+        return Column(cid, kind, target, heading, terminal is not False, texts)
+
+    def text(self, entry: LDict, key: str) -> tuple[str, dict[str, dict[str, str]]]:
+        """A text in the study's language, or one per language ({fr: ..., en: ...}): the
+        first one given, and every one by language."""
+        value = entry.get(key)
+        if value is None:
+            return "", {}
+        if isinstance(value, LDict):
+            texts = {str(lang): str(v).strip() for lang, v in value.items() if v is not None}
+            if not texts or any(isinstance(v, dict | list) for v in value.values()):
+                self.error(
+                    entry.pos(key), f"'{key}' must be a text or one text per language", "bad-value"
+                )
+                return "", {}
+            return next(iter(texts.values())), {key: texts}
+        if isinstance(value, list):
+            self.error(entry.pos(key), f"'{key}' must be a text", "bad-value")
+            return "", {}
+        return str(value).strip(), {}
 
     def attribute(self, name: str, pos: tuple[int, int]) -> bool:
         if name in self.attributes or name == "interviewed":
@@ -250,8 +299,11 @@ class _Parser:
     def sections(self, data: LDict, profile: tuple[Column, ...]) -> tuple[SectionSpec, ...]:
         raw = data.get("sections")
         if not isinstance(raw, LList):
-            self.error(data.pos("sections") if "sections" in data else (1, 1),
-                       "synthesis.yaml needs a 'sections' list", "missing-key")
+            self.error(
+                data.pos("sections") if "sections" in data else (1, 1),
+                "synthesis.yaml needs a 'sections' list",
+                "missing-key",
+            )
             return ()
         found: list[SectionSpec] = []
         for i, entry in enumerate(raw):
@@ -271,25 +323,31 @@ class _Parser:
             hint = did_you_mean(kind, doc.KINDS)
             where = entry.pos("kind") if "kind" in entry else pos
             self.error(
-                where, f"unknown section kind '{kind}'{hint} (kinds: {', '.join(doc.KINDS)})",
+                where,
+                f"unknown section kind '{kind}'{hint} (kinds: {', '.join(doc.KINDS)})",
                 "bad-value",
             )
             return None
         self.keys(entry, (*_COMMON_KEYS, *_SECTION_KEYS[kind]), f"a {kind} section")
         sid = str(entry.get("id") or kind)
         if sid in seen or sid in doc.RESERVED_IDS:
-            self.error(entry.pos("id") if "id" in entry else pos,
-                       f"section id '{sid}' is used twice or reserved", "duplicate-id")
+            self.error(
+                entry.pos("id") if "id" in entry else pos,
+                f"section id '{sid}' is used twice or reserved",
+                "duplicate-id",
+            )
             return None
         values = _Values(entry)
+        heading, heading_texts = self.text(entry, "heading")
+        note, note_texts = self.text(entry, "note")
         ok = getattr(self, f"_check_{kind}")(entry, values, {c.id for c in profile})
         if not ok:
             return None
         return SectionSpec(
             sid,
             kind,
-            str(entry.get("heading") or ""),
-            str(entry.get("note") or "").strip(),
+            heading,
+            note,
             rows=values.one("rows"),
             columns=values.many("columns"),
             attribute=values.one("attribute"),
@@ -298,10 +356,13 @@ class _Parser:
             absent=values.many("absent"),
             at_most=values.one("at_most"),
             line=pos[0],
+            texts={**heading_texts, **note_texts},
         )
 
     def _check_census(self, entry: LDict, v: _Values, cols: set[str]) -> bool:
-        return all(self.attribute(v.one(k), entry.pos(k)) for k in ("rows", "columns") if k in entry)
+        return all(
+            self.attribute(v.one(k), entry.pos(k)) for k in ("rows", "columns") if k in entry
+        )
 
     def _check_counts(self, entry: LDict, v: _Values, cols: set[str]) -> bool:
         return self.required(entry, "attribute") and self.attribute(
@@ -316,8 +377,12 @@ class _Parser:
     def _check_crosstab(self, entry: LDict, v: _Values, cols: set[str]) -> bool:
         if not (self.required(entry, "rows") and self.required(entry, "columns")):
             return False
-        return all([self.axis(v.one("rows"), entry.pos("rows")),
-                    *(self.axis(c, entry.pos("columns")) for c in v.many("columns"))])
+        return all(
+            [
+                self.axis(v.one("rows"), entry.pos("rows")),
+                *(self.axis(c, entry.pos("columns")) for c in v.many("columns")),
+            ]
+        )
 
     def _check_profiles(self, entry: LDict, v: _Values, cols: set[str]) -> bool:
         return self.known_columns(entry, v, cols)
@@ -339,9 +404,11 @@ class _Parser:
         for c in v.many("columns"):
             if c not in cols and c not in self.attributes:
                 hint = did_you_mean(c, [*cols, *self.attributes])
-                self.error(entry.pos("columns"),
-                           f"unknown profile column or attribute '{c}'{hint}",
-                           "synthesis-unknown-column")
+                self.error(
+                    entry.pos("columns"),
+                    f"unknown profile column or attribute '{c}'{hint}",
+                    "synthesis-unknown-column",
+                )
                 ok = False
         return ok
 
@@ -370,3 +437,26 @@ class _Values:
         if isinstance(value, list):
             return tuple(str(v) for v in value)
         return (str(value),)
+
+
+# Findings on the cases' attributes that make any report on them wrong: ``report`` refuses.
+ATTRIBUTE_RULES = ("missing-attribute", "grouping-incomplete")
+
+
+def project_synthesis(project: Project, findings: Sequence[Finding] = ()) -> Synthesis:
+    """The project's synthesis, or :class:`DataError` with the first problem ``check`` would
+    report on it (or, among ``findings`` from loading, on the cases' attributes)."""
+    diag = Diagnostics(project.root)
+    synthesis = load_synthesis(project.root, project.codebook, project.registry, diag)
+    wrong = [f for f in findings if f.rule in ATTRIBUTE_RULES and f.severity == ERROR]
+    wrong += [f for f in diag.sorted() if f.severity == ERROR]
+    if wrong:
+        first = wrong[0]
+        more = f" (and {len(wrong) - 1} more: see `pcrcode check`)" if len(wrong) > 1 else ""
+        raise PcrcodeError(
+            f"{first.message} [{first.rule}]{more}",
+            first.path,
+            first.line,
+            first.col,
+        )
+    return synthesis

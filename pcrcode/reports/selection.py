@@ -12,8 +12,9 @@ interviews are left out. ``--coder NAME`` (repeatable) takes exactly those coder
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pcrcode.diagnostics import did_you_mean
 from pcrcode.errors import UnknownItem, UsageError
@@ -44,26 +45,43 @@ class CoderSelection:
             "description": self.describe(),
         }
 
-    def describe(self) -> str:
-        """One sentence saying whose codings are counted, for a caption or a stderr note."""
+    def describe(self, tr: Callable[..., str] | None = None) -> str:
+        """One sentence saying whose codings are counted, for a caption or a stderr note
+        (``tr``: a message catalogue, for a report in the study's language)."""
+        t: Callable[..., str] = tr if tr is not None else _same
         if not self.per_interview:
-            return "codings: none yet"
+            return t("codings: none yet")
         names = ", ".join(self.coders)
         if self.mode == ALL:
-            return f"codings: all coders ({names}), merged per segment"
+            return t("codings: all coders ({names}), merged per segment", names=names)
         if self.mode == CHOSEN:
-            merged = ", merged per segment" if len(self.coders) > 1 else ""
-            return f"codings: {names} only{merged} ({len(self.per_interview)} interviews)"
+            if len(self.coders) > 1:
+                return t(
+                    "codings: {names} only, merged per segment ({n} interviews)",
+                    names=names,
+                    n=len(self.per_interview),
+                )
+            return t(
+                "codings: {names} only ({n} interviews)", names=names, n=len(self.per_interview)
+            )
         if not self.left_out:
-            return f"codings: {names}"
+            return t("codings: {names}", names=names)
         outs = "; ".join(
-            f"{coder}'s {len(ivs)} double-coded interview{'s' if len(ivs) > 1 else ''}"
+            t("{coder}'s {n} double-coded interviews", coder=coder, n=len(ivs))
+            if len(ivs) > 1
+            else t("{coder}'s double-coded interview", coder=coder)
             for coder, ivs in sorted(self.left_out.items())
         )
-        return (
-            f"codings: the main coder of each interview ({names}); left out: {outs} "
-            "(--coder NAME or --all-coders to change)"
+        return t(
+            "codings: the main coder of each interview ({names}); left out: {outs} "
+            "(--coder NAME or --all-coders to change)",
+            names=names,
+            outs=outs,
         )
+
+
+def _same(msgid: str, **fields: Any) -> str:
+    return msgid.format(**fields) if fields else msgid
 
 
 def select_coders(
