@@ -219,3 +219,23 @@ def test_explain_golden(cli: CLI, example: Path) -> None:
     run = cli(["findings", "--explain", fid], cwd=example)
     assert (run.exit_code, run.exception) == (0, None)
     assert_golden("findings/explain-immobilier.txt", run.stdout)
+
+
+def test_the_report_carries_the_findings_in_the_studys_language(cli: CLI, example: Path) -> None:
+    tag = cli(["tag", "grenier-cooperatif", "4", "objet/personnels", "-c", "camille"], cwd=example)
+    assert tag.exit_code == 0, tag.stderr
+    run = cli(["report", "--format", "markdown"], cwd=example)
+    assert run.exit_code == 0  # a report reports; `pcrcode findings` is the gate
+    section = run.stdout.split("## Les conclusions revérifiées sur les codages\n")[1]
+    assert (
+        "| La mutualisation de personnels est totalement absente. | infirmé | 1/18 "
+        "| grenier-cooperatif |" in section
+    )
+    assert section.count("| vérifié |") == 9
+    data = json.loads(cli(["report", "--format", "json", "--lang", "en"], cwd=example).stdout)
+    staff = {r["id"]: r for r in data["findings"]}["pas-de-mutualisation-de-personnels"]
+    assert (staff["status"], staff["status_label"], staff["breaking"]) == (
+        "fails",
+        "fails",
+        ["grenier-cooperatif"],
+    )

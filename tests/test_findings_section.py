@@ -23,8 +23,8 @@ def test_section_carries_every_result_in_the_given_words(example: Path) -> None:
     assert [r["id"] for r in section.records] == [f.id for f in declaration.findings]
     assert {r["status_label"] for r in section.records} == {"vérifié"}
     assert section.data["rows"][7] == [
-        "vérifié",
         "La mutualisation de personnels est totalement absente.",
+        "vérifié",
         "0/18",
         "",
     ]

@@ -70,7 +70,7 @@ def axis_info(project: Project, name: str, unit: str) -> AxisInfo:
         declared = list(codebook.attributes[name].values)
         seen = {_text(s.value(name, codebook)) for s in structures} - {None, *declared}
         return AxisInfo(name, ATTRIBUTE, "", (*declared, *sorted(v for v in seen if v)))
-    extra = {k for s in structures for k in s.extra}
+    extra = {k for s in structures for k in s.extra} - set(codebook.attributes)
     if name in extra:
         seen = {_text(s.extra.get(name)) for s in structures} - {None}
         return AxisInfo(name, ATTRIBUTE, "", tuple(sorted(v for v in seen if v)))

@@ -61,9 +61,10 @@ def findings_section(
 ) -> Section:
     words = {**LABELS, **labels}
     records = [{**r.record(), "status_label": words[r.status]} for r in report.results]
-    headers = [words["status"], words["statement"], words["figures"], words["breaking"]]
+    # The statement first: a terminal table folds its first column only, and keeps the others.
+    headers = [words["statement"], words["status"], words["figures"], words["breaking"]]
     rows = [
-        [words[r.status], r.finding.statement, figures_line(r), ", ".join(r.breaking)]
+        [r.finding.statement, words[r.status], figures_line(r), ", ".join(r.breaking)]
         for r in report.results
     ]
     return Section(
