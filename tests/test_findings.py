@@ -239,3 +239,21 @@ def test_the_report_carries_the_findings_in_the_studys_language(cli: CLI, exampl
         "fails",
         ["grenier-cooperatif"],
     )
+
+
+def test_cases_are_those_the_chosen_coders_coded(cli: CLI, example: Path) -> None:
+    """yanis double-coded five interviews, two of them with objet/personnels: his codings
+    alone count five cases, not the 18 interviewed structures, and break the staff finding."""
+    text = (example / "findings.yaml").read_text(encoding="utf-8")
+    (example / "findings.yaml").write_text(
+        text.replace(
+            "    kind: absent\n    value: {has: objet/personnels}",
+            "    kind: absent\n    coders: [yanis]\n    value: {has: objet/personnels}",
+        ),
+        encoding="utf-8",
+    )
+    run, data = _json(cli, example)
+    assert run.exit_code == 1
+    staff = _by_id(data)["pas-de-mutualisation-de-personnels"]
+    assert (staff["status"], staff["figures"]) == ("fails", {"n": 5, "count": 2})
+    assert staff["breaking"] == ["panier-solidaire", "terre-et-paille"]
