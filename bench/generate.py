@@ -473,6 +473,7 @@ def generate(out: Path, interviews: int, seed: int, turns: int = 60) -> None:
     for coder in CODERS:
         (out / "codings" / coder).mkdir(parents=True)
     shutil.copyfile(REPO / "codebook.yaml", out / "codebook.yaml")
+    shutil.copyfile(REPO / "synthesis.yaml", out / "synthesis.yaml")
     items = structures(rng, max(1, interviews // 4))
     (out / "structures.yaml").write_text(registry_text(items), encoding="utf-8")
     per = {str(s["id"]): 0 for s in items}

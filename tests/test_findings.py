@@ -93,7 +93,6 @@ def _by_id(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def test_every_conclusion_holds_with_figures_recomputed_by_hand(
     cli: CLI, example: Path, hand: Hand
 ) -> None:
-    (example / "findings.yaml").write_bytes((ROOT / "findings.yaml").read_bytes())
     run, data = _json(cli, example)
     assert run.exit_code == 0, run.stderr
     found = _by_id(data)
@@ -160,7 +159,6 @@ def test_every_conclusion_holds_with_figures_recomputed_by_hand(
 def test_staff_pooling_fails_when_one_structure_pools_staff_and_recovers(
     cli: CLI, example: Path
 ) -> None:
-    (example / "findings.yaml").write_bytes((ROOT / "findings.yaml").read_bytes())
     tag = cli(["tag", "grenier-cooperatif", "4", "objet/personnels", "-c", "camille"], cwd=example)
     assert tag.exit_code == 0, tag.stderr
 
@@ -197,8 +195,65 @@ def test_staff_pooling_fails_when_one_structure_pools_staff_and_recovers(
 
 
 def test_a_project_without_findings_says_so_and_exits_0(cli: CLI, example: Path) -> None:
+    (example / "findings.yaml").unlink()
     run = cli(["findings"], cwd=example)
     assert (run.exit_code, run.stdout) == (0, "")
     assert run.stderr == (
         "no findings declared (findings.yaml is missing or empty): nothing to check\n"
     )
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv"])
+def test_whole_outputs_match_their_golden_files(cli: CLI, example: Path, fmt: str) -> None:
+    from tests.golden import assert_golden
+
+    run = cli(["findings", "--format", fmt], cwd=example)
+    assert (run.exit_code, run.exception) == (0, None)
+    assert_golden(f"findings/example.{'md' if fmt == 'markdown' else fmt}", run.stdout)
+
+
+def test_explain_golden(cli: CLI, example: Path) -> None:
+    from tests.golden import assert_golden
+
+    fid = "immobilier-pas-gage-de-mutualisation-avancee"
+    run = cli(["findings", "--explain", fid], cwd=example)
+    assert (run.exit_code, run.exception) == (0, None)
+    assert_golden("findings/explain-immobilier.txt", run.stdout)
+
+
+def test_the_report_carries_the_findings_in_the_studys_language(cli: CLI, example: Path) -> None:
+    tag = cli(["tag", "grenier-cooperatif", "4", "objet/personnels", "-c", "camille"], cwd=example)
+    assert tag.exit_code == 0, tag.stderr
+    run = cli(["report", "--format", "markdown"], cwd=example)
+    assert run.exit_code == 0  # a report reports; `pcrcode findings` is the gate
+    section = run.stdout.split("## Les conclusions revérifiées sur les codages\n")[1]
+    assert (
+        "| La mutualisation de personnels est totalement absente. | infirmé | 1/18 "
+        "| grenier-cooperatif |" in section
+    )
+    assert section.count("| vérifié |") == 9
+    data = json.loads(cli(["report", "--format", "json", "--lang", "en"], cwd=example).stdout)
+    staff = {r["id"]: r for r in data["findings"]}["pas-de-mutualisation-de-personnels"]
+    assert (staff["status"], staff["status_label"], staff["breaking"]) == (
+        "fails",
+        "fails",
+        ["grenier-cooperatif"],
+    )
+
+
+def test_cases_are_those_the_chosen_coders_coded(cli: CLI, example: Path) -> None:
+    """yanis double-coded five interviews, two of them with objet/personnels: his codings
+    alone count five cases, not the 18 interviewed structures, and break the staff finding."""
+    text = (example / "findings.yaml").read_text(encoding="utf-8")
+    (example / "findings.yaml").write_text(
+        text.replace(
+            "    kind: absent\n    value: {has: objet/personnels}",
+            "    kind: absent\n    coders: [yanis]\n    value: {has: objet/personnels}",
+        ),
+        encoding="utf-8",
+    )
+    run, data = _json(cli, example)
+    assert run.exit_code == 1
+    staff = _by_id(data)["pas-de-mutualisation-de-personnels"]
+    assert (staff["status"], staff["figures"]) == ("fails", {"n": 5, "count": 2})
+    assert staff["breaking"] == ["panier-solidaire", "terre-et-paille"]

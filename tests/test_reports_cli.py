@@ -95,6 +95,7 @@ EXAMPLE_CASES = {
     "report.txt": ["report"],
     "report.md": ["report", "--format", "markdown"],
     "report.json": ["report", "--format", "json"],
+    "report-en.md": ["report", "--format", "markdown", "--lang", "en"],
     "profile.txt": ["profile"],
     "profile-terre-et-paille.txt": ["profile", "terre-et-paille", "jardins-du-drac"],
     "crosstab-statut-logique.txt": ["crosstab", "statut", "logique", "--percent", "row"],
@@ -173,7 +174,9 @@ def test_stderr_says_whose_codings_count(cli: CLI, small: Path) -> None:
     assert cli(["retrieve", "objet"], cwd=small).stderr == "3 segments match\n" + MAIN_SMALL
     report = cli(["report"], cwd=small)
     assert report.stderr == ""  # the report says it itself
-    assert "codings: the main coder of each interview (camille)" in report.stdout
+    assert "codages : le codeur principal de chaque entretien (camille)" in report.stdout
+    english = cli(["report", "--lang", "en"], cwd=small)
+    assert "codings: the main coder of each interview (camille)" in english.stdout
 
 
 # The same numbers in every format -------------------------------------------------------
@@ -269,8 +272,9 @@ def test_profile_formats_agree(cli: CLI, example: Path) -> None:
     records = json.loads(cli(["profile", "--format", "json"], cwd=example).stdout)
     rows = _csv(cli(["profile", "--format", "csv"], cwd=example).stdout)
     for record, row in zip(records, rows, strict=True):
-        assert row["highest_forme"] == record["highest_forme"]
-        assert row["dominant_logic"] == record["dominant_logic"]
+        assert row["forme"] == record["columns"]["forme"]
+        assert int(row["forme_degree"]) == record["columns"]["forme_degree"]
+        assert row["logique"] == (record["columns"]["logique"] or "")
         assert int(row["coded_segments"]) == record["coded_segments"]
         flat = {c: n for codes in record["codes"].values() for c, n in codes.items()}
         assert {k: int(v) for k, v in row.items() if "/" in k and v != "0"} == flat

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from pcrcode.errors import PcrcodeError, UnknownItem, UsageError
+from pcrcode.i18n import messages
 from pcrcode.model import Project
 from pcrcode.project import load_project
 from pcrcode.reports.axes import MIXED, code_axis, parse_where, resolve_axis
@@ -30,12 +31,14 @@ from pcrcode.reports.census import census
 from pcrcode.reports.cooccurrence import cooccurrence
 from pcrcode.reports.corpus import Corpus, build_corpus
 from pcrcode.reports.crosstab import crosstab
+from pcrcode.reports.declaration import project_synthesis
+from pcrcode.reports.document import Document
 from pcrcode.reports.frequencies import frequencies
 from pcrcode.reports.profile import profiles
 from pcrcode.reports.query import parse_query
 from pcrcode.reports.retrieve import retrieve
 from pcrcode.reports.selection import select_coders
-from pcrcode.reports.synthesis import report
+from pcrcode.reports.synthesis import build_report
 from tests.conftest import DATA, ROOT
 
 
@@ -214,22 +217,30 @@ def test_census(project: Project) -> None:
 
 
 def test_profiles(project: Project) -> None:
-    epicerie, velo = profiles(corpus_of(project))
-    assert epicerie.highest_forme is not None and epicerie.highest_forme.id == "forme/partenariat"
-    assert dict(epicerie.logic_counts) == {"logique/reseau": 1, "logique/territoriale": 1}
-    assert epicerie.dominant_logic == MIXED
-    assert epicerie.pooled == ("objet/information-competences", "objet/immobilier")
-    assert epicerie.not_pooled == ()
-    assert dict(epicerie.portee) == {"portee/intra-sectorielle": 1, "portee/inter-sectorielle": 1}
+    declared = project_synthesis(project)
+    epicerie, velo = profiles(corpus_of(project), synthesis=declared)
+    assert epicerie.value("forme") == "forme/partenariat"
+    assert dict(epicerie.dominant_counts["logique"]) == {
+        "logique/reseau": 1,
+        "logique/territoriale": 1,
+    }
+    assert epicerie.value("logique") == MIXED
+    assert epicerie.value("pooled") == ["objet/information-competences", "objet/immobilier"]
+    assert epicerie.value("not_pooled") == []
+    assert epicerie.value("portee") == ["portee/intra-sectorielle", "portee/inter-sectorielle"]
+    assert dict(epicerie.code_counts["portee"]) == {
+        "portee/intra-sectorielle": 1,
+        "portee/inter-sectorielle": 1,
+    }
     assert [(q.interview, q.segment) for q in epicerie.quotes] == [
         ("epicerie", 4),
         ("epicerie", 2),
         ("epicerie", 6),
     ]
     assert epicerie.quotes[0].text.startswith("Le local, on le partage")
-    assert velo.highest_forme is not None and velo.highest_forme.degree == 3
-    assert velo.dominant_logic is None
-    assert velo.not_pooled == ("objet/immobilier",)
+    assert velo.degree("forme") == 3
+    assert velo.value("logique") is None
+    assert velo.value("not_pooled") == ["objet/immobilier"]
     assert [p.structure.id for p in profiles(corpus_of(project), every=True)] == [
         "epicerie",
         "velo",
@@ -324,12 +335,18 @@ def test_cooccurrence(project: Project) -> None:
     assert by_structure.get("forme/echange-informations", "forme/partenariat") == 0
 
 
+def report(corpus: Corpus) -> Document:
+    """The fixture's declared report (its synthesis.yaml declares the example's sections)."""
+    return build_report(corpus, project_synthesis(corpus.project), messages("en"))
+
+
 def test_report_shared_premises_depend_on_the_coders(project: Project) -> None:
     main = report(corpus_of(project))
-    assert [s["structure"] for s in main.shared_premises] == ["epicerie"]
-    assert main.never_pooled == ()
+    assert [s["structure"] for s in main.section("shared_premises").records] == ["epicerie"]
+    assert main.section("never_pooled").records == []
     # yanis saw a mutualisation on the same segment: no longer "premises without more".
-    assert report(corpus_of(project, all_coders=True)).shared_premises == ()
+    merged = report(corpus_of(project, all_coders=True))
+    assert merged.section("shared_premises").records == []
 
 
 def test_a_project_without_codings_reports_zeros(project: Project) -> None:
@@ -337,6 +354,7 @@ def test_a_project_without_codings_reports_zeros(project: Project) -> None:
 
     empty = replace(project, codings=())
     result = report(corpus_of(empty)).as_dict()
+    assert result["language"] == "en"
     assert result["summary"]["coded_segments"] == 0
     assert {r["count"] for r in result["statut_x_logique"]} == {0}
     assert [n["code"] for n in result["never_pooled"]] == [

@@ -137,7 +137,9 @@ def test_no_staff_or_finance_pooling(cli: CLI, example: Path) -> None:
 def test_shared_premises_do_not_guarantee_pooling(cli: CLI, example: Path) -> None:
     premises = _report(cli, example)["shared_premises"]
     assert premises, "the synthesis' Artis case: structures that merely cohabit"
-    assert all(p["highest_degree"] <= 2 and "objet/immobilier" in p["pooled"] for p in premises)
+    assert all(p["forme_degree"] <= 2 for p in premises)
+    pooled = {p["structure"]: p["pooled"] for p in _report(cli, example)["profiles"]}
+    assert all("objet/immobilier" in pooled[p["structure"]] for p in premises)
 
 
 def test_the_second_coder_is_left_out_by_default_and_said(cli: CLI, example: Path) -> None:

@@ -187,7 +187,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "findings": (
         "findings",
-        "Re-check the findings declared in findings.yaml against the codings (holds, fails).",
+        "Re-check the findings declared in findings.yaml against the codings: holds, fails.",
     ),
     "interviews": ("interviews", "List and read the interviews."),
     "codebook": ("codebook", "Read (and evolve) the codebook."),

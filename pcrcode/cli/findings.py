@@ -31,7 +31,7 @@ def findings(
         typer.Option("--warn-only", help="Report failing findings without exit code 1."),
     ] = False,
 ) -> None:
-    """Evaluate the findings declared in findings.yaml: holds, fails or undefined.
+    """Re-check the findings declared in findings.yaml against the codings: holds, fails.
 
     Each finding's status comes with its figures (n, share, consistency, coverage) and the
     units on each side. Exit 1 when a finding fails or cannot be computed (undefined), unless

@@ -84,10 +84,12 @@ def show_crosstab(fmt: str, table: Crosstab, margins: bool = True) -> None:
     _emit(fmt, table.records(margins), CROSSTAB_KEYS, [grid])
 
 
-def show_census(fmt: str, table: CensusTable) -> None:
-    grid = views.census_grid(
-        table, "Census", terminal=fmt == "table", caption=["(in parentheses: cases interviewed)"]
-    )
+def show_census(fmt: str, table: CensusTable, language: str) -> None:
+    from pcrcode.i18n import messages
+
+    tr = messages(language)
+    caption = [tr("(in parentheses: cases interviewed)")]
+    grid = views.census_grid(table, tr("Census"), terminal=fmt == "table", caption=caption)
     _emit(fmt, table.records(), CENSUS_KEYS, [grid])
 
 
@@ -171,13 +173,15 @@ def profile_grid(
     headings: Sequence[str],
     title: str = "Profiles",
     depth: int | None = 1,
+    corner: str = "structure",
 ) -> views.Grid:
     """The terminal's profile table: short code names, the columns marked for the terminal."""
-    from pcrcode.reports.declaration import ATTRIBUTE, HIGHEST
+    from pcrcode.reports.declaration import ATTRIBUTE, DOMINANT, HIGHEST
 
     shown = [(c, h) for c, h in zip(columns, headings, strict=True) if c.terminal]
+    levels = {HIGHEST: 1, DOMINANT: depth}
     names = {
-        c.id: _family_names(codebook, c.target, 1 if c.kind == HIGHEST else depth)
+        c.id: _family_names(codebook, c.target, levels.get(c.kind))
         for c, _ in shown
         if c.kind != ATTRIBUTE
     }
@@ -193,9 +197,7 @@ def profile_grid(
             else:
                 row.append(names[c.id].get(str(value), "") if value else "")
         rows.append(row)
-    return views.Grid(
-        title, ["structure", *(h for _, h in shown)], rows, ["left"] * (len(shown) + 1)
-    )
+    return views.Grid(title, [corner, *(h for _, h in shown)], rows, ["left"] * (len(shown) + 1))
 
 
 def show_profiles(
@@ -226,10 +228,14 @@ def show_profiles(
         from pcrcode.reports.synthesis import profile_rows
 
         rows = profile_rows(corpus.codebook, tr, found, columns)
-        grid = views.Grid("Profiles", ["structure", *headings], rows, ["left"] * (len(columns) + 1))
+        justify = ["left"] * (len(columns) + 1)
+        grid = views.Grid(tr("Profiles"), [tr("case"), *headings], rows, justify)
         _emit(fmt, [], (), [grid])
     else:
-        _emit(fmt, [], (), [profile_grid(found, corpus.codebook, columns, headings, depth=depth)])
+        grid = profile_grid(
+            found, corpus.codebook, columns, headings, tr("Profiles"), depth, tr("case")
+        )
+        _emit(fmt, [], (), [grid])
 
 
 # Retrieve ---------------------------------------------------------------------------------
@@ -319,7 +325,13 @@ def _section_grid(section: Section, codebook: Codebook | None, terminal: bool) -
         return views.crosstab_grid(data["table"], section.heading, caption, terminal)
     if section.kind == doc.PROFILES and terminal and codebook is not None:
         return profile_grid(
-            data["profiles"], codebook, data["columns"], data["headings"], section.heading
+            data["profiles"],
+            codebook,
+            data["columns"],
+            data["headings"],
+            section.heading,
+            data["depth"],
+            data["headers"][0],
         )
     numeric = set(data.get("numeric", ()))
     headers = list(data["headers"])

@@ -32,6 +32,9 @@ def _value(p: Profile, column: str) -> str:
     if degree is not None:
         return f"{_tail(str(p.value(column)))} ({degree})"
     shown = p.value(column)
+    if isinstance(shown, list) and col.kind == "present":  # with their segments
+        counts = p.code_counts.get(col.target, {})
+        return _counts({c: counts.get(c, 0) for c in shown})
     if isinstance(shown, list):
         return ", ".join(_tail(c) for c in shown) or "—"
     return "—" if shown is None else _tail(str(shown))

@@ -254,7 +254,7 @@ def census(
             f"warning: the registry differs from the declared census in "
             f"{', '.join(table.mismatches)} (see `pcrcode check`)"
         )
-    report_pages.show_census(fmt.value, table)
+    report_pages.show_census(fmt.value, table, project.codebook.language)
 
 
 def retrieve(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pcrcode.diagnostics import did_you_mean
 from pcrcode.errors import PcrcodeError
 from pcrcode.model import Project
-from pcrcode.reports.axes import MIXED, code_axis, dominant, highest, segment_counts
+from pcrcode.reports.axes import MIXED, Axis, code_axis, dominant, highest, segment_counts
 from pcrcode.reports.corpus import CodedSegment
 
 ATTRIBUTE, MAX, DOMINANT, FAMILY = "attribute", "max", "dominant", "family"
@@ -70,7 +70,7 @@ def axis_info(project: Project, name: str, unit: str) -> AxisInfo:
         declared = list(codebook.attributes[name].values)
         seen = {_text(s.value(name, codebook)) for s in structures} - {None, *declared}
         return AxisInfo(name, ATTRIBUTE, "", (*declared, *sorted(v for v in seen if v)))
-    extra = {k for s in structures for k in s.extra}
+    extra = {k for s in structures for k in s.extra} - set(codebook.attributes)
     if name in extra:
         seen = {_text(s.extra.get(name)) for s in structures} - {None}
         return AxisInfo(name, ATTRIBUTE, "", tuple(sorted(v for v in seen if v)))
@@ -140,6 +140,13 @@ class AxisReader:
         self.unit = unit
         self._infos: dict[str, AxisInfo] = {}
         self._attributes: dict[str, dict[str, str]] = {}
+        self._code_axes: dict[str, Axis] = {}
+
+    def _code_axis(self, family: str) -> Axis:
+        found = self._code_axes.get(family)
+        if found is None:
+            found = self._code_axes[family] = code_axis(self.project.codebook, [family], 1)
+        return found
 
     def info(self, name: str) -> AxisInfo:
         found = self._infos.get(name)
@@ -157,14 +164,14 @@ class AxisReader:
         if info.kind == MAX:
             best = highest(codebook, info.family, unit.segments)
             return best.id if best is not None else None
-        return dominant(segment_counts(code_axis(codebook, [info.family], 1), unit.segments))
+        return dominant(segment_counts(self._code_axis(info.family), unit.segments))
 
     def evidence(self, name: str, unit: Unit, value: str | None) -> list[CodedSegment]:
         """The unit's segments that carry ``value`` (a code of the axis' family)."""
         info = self.info(name)
         if info.kind == ATTRIBUTE or value is None:
             return []
-        axis = code_axis(self.project.codebook, [info.family], 1)
+        axis = self._code_axis(info.family)
         return [s for s in unit.segments if value in axis.of_codes(s.codes)]
 
     def _attribute(self, name: str) -> dict[str, str]:

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pcrcode.codebook import ID_RE
 from pcrcode.diagnostics import Diagnostics, did_you_mean
 from pcrcode.errors import FileFormatError, PcrcodeError
 from pcrcode.findings import model as m
 from pcrcode.findings.axes import AxisInfo, axis_info
 from pcrcode.model import Project
-from pcrcode.yamlio import LDict, LList, read_text
+from pcrcode.yamlio import LDict, LList, loads, read_text
 
 FINDINGS_FILE = "findings.yaml"
 _TOP_KEYS = ("pcrcode", "findings")
@@ -56,8 +57,6 @@ def load_declaration(project: Project, diag: Diagnostics) -> Declaration | None:
     path = findings_path(project.root)
     if not path.exists():
         return None
-    from pcrcode.yamlio import loads
-
     try:
         data = loads(read_text(path), path)
     except FileFormatError as exc:
@@ -110,8 +109,6 @@ class _Reader:
             return None
         before = self.errors
         fid = entry.get("id")
-        from pcrcode.codebook import ID_RE
-
         if not isinstance(fid, str) or not ID_RE.match(fid) or "/" in fid:
             self.error(pos, f"bad or missing finding id {fid!r}: use a-z, 0-9, - and _", "bad-id")
             return None

@@ -1,8 +1,9 @@
 """The units a finding counts, and its conditions evaluated on one unit.
 
-- ``case``: every structure of the registry that has at least one interview (the others have no
-  codings: nothing is known of them), with the coded segments of all its interviews;
-- ``interview``: every interview, with its coded segments;
+- ``case``: every structure of the registry with at least one interview coded by the selected
+  coders (the others are not known: a structure never interviewed, or not coded yet, must not
+  count as one without the code), with the coded segments of all its interviews;
+- ``interview``: every interview the selected coders coded, with its coded segments;
 - ``segment``: every coded segment (a turn carrying a code of the selected coders).
 """
 
@@ -17,16 +18,18 @@ from pcrcode.reports.query import Query, parse_query
 
 
 def units(corpus: Corpus, kind: str) -> list[Unit]:
+    coded = [iv for iv in corpus.interviews if iv in corpus.selection.per_interview]
     if kind == m.CASE:
+        known = {corpus.project.interviews[iv].structure for iv in coded}
         return [
             Unit(s.id, s.id, corpus.by_structure.get(s.id, ()))
             for s in corpus.structures
-            if corpus.interviews_by_structure.get(s.id)
+            if s.id in known
         ]
     if kind == m.INTERVIEW:
         return [
             Unit(iv, corpus.project.interviews[iv].structure, corpus.by_interview.get(iv, ()), iv)
-            for iv in corpus.interviews
+            for iv in coded
         ]
     return [
         Unit(f"{s.interview}#{s.number}", s.structure, (s,), s.interview) for s in corpus.segments

@@ -42,6 +42,7 @@ _SECTION_KEYS = {
     doc.PROFILES: ("columns",),
     doc.NEVER_CODED: ("family",),
     doc.CASES: ("present", "absent", "at_most", "columns"),
+    doc.FINDINGS: (),  # the findings themselves are declared in findings.yaml
 }
 _COMMON_KEYS = ("id", "kind", "heading", "note")
 
@@ -397,6 +398,9 @@ class _Parser:
         return self.required(entry, "family") and self.family(v.one("family"), entry.pos("family"))
 
     _check_never_coded = _check_frequencies
+
+    def _check_findings(self, entry: LDict, v: _Values, cols: set[str]) -> bool:
+        return True  # findings.yaml is checked on its own (pcrcode.findings.declaration)
 
     def _check_crosstab(self, entry: LDict, v: _Values, cols: set[str]) -> bool:
         if not (self.required(entry, "rows") and self.required(entry, "columns")):
