@@ -103,6 +103,9 @@ def test_an_english_study_gets_an_english_page(cli: CLI, tmp_path: Path) -> None
     ben = re.search(r'<th scope="row">Ben</th>(.*?)</tr>', page, re.S)
     assert ben is not None
     assert "Overfitting&nbsp;(2)" in ben.group(1)
+    # No vignettes declared (no synthesis.yaml): the section is absent, not empty.
+    assert 'id="vignettes"' not in page and ">Worked examples<" not in page
+    assert "Illustrative data" not in page  # these transcripts are not flagged illustrative
 
 
 def test_transcript_text_is_escaped(cli: CLI, tmp_path: Path) -> None:
@@ -182,6 +185,13 @@ def test_bars_are_as_long_as_their_numbers() -> None:
     widths = [float(w) for w in re.findall(r'<rect [^>]*width="([\d.]+)"', chart)]
     assert widths[0] == pytest.approx(2 * widths[1])
     assert "<desc>a: 10; b: 5</desc>" in chart
+
+
+def test_codeline_marks_each_coded_turn_in_its_family_row() -> None:
+    chart = str(svg.codeline(4, [("a", "Alpha"), ("b", "B<")], [(2, "a"), (4, "a"), (4, "b")], "t"))
+    assert "<desc>Alpha: 2; B&lt;: 1</desc>" in chart
+    marks = re.findall(r'<rect x="[\d.]+" y="(\d+)" [^>]*><title>(\d+)</title>', chart)
+    assert marks == [("2", "2"), ("2", "4"), ("20", "4")]  # row 0 turns 2 and 4, row 1 turn 4
 
 
 CODEBOOK = """\

@@ -210,11 +210,7 @@ def _vignettes(
                     "caption": tr("turns 1 to {turns}", turns=turns),
                 }
             )
-        attributes = [
-            (corpus.codebook.attributes[a].label if a in corpus.codebook.attributes else a, v)
-            for a, v in p.attributes.items()
-            if v
-        ]
+        attributes = _attributes(corpus, p.attributes)
         out.append(
             {
                 "id": case,
@@ -232,6 +228,18 @@ def _vignettes(
                 "quotes": [q.record() for q in p.quotes],
             }
         )
+    return out
+
+
+def _attributes(corpus: Corpus, values: Mapping[str, str | None]) -> list[tuple[str, str]]:
+    """(label, value label) of a case's attributes that have a value."""
+    declared = corpus.codebook.attributes
+    out = []
+    for name, value in values.items():
+        if not value:
+            continue
+        attr = declared.get(name)
+        out.append((attr.label, attr.label_of(value)) if attr else (name, value))
     return out
 
 

@@ -94,7 +94,7 @@ def heatmap(
     top = _label_width(cols, 24)  # column labels written at 45 degrees
     inner = [v for line in counts for v in line if v is not None]
     most = max(inner, default=0)
-    width = left + cell_w * len(cols) + 10
+    width = left + cell_w * len(cols) + top * 0.75  # the last label leans right
     height = top + cell_h * len(rows) + 6
     desc = "; ".join(
         f"{r} × {c}: {v}"
@@ -138,16 +138,17 @@ def codeline(
 ) -> Markup:
     """One row per family (id, label), one column per turn: a mark where a turn carries a code
     of the family. ``coded``: (turn number, family id) pairs."""
-    left = _label_width([label for _, label in families], 28)
-    step = max(2.0, min(12.0, 560 / max(turns, 1)))
-    row = 18
-    width = left + step * turns + 10
-    height = row * len(families) + 22
-    index = {fid: i for i, (fid, _) in enumerate(families)}
     per_family = {fid: 0 for fid, _ in families}
     for _, fid in coded:
         if fid in per_family:
             per_family[fid] += 1
+    # Each label is followed by its count: "Family (12)".
+    left = _label_width([f"{label[:28]} ({per_family[fid]})" for fid, label in families], 36)
+    step = max(2.0, min(20.0, 720 / max(turns, 1)))
+    row = 18
+    width = left + step * turns + 10
+    height = row * len(families) + 22
+    index = {fid: i for i, (fid, _) in enumerate(families)}
     desc = "; ".join(f"{label}: {per_family[fid]}" for fid, label in families)
     out = [_head(width, height, title, desc)]
     for fid, label in families:
