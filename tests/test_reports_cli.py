@@ -301,7 +301,7 @@ def test_the_heatmap_is_shaded_in_colour_and_readable_without(cli: CLI, small: P
 
 
 def test_heat_levels() -> None:
-    from pcrcode.cli.report_views import heat_style
+    from pcrcode.cli.output.report_tables import heat_style
 
     assert heat_style(0) == heat_style(None) == ""
     styles = [heat_style(x) for x in (0.1, 0.3, 0.5, 0.7, 1.0)]
@@ -325,7 +325,7 @@ def test_report_output_needs_a_document_format(cli: CLI, small: Path, tmp_path: 
     result = cli(["report", "-o", str(tmp_path / "r.txt")], cwd=small)
     assert result.exit_code == 2
     assert result.stderr == (
-        "pcrcode: error: -o writes a document: add --format markdown (or json, csv)\n"
+        "pcrcode: error: -o writes a document: add --format markdown (or json, csv, html, pdf)\n"
     )
     assert not (tmp_path / "r.txt").exists()
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pcrcode.diagnostics import ERROR, Diagnostics, Finding, did_you_mean
 from pcrcode.errors import FileFormatError, PcrcodeError
+from pcrcode.files.diagnostics import ERROR, Diagnostics, Finding, did_you_mean
+from pcrcode.files.yaml_reading import LDict, LList, load_file
 from pcrcode.model import Codebook, Project, Registry
 from pcrcode.reports import document as doc
-from pcrcode.yamlio import LDict, LList, load_file
 
 SYNTHESIS_FILE = "synthesis.yaml"
 
