@@ -246,3 +246,23 @@ def english_project(cli: CLI, tmp_path: Path, planted: str = "") -> Path:
         result = cli(["tag", interview, segment, *codes, "--coder", "kim"], cwd=root)
         assert result.exit_code == 0, result.stderr
     return root
+
+
+def test_network_layout_is_deterministic_and_labelled() -> None:
+    from pcrcode.html_report.graph import Edge, Node, layout, network
+
+    nodes = [Node("a", "A<1>", "x"), Node("b", "B", "y"), Node("c", "C", "x"), Node("d", "D", "y")]
+    edges = [Edge("a", "b", "k1"), Edge("b", "c", "k2"), Edge("c", "a", "k1")]
+    first = str(network(nodes, edges, "Graph"))
+    assert first == str(network(nodes, edges, "Graph"))  # the same data, the same picture
+    assert "<desc>A&lt;1&gt; – B (k1); B – C (k2); C – A&lt;1&gt; (k1)</desc>" in first
+    assert first.count("<circle ") == 4 + 2  # the nodes, then one per group in the legend
+    assert first.count("<line ") == 3 + 2  # the edges, then one per kind
+    place = layout(["a", "b", "c", "d"], [("a", "b"), ("b", "c"), ("c", "a")])
+    assert all(0 <= x <= 1 and 0 <= y <= 1 for x, y in place.values())
+
+    # Linked nodes end up closer to each other than to the unlinked one.
+    def dist(p: str, q: str) -> float:
+        return float(((place[p][0] - place[q][0]) ** 2 + (place[p][1] - place[q][1]) ** 2) ** 0.5)
+
+    assert dist("a", "b") < dist("a", "d")

@@ -31,6 +31,7 @@ from pcrcode.reports.document import Document, Section
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 FINDINGS = "findings"  # the findings section's kind (pcrcode.findings.section)
+NETWORK = "network"  # a graph section (issue 17): data["nodes"], data["edges"]
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,23 @@ def _findings(section: Section, tr: Messages) -> dict[str, Any]:
     return {"findings": items, "table": None, "charts": [], "notes": []}
 
 
+def _network(section: Section, tr: Messages) -> dict[str, Any]:
+    """A graph section: ``data["nodes"]`` ({id, label, group}) and ``data["edges"]`` ({source,
+    target, kind}), drawn laid out; without them, its table if it has one."""
+    from pcrcode.html_report.graph import Edge, Node, network
+
+    nodes = [
+        Node(str(n["id"]), str(n.get("label") or n["id"]), str(n.get("group") or ""))
+        for n in section.data.get("nodes", ())
+    ]
+    edges = [
+        Edge(str(e["source"]), str(e["target"]), str(e.get("kind") or ""))
+        for e in section.data.get("edges", ())
+    ]
+    charts = [network(nodes, edges, section.heading)] if nodes else []
+    return {"table": _plain_table(section), "charts": charts, "notes": []}
+
+
 def _number(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
@@ -163,6 +181,7 @@ _KINDS: dict[str, Callable[[Section, Messages], dict[str, Any]]] = {
     doc.NEVER_CODED: _listing,
     doc.CASES: _listing,
     FINDINGS: _findings,
+    NETWORK: _network,
 }
 
 
