@@ -243,7 +243,7 @@ def test_merge_dry_run_table_golden(small: Path) -> None:
             2,
             "pcrcode: error: bad code id 'Forme X': a path under a family, "
             "of a-z, 0-9, - and _ parts "
-            "(forme/partenariat)\n",
+            "(family/code)\n",
         ),
         (
             ["rename", "forme/partenariat", "forme/nope/x"],

@@ -174,7 +174,7 @@ def test_a_piped_report_does_not_import_rich_s_console(example: Path) -> None:
         env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"},
         check=True,
     )
-    assert run.stdout.startswith("Synthesis report")
+    assert run.stdout.startswith("Synthèse · ")
     loaded = run.stderr.splitlines()[-1]
     assert "'rich.cells'" in loaded  # to measure accented text: a table of widths, no more
     assert "rich.console" not in loaded and "rich.table" not in loaded

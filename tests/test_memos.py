@@ -239,7 +239,7 @@ def test_memo_show(small: Path) -> None:
         (
             ["coding", "epicerie"],
             "bad coding target 'epicerie': write INTERVIEW:SEGMENT:CODE, e.g. "
-            "jardins-du-drac:7:forme/partenariat",
+            "interview-1:7:family/code",
         ),
     ],
 )

@@ -375,7 +375,7 @@ BAD: list[tuple[list[str], int, str]] = [
     (
         ["crosstab", "statut", "forme", "--where", "statut"],
         2,
-        "--where takes ATTR=VALUE (e.g. statut=scop), not 'statut'",
+        "--where takes ATTR=VALUE (e.g. size=small), not 'statut'",
     ),
     (
         ["crosstab", "statut", "forme", "--where", "domaine=mobilité"],
@@ -419,7 +419,7 @@ BAD: list[tuple[list[str], int, str]] = [
     (
         ["retrieve", ""],
         2,
-        "empty query: give a code id, e.g. objet/achat-vente AND logique/professionnelle",
+        "empty query: give a code id, e.g. family/code AND other/code",
     ),
     (
         ["retrieve", "objet/immo"],

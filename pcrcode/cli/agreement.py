@@ -135,6 +135,8 @@ def disagreements(
     JSON/CSV keys: interview, segment, speaker, start, end (character unit only), code,
     applied_by, not_applied_by (lists; ';'-joined in CSV), quote.
 
+    With the example project's ids:
+
     Example: pcrcode agreement disagreements --interview jardins-du-drac --format markdown
     """
     from pcrcode.agreement.disagreements import disagreements as find

@@ -48,6 +48,8 @@ def autocode(
     or 'already-coded'. New codings carry the memo 'autocode: PATTERN'.
     JSON/CSV keys: interview, segment, speaker, code, matches, status.
 
+    With the example project's ids:
+
     Example: pcrcode autocode 'camion|local' objet/moyens-services-activite -I -A --dry-run
     """
     from pcrcode.cli.output.rows import Column, emit

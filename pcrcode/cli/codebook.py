@@ -43,6 +43,8 @@ def show(
     JSON/CSV keys: id, family, parent, label, codable, degree, short, definition, when_to_use,
     when_not_to_use, example, aliases, codings, segments, interviews.
 
+    With the example project's ids:
+
     Example: pcrcode codebook show --definitions --family forme
     """
     from pcrcode.cli.output.rows import Column, emit

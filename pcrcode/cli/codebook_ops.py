@@ -26,6 +26,8 @@ def rename(
 
     The old id stays as an alias. JSON/CSV keys: file, action, old, new, codings.
 
+    With the example project's ids:
+
     Example: pcrcode codebook rename forme/partenariat forme/projet-commun --dry-run
     """
     from pcrcode.codebook_ops.operations import rename as do_rename
@@ -45,6 +47,8 @@ def merge(
 
     JSON/CSV keys: file, action, old, new, codings.
 
+    With the example project's ids:
+
     Example: pcrcode codebook merge logique/reseau/politique logique/reseau/affinitaire
     """
     from pcrcode.codebook_ops.operations import merge as do_merge
@@ -63,6 +67,8 @@ def move(
     """Move a code under another parent code or family; codes and codings get the new ids.
 
     JSON/CSV keys: file, action, old, new, codings.
+
+    With the example project's ids:
 
     Example: pcrcode codebook move logique/territoriale logique/reseau --dry-run
     """

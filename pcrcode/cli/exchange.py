@@ -84,11 +84,11 @@ def export_csv(
 ) -> None:
     """Write tidy CSV tables for R or pandas: codings, structures, presence, codebook.
 
-    codings.csv: interview, structure, statut, domaine, the other attributes, segment, speaker,
-    code, family, coder, start, end, quote, memo. structures.csv: structure, name, attributes,
-    interviewed, interviews. presence.csv: structure, code, present (0/1). codebook.csv: code,
-    family, family_label, parent, label, codable, degree, short, definition, when_to_use,
-    when_not_to_use, example.
+    codings.csv: interview, structure, the attributes (codebook order, then free ones), segment,
+    speaker, code, family, coder, start, end, quote, memo. structures.csv: structure, name,
+    attributes, interviewed, interviews. presence.csv: structure, code, present (0/1).
+    codebook.csv: code, family, family_label, parent, label, codable, degree, short, definition,
+    when_to_use, when_not_to_use, example.
 
     Example: pcrcode export csv tables/
     """

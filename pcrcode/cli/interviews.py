@@ -67,6 +67,8 @@ def show(
     JSON: the interview's metadata and a 'segments' list of {segment, speaker, text, codes};
     CSV: one row per segment (codes joined by ';').
 
+    With the example project's ids:
+
     Example: pcrcode interviews show jardins-du-drac --coder camille
     """
     from pcrcode.cli.output.rows import Column, emit, write_json

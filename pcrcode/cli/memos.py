@@ -63,6 +63,8 @@ def add(
 ) -> None:
     """Write a memo; a coding memo is appended to the coding's own memo.
 
+    With the example project's ids:
+
     Example: pcrcode memo add code forme/mutualisation --text "Distinguer du simple prêt."
     """
     from pcrcode.coding.tagging import resolve_coder
@@ -133,6 +135,8 @@ def show(
     """Show every memo on one target, in full.
 
     JSON/CSV keys: kind, target, segment, code, author, date, text, path.
+
+    With the example project's ids:
 
     Example: pcrcode memo show interview jardins-du-drac
     """

@@ -36,6 +36,8 @@ def code(
     completes), -CODE to remove, CODE "exact words" to code part of the turn, m TEXT for a memo,
     Enter/n next, p previous, g N go to N, ? help, q quit. Every command is saved at once.
 
+    With the example project's ids:
+
     Example: pcrcode code jardins-du-drac --coder camille --from 5
     """
     import shutil

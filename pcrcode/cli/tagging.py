@@ -31,6 +31,8 @@ def tag(
 ) -> None:
     """Apply codes to segments of an interview.
 
+    With the example project's ids:
+
     Example: pcrcode tag jardins-du-drac 7-9 forme/partenariat logique/reseau/affinitaire
     """
     from pcrcode.coding.tagging import resolve_coder
@@ -55,6 +57,8 @@ def untag(
     coder: CoderOpt = None,
 ) -> None:
     """Remove a coder's codes from segments of an interview.
+
+    With the example project's ids:
 
     Example: pcrcode untag jardins-du-drac 7 forme/partenariat
     """
@@ -81,6 +85,8 @@ def codings(
     """List codings, one per line.
 
     JSON/CSV keys: interview, segment, code, coder, at, fp, memo, start, end, quote.
+
+    With the example project's ids:
 
     Example: pcrcode codings --interview jardins-du-drac --format json
     """

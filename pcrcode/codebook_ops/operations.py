@@ -168,8 +168,7 @@ def _relabel(state: _State, code: Code, new: str) -> Plan:
     cb = state.codebook
     if not ID_RE.match(new) or "/" not in new:
         raise UsageError(
-            f"bad code id '{new}': a path under a family, of a-z, 0-9, - and _ "
-            "parts (forme/partenariat)"
+            f"bad code id '{new}': a path under a family, of a-z, 0-9, - and _ parts (family/code)"
         )
     if new == code.id:
         raise UsageError(f"'{code.id}' already has this id")

@@ -145,7 +145,7 @@ def _parse_codes(
             diag.error(
                 path,
                 entry.pos("id"),
-                f"bad code id {cid!r}: a path of a-z, 0-9, - and _ parts (forme/partenariat)",
+                f"bad code id {cid!r}: a path of a-z, 0-9, - and _ parts (family/code)",
                 "bad-id",
             )
             continue

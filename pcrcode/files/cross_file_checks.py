@@ -20,7 +20,7 @@ RULES: dict[str, str] = {
     "outside-project": "a transcript or coding file is a symbolic link leading out of the project",
     "empty-file": "an empty coding file (pcrcode never writes one: truncated by a tool?)",
     "unknown-key": "a key pcrcode does not know (a typo?), with a did-you-mean",
-    "missing-key": "a required key is missing (a code's id, a structure's statut...)",
+    "missing-key": "a required key is missing (a code's id, a census' rows...)",
     "bad-value": "a value of the wrong kind (text where a number is expected...)",
     "bad-id": "an id that is not a lowercase path of a-z, 0-9, - and _",
     "duplicate-id": "two codes, structures or transcripts with the same id",
@@ -28,7 +28,16 @@ RULES: dict[str, str] = {
     "incomplete-code": "a code without label, short definition, when to use, when not, example",
     "unknown-parent": "a code whose family or parent code does not exist",
     "bad-degree": "a degree missing, repeated or misplaced in an ordered family",
-    "unknown-value": "an attribute value (statut, domaine...) outside the codebook's schema",
+    "unknown-value": "an attribute value outside the codebook's declaration (values, type)",
+    "missing-attribute": "a case without an attribute the codebook marks required",
+    "duplicate-attribute": "a case giving the same attribute twice (top level and attributes:)",
+    "grouping-incomplete": "a grouping (derived attribute) that does not map every value",
+    "synthesis-unknown-attribute": "synthesis.yaml names an attribute the project does not have",
+    "synthesis-unknown-family": "synthesis.yaml names a code family the codebook does not have",
+    "synthesis-unknown-code": "synthesis.yaml names a code the codebook does not have",
+    "synthesis-unknown-axis": "a crosstab axis of synthesis.yaml is no attribute nor family",
+    "synthesis-unknown-column": "synthesis.yaml lists a profile column it does not declare",
+    "synthesis-not-ordered": "synthesis.yaml asks the highest code of a family not ordered",
     "missing-file": "structures.yaml is missing",
     "unknown-structure": "a transcript names a structure that is not in the registry",
     "missing-transcript": "a structure marked interviewed has no transcript",
@@ -70,7 +79,19 @@ def check_project(root: Path, progress: Progress | None = None) -> list[Finding]
     check_census(project, diag)
     check_memos(project, diag)
     check_findings(project, diag)
+    check_synthesis(project, diag)
     return diag.sorted()
+
+
+def check_synthesis(project: Project, diag: Diagnostics) -> None:
+    """synthesis.yaml against the codebook and the registry (its own findings)."""
+    from pcrcode.reports.declaration import load_synthesis
+
+    try:
+        load_synthesis(project.root, project.codebook, project.registry, diag)
+    except FileFormatError as exc:
+        rule = "encoding" if "UTF-8" in exc.message else "syntax"
+        diag.error(exc.path or "synthesis.yaml", (exc.line or 1, exc.col or 1), exc.message, rule)
 
 
 def check_links(project: Project, diag: Diagnostics) -> None:

@@ -88,7 +88,7 @@ def parse_coding_target(target: str) -> tuple[str, int, str | None]:
     if len(parts) not in (2, 3) or not parts[1].strip().isdigit() or int(parts[1]) < 1:
         raise UsageError(
             f"bad coding target '{target}': write INTERVIEW:SEGMENT:CODE, "
-            "e.g. jardins-du-drac:7:forme/partenariat"
+            "e.g. interview-1:7:family/code"
         )
     code = parts[2].strip() if len(parts) == 3 and parts[2].strip() else None
     return parts[0].strip(), int(parts[1]), code

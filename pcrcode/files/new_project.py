@@ -20,44 +20,41 @@ EXAMPLE_PARTS = (
 )
 
 EMPTY_CODEBOOK = """\
-# pcrcode codebook: families of codes, codes, and the attributes of the cases (structures).
-# See the README, "File formats". Check it with `pcrcode check`.
+# pcrcode codebook: families of codes, codes, and the attributes of the cases.
+# See the README ("File formats", "Your own study"). Check it with `pcrcode check`.
 pcrcode: 1
-title: Mon projet
-language: fr
+title: My study
+language: en            # the language of the reports (en, fr)
 families:
-  forme:
-    label: Forme de coopération
-    ordered: true
+  themes:
+    label: Themes
     definition: >-
-      Le degré d'intégration de la relation entre structures.
+      What the interviewees talk about. Rename this family, add others; "ordered: true" (with
+      a degree on each code) makes a scale whose highest degree profiles can show.
 codes:
-  - id: forme/echange-informations
-    label: Échange d'informations
-    degree: 1
-    short: Les structures partagent informations et connaissances.
+  - id: themes/example
+    label: Example theme
+    short: A first code, to be replaced by the study's own.
     definition: >-
-      Mise à disposition de savoirs, sans création commune.
+      A passage that speaks of the example theme.
     when_to_use: >-
-      Quand l'entretien décrit un partage de pratiques ou d'informations.
+      When the interviewee describes the theme.
     when_not_to_use: >-
-      Quand un projet commun est réalisé (partenariat).
+      When the theme is only mentioned in passing.
     example: >-
-      « On s'appelle pour se passer les bons plans. »
+      "We talked about it at every meeting."
 attributes:
-  statut:
-    label: Statut
+  group:
+    label: Group
+    required: true      # every case must have it
     values:
-      association: Association
-      scop: SCOP
-  domaine:
-    label: Domaine
-    values:
-      alimentation: Alimentation
+      a: Group A
+      b: Group B
 """
 
 EMPTY_REGISTRY = """\
-# pcrcode registry: the structures (cases) and their attributes.
+# pcrcode registry: the cases and their attributes (declared in codebook.yaml).
+# A case:   - {id: case-1, name: First case, group: a, interviewed: true}
 pcrcode: 1
 structures: []
 """

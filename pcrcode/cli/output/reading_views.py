@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from pcrcode.cli.output.rows import visible
 
 if TYPE_CHECKING:
+    from pcrcode.i18n import Messages
     from pcrcode.reports.corpus import Corpus
     from pcrcode.reports.profile import Profile
     from pcrcode.reports.retrieve import Hit
@@ -43,10 +44,14 @@ def _value(p: Profile, column: str) -> str:
 def facts(corpus: Corpus, p: Profile, headings: Sequence[str] = ()) -> list[tuple[str, list[str]]]:
     """(label, values) lines of a profile, shared by the terminal and Markdown: its
     attributes, interviews, each non-attribute profile column, its codes per family."""
+    tr = _tr(corpus)
     s = p.structure
     record = p.record()
     values = [f"{k} {v}" for k, v in p.attributes.items() if v is not None]
-    ident = [*values, "interviewed" if s.interviewed else "not interviewed"]
+    ident = [
+        *values,
+        tr("this case: interviewed" if s.interviewed else "this case: not interviewed"),
+    ]
     attributes = [" · ".join(ident)]
     free = {k: v for k, v in s.extra.items() if k not in p.attributes}
     if free:
@@ -58,12 +63,19 @@ def facts(corpus: Corpus, p: Profile, headings: Sequence[str] = ()) -> list[tupl
         for cid, col in p.column_kinds.items()
         if col.kind != "attribute"
     ]
+    segments = tr("({n} coded segments)", n=p.coded_segments)
     return [
-        ("attributes", attributes),
-        ("interviews", [f"{', '.join(p.interviews) or '—'} ({p.coded_segments} coded segments)"]),
+        (tr("attributes"), attributes),
+        (tr("interviews"), [f"{', '.join(p.interviews) or '—'} {segments}"]),
         *columns,
-        ("codes", codes or ["—"]),
+        (tr("codes"), codes or ["—"]),
     ]
+
+
+def _tr(corpus: Corpus) -> Messages:
+    from pcrcode.i18n import study_messages
+
+    return study_messages(corpus.codebook.language)
 
 
 def show(fmt: str, corpus: Corpus, found: Sequence[Profile], headings: Sequence[str] = ()) -> None:
@@ -89,7 +101,7 @@ def show(fmt: str, corpus: Corpus, found: Sequence[Profile], headings: Sequence[
                 grid.add_row(Text(label if i == 0 else ""), Text(visible(value)))
         out.print(grid)
         if p.quotes:
-            out.print(Text("key quotes", style="dim"))
+            out.print(Text(_tr(corpus)("key quotes"), style="dim"))
         for q in p.quotes:
             out.print(
                 Padding(
@@ -105,7 +117,7 @@ def show(fmt: str, corpus: Corpus, found: Sequence[Profile], headings: Sequence[
                 Padding(Text(visible(f"« {q.text} »"), style="italic"), (0, 0, 0, 4), expand=False)
             )
         if p.memos:
-            out.print(Text("memos", style="dim"))
+            out.print(Text(_tr(corpus)("memos"), style="dim"))
         for m in p.memos:
             where = m.target if m.segment is None else f"{m.target} {m.segment}"
             out.print(
@@ -119,6 +131,7 @@ def show(fmt: str, corpus: Corpus, found: Sequence[Profile], headings: Sequence[
 
 
 def _markdown(corpus: Corpus, p: Profile, headings: Sequence[str]) -> str:
+    tr = _tr(corpus)
     out = f"## {_md(p.structure.name)} (`{p.structure.id}`)\n\n"
     for label, values in facts(corpus, p, headings):
         if len(values) == 1:
@@ -126,14 +139,14 @@ def _markdown(corpus: Corpus, p: Profile, headings: Sequence[str]) -> str:
         else:
             out += f"- **{label}**:\n" + "".join(f"  - {_md(v)}\n" for v in values)
     if p.quotes:
-        out += "\n**Key quotes**\n\n"
+        out += f"\n**{tr('Key quotes')}**\n\n"
     for q in p.quotes:
         out += (
-            f"{_blockquote(q.text)}\n>\n> — {_md(q.speaker)}, {q.interview} segment "
-            f"{q.segment} ({', '.join(q.codes)})\n\n"
+            f"{_blockquote(q.text)}\n>\n> — {_md(q.speaker)}, {q.interview} "
+            f"{tr('segment')} {q.segment} ({', '.join(q.codes)})\n\n"
         )
     if p.memos:
-        out += "\n**Memos**\n\n"
+        out += f"\n**{tr('Memos')}**\n\n"
     for m in p.memos:
         where = m.target if m.segment is None else f"{m.target} {m.segment}"
         out += f"- {m.date}, {_md(m.author)} ({m.kind} {where}): {_md(m.text)}\n"

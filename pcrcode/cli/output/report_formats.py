@@ -177,6 +177,7 @@ def profile_grid(
 ) -> views.Grid:
     """The terminal's profile table: short code names, the columns marked for the terminal."""
     from pcrcode.reports.declaration import ATTRIBUTE, DOMINANT, HIGHEST
+    from pcrcode.reports.synthesis import column_value
 
     shown = [(c, h) for c, h in zip(columns, headings, strict=True) if c.terminal]
     levels = {HIGHEST: 1, DOMINANT: depth}
@@ -189,7 +190,7 @@ def profile_grid(
     for p in found:
         row = [p.structure.id]
         for c, _ in shown:
-            value = p.value(c.id) if c.id in p.column_kinds else p.structure.value(c.target)
+            value = column_value(p, c)
             if c.kind == ATTRIBUTE:
                 row.append("" if value is None else str(value))
             elif isinstance(value, list):

@@ -9,11 +9,11 @@ source; a source in a case passes its variables to the case's structure where it
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pcrcode.exchange.refi.codetree import slug, unique
-from pcrcode.exchange.refi.describe import id_tag, parse_attribute_description
+from pcrcode.exchange.refi.describe import FREE_DESCRIPTION, id_tag, parse_attribute_description
 from pcrcode.exchange.refi.imported import NewInterview
 from pcrcode.exchange.refi.reader import RProject
 from pcrcode.files.codebook import ID_RE
@@ -31,16 +31,20 @@ def _variable_id(name: str, taken: set[str]) -> str:
 class Variables:
     ids: dict[str, str]  # variable GUID -> attribute id
     derived: set[str]  # attributes computed from another one: not stored per structure
+    free: set[str] = field(default_factory=set)  # pcrcode's free attributes: stay undeclared
 
 
 def read_variables(rp: RProject, codebook: dict[str, Any]) -> Variables:
     taken: set[str] = set()
     ids: dict[str, str] = {}
     derived: set[str] = set()
+    free: set[str] = set()
     attributes: dict[str, Any] = {}
     for var in rp.variables.values():
         vid = _variable_id(var.name, taken)
         ids[var.guid] = vid
+        if var.description.strip() == FREE_DESCRIPTION:
+            free.add(vid)
         schema = parse_attribute_description(var.description)
         if schema is not None:
             attr: dict[str, Any] = {
@@ -61,7 +65,7 @@ def read_variables(rp: RProject, codebook: dict[str, Any]) -> Variables:
             attributes[vid] = attr
     if attributes:
         codebook["attributes"] = attributes
-    return Variables(ids, derived)
+    return Variables(ids, derived, free)
 
 
 def _structure(
@@ -142,7 +146,9 @@ def structures(
     return list(entries.values())
 
 
-def declare_variables(codebook: dict[str, Any], entries: list[dict[str, Any]]) -> None:
+def declare_variables(
+    codebook: dict[str, Any], entries: list[dict[str, Any]], free: set[str]
+) -> None:
     """Declare in the codebook every case variable that came without pcrcode's schema: a
     category of the values met (text), an integer (whole numbers), or free text; required when
     every case has it. The study's own attributes, nothing invented."""
@@ -152,7 +158,7 @@ def declare_variables(codebook: dict[str, Any], entries: list[dict[str, Any]]) -
         for key, value in entry.get("attributes", {}).items():
             seen.setdefault(key, []).append(value)
     for key, values in seen.items():
-        if key in attributes:
+        if key in attributes or key in free:
             continue
         attr: dict[str, Any] = {"label": key}
         if all(isinstance(v, int) and not isinstance(v, bool) for v in values):

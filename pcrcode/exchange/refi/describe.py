@@ -265,6 +265,7 @@ def attribute_description(attr: Attribute) -> str:
 
 
 INTERVIEWED_DESCRIPTION = "pcrcode: whether the structure was interviewed (true/false)"
+FREE_DESCRIPTION = "pcrcode: a free attribute of the structures, not declared in the codebook"
 
 
 def parse_attribute_description(text: str) -> dict[str, Any] | None:

@@ -32,6 +32,7 @@ from pcrcode import __version__
 from pcrcode.exchange.refi import CODEBOOK_NS, PROJECT_NS
 from pcrcode.exchange.refi.archive import Spool, entry_info
 from pcrcode.exchange.refi.describe import (
+    FREE_DESCRIPTION,
     ID_TAG,
     INTERVIEWED_DESCRIPTION,
     SPEAKERS,
@@ -195,7 +196,7 @@ def _variables(project: Project) -> list[_Variable]:
             if key not in seen:
                 seen.add(key)
                 kind = _type_of([t.extra.get(key) for t in structures])
-                result.append(_Variable(key, kind, ""))
+                result.append(_Variable(key, kind, FREE_DESCRIPTION))
     return result
 
 

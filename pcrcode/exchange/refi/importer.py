@@ -286,7 +286,7 @@ def import_refi(
     new.structures = structures(
         rp, new.interviews, variables, member, source_values, report.warnings
     )
-    declare_variables(codebook, new.structures)
+    declare_variables(codebook, new.structures, variables.free)
     loose_notes = len(set(rp.notes) - ctx.notes_used)
     if loose_notes:
         discarded["notes not attached to an imported coding (Notes/Note)"] += loose_notes
