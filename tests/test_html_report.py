@@ -168,6 +168,12 @@ def test_an_unknown_vignette_case_is_refused(cli: CLI, pcr: Path) -> None:
         "(did you mean 'panier-solidaire'?) [synthesis-unknown-case]"
     )
     assert not (pcr / "out.html").exists()
+    check = cli(["check"], cwd=pcr)
+    assert check.exit_code == 1
+    assert check.stdout == (
+        "synthesis.yaml:11:13: error: unknown case 'panier-solidair' in vignettes "
+        "(did you mean 'panier-solidaire'?) [synthesis-unknown-case]\n"
+    )
 
 
 def test_heatmap_writes_every_count_and_escapes_labels() -> None:

@@ -37,6 +37,7 @@ RULES: dict[str, str] = {
     "synthesis-unknown-code": "synthesis.yaml names a code the codebook does not have",
     "synthesis-unknown-axis": "a crosstab axis of synthesis.yaml is no attribute nor family",
     "synthesis-unknown-column": "synthesis.yaml lists a profile column it does not declare",
+    "synthesis-unknown-case": "synthesis.yaml names a vignette case the registry does not have",
     "synthesis-not-ordered": "synthesis.yaml asks the highest code of a family not ordered",
     "missing-file": "structures.yaml is missing",
     "unknown-structure": "a transcript names a structure that is not in the registry",
