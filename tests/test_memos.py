@@ -1,4 +1,5 @@
-"""Memos: ``pcrcode memo add|list|show``, :func:`pcrcode.memos.memos_for` and the ``memo`` rule."""
+"""Memos: ``pcrcode memo add|list|show``, :func:`pcrcode.files.memos.memos_for` and the ``memo``
+rule."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pcrcode.memos import Memo, add_memo, memos_for
+from pcrcode.files.memos import Memo, add_memo, memos_for
 from tests.conftest import run_cli, snapshot
 from tests.golden import assert_golden
 
@@ -238,7 +239,7 @@ def test_memo_show(small: Path) -> None:
         (
             ["coding", "epicerie"],
             "bad coding target 'epicerie': write INTERVIEW:SEGMENT:CODE, e.g. "
-            "jardins-du-drac:7:forme/partenariat",
+            "interview-1:7:family/code",
         ),
     ],
 )

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pcrcode.check import check_project
+from pcrcode.files.cross_file_checks import check_project
 from pcrcode.model import Codebook, Project
 from pcrcode.project import load_project
 
@@ -19,7 +19,7 @@ def codebook_view(codebook: Codebook, attributes: bool = True) -> Any:
     codes = [dataclasses.replace(c, line=0) for c in codebook.codes.values()]
     attrs = (
         {
-            k: (a.label, dict(a.values), a.derived_from, dict(a.mapping))
+            k: (a.label, dict(a.values), a.derived_from, dict(a.mapping), a.type, a.required)
             for k, a in codebook.attributes.items()
         }
         if attributes
@@ -53,7 +53,7 @@ def project_view(project: Project) -> dict[str, Any]:
             for c in project.codings
         ),
         "structures": {
-            s.id: (s.name, s.statut, s.domaine, s.interviewed, dict(s.extra))
+            s.id: (s.name, s.interviewed, dict(s.extra))
             for s in project.registry.structures.values()
         },
     }

@@ -301,7 +301,7 @@ def test_the_heatmap_is_shaded_in_colour_and_readable_without(cli: CLI, small: P
 
 
 def test_heat_levels() -> None:
-    from pcrcode.cli.report_views import heat_style
+    from pcrcode.cli.output.report_tables import heat_style
 
     assert heat_style(0) == heat_style(None) == ""
     styles = [heat_style(x) for x in (0.1, 0.3, 0.5, 0.7, 1.0)]
@@ -375,7 +375,7 @@ BAD: list[tuple[list[str], int, str]] = [
     (
         ["crosstab", "statut", "forme", "--where", "statut"],
         2,
-        "--where takes ATTR=VALUE (e.g. statut=scop), not 'statut'",
+        "--where takes ATTR=VALUE (e.g. size=small), not 'statut'",
     ),
     (
         ["crosstab", "statut", "forme", "--where", "domaine=mobilité"],
@@ -419,7 +419,7 @@ BAD: list[tuple[list[str], int, str]] = [
     (
         ["retrieve", ""],
         2,
-        "empty query: give a code id, e.g. objet/achat-vente AND logique/professionnelle",
+        "empty query: give a code id, e.g. family/code AND other/code",
     ),
     (
         ["retrieve", "objet/immo"],

@@ -20,7 +20,7 @@ from pcrcode.errors import ExitCode, PcrcodeError
 
 
 def _say_error(exc: PcrcodeError) -> None:
-    from pcrcode.render import visible
+    from pcrcode.cli.output.rows import visible
 
     message = exc.message
     if exc.path is not None:
@@ -159,13 +159,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reanchor": ("reanchor", "Move codings back onto their text after transcripts were edited."),
     "profile": (
         "reports",
-        "Profile structures: attributes, codes per family, highest forme, "
-        "dominant logique, objets pooled and not, portée, key quotes.",
+        "Profile structures: attributes, codes per family, the declared profile columns, key "
+        "quotes.",
     ),
     "crosstab": ("reports", "Cross-tabulate two attributes or code families, as a heatmap."),
     "census": (
         "reports",
-        "The census: structures by domaine and statut category, interviewed in parentheses.",
+        "The census: cases by two attributes, interviewed in parentheses.",
     ),
     "retrieve": (
         "reports",
@@ -181,9 +181,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "report": (
         "reports",
-        "The synthesis in one run: census, profiles, logique by statut, "
-        "portée by logique, objets by domaine, highest forme by dominant logique, objets "
-        "never pooled, shared premises without further pooling.",
+        "The synthesis in one run: the sections synthesis.yaml declares, in the study's language.",
     ),
     "findings": (
         "findings",
@@ -203,7 +201,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 # Modules that attach commands to another module's group when imported, in the order that
 # gives each group's listing (exchange's `import qdpx`, `import qdc` before `import transcript`).
 _ATTACHED = {
-    "codebook": ("evolution",),
+    "codebook": ("codebook_ops",),
     "import": ("exchange", "transcript_import"),
     "export": ("exchange",),
 }

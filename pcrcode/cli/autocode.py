@@ -48,11 +48,13 @@ def autocode(
     or 'already-coded'. New codings carry the memo 'autocode: PATTERN'.
     JSON/CSV keys: interview, segment, speaker, code, matches, status.
 
+    With the example project's ids:
+
     Example: pcrcode autocode 'camion|local' objet/moyens-services-activite -I -A --dry-run
     """
-    from pcrcode.autocode import autocode as run
-    from pcrcode.render import Column, emit
-    from pcrcode.tagging import resolve_coder
+    from pcrcode.cli.output.rows import Column, emit
+    from pcrcode.coding.autocode import autocode as run
+    from pcrcode.coding.tagging import resolve_coder
 
     root = project_root(ctx)
     result = run(

@@ -48,8 +48,8 @@ def project_root(ctx: typer.Context) -> Path:
 def load(ctx: typer.Context, findings: list[Any] | None = None) -> Any:
     """Load the whole project; per-item problems are summed up on stderr, not fatal (and
     added to ``findings`` for a command that must refuse some of them)."""
-    from pcrcode.cli.progress import progress_bar
-    from pcrcode.diagnostics import Diagnostics
+    from pcrcode.cli.output.progress import progress_bar
+    from pcrcode.files.diagnostics import Diagnostics
     from pcrcode.project import load_project
 
     root = project_root(ctx)
@@ -71,7 +71,7 @@ def warn_problems(errors: list[Any]) -> None:
 
 def note(message: str) -> None:
     """A message for the person, on stderr (stdout carries only data)."""
-    from pcrcode.render import visible
+    from pcrcode.cli.output.rows import visible
 
     sys.stderr.write(visible(message) + "\n")
 

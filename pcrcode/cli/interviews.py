@@ -21,8 +21,8 @@ def list_(ctx: typer.Context, fmt: ListFormatOpt = ListFormat.table) -> None:
 
     Example: pcrcode interviews list --format csv
     """
-    from pcrcode.listings import interview_rows, required_attributes
-    from pcrcode.render import Column, emit
+    from pcrcode.cli.output.rows import Column, emit
+    from pcrcode.reports.listings import interview_rows, required_attributes
 
     project = load(ctx)
     rows = interview_rows(project)
@@ -67,10 +67,12 @@ def show(
     JSON: the interview's metadata and a 'segments' list of {segment, speaker, text, codes};
     CSV: one row per segment (codes joined by ';').
 
+    With the example project's ids:
+
     Example: pcrcode interviews show jardins-du-drac --coder camille
     """
-    from pcrcode.listings import interview_detail
-    from pcrcode.render import Column, emit, write_json
+    from pcrcode.cli.output.rows import Column, emit, write_json
+    from pcrcode.reports.listings import interview_detail
 
     detail = interview_detail(load(ctx), interview, coder)
     if fmt is ListFormat.json:
@@ -103,7 +105,7 @@ def _print_transcript(detail: dict[str, Any], rows: list[dict[str, Any]]) -> Non
     from rich.table import Table
     from rich.text import Text
 
-    from pcrcode.render import console, visible
+    from pcrcode.cli.output.rows import console, visible
 
     out = console()
     head = f"{detail['interview']}"

@@ -143,7 +143,7 @@ def profile(
 
     Example: pcrcode profile terre-et-paille jardins-du-drac
     """
-    from pcrcode.cli import report_pages
+    from pcrcode.cli.output import report_formats
     from pcrcode.reports.declaration import project_synthesis
     from pcrcode.reports.profile import profiles
 
@@ -151,7 +151,7 @@ def profile(
     corpus = _corpus(ctx, coder, all_coders, where, depth, findings)
     synthesis = project_synthesis(corpus.project, findings)
     found = profiles(corpus, structures or (), every, depth, quotes, synthesis)
-    report_pages.show_profiles(fmt.value, corpus, found, bool(structures), synthesis, depth)
+    report_formats.show_profiles(fmt.value, corpus, found, bool(structures), synthesis, depth)
     left = len(corpus.structures) - len(found)
     if not structures and left:
         note(f"{left} structures not interviewed are left out (--all lists them)")
@@ -196,7 +196,7 @@ def crosstab(
 
     Example: pcrcode crosstab statut logique --percent row
     """
-    from pcrcode.cli import report_pages
+    from pcrcode.cli.output import report_formats
     from pcrcode.reports.axes import resolve_axis
     from pcrcode.reports.crosstab import crosstab as compute
 
@@ -208,7 +208,7 @@ def crosstab(
         count.value,
         percent.value if percent else None,
     )
-    report_pages.show_crosstab(fmt.value, table, margins)
+    report_formats.show_crosstab(fmt.value, table, margins)
     _say_coders(corpus)
 
 
@@ -234,7 +234,7 @@ def census(
 
     Example: pcrcode census --rows role --cols size --format json
     """
-    from pcrcode.cli import report_pages
+    from pcrcode.cli.output import report_formats
     from pcrcode.reports.census import census as compute
     from pcrcode.reports.corpus import build_corpus
     from pcrcode.reports.declaration import project_synthesis
@@ -254,7 +254,7 @@ def census(
             f"warning: the registry differs from the declared census in "
             f"{', '.join(table.mismatches)} (see `pcrcode check`)"
         )
-    report_pages.show_census(fmt.value, table, project.codebook.language)
+    report_formats.show_census(fmt.value, table, project.codebook.language)
 
 
 def retrieve(
@@ -285,11 +285,11 @@ def retrieve(
 
     Example: pcrcode retrieve 'objet/achat-vente AND logique/professionnelle' --context 1
     """
-    from pcrcode.cli import report_pages
+    from pcrcode.cli.output import report_formats
     from pcrcode.reports.retrieve import iter_hits
 
     corpus = _corpus(ctx, coder, all_coders, where)
-    count = report_pages.show_hits(fmt.value, iter_hits(corpus, query, context))
+    count = report_formats.show_hits(fmt.value, iter_hits(corpus, query, context))
     note(f"{count} segment{'s' if count > 1 else ''} match")
     _say_coders(corpus)
 
@@ -329,11 +329,11 @@ def cooccurrence(
 
     Example: pcrcode cooccurrence --family objet --family logique --unit structure
     """
-    from pcrcode.cli import report_pages
+    from pcrcode.cli.output import report_formats
     from pcrcode.reports.cooccurrence import cooccurrence as compute
 
     corpus = _corpus(ctx, coder, all_coders, where, depth)
-    report_pages.show_cooccurrence(fmt.value, compute(corpus, family or (), unit.value, depth))
+    report_formats.show_cooccurrence(fmt.value, compute(corpus, family or (), unit.value, depth))
     _say_coders(corpus)
 
 
@@ -364,11 +364,11 @@ def frequencies(
 
     Example: pcrcode frequencies --family objet
     """
-    from pcrcode.cli import report_pages
+    from pcrcode.cli.output import report_formats
     from pcrcode.reports.frequencies import frequencies as compute
 
     corpus = _corpus(ctx, coder, all_coders, where)
-    report_pages.show_frequencies(fmt.value, compute(corpus, family or ()))
+    report_formats.show_frequencies(fmt.value, compute(corpus, family or ()))
     _say_coders(corpus)
 
 
@@ -413,7 +413,7 @@ def report(
 
     Example: pcrcode report --format markdown -o synthese.md
     """
-    from pcrcode.cli import report_pages
+    from pcrcode.cli.output import report_formats
     from pcrcode.errors import UsageError
     from pcrcode.i18n import messages
     from pcrcode.reports.declaration import project_synthesis
@@ -427,9 +427,9 @@ def report(
     tr = messages(lang or corpus.codebook.language)
     result = build_report(corpus, synthesis, tr, depth)
     if output is None:
-        report_pages.show_report(fmt.value, result, corpus.codebook)
+        report_formats.show_report(fmt.value, result, corpus.codebook)
         return
-    from pcrcode.atomic import write_text
+    from pcrcode.files.atomic import write_text
 
-    write_text(output, report_pages.report_text(fmt.value, result))
+    write_text(output, report_formats.report_text(fmt.value, result))
     note(f"wrote {output}")

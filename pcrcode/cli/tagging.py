@@ -31,10 +31,12 @@ def tag(
 ) -> None:
     """Apply codes to segments of an interview.
 
+    With the example project's ids:
+
     Example: pcrcode tag jardins-du-drac 7-9 forme/partenariat logique/reseau/affinitaire
     """
-    from pcrcode.tagging import resolve_coder
-    from pcrcode.tagging import tag as do_tag
+    from pcrcode.coding.tagging import resolve_coder
+    from pcrcode.coding.tagging import tag as do_tag
 
     root = project_root(ctx)
     result = do_tag(
@@ -56,10 +58,12 @@ def untag(
 ) -> None:
     """Remove a coder's codes from segments of an interview.
 
+    With the example project's ids:
+
     Example: pcrcode untag jardins-du-drac 7 forme/partenariat
     """
-    from pcrcode.tagging import resolve_coder
-    from pcrcode.tagging import untag as do_untag
+    from pcrcode.coding.tagging import resolve_coder
+    from pcrcode.coding.tagging import untag as do_untag
 
     root = project_root(ctx)
     result = do_untag(root, interview, segments, codes, resolve_coder(coder, root))
@@ -82,15 +86,17 @@ def codings(
 
     JSON/CSV keys: interview, segment, code, coder, at, fp, memo, start, end, quote.
 
+    With the example project's ids:
+
     Example: pcrcode codings --interview jardins-du-drac --format json
     """
-    from pcrcode.listings import coding_rows
-    from pcrcode.render import Column, emit, write_csv
+    from pcrcode.cli.output.rows import Column, emit, write_csv
+    from pcrcode.reports.listings import coding_rows
 
     project = load(ctx)
     rows = coding_rows(project, interview=interview, code=code, coder=coder)
     if fmt is ListFormat.json:  # written as the rows come: a million codings are not held
-        from pcrcode.cli.streams import write_json_array
+        from pcrcode.cli.output.json_stream import write_json_array
 
         write_json_array(rows)
     elif fmt is ListFormat.csv:

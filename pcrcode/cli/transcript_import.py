@@ -37,6 +37,8 @@ def transcript(
 
     Speakers are normalised, timestamps kept in the front matter (times:). Never overwrites.
 
+    With the example project's ids:
+
     Example: pcrcode import transcript entretien.vtt -s jardins-du-drac -m "Speaker 1=Martine"
     """
     from pcrcode.transcript_import import import_transcript

@@ -86,3 +86,12 @@ def messages(language: str) -> Messages:
     raise UsageError(
         f"no message catalogue for language '{language}' (available: {', '.join(languages())})"
     )
+
+
+def study_messages(language: str) -> Messages:
+    """The catalogue of a study's language, English when pcrcode has none for it (the
+    commands without ``--lang`` must not fail on a language the codebook names)."""
+    try:
+        return messages(language)
+    except UsageError:
+        return messages(DEFAULT)

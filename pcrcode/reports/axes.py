@@ -18,14 +18,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from pcrcode.diagnostics import closest
 from pcrcode.errors import UnknownItem, UsageError
+from pcrcode.files.diagnostics import closest
 from pcrcode.model import Code, Codebook
+
+if TYPE_CHECKING:
+    from pcrcode.i18n import Messages
 from pcrcode.reports.corpus import CodedSegment, Corpus, Filter, value_text
 
 MIXED = "mixte"
-MIXED_LABEL = "Mixte (ex aequo)"
 STRUCTURE, CODES = "structure", "codes"
 
 
@@ -179,9 +182,12 @@ def resolve_axis(corpus: Corpus, name: str, depth: int | None = 1) -> Axis:
         values = {s.id: "true" if s.interviewed else "false" for s in structures}
         return Axis(
             name,
-            "Interviewed",
+            _tr(codebook)("Interviewed"),
             STRUCTURE,
-            (Category("true", "interviewed"), Category("false", "not interviewed")),
+            (
+                Category("true", _tr(codebook)("interviewed")),
+                Category("false", _tr(codebook)("not interviewed")),
+            ),
             values=values,
         )
     if name in codebook.attributes:
@@ -218,6 +224,12 @@ def resolve_axis(corpus: Corpus, name: str, depth: int | None = 1) -> Axis:
     )
 
 
+def _tr(codebook: Codebook) -> Messages:
+    from pcrcode.i18n import study_messages
+
+    return study_messages(codebook.language)
+
+
 def _natural(value: str) -> tuple[int, float, str]:
     try:
         return (0, float(value), value)
@@ -246,7 +258,7 @@ def _summary_axis(corpus: Corpus, name: str, depth: int | None) -> Axis:
                 values[sid] = best.id
         return Axis(
             name,
-            f"{family.label} (max)",
+            _tr(codebook)("{family} (max)", family=family.label),
             STRUCTURE,
             tuple(Category(c.id, c.label) for c in tops),
             values=values,
@@ -258,11 +270,12 @@ def _summary_axis(corpus: Corpus, name: str, depth: int | None) -> Axis:
             found = dominant(segment_counts(axis, corpus.by_structure.get(sid, ())))
             if found is not None:
                 values[sid] = found
+        tr = _tr(codebook)
         return Axis(
             name,
-            f"{family.label} (dominante)",
+            tr("{family} (dominant)", family=family.label),
             STRUCTURE,
-            (*axis.categories, Category(MIXED, MIXED_LABEL)),
+            (*axis.categories, Category(MIXED, tr("Mixed (tie)"))),
             values=values,
         )
     raise UsageError(f"'{name}': after '{family_id}:' write max or dominant")
@@ -277,7 +290,7 @@ def parse_where(corpus: Corpus, specs: Sequence[str], depth: int | None = 1) -> 
         name, eq, raw = spec.partition("=")
         name, raw = name.strip(), raw.strip()
         if not eq or not name or not raw:
-            raise UsageError(f"--where takes ATTR=VALUE (e.g. statut=scop), not '{spec}'")
+            raise UsageError(f"--where takes ATTR=VALUE (e.g. size=small), not '{spec}'")
         axis = axes.get(name) or resolve_axis(corpus, name, depth)
         if axis.kind != STRUCTURE:
             raise UsageError(

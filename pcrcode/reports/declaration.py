@@ -13,11 +13,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pcrcode.diagnostics import ERROR, Diagnostics, Finding, did_you_mean
 from pcrcode.errors import FileFormatError, PcrcodeError
+from pcrcode.files.diagnostics import ERROR, Diagnostics, Finding, did_you_mean
+from pcrcode.files.yaml_reading import LDict, LList, load_file
 from pcrcode.model import Codebook, Project, Registry
 from pcrcode.reports import document as doc
-from pcrcode.yamlio import LDict, LList, load_file
 
 SYNTHESIS_FILE = "synthesis.yaml"
 
@@ -171,6 +171,7 @@ class _Parser:
         self.path, self.codebook, self.diag = path, codebook, diag
         free = {k for s in registry.structures.values() for k in s.extra}
         self.attributes = [*codebook.attributes, *sorted(free - set(codebook.attributes))]
+        self.named: set[str] = set()  # every profile column id, valid or not (no cascade)
 
     def error(self, pos: tuple[int, int], message: str, rule: str) -> None:
         self.diag.error(self.path, pos, message, rule)
@@ -221,6 +222,7 @@ class _Parser:
         if cid in seen:
             self.error(pos, f"duplicate profile column id '{cid}'", "duplicate-id")
             return None
+        self.named.add(cid)
         kind = kinds[0]
         target = str(entry[kind])
         if kind == ATTRIBUTE:
@@ -275,11 +277,14 @@ class _Parser:
         return True
 
     def code(self, name: str, pos: tuple[int, int]) -> bool:
-        if name in self.codebook.codes:
-            return True
+        if name in self.codebook.codes or name in self.codebook.aliases:
+            return True  # an old id (a renamed code) stands for its current one
         hint = did_you_mean(name, self.codebook.codes)
         self.error(pos, f"unknown code '{name}'{hint}", "synthesis-unknown-code")
         return False
+
+    def current(self, code: str) -> str:
+        return self.codebook.aliases.get(code, code)
 
     def axis(self, name: str, pos: tuple[int, int]) -> bool:
         """A crosstab axis: an attribute, a family, FAMILY:max or FAMILY:dominant."""
@@ -353,9 +358,9 @@ class _Parser:
             columns=values.many("columns"),
             attribute=values.one("attribute"),
             family=values.one("family"),
-            present=values.many("present"),
-            absent=values.many("absent"),
-            at_most=values.one("at_most"),
+            present=tuple(self.current(c) for c in values.many("present")),
+            absent=tuple(self.current(c) for c in values.many("absent")),
+            at_most=self.current(values.one("at_most")),
             line=pos[0],
             texts={**heading_texts, **note_texts},
         )
@@ -397,7 +402,7 @@ class _Parser:
             ok = all([ok, *(self.code(c, entry.pos(key)) for c in v.many(key))])
         top = v.one("at_most")
         if top and self.code(top, entry.pos("at_most")):
-            family = self.codebook.codes[top].family
+            family = self.codebook.codes[self.current(top)].family
             ok = self.family(family, entry.pos("at_most"), ordered=True) and ok
         elif top:
             ok = False
@@ -406,7 +411,7 @@ class _Parser:
     def known_columns(self, entry: LDict, v: _Values, cols: set[str]) -> bool:
         ok = True
         for c in v.many("columns"):
-            if c not in cols and c not in self.attributes:
+            if c not in cols and c not in self.attributes and c not in self.named:
                 hint = did_you_mean(c, [*cols, *self.attributes])
                 self.error(
                     entry.pos("columns"),

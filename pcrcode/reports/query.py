@@ -19,8 +19,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from pcrcode.diagnostics import closest
 from pcrcode.errors import UnknownItem, UsageError
+from pcrcode.files.diagnostics import closest
 from pcrcode.model import Codebook
 
 _TOKEN = re.compile(r"\s*(?:(\()|(\))|([^\s()]+))")
@@ -91,9 +91,7 @@ def _tokens(text: str) -> Iterator[tuple[str, int]]:
 
 def parse_query(text: str, codebook: Codebook) -> Query:
     if not text.strip():
-        raise UsageError(
-            "empty query: give a code id, e.g. objet/achat-vente AND logique/professionnelle"
-        )
+        raise UsageError("empty query: give a code id, e.g. family/code AND other/code")
     _parse(text, lambda token, col: frozenset())  # syntax errors first, then unknown codes
     return _parse(text, lambda token, col: _resolve(token, col, codebook))
 

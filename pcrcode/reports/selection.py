@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pcrcode.diagnostics import did_you_mean
 from pcrcode.errors import UnknownItem, UsageError
+from pcrcode.files.diagnostics import did_you_mean
 from pcrcode.model import Coding, Project, coding_files
 
 MAIN, CHOSEN, ALL = "main", "chosen", "all"

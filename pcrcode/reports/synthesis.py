@@ -62,7 +62,7 @@ def column_heading(codebook: Codebook, tr: Messages, col: Column) -> str:
 
 def profile_cell(codebook: Codebook, tr: Messages, p: Profile, col: Column) -> str:
     """A profile cell for people: attribute values as they are, codes by their labels."""
-    value = p.value(col.id) if col.id in p.column_kinds else p.structure.value(col.target)
+    value = column_value(p, col)
     if col.kind == ATTRIBUTE:
         return "" if value is None else str(value)
     if isinstance(value, list):
@@ -240,7 +240,7 @@ def _profiles(ctx: _Context, spec: SectionSpec) -> Section:
     for p in found:
         record = {k: v for k, v in p.row().items() if k in _CASE_KEYS}
         for col in columns:
-            record[col.id] = p.value(col.id)
+            record[col.id] = column_value(p, col)
             if col.kind == HIGHEST:
                 record[f"{col.id}_degree"] = p.degree(col.id)
         records.append(record)
@@ -263,6 +263,14 @@ def _profiles(ctx: _Context, spec: SectionSpec) -> Section:
 
 
 _CASE_KEYS = ("structure", "name", "interviewed", "interviews", "coded_segments")
+
+
+def column_value(p: Profile, col: Column) -> Any:
+    """A profile column's value, or an attribute's when a section lists one that the profile
+    does not declare."""
+    if col.id in p.column_kinds:
+        return p.value(col.id)
+    return p.attributes.get(col.id, p.structure.extra.get(col.id))
 
 
 def _never_coded(ctx: _Context, spec: SectionSpec) -> Section:
@@ -313,10 +321,7 @@ def _cases(ctx: _Context, spec: SectionSpec) -> Section:
             continue
         record: dict[str, Any] = {"structure": p.structure.id, "name": p.structure.name}
         for col in columns:
-            if col.id in p.column_kinds:
-                record[col.id] = p.value(col.id)
-            else:
-                record[col.id] = p.attributes.get(col.id, p.structure.extra.get(col.id))
+            record[col.id] = column_value(p, col)
             if col.kind == HIGHEST:
                 record[f"{col.id}_degree"] = p.degree(col.id)
         records.append(record)
