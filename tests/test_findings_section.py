@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pcrcode.diagnostics import Diagnostics
+from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.findings.declaration import declared_findings
 from pcrcode.findings.evaluate import evaluate_all
 from pcrcode.findings.section import findings_section

@@ -39,8 +39,8 @@ def findings(
 
     Example: pcrcode findings --explain personnels-absents
     """
-    from pcrcode.diagnostics import did_you_mean
     from pcrcode.errors import UnknownItem
+    from pcrcode.files.diagnostics import did_you_mean
     from pcrcode.findings.declaration import FINDINGS_FILE, declared_findings
 
     project = load(ctx)
@@ -80,7 +80,7 @@ def _show(fmt: Format, report: Any) -> None:
         figures_text,
         markdown_report,
     )
-    from pcrcode.render import emit, write_csv, write_json
+    from pcrcode.cli.output.rows import emit, write_csv, write_json
 
     if fmt is Format.json:
         write_json(report.record())
@@ -100,9 +100,9 @@ def _show(fmt: Format, report: Any) -> None:
 
 def _explain(project: Any, finding: Any, fmt: Format) -> str:
     from pcrcode.cli.findings_views import explain_text
+    from pcrcode.cli.output.rows import Column, emit, write_json
     from pcrcode.findings.evaluate import evaluate_one
     from pcrcode.findings.explain import witnesses
-    from pcrcode.render import Column, emit, write_json
 
     evaluation = evaluate_one(project, finding)
     found = witnesses(evaluation)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pcrcode.render import Column, markdown_table, visible
+from pcrcode.cli.output.rows import Column, markdown_table, visible
 
 COLUMNS = (
     Column("id", "id", no_wrap=True),

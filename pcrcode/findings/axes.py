@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pcrcode.diagnostics import did_you_mean
 from pcrcode.errors import PcrcodeError
+from pcrcode.files.diagnostics import did_you_mean
 from pcrcode.model import Project
 from pcrcode.reports.axes import MIXED, Axis, code_axis, dominant, highest, segment_counts
 from pcrcode.reports.corpus import CodedSegment

@@ -1,9 +1,9 @@
 """Reading ``findings.yaml`` with line/col positions, and validating it against the codebook, the
 registry and the coders, without evaluating any finding (what ``pcrcode check`` runs).
 
-Problems go to a :class:`~pcrcode.diagnostics.Diagnostics` as ``path:line:col`` findings with a
-rule id (listed in ``pcrcode.check.RULES``); a finding with an error is left out of the
-declaration returned.
+Problems go to a :class:`~pcrcode.files.diagnostics.Diagnostics` as ``path:line:col`` findings
+with a rule id (listed in ``pcrcode.files.cross_file_checks.RULES``); a finding with an error is
+left out of the declaration returned.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pcrcode.codebook import ID_RE
-from pcrcode.diagnostics import Diagnostics, did_you_mean
 from pcrcode.errors import FileFormatError, PcrcodeError
+from pcrcode.files.codebook import ID_RE
+from pcrcode.files.diagnostics import Diagnostics, did_you_mean
+from pcrcode.files.yaml_reading import LDict, LList, loads, read_text
 from pcrcode.findings import model as m
 from pcrcode.findings.axes import AxisInfo, axis_info
 from pcrcode.model import Project
-from pcrcode.yamlio import LDict, LList, loads, read_text
 
 FINDINGS_FILE = "findings.yaml"
 _TOP_KEYS = ("pcrcode", "findings")

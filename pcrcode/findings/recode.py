@@ -1,6 +1,6 @@
 """findings.yaml follows the codebook: ``codebook rename``, ``merge`` and ``move`` rewrite the code
 ids it names (in ``is``, ``at_least``, ``reaching`` values and ``has`` queries), in the same
-all-or-nothing step as the codings (see :mod:`pcrcode.evolution`).
+all-or-nothing step as the codings (see :mod:`pcrcode.codebook_ops.operations`).
 
 The text is edited where the ids stand, comments and layout kept. An id is replaced only as a
 whole: ``objet/immobilier`` is not touched inside ``objet/immobilier-partage``, and
