@@ -257,3 +257,40 @@ def test_cases_are_those_the_chosen_coders_coded(cli: CLI, example: Path) -> Non
     staff = _by_id(data)["pas-de-mutualisation-de-personnels"]
     assert (staff["status"], staff["figures"]) == ("fails", {"n": 5, "count": 2})
     assert staff["breaking"] == ["panier-solidaire", "terre-et-paille"]
+
+
+def test_explain_quotes_the_coded_span_not_the_turn(cli: CLI, example: Path) -> None:
+    tag = cli(
+        [
+            "tag",
+            "grenier-cooperatif",
+            "4",
+            "objet/personnels",
+            "-c",
+            "camille",
+            "-q",
+            "une légumerie",
+        ],
+        cwd=example,
+    )
+    assert tag.exit_code == 0, tag.stderr
+    run = cli(["findings", "--explain", "pas-de-mutualisation-de-personnels"], cwd=example)
+    assert run.exit_code == 1
+    assert run.stdout.endswith(
+        "contradicting (1):\n  grenier-cooperatif  « une légumerie » (grenier-cooperatif, turn 4)\n"
+    )
+    data = json.loads(
+        cli(
+            ["findings", "--explain", "pas-de-mutualisation-de-personnels", "-f", "json"],
+            cwd=example,
+        ).stdout
+    )
+    assert data["units"][-1] == {
+        "side": "contradicting",
+        "unit": "grenier-cooperatif",
+        "structure": "grenier-cooperatif",
+        "interview": "grenier-cooperatif",
+        "segment": 4,
+        "quote": "une légumerie",
+    }
+    assert data["units"][0]["quote"] == ""  # a structure without staff pooling: nothing to quote

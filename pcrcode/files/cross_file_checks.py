@@ -79,8 +79,8 @@ def check_project(root: Path, progress: Progress | None = None) -> list[Finding]
     check_codings(project, diag)
     check_census(project, diag)
     check_memos(project, diag)
-    check_findings(project, diag)
     check_synthesis(project, diag)
+    check_findings(project, diag)
     return diag.sorted()
 
 

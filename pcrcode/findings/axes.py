@@ -174,6 +174,15 @@ class AxisReader:
         axis = self._code_axis(info.family)
         return [s for s in unit.segments if value in axis.of_codes(s.codes)]
 
+    def codes_of(self, name: str, segment: CodedSegment, value: str | None) -> frozenset[str]:
+        """The codes of ``segment`` that count as ``value`` on the axis (a code and the codes
+        below it)."""
+        info = self.info(name)
+        if info.kind == ATTRIBUTE or value is None:
+            return frozenset()
+        axis = self._code_axis(info.family)
+        return frozenset(c for c in segment.codes if axis.code_map.get(c) == value)
+
     def _attribute(self, name: str) -> dict[str, str]:
         found = self._attributes.get(name)
         if found is None:

@@ -60,7 +60,7 @@ def _conditions(f: m.Finding) -> list[m.Condition]:
 
 def witnesses(evaluation: Evaluation) -> list[Witness]:
     result, ev = evaluation.result, evaluation.evaluator
-    chosen: list[tuple[str, str, CodedSegment | None]] = []
+    chosen: list[tuple[str, str, tuple[CodedSegment, frozenset[str]] | None]] = []
     for side, ids in ((SUPPORTING, result.supporting), (CONTRADICTING, result.contradicting)):
         for uid in ids:
             unit = evaluation.units[uid]
@@ -69,30 +69,35 @@ def witnesses(evaluation: Evaluation) -> list[Witness]:
             )
             chosen.append((side, uid, segment))
     wanted: dict[str, list[int]] = {}
-    for _, _, s in chosen:
-        if s is not None:
-            wanted.setdefault(s.interview, []).append(s.number)
+    for _, _, found in chosen:
+        if found is not None:
+            wanted.setdefault(found[0].interview, []).append(found[0].number)
     turns = ev.corpus.read_turns(wanted)
     out = []
-    for side, uid, s in chosen:
+    for side, uid, found in chosen:
         unit = evaluation.units[uid]
-        if s is None:
+        if found is None:
             out.append(Witness(side, uid, unit.structure, unit.interview, None, ""))
             continue
-        text = _span(s) or turns.get(s.key, ("", ""))[1]
+        s, codes = found
+        text = _span(s, codes) or turns.get(s.key, ("", ""))[1]
         out.append(Witness(side, uid, unit.structure, s.interview, s.number, short(text)))
     return out
 
 
-def _first(streams: Iterable[Iterable[CodedSegment]]) -> CodedSegment | None:
+def _first(
+    streams: Iterable[Iterable[tuple[CodedSegment, frozenset[str]]]],
+) -> tuple[CodedSegment, frozenset[str]] | None:
     for stream in streams:
-        for segment in stream:
-            return segment
+        for found in stream:
+            return found
     return None
 
 
-def _span(segment: CodedSegment) -> str:
-    for coding in segment.codings:
-        if coding.quote:
-            return coding.quote
+def _span(segment: CodedSegment, codes: frozenset[str]) -> str:
+    """The coded span of the codes that show the finding on this segment (another span on
+    the segment if they have none): the words a coder chose, not the whole turn."""
+    spans = [c for c in segment.codings if c.quote]
+    for coding in sorted(spans, key=lambda c: c.code not in codes):
+        return coding.quote
     return ""

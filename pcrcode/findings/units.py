@@ -77,15 +77,20 @@ class Evaluator:
         value = self.axes.value(axis, unit)
         return None if value is None else self.axes.info(axis).degrees.get(value)
 
-    def evidence(self, condition: m.Condition, unit: Unit) -> Iterator[CodedSegment]:
-        """The unit's segments that show why ``condition`` holds for it (none for a
-        negation or an attribute): the segments matching a query, carrying the value read."""
+    def evidence(
+        self, condition: m.Condition, unit: Unit
+    ) -> Iterator[tuple[CodedSegment, frozenset[str]]]:
+        """The unit's segments that show why ``condition`` holds for it (none for a negation
+        or an attribute), each with the codes on it that show it: the segments matching a
+        query (with the codes it names), or carrying the value an axis read."""
         if isinstance(condition, m.Has):
             q = self.query(condition.query)
-            yield from (s for s in unit.segments if q.matches(s.codes))
+            named = q.positive()
+            yield from ((s, s.codes & named) for s in unit.segments if q.matches(s.codes))
         elif isinstance(condition, m.Is | m.Reaches):
             value = self.axes.value(condition.axis, unit)
-            yield from self.axes.evidence(condition.axis, unit, value)
+            for s in self.axes.evidence(condition.axis, unit, value):
+                yield s, self.axes.codes_of(condition.axis, s, value)
         elif isinstance(condition, m.AllOf | m.AnyOf):
             for part in condition.parts:
                 yield from self.evidence(part, unit)
