@@ -56,6 +56,8 @@ RULES: dict[str, str] = {
     "missing-fingerprint": "a coding without its segment fingerprint",
     "duplicate-coding": "the same code applied twice to the same segment by the same coder",
     "census-mismatch": "declared census totals differ from the registry's counts",
+    "merge-conflict": "a coding removed on one branch and changed on the other (merge-file)",
+    "git-merge-driver": "a git repository without pcrcode's merge driver (`pcrcode git setup`)",
     "memo": "a memo on a code, interview or structure that does not exist, or a broken memo file",
     "finding-unknown": "a finding names a code, attribute, family, value or coder the project "
     "does not have",
@@ -81,6 +83,7 @@ def check_project(root: Path, progress: Progress | None = None) -> list[Finding]
     check_memos(project, diag)
     check_synthesis(project, diag)
     check_findings(project, diag)
+    check_git(root, diag)
     return diag.sorted()
 
 
@@ -93,6 +96,20 @@ def check_synthesis(project: Project, diag: Diagnostics) -> None:
     except FileFormatError as exc:
         rule = "encoding" if "UTF-8" in exc.message else "syntax"
         diag.error(exc.path or "synthesis.yaml", (exc.line or 1, exc.col or 1), exc.message, rule)
+
+
+def check_git(root: Path, diag: Diagnostics) -> None:
+    """In a git repository, coding and memo files should merge by content, not by line."""
+    from pcrcode.git.setup import ATTRIBUTES_FILE, problems
+
+    for problem in problems(root):
+        diag.warning(
+            root / ATTRIBUTES_FILE,
+            1,
+            f"{problem}: git would merge coding files line by line and stop on conflicts; "
+            "run `pcrcode git setup`",
+            "git-merge-driver",
+        )
 
 
 def check_links(project: Project, diag: Diagnostics) -> None:
