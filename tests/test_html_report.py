@@ -272,3 +272,24 @@ def test_network_layout_is_deterministic_and_labelled() -> None:
         return float(((place[p][0] - place[q][0]) ** 2 + (place[p][1] - place[q][1]) ** 2) ** 0.5)
 
     assert dist("a", "b") < dist("a", "d")
+
+
+def test_findings_show_their_status_and_figures(cli: CLI, pcr: Path) -> None:
+    import json
+
+    page = html_of(cli, pcr)
+    record = json.loads(cli(["findings", "--format", "json"], cwd=pcr).stdout)
+    for finding in record["findings"]:
+        block = re.search(
+            rf'<li class="finding status-(\w+)" id="finding-{finding["id"]}">'
+            r"(.*?)</li>",
+            page,
+            re.S,
+        )
+        assert block is not None, finding["id"]
+        assert block.group(1) == finding["status"]
+        figures = dict(re.findall(r"<dt>([\w.]+)</dt><dd>([^<]*)</dd>", block.group(2)))
+        if "n" in finding["figures"]:
+            assert figures["n"] == str(finding["figures"]["n"])
+        if isinstance(finding["figures"].get("share"), float):
+            assert figures["share"] == f"{finding['figures']['share']:.2f}"

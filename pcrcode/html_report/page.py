@@ -129,12 +129,7 @@ def _listing(section: Section, tr: Messages) -> dict[str, Any]:
 def _findings(section: Section, tr: Messages) -> dict[str, Any]:
     items = []
     for r in section.records:
-        figures = r.get("figures") or {}
-        shown = {
-            k: v
-            for k, v in figures.items()
-            if isinstance(v, (int, float, str)) and not isinstance(v, bool)
-        }
+        shown = _flat(r.get("figures") or {})
         items.append(
             {
                 "id": r.get("id", ""),
@@ -143,10 +138,22 @@ def _findings(section: Section, tr: Messages) -> dict[str, Any]:
                 "status_label": r.get("status_label") or r.get("status", ""),
                 "check": r.get("check", ""),
                 "reason": r.get("reason") or "",
-                "figures": [(k, _number(v)) for k, v in shown.items()],
+                "figures": shown,
             }
         )
     return {"findings": items, "table": None, "charts": [], "notes": []}
+
+
+def _flat(figures: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """A finding's figures as (name, text): numbers and words; a group's figures (a comparison's
+    higher and lower groups) as ``group.name``; lists and empty values left out."""
+    out: list[tuple[str, str]] = []
+    for key, value in figures.items():
+        if isinstance(value, Mapping):
+            out.extend(_flat(value, f"{prefix}{key}."))
+        elif isinstance(value, (int, float, str)) and not isinstance(value, bool):
+            out.append((f"{prefix}{key}", _number(value)))
+    return out
 
 
 def _network(section: Section, tr: Messages) -> dict[str, Any]:
