@@ -175,6 +175,7 @@ class Structure:
     interviewed: bool
     extra: Mapping[str, Any] = field(default_factory=dict)
     line: int = 0
+    aliases: tuple[str, ...] = ()  # other names the interviews use for it ("la Métro")
 
     def value(self, attribute: str, codebook: Codebook | None = None) -> Any:
         """The value of an attribute, derived ones (groupings) included."""
@@ -198,10 +199,46 @@ class Census:
 
 
 @dataclass(frozen=True)
+class Actor:
+    """A partner that is not a case of the census (a local authority, a federation...): named
+    by codings (``tag --with``), never profiled or counted as a case."""
+
+    id: str
+    name: str
+    kind: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    line: int = 0
+    aliases: tuple[str, ...] = ()
+
+    def value(self, attribute: str, codebook: Codebook | None = None) -> Any:
+        return self.extra.get(attribute)
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """What the project declares for its cooperation network (``network:`` in the registry):
+    the case attribute that says a node's sector, the code family that judges a relation's
+    scope and its intra- and inter-sectoral codes, and the attribute that colours nodes."""
+
+    sector: str | None = None
+    scope: str | None = None
+    intra: str | None = None
+    inter: str | None = None
+    group: str | None = None
+    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Registry:
     structures: Mapping[str, Structure]
     census: Census | None = None
     path: Path | None = None
+    actors: Mapping[str, Actor] = field(default_factory=dict)
+    network: NetworkSpec | None = None
+
+    def node(self, node_id: str) -> Structure | Actor | None:
+        """A structure or an actor: the ends of a relation."""
+        return self.structures.get(node_id) or self.actors.get(node_id)
 
     def get(self, structure_id: str) -> Structure:
         if structure_id in self.structures:
@@ -299,6 +336,9 @@ class Coding:
     quote: str = ""
     path: Path | None = field(default=None, compare=False)
     line: int = field(default=0, compare=False)
+    # The other ends of the relation the coded text describes: ids of the registry's
+    # structures and actors (``tag --with``), sorted; an attribute of the coding, like its memo.
+    partners: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, int, str, int, int]:

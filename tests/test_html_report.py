@@ -293,3 +293,18 @@ def test_findings_show_their_status_and_figures(cli: CLI, pcr: Path) -> None:
             assert figures["n"] == str(finding["figures"]["n"])
         if isinstance(finding["figures"].get("share"), float):
             assert figures["share"] == f"{finding['figures']['share']:.2f}"
+
+
+def test_the_cooperation_network_is_drawn_from_the_coded_ties(cli: CLI, pcr: Path) -> None:
+    import json
+
+    page = html_of(cli, pcr)
+    net = json.loads(cli(["network", "--format", "json"], cwd=pcr).stdout)
+    section = page[page.index('<section id="network">') : page.index('<section id="codes">')]
+    ties, nodes = net["summary"]["ties"], net["summary"]["nodes"]
+    assert f"{ties} liens, {nodes} nœuds" in section
+    svg_part = section[section.index("<svg") : section.index("</svg>")]
+    assert svg_part.count("<line ") - len({t for t in re.findall(r"<line [^>]*/>", svg_part)}) == (
+        len(net["ties"])
+    )  # one line per tie (the legend's lines are self-closing)
+    assert svg_part.count("<circle ") >= len(net["nodes"])

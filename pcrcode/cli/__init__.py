@@ -187,6 +187,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "findings",
         "Re-check the findings declared in findings.yaml against the codings: holds, fails.",
     ),
+    "network": (
+        "network",
+        "The cooperation network: ties between structures and the partners their codings name.",
+    ),
     "status": (
         "git",
         "What changed since the last commit: codings, memos, stale codings, what is left to code.",

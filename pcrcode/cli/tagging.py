@@ -16,7 +16,19 @@ from pcrcode.cli.common import (
     project_root,
 )
 
-CODING_KEYS = ("interview", "segment", "code", "coder", "at", "fp", "memo", "start", "end", "quote")
+CODING_KEYS = (
+    "interview",
+    "segment",
+    "code",
+    "coder",
+    "at",
+    "fp",
+    "memo",
+    "start",
+    "end",
+    "quote",
+    "with",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -37,12 +49,24 @@ def tag(
         str | None,
         typer.Option("--quote", "-q", help="Code only these exact words of the segment."),
     ] = None,
+    partners: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--with",
+            "-w",
+            metavar="PARTNER",
+            help="A partner of the relation (a structure or actor id, or a unique prefix); "
+            "repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Apply codes to segments of an interview.
 
     With the example project's ids:
 
     Example: pcrcode tag jardins-du-drac 7-9 forme/partenariat logique/reseau/affinitaire
+
+    Example: pcrcode tag jardins-du-drac 12 forme/partenariat --with terre-et-paille
     """
     from pcrcode.coding.tagging import resolve_coder
     from pcrcode.coding.tagging import tag as do_tag
@@ -56,10 +80,12 @@ def tag(
         resolve_coder(coder, root, coding_round),
         memo=memo,
         quote=quote,
+        partners=partners or (),
     )
     for c in result.added:
         span = f" «{c.quote}»" if c.quote else ""
-        note(f"{result.coder}: + {c.code} on {c.interview} {c.segment}{span}")
+        partners_note = f" with {', '.join(c.partners)}" if c.partners else ""
+        note(f"{result.coder}: + {c.code} on {c.interview} {c.segment}{span}{partners_note}")
     if result.unchanged and not result.added:
         note(f"{result.coder}: already coded, nothing changed")
 
@@ -100,7 +126,8 @@ def codings(
 ) -> None:
     """List codings, one per line.
 
-    JSON/CSV keys: interview, segment, code, coder, at, fp, memo, start, end, quote.
+    JSON/CSV keys: interview, segment, code, coder, at, fp, memo, start, end, quote, with
+    (the partners: a list in JSON, joined by ';' in CSV).
 
     With the example project's ids:
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -185,12 +186,14 @@ def tag(
     memo: str = "",
     quote: str | None = None,
     at: str | None = None,
+    partners: Sequence[str] = (),
 ) -> TagResult:
     """Apply codes to segments for a coder; a coding that already exists is left unchanged
-    (its memo is updated when a new one is given)."""
+    (its memo is updated when a new one is given, its partners gain the new ones)."""
     check_coder(coder)  # it names a folder: '../x' would write outside codings/
     transaction.recover(root)  # complete an interrupted multi-file change first
-    _, interview, numbers, codes = _prepare(root, interview_id, segments, code_ids)
+    codebook, interview, numbers, codes = _prepare(root, interview_id, segments, code_ids)
+    named = _partners(root, codebook, interview, partners)
     if quote is not None and len(numbers) != 1:
         raise UsageError("--quote codes part of one segment: name a single segment")
     stamp = at or codings_io.now()
@@ -216,6 +219,7 @@ def tag(
                     start=start,
                     end=end,
                     quote=text,
+                    partners=named,
                 )
             )
     with atomic.locked(root / LOCK_DIR / f"{coder}--{interview.id}.lock"):
@@ -227,8 +231,12 @@ def tag(
             if old is None:
                 by_key[coding.key] = coding
                 added.append(coding)
-            elif memo and old.memo != memo:
-                by_key[coding.key] = replace(old, memo=memo)
+            elif (memo and old.memo != memo) or not set(named) <= set(old.partners):
+                by_key[coding.key] = replace(
+                    old,
+                    memo=memo or old.memo,
+                    partners=tuple(sorted({*old.partners, *named})),
+                )
                 added.append(by_key[coding.key])
             else:
                 unchanged.append(old)
@@ -237,6 +245,19 @@ def tag(
     if added:
         old_texts.remember(root, interview)  # the texts coded, for `pcrcode reanchor`
     return TagResult(interview.id, coder, tuple(added), (), tuple(unchanged), path)
+
+
+def _partners(
+    root: Path, codebook: Codebook, interview: Interview, typed: Sequence[str]
+) -> tuple[str, ...]:
+    """The registry ids of ``--with``; the registry is read only when partners are named."""
+    if not typed:
+        return ()
+    from pcrcode.files.registry import load_registry
+    from pcrcode.network.partners import resolve_partners
+
+    registry = load_registry(root, codebook, Diagnostics(root))
+    return resolve_partners(registry, typed, interview.structure)
 
 
 def untag(

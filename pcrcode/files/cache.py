@@ -47,6 +47,7 @@ from pcrcode.files.diagnostics import Finding
 from pcrcode.files.yaml_reading import LDict, LList
 from pcrcode.model import (
     FINGERPRINT_SIZE,
+    Actor,
     Attribute,
     Census,
     Code,
@@ -54,6 +55,7 @@ from pcrcode.model import (
     Coding,
     Family,
     Interview,
+    NetworkSpec,
     Registry,
     Structure,
     Turn,
@@ -63,7 +65,7 @@ from pcrcode.model import (
 CACHE_DIR = ".pcrcode/cache"
 BUCKETS = 64
 CODER_GROUPS = 4  # coding data goes to c0-..c3- packs by coder: one coder's are read alone
-FORMAT = 3
+FORMAT = 4  # 4: codings carry their partners
 RACY_NS = 2_000_000_000  # files modified this recently are not cached (tests set it to 0)
 DISABLE_ENV = "PCRCODE_NO_CACHE"
 _MAGIC = "pcrcode-cache"
@@ -492,7 +494,7 @@ def encode_registry(registry: Registry | None) -> Any:
     census = registry.census
     return (
         tuple(
-            (s.id, s.name, s.interviewed, plain(dict(s.extra)), s.line)
+            (s.id, s.name, s.interviewed, plain(dict(s.extra)), s.line, s.aliases)
             for s in registry.structures.values()
         ),
         None
@@ -504,13 +506,26 @@ def encode_registry(registry: Registry | None) -> Any:
             census.source,
             tuple(census.positions.items()),
         ),
+        tuple(
+            (a.id, a.name, a.kind, plain(dict(a.extra)), a.line, a.aliases)
+            for a in registry.actors.values()
+        ),
+        None
+        if registry.network is None
+        else (
+            tuple((k, getattr(registry.network, k)) for k in NETWORK_FIELDS),
+            tuple(registry.network.positions.items()),
+        ),
     )
+
+
+NETWORK_FIELDS = ("sector", "scope", "intra", "inter", "group")
 
 
 def decode_registry(data: Any, path: Path) -> Registry | None:
     if data is None:
         return None
-    structures, census = data
+    structures, census, actors, network = data
     return Registry(
         structures={
             sid: Structure(
@@ -519,8 +534,9 @@ def decode_registry(data: Any, path: Path) -> Registry | None:
                 interviewed=interviewed,
                 extra=unplain(extra),
                 line=line,
+                aliases=tuple(aliases),
             )
-            for sid, name, interviewed, extra, line in structures
+            for sid, name, interviewed, extra, line, aliases in structures
         },
         census=None
         if census is None
@@ -532,6 +548,20 @@ def decode_registry(data: Any, path: Path) -> Registry | None:
             positions={tuple(k): tuple(v) for k, v in census[4]},
         ),
         path=path,
+        actors={
+            aid: Actor(
+                id=aid,
+                name=name,
+                kind=kind,
+                extra=unplain(extra),
+                line=line,
+                aliases=tuple(aliases),
+            )
+            for aid, name, kind, extra, line, aliases in actors
+        },
+        network=None
+        if network is None
+        else NetworkSpec(**dict(network[0]), positions={k: tuple(v) for k, v in network[1]}),
     )
 
 
@@ -725,6 +755,7 @@ _CODING_SLOTS = (
     "quote",
     "path",
     "line",
+    "partners",
 )
 
 
@@ -744,6 +775,7 @@ def encode_codings(codings: list[Coding] | None) -> tuple[tuple[Any, ...], ...] 
             c.end,
             c.quote,
             c.line,
+            c.partners,
         )
         for c in codings
     )
@@ -765,9 +797,10 @@ def decode_codings(data: Iterable[tuple[Any, ...]], path: Path) -> list[Coding]:
         s_quote,
         s_path,
         s_line,
+        s_partners,
     ) = setters
     result = []
-    for segment, code, at, fp, memo, start, end, quote, line in data:
+    for segment, code, at, fp, memo, start, end, quote, line, partners in data:
         # The slots of a frozen dataclass set directly: what Coding(...) does, a third faster.
         c = _new(Coding)
         s_interview(c, interview)
@@ -782,5 +815,6 @@ def decode_codings(data: Iterable[tuple[Any, ...]], path: Path) -> list[Coding]:
         s_quote(c, quote)
         s_path(c, path)
         s_line(c, line)
+        s_partners(c, tuple(partners))
         result.append(c)
     return result

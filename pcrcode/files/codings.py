@@ -27,7 +27,7 @@ from pcrcode.model import Coding, coder_round, with_round
 
 CODINGS_DIR = "codings"
 FORMAT_VERSION = 1
-RECORD_KEYS = ("segment", "code", "fp", "at", "memo", "start", "end", "quote", "conflict")
+RECORD_KEYS = ("segment", "code", "fp", "at", "memo", "start", "end", "quote", "with", "conflict")
 _HEADER_RE = re.compile(r"^(pcrcode|interview|coder):\s*(\S.*?)\s*$")
 # Characters PyYAML refuses in a file, or reads as line breaks inside a quoted string.
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
@@ -52,6 +52,8 @@ def record(coding: Coding) -> dict[str, Any]:
         rec["start"] = coding.start
         rec["end"] = coding.end
         rec["quote"] = coding.quote
+    if coding.partners:
+        rec["with"] = list(coding.partners)
     rec["fp"] = coding.fingerprint
     rec["at"] = coding.at
     if coding.memo:
@@ -289,6 +291,10 @@ def _coding(
         if not isinstance(value, str):
             diag.error(path, pos, f"'{key}' must be a string", "bad-value")
             strings[key] = str(value)
+    partners = rec.get("with", [])
+    if not isinstance(partners, list) or not all(isinstance(p, str) and p for p in partners):
+        diag.error(path, pos, "'with' must be a list of partner ids", "bad-value")
+        partners = []
     return Coding(
         interview=interview,
         segment=segment,
@@ -302,6 +308,7 @@ def _coding(
         quote=strings["quote"],
         path=path,
         line=pos[0],
+        partners=tuple(sorted(set(partners))),
     )
 
 

@@ -58,6 +58,9 @@ RULES: dict[str, str] = {
     "census-mismatch": "declared census totals differ from the registry's counts",
     "merge-conflict": "a coding removed on one branch and changed on the other (merge-file)",
     "git-merge-driver": "a git repository without pcrcode's merge driver (`pcrcode git setup`)",
+    "unknown-partner": "a coding names a partner that is neither a structure nor an actor",
+    "self-partner": "a coding names the interview's own structure as its partner",
+    "scope-contradiction": "a scope code that the partners' declared sectors contradict",
     "memo": "a memo on a code, interview or structure that does not exist, or a broken memo file",
     "finding-unknown": "a finding names a code, attribute, family, value or coder the project "
     "does not have",
@@ -84,6 +87,7 @@ def check_project(root: Path, progress: Progress | None = None) -> list[Finding]
     check_synthesis(project, diag)
     check_findings(project, diag)
     check_git(root, diag)
+    check_synthesis(project, diag)
     return diag.sorted()
 
 
@@ -174,7 +178,12 @@ def check_codings(project: Project, diag: Diagnostics) -> None:
             # the second occurrence.
             applied: set[tuple[int, str, int | None, int | None]] = set()
             reported: set[tuple[int, str, int | None, int | None]] = set()
-            for coding in files.take(iv, coder):
+            taken = files.take(iv, coder)
+            if any(c.partners for c in taken):
+                from pcrcode.network.checks import check_partners
+
+                check_partners(project, interview, taken, diag)
+            for coding in taken:
                 key = (coding.segment, coding.code, coding.start, coding.end)
                 if key in applied:
                     if key not in reported:

@@ -8,12 +8,13 @@ from typing import Any
 from pcrcode.errors import FileFormatError
 from pcrcode.files.codebook import ID_RE
 from pcrcode.files.diagnostics import Diagnostics, did_you_mean
+from pcrcode.files.registry_network import parse_actors, parse_aliases, parse_network
 from pcrcode.files.yaml_reading import LDict, LList, load_file
 from pcrcode.model import Attribute, Census, Codebook, Registry, Structure
 
 REGISTRY_FILE = "structures.yaml"
-_TOP_KEYS = ("pcrcode", "structures", "census")
-_STRUCTURE_KEYS = ("id", "name", "interviewed", "attributes")
+_TOP_KEYS = ("pcrcode", "structures", "census", "actors", "network")
+_STRUCTURE_KEYS = ("id", "name", "interviewed", "attributes", "aliases")
 _CENSUS_KEYS = ("rows", "columns", "source", "cells")
 
 
@@ -42,7 +43,9 @@ def parse_registry(data: Any, path: Path, diag: Diagnostics, codebook: Codebook)
     census = None
     if "census" in data:
         census = _parse_census(data["census"], data.pos("census"), path, diag, codebook)
-    return Registry(structures=structures, census=census, path=path)
+    actors = parse_actors(data, path, diag, codebook, structures) if "actors" in data else {}
+    network = parse_network(data, path, diag, codebook) if "network" in data else None
+    return Registry(structures=structures, census=census, path=path, actors=actors, network=network)
 
 
 def _parse_structure(
@@ -104,6 +107,7 @@ def _parse_structure(
         interviewed=interviewed,
         extra=values,
         line=entry.pos("id")[0],
+        aliases=parse_aliases(entry, path, diag),
     )
 
 

@@ -2,8 +2,8 @@
 
 Git merges text line by line, so two codings added on both sides next to each other conflict,
 though they do not contradict each other. Here a coding is a record whose identity is what it
-codes (segment, code, span and anything else it names, such as partners) and whose attributes
-are what may be edited (memo, date, fingerprint). The rules:
+codes (segment, code, span) and whose attributes are what may be edited (memo, date,
+fingerprint, partners). The rules:
 
 - a coding added on either side is kept; added on both, it is one coding;
 - removed on one side and untouched on the other, it is removed;
@@ -34,7 +34,8 @@ from pcrcode.model import Coding
 # Between two versions of a memo edited on both sides: a Markdown thematic break, visible in
 # any viewer, and not a line git or pcrcode would take for a conflict marker.
 SEPARATOR = "\n\n* * *\n\n"
-_ATTRIBUTES = ("memo", "at", "fp")  # what may change while a coding stays the same coding
+# What may change while a coding stays the same coding: its memo, date, fingerprint, partners.
+_ATTRIBUTES = ("memo", "at", "fp", "with")
 _CODING_PATH_RE = re.compile(r"(?:^|/)codings/([^/]+)/([^/]+)\.ya?ml$")
 _HEADER_RE = re.compile(r"^(coder|interview):\s*(\S+)\s*$", re.MULTILINE)
 
@@ -139,7 +140,18 @@ def _merge_both(base: Coding | None, ours: Coding, theirs: Coding, warnings: lis
     if clash:  # coded on both sides independently: the first time it was coded
         at = min(ours.at, theirs.at)
     fp, _ = _three_way(base.fingerprint if base else None, ours.fingerprint, theirs.fingerprint)
-    return replace(ours, memo=memo, at=at, fingerprint=fp)
+    return replace(
+        ours, memo=memo, at=at, fingerprint=fp, partners=_merge_partners(base, ours, theirs)
+    )
+
+
+def _merge_partners(base: Coding | None, ours: Coding, theirs: Coding) -> tuple[str, ...]:
+    """A partner is kept when both sides have it, or one side added it; removed when one side
+    removed it and the other left it."""
+    old = set(base.partners) if base else set()
+    mine, other = set(ours.partners), set(theirs.partners)
+    kept = (mine & other) | (mine - old) | (other - old)
+    return tuple(sorted(kept))
 
 
 def merge_codings(base: str, ours: str, theirs: str, name: str = "") -> MergeResult:
@@ -167,7 +179,11 @@ def merge_codings(base: str, ours: str, theirs: str, name: str = "") -> MergeRes
 
 
 def _changed(before: Coding, after: Coding) -> bool:
-    return (before.memo, before.fingerprint) != (after.memo, after.fingerprint)
+    return (before.memo, before.fingerprint, before.partners) != (
+        after.memo,
+        after.fingerprint,
+        after.partners,
+    )
 
 
 def _render(coder: str, interview: str, merged: Iterable[tuple[Coding, str]]) -> str:

@@ -269,6 +269,49 @@ def _attributes(corpus: Corpus, values: Mapping[str, str | None]) -> list[tuple[
     return out
 
 
+def _cooperation_network(corpus: Corpus, tr: Messages) -> dict[str, Any] | None:
+    """The ties between cases and the partners their codings name (pcrcode.network), laid out:
+    nodes coloured by the network's group attribute, edges by the highest code of the first
+    ordered family on the tie. None when no partner is coded: the section is then absent."""
+    from pcrcode.html_report.graph import Edge, Node, network
+    from pcrcode.network.figures import document
+    from pcrcode.network.ties import build_network
+
+    data = document(build_network(corpus))
+    if not data["ties"]:
+        return None
+    codebook = corpus.codebook
+    ordered = next((f for f, fam in codebook.families.items() if fam.ordered), None)
+
+    def group_label(value: str) -> str:
+        if not value:
+            return tr("(none)")
+        for attr in codebook.attributes.values():
+            if value in attr.values:
+                return attr.values[value]
+        return value
+
+    nodes = [
+        Node(n["id"], n["name"] or n["id"], group_label(str(n["group"] or "")))
+        for n in data["nodes"]
+    ]
+    edges = []
+    for t in data["ties"]:
+        top = (t["highest"] or {}).get(ordered) if ordered else None
+        kind = codebook.codes[top["code"]].label if top and top["code"] in codebook.codes else ""
+        edges.append(Edge(t["structure"], t["partner"], kind))
+    heading = tr("Cooperation network")
+    summary = data["summary"]
+    note = tr(
+        "{ties} ties, {nodes} nodes; colour: {group}; lines: highest {family} on the tie",
+        ties=summary["ties"],
+        nodes=summary["nodes"],
+        group=summary.get("sector") or "",
+        family=codebook.families[ordered].label if ordered else "",
+    )
+    return {"heading": heading, "note": note, "chart": network(nodes, edges, heading)}
+
+
 def _provenance(document: Document, corpus: Corpus, tr: Messages) -> dict[str, Any]:
     interviews = [
         corpus.project.interviews[i] for i in corpus.interviews if i in corpus.project.interviews
@@ -309,6 +352,7 @@ def page_context(
         "document": document,
         "sections": sections,
         "families": _family_charts(corpus, tr),
+        "network": _cooperation_network(corpus, tr),
         "vignettes": _vignettes(corpus, synthesis.localized(tr.language), tr, depth),
         "provenance": _provenance(document, corpus, tr),
         "tr": tr,

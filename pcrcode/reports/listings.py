@@ -71,6 +71,7 @@ def _coding_rows(
                 "start": c.start,
                 "end": c.end,
                 "quote": c.quote,
+                "with": list(c.partners),
             }
 
 
@@ -125,6 +126,8 @@ def interview_detail(project: Project, interview_id: str, coder: str | None = No
             entry["quote"] = c.quote
         if c.memo:
             entry["memo"] = c.memo
+        if c.partners:
+            entry["with"] = list(c.partners)
         applied[c.segment].append(entry)
     structure = project.structure_of(interview)
     return {

@@ -47,11 +47,6 @@ class CoderSelection:
             "description": self.describe(),
         }
 
-    def _why_left_out(self, coder: str, interviews: Sequence[str]) -> str:
-        if _later_round_counted(self, coder, interviews):
-            return "interview coded again in a later round"
-        return "double-coded interview"
-
     def describe(self, tr: Callable[..., str] | None = None) -> str:
         """One sentence saying whose codings are counted, for a caption or a stderr note
         (``tr``: a message catalogue, for a report in the study's language)."""
@@ -74,7 +69,7 @@ class CoderSelection:
         if not self.left_out:
             return t("codings: {names}", names=names)
         outs = "; ".join(
-            _left_out(t, coder, ivs, self._why_left_out(coder, ivs))
+            _left_out_phrase(t, coder, len(ivs), _later_round_counted(self, coder, ivs))
             for coder, ivs in sorted(self.left_out.items())
         )
         return t(
@@ -85,20 +80,14 @@ class CoderSelection:
         )
 
 
-def _left_out(t: Callable[..., str], coder: str, interviews: Sequence[str], why: str) -> str:
-    if why == "double-coded interview":
-        if len(interviews) > 1:
-            return t("{coder}'s {n} double-coded interviews", coder=coder, n=len(interviews))
-        return t("{coder}'s {n} double-coded interview", coder=coder, n=1)
-    if len(interviews) > 1:
-        return t(
-            "{coder}'s {n} interviews coded again in a later round", coder=coder, n=len(interviews)
-        )
-    return t("{coder}'s {n} interview coded again in a later round", coder=coder, n=1)
-
-
-def _same(msgid: str, **fields: Any) -> str:
-    return msgid.format(**fields) if fields else msgid
+def _left_out_phrase(t: Callable[..., str], coder: str, n: int, later_round: bool) -> str:
+    if later_round:
+        if n > 1:
+            return t("{coder}'s {n} interviews coded again in a later round", coder=coder, n=n)
+        return t("{coder}'s interview coded again in a later round", coder=coder)
+    if n > 1:
+        return t("{coder}'s {n} double-coded interviews", coder=coder, n=n)
+    return t("{coder}'s double-coded interview", coder=coder)
 
 
 def _later_round_counted(selection: CoderSelection, coder: str, interviews: Sequence[str]) -> bool:
@@ -110,6 +99,10 @@ def _later_round_counted(selection: CoderSelection, coder: str, interviews: Sequ
         )
         for iv in interviews
     )
+
+
+def _same(msgid: str, **fields: Any) -> str:
+    return msgid.format(**fields) if fields else msgid
 
 
 def select_coders(
