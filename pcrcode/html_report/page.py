@@ -274,11 +274,11 @@ def _cooperation_network(corpus: Corpus, tr: Messages) -> dict[str, Any] | None:
     nodes coloured by the network's group attribute, edges by the highest code of the first
     ordered family on the tie. None when no partner is coded: the section is then absent."""
     from pcrcode.html_report.graph import Edge, Node, network
-    from pcrcode.network.figures import document
-    from pcrcode.network.ties import build_network
+    from pcrcode.network.ties import build_network, node_value
 
-    data = document(build_network(corpus))
-    if not data["ties"]:
+    # The ties and nodes only: no centralities, so networkx is not imported for the page.
+    net = build_network(corpus)
+    if not net.ties:
         return None
     codebook = corpus.codebook
     ordered = next((f for f, fam in codebook.families.items() if fam.ordered), None)
@@ -291,17 +291,22 @@ def _cooperation_network(corpus: Corpus, tr: Messages) -> dict[str, Any] | None:
                 return attr.values[value]
         return value
 
-    nodes = [
-        Node(n["id"], n["name"] or n["id"], group_label(str(n["group"] or "")))
-        for n in data["nodes"]
-    ]
+    nodes = []
+    for node_id in net.nodes():
+        node = net.registry.node(node_id)
+        name = node.name if node is not None and node.name else node_id
+        group = node_value(node, net.spec.group or net.spec.sector, codebook)
+        nodes.append(Node(node_id, name, group_label(str(group or ""))))
     edges = []
-    for t in data["ties"]:
-        top = (t["highest"] or {}).get(ordered) if ordered else None
-        kind = codebook.codes[top["code"]].label if top and top["code"] in codebook.codes else ""
-        edges.append(Edge(t["structure"], t["partner"], kind))
+    for tie in net.ties:
+        top = tie.highest(codebook, ordered) if ordered else None
+        edges.append(Edge(tie.structure, tie.partner, top.label if top else ""))
+    summary: dict[str, Any] = {
+        "ties": len(net.ties),
+        "nodes": len(nodes),
+        "sector": net.spec.sector,
+    }
     heading = tr("Cooperation network")
-    summary = data["summary"]
     note = tr(
         "{ties} ties, {nodes} nodes; colour: {group}; lines: highest {family} on the tie",
         ties=summary["ties"],
