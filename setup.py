@@ -11,7 +11,14 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-EXAMPLE_PARTS = ("codebook.yaml", "structures.yaml", "synthesis.yaml", "interviews", "codings")
+EXAMPLE_PARTS = (
+    "codebook.yaml",
+    "structures.yaml",
+    "synthesis.yaml",
+    "findings.yaml",
+    "interviews",
+    "codings",
+)
 
 
 class BuildWithExample(build_py):

@@ -28,6 +28,8 @@ REPORTS = [
     ["cooccurrence"],
     ["frequencies"],
     ["agreement"],
+    ["findings"],
+    ["findings", "--explain", "pas-de-mutualisation-de-personnels"],
 ]
 TARGET_MS = 300
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import calendar
 import random
+import re
 import shutil
 import sys
 import time
@@ -473,8 +474,12 @@ def generate(out: Path, interviews: int, seed: int, turns: int = 60) -> None:
     for coder in CODERS:
         (out / "codings" / coder).mkdir(parents=True)
     shutil.copyfile(REPO / "codebook.yaml", out / "codebook.yaml")
-    shutil.copyfile(REPO / "synthesis.yaml", out / "synthesis.yaml")
     items = structures(rng, max(1, interviews // 4))
+    # The example's synthesis, its worked examples (vignettes) taken among the generated cases.
+    synthesis = (REPO / "synthesis.yaml").read_text(encoding="utf-8")
+    examples = ", ".join(str(s["id"]) for s in items[:2])
+    synthesis = re.sub(r"(?m)^vignettes: \[.*\]$", f"vignettes: [{examples}]", synthesis)
+    (out / "synthesis.yaml").write_text(synthesis, encoding="utf-8")
     (out / "structures.yaml").write_text(registry_text(items), encoding="utf-8")
     per = {str(s["id"]): 0 for s in items}
     ids = list(per)

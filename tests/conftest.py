@@ -16,7 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = ROOT.parent / "shared"
 
-EXAMPLE_PARTS = ("codebook.yaml", "structures.yaml", "synthesis.yaml", "interviews", "codings")
+EXAMPLE_PARTS = (
+    "codebook.yaml",
+    "structures.yaml",
+    "synthesis.yaml",
+    "findings.yaml",
+    "interviews",
+    "codings",
+)
 
 
 @dataclass

@@ -174,6 +174,7 @@ def test_init_ci_writes_a_valid_workflow_with_the_gates(
 
 def test_ci_template_without_gates_only_checks(tmp_path: Path) -> None:
     project = copy_project(ROOT, tmp_path / "projet")
+    (project / "findings.yaml").unlink(missing_ok=True)  # the example declares findings: a gate
     assert run_cli(["init", str(project), "--ci", "github"]).exit_code == 0
     workflow = yaml.safe_load((project / ".github/workflows/pcrcode.yml").read_text("utf-8"))
     commands = [s["run"] for s in workflow["jobs"]["pcrcode"]["steps"] if "run" in s]

@@ -154,7 +154,7 @@ def test_init_example_copies_the_example(tmp_path: Path) -> None:
     target = tmp_path / "demo"
     result = run_cli(["init", "--example", str(target)])
     assert result.exit_code == 0, result.stderr
-    for part in ("codebook.yaml", "structures.yaml"):
+    for part in ("codebook.yaml", "structures.yaml", "findings.yaml"):
         assert (target / part).read_bytes() == (ROOT / part).read_bytes()
     assert len(list((target / "interviews").iterdir())) == 18
     check = run_cli(["--project", str(target), "check"])

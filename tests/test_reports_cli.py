@@ -325,7 +325,7 @@ def test_report_output_needs_a_document_format(cli: CLI, small: Path, tmp_path: 
     result = cli(["report", "-o", str(tmp_path / "r.txt")], cwd=small)
     assert result.exit_code == 2
     assert result.stderr == (
-        "pcrcode: error: -o writes a document: add --format markdown (or json, csv)\n"
+        "pcrcode: error: -o writes a document: add --format markdown (or json, csv, html, pdf)\n"
     )
     assert not (tmp_path / "r.txt").exists()
 

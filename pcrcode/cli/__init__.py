@@ -173,6 +173,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "reports",
         "The synthesis in one run: the sections synthesis.yaml declares, in the study's language.",
     ),
+    "findings": (
+        "findings",
+        "Re-check the findings declared in findings.yaml against the codings: holds, fails.",
+    ),
     "network": (
         "network",
         "The cooperation network: ties between structures and the partners their codings name.",

@@ -88,12 +88,15 @@ def _report(plan: Any, dry_run: bool, fmt: Format) -> None:
     emit(fmt.value, rows, columns)
     recoded = sum(c.codings or 0 for c in plan.changes if c.action == "recode")
     memos = sum(c.action == "move-memo" for c in plan.changes)
-    files = len(plan.files) - 1 - 2 * memos  # a moved memo is a new file and a removed one
+    findings = any(c.action == "recode-finding" for c in plan.changes)
+    # A moved memo is a new file and a removed one; findings.yaml is said apart.
+    files = len(plan.files) - 1 - 2 * memos - findings
     moved = f", moved {memos} memo(s)" if memos else ""
+    head = "codebook.yaml, findings.yaml" if findings else "codebook.yaml"
     if dry_run:
         note(
-            f"dry run: would rewrite codebook.yaml and {files} coding file(s) "
+            f"dry run: would rewrite {head} and {files} coding file(s) "
             f"({recoded} coding(s)){moved.replace('moved', 'move')}; nothing written"
         )
     else:
-        note(f"rewrote codebook.yaml and {files} coding file(s) ({recoded} coding(s)){moved}")
+        note(f"rewrote {head} and {files} coding file(s) ({recoded} coding(s)){moved}")

@@ -17,6 +17,17 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
+class ReportFormat(StrEnum):
+    """``report``'s outputs: the data formats, and the page for people (html, pdf)."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+    pdf = "pdf"
+
+
 class ListFormat(StrEnum):
     table = "table"
     csv = "csv"

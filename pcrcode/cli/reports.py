@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import Format, FormatOpt, load, note
+from pcrcode.cli.common import Format, FormatOpt, ReportFormat, load, note
 
 CodersOpt = Annotated[
     list[str] | None,
@@ -398,7 +398,15 @@ def report(
     coder: CodersOpt = None,
     all_coders: AllCodersOpt = False,
     where: WhereOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output: table, csv, json, markdown, html (one self-contained page) "
+            "or pdf (printed by a headless Chromium; needs -o).",
+        ),
+    ] = ReportFormat.table,
 ) -> None:
     """The synthesis in one run: the sections synthesis.yaml declares, in the study's language.
 
@@ -411,9 +419,11 @@ def report(
     JSON: one object: title, language, coders, summary, sections [{id, kind, heading, note}],
     then each section's records under its id (census and crosstab: one per cell; profiles
     and cases: one per case; never_coded: {code, label, degree}; README, "The synthesis
-    report"). CSV: every number as section, row, col, measure, value.
+    report"). CSV: every number as section, row, col, measure, value. HTML: one file that
+    opens offline anywhere, with charts, the quote matrix and the declared vignettes; PDF: that
+    page printed on A4 by Chromium (README, "The HTML report").
 
-    Example: pcrcode report --format markdown -o synthese.md
+    Example: pcrcode report --format html -o synthese.html
     """
     from pcrcode.cli.output import report_formats
     from pcrcode.errors import UsageError
@@ -421,13 +431,20 @@ def report(
     from pcrcode.reports.declaration import project_synthesis
     from pcrcode.reports.synthesis import build_report
 
-    if output is not None and fmt is Format.table:
-        raise UsageError("-o writes a document: add --format markdown (or json, csv)")
+    if output is not None and fmt is ReportFormat.table:
+        raise UsageError("-o writes a document: add --format markdown (or json, csv, html, pdf)")
+    if output is None and fmt is ReportFormat.pdf:
+        raise UsageError("--format pdf writes a file: add -o FILE.pdf")
     findings: list[Any] = []
     corpus = _corpus(ctx, coder, all_coders, where, depth, findings)  # the report says whose
     synthesis = project_synthesis(corpus.project, findings)
     tr = messages(lang or corpus.codebook.language)
     result = build_report(corpus, synthesis, tr, depth)
+    if fmt in (ReportFormat.html, ReportFormat.pdf):
+        from pcrcode.cli.output.html_page import write_page
+
+        write_page(fmt.value, output, result, corpus, synthesis, tr, depth)
+        return
     if output is None:
         report_formats.show_report(fmt.value, result, corpus.codebook)
         return

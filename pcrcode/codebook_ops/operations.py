@@ -41,7 +41,7 @@ class Change:
     """One line of what an operation changes (or would change, with ``--dry-run``)."""
 
     file: str
-    action: str  # rename | move | alias | remove | drop-degree | recode | deduplicate
+    action: str  # rename | move | alias | remove | drop-degree | recode | deduplicate | ...
     old: str
     new: str
     codings: int | None = None
@@ -289,7 +289,32 @@ def _finish(
         files[path] = codings_io.render(coder, interview, [*kept.values(), *others])
         base[path] = data
     _move_memos(state, expect, changes, files, base)
+    _recode_findings(state, recode, changes, files, base)
     return Plan(tuple(changes), files, base)
+
+
+def _recode_findings(
+    state: _State,
+    recode: dict[str, str],
+    changes: list[Change],
+    files: dict[Path, str | None],
+    base: dict[Path, bytes | None],
+) -> None:
+    """findings.yaml names codes too: it follows them (see pcrcode.findings.recode)."""
+    from pcrcode.findings.declaration import findings_path
+    from pcrcode.findings.recode import recode_text
+
+    path = findings_path(state.root)
+    if not path.is_file() or not is_inside(state.root, path):
+        return
+    data = path.read_bytes()
+    text, done = recode_text(decode(data, path), recode)
+    if not done:
+        return
+    files[path] = text
+    base[path] = data
+    for (old, new), n in sorted(done.items()):
+        changes.append(Change(path.name, "recode-finding", old, new, n))
 
 
 def _move_memos(

@@ -37,6 +37,7 @@ RULES: dict[str, str] = {
     "synthesis-unknown-code": "synthesis.yaml names a code the codebook does not have",
     "synthesis-unknown-axis": "a crosstab axis of synthesis.yaml is no attribute nor family",
     "synthesis-unknown-column": "synthesis.yaml lists a profile column it does not declare",
+    "synthesis-unknown-case": "synthesis.yaml names a vignette case the registry does not have",
     "synthesis-not-ordered": "synthesis.yaml asks the highest code of a family not ordered",
     "missing-file": "structures.yaml is missing",
     "unknown-structure": "a transcript names a structure that is not in the registry",
@@ -61,6 +62,12 @@ RULES: dict[str, str] = {
     "self-partner": "a coding names the interview's own structure as its partner",
     "scope-contradiction": "a scope code that the partners' declared sectors contradict",
     "memo": "a memo on a code, interview or structure that does not exist, or a broken memo file",
+    "finding-unknown": "a finding names a code, attribute, family, value or coder the project "
+    "does not have",
+    "finding-threshold": "a finding's threshold is outside [0, 1], or a count is below 1",
+    "finding-not-exclusive": "a finding reads a family's single value on a segment, but the "
+    "family is not exclusive",
+    "finding-not-ordered": "a finding compares degrees on a family that is not ordered",
 }
 
 
@@ -77,6 +84,7 @@ def check_project(root: Path, progress: Progress | None = None) -> list[Finding]
     check_codings(project, diag)
     check_census(project, diag)
     check_memos(project, diag)
+    check_findings(project, diag)
     check_git(root, diag)
     check_synthesis(project, diag)
     return diag.sorted()
@@ -278,6 +286,13 @@ def _check_text(coding: Coding, fingerprint: str, text: str, diag: Diagnostics) 
             f"{coding.start}-{coding.end} of segment {coding.segment}",
             "stale-quote",
         )
+
+
+def check_findings(project: Project, diag: Diagnostics) -> None:
+    """findings.yaml, validated against the project without evaluating any finding."""
+    from pcrcode.findings.declaration import load_declaration
+
+    load_declaration(project, diag)
 
 
 def check_memos(project: Project, diag: Diagnostics) -> None:

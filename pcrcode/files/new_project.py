@@ -10,7 +10,14 @@ from pathlib import Path
 from pcrcode.errors import ConflictError, PcrcodeError
 from pcrcode.files.codebook import CODEBOOK_FILE
 
-EXAMPLE_PARTS = ("codebook.yaml", "structures.yaml", "synthesis.yaml", "interviews", "codings")
+EXAMPLE_PARTS = (
+    "codebook.yaml",
+    "structures.yaml",
+    "synthesis.yaml",
+    "findings.yaml",
+    "interviews",
+    "codings",
+)
 
 EMPTY_CODEBOOK = """\
 # pcrcode codebook: families of codes, codes, and the attributes of the cases.

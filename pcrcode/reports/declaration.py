@@ -32,7 +32,7 @@ ATTRIBUTE, HIGHEST, DOMINANT, PRESENT, ABSENT = (
 COLUMN_KINDS = (ATTRIBUTE, HIGHEST, DOMINANT, PRESENT, ABSENT)
 SUMMARIES = ("max", "dominant")  # FAMILY:max, FAMILY:dominant crosstab axes
 
-_TOP_KEYS = ("pcrcode", "title", "quotes", "profile", "sections")
+_TOP_KEYS = ("pcrcode", "title", "quotes", "profile", "sections", "vignettes")
 _COLUMN_KEYS = ("id", "heading", "terminal", *COLUMN_KINDS)
 _SECTION_KEYS = {
     doc.CENSUS: ("rows", "columns"),
@@ -42,6 +42,7 @@ _SECTION_KEYS = {
     doc.PROFILES: ("columns",),
     doc.NEVER_CODED: ("family",),
     doc.CASES: ("present", "absent", "at_most", "columns"),
+    doc.FINDINGS: (),  # the findings themselves are declared in findings.yaml
 }
 _COMMON_KEYS = ("id", "kind", "heading", "note")
 
@@ -86,6 +87,8 @@ class Synthesis:
     # A title, heading or note may be given per language ({fr: ..., en: ...}): field ->
     # language -> text; :meth:`localized` picks them (the plain fields hold the first).
     texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Cases presented as worked examples (the HTML report's vignettes), in this order.
+    vignettes: tuple[str, ...] = ()
 
     def localized(self, language: str) -> Synthesis:
         """The synthesis with its titles, headings and notes in ``language`` where given."""
@@ -170,6 +173,7 @@ class _Parser:
         self.path, self.codebook, self.diag = path, codebook, diag
         free = {k for s in registry.structures.values() for k in s.extra}
         self.attributes = [*codebook.attributes, *sorted(free - set(codebook.attributes))]
+        self.cases = list(registry.structures)
         self.named: set[str] = set()  # every profile column id, valid or not (no cascade)
 
     def error(self, pos: tuple[int, int], message: str, rule: str) -> None:
@@ -190,7 +194,28 @@ class _Parser:
         profile = self.profile(data)
         sections = self.sections(data, profile)
         title, texts = self.text(data, "title")
-        return Synthesis(title, profile, sections, quotes, True, self.path, texts)
+        vignettes = self.vignettes(data)
+        return Synthesis(title, profile, sections, quotes, True, self.path, texts, vignettes)
+
+    def vignettes(self, data: LDict) -> tuple[str, ...]:
+        """The worked examples: ids of cases of the registry."""
+        raw = data.get("vignettes")
+        if raw is None:
+            return ()
+        if not isinstance(raw, LList):
+            self.error(data.pos("vignettes"), "'vignettes' must be a list of case ids", "bad-value")
+            return ()
+        found: list[str] = []
+        for i, item in enumerate(raw):
+            case = str(item)
+            if case in self.cases:
+                found.append(case)
+                continue
+            hint = did_you_mean(case, self.cases)
+            self.error(
+                raw.pos(i), f"unknown case '{case}' in vignettes{hint}", "synthesis-unknown-case"
+            )
+        return tuple(found)
 
     def profile(self, data: LDict) -> tuple[Column, ...]:
         raw = data.get("profile")
@@ -378,6 +403,9 @@ class _Parser:
         return self.required(entry, "family") and self.family(v.one("family"), entry.pos("family"))
 
     _check_never_coded = _check_frequencies
+
+    def _check_findings(self, entry: LDict, v: _Values, cols: set[str]) -> bool:
+        return True  # findings.yaml is checked on its own (pcrcode.findings.declaration)
 
     def _check_crosstab(self, entry: LDict, v: _Values, cols: set[str]) -> bool:
         if not (self.required(entry, "rows") and self.required(entry, "columns")):

@@ -21,8 +21,13 @@ Section kinds and the keys of their records (``Section.records``), documented in
 - ``cases``: one record per case meeting the section's condition (co-present codes, highest
   degree at most a code): structure, name, then one key per listed column.
 
-Sections added by other parts of pcrcode (``findings``, ``network``) follow the same shape: a
-kind, records, and whatever ``data`` their renderer needs.
+- ``findings``: one record per finding of ``findings.yaml``, as ``pcrcode findings --format
+  json`` writes it (id, statement, kind, unit, check, status, reason, figures, supporting,
+  contradicting, breaking, line) plus ``status_label`` in the study's language; ``data``:
+  headers, rows, summary (see ``pcrcode.findings.section``).
+
+Sections added by other parts of pcrcode (``network``) follow the same shape: a kind, records,
+and whatever ``data`` their renderer needs.
 """
 
 from __future__ import annotations
@@ -38,7 +43,8 @@ CROSSTAB = "crosstab"
 PROFILES = "profiles"
 NEVER_CODED = "never_coded"
 CASES = "cases"
-KINDS = (CENSUS, COUNTS, FREQUENCIES, CROSSTAB, PROFILES, NEVER_CODED, CASES)
+FINDINGS = "findings"  # built by pcrcode.findings.section from findings.yaml
+KINDS = (CENSUS, COUNTS, FREQUENCIES, CROSSTAB, PROFILES, NEVER_CODED, CASES, FINDINGS)
 
 # Keys of the report's JSON object that a section id may not take.
 RESERVED_IDS = ("title", "language", "coders", "summary", "sections", "preamble")

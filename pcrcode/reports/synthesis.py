@@ -4,7 +4,7 @@ the default declaration), computed from the codings and laid out as a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -349,6 +349,23 @@ def _raw(value: Any) -> str:
     return str(value)
 
 
+def _findings(ctx: _Context, spec: SectionSpec) -> Section:
+    """The findings of findings.yaml, each evaluated with the coders it declares over the whole
+    project (not the report's --where): a finding is about the study."""
+    from pcrcode.findings.declaration import FINDINGS_FILE, declared_findings
+    from pcrcode.findings.evaluate import FindingsReport, evaluate_all
+    from pcrcode.findings.section import LABELS, findings_section
+
+    project = ctx.corpus.project
+    declaration = declared_findings(project)
+    if declaration is None:
+        report = FindingsReport(FINDINGS_FILE, (), ctx.corpus.selection.describe(ctx.tr))
+    else:
+        report = evaluate_all(project, declaration, FINDINGS_FILE)
+    labels = {key: ctx.tr(text) for key, text in LABELS.items()}
+    return findings_section(report, labels, spec.id, spec.heading, spec.note)
+
+
 _BUILDERS: dict[str, Callable[[_Context, SectionSpec], Section]] = {
     doc.CENSUS: _census,
     doc.COUNTS: _counts,
@@ -357,7 +374,17 @@ _BUILDERS: dict[str, Callable[[_Context, SectionSpec], Section]] = {
     doc.PROFILES: _profiles,
     doc.NEVER_CODED: _never_coded,
     doc.CASES: _cases,
+    doc.FINDINGS: _findings,
 }
+
+
+def _tidy_finding(section: str, r: Mapping[str, Any], add: Callable[..., None]) -> None:
+    """A finding's status (1 holds, 0 fails, empty when undefined) and its ratios."""
+    status = {"holds": 1, "fails": 0}.get(r["status"])
+    add(section, r["id"], "", "holds", status)
+    for measure in ("n", "count", "share", "consistency", "coverage"):
+        if measure in r["figures"]:
+            add(section, r["id"], "", measure, r["figures"][measure])
 
 
 def tidy(document: Document) -> list[dict[str, Any]]:
@@ -381,6 +408,8 @@ def tidy(document: Document) -> list[dict[str, Any]]:
                 add(s.id, r["row"], r["col"], s.data["table"].count, r["count"])
             elif s.kind == doc.NEVER_CODED:
                 add(s.id, r["code"], "", "segments", 0)
+            elif s.kind == doc.FINDINGS:
+                _tidy_finding(s.id, r, add)
             else:  # profiles, cases: the segments and each degree reached
                 if "coded_segments" in r:
                     add(s.id, r["structure"], "coded_segments", "segments", r["coded_segments"])
