@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from pcrcode.diagnostics import did_you_mean
-from pcrcode.errors import UnknownItem
-from pcrcode.model import Code, Coding, Project, as_codings
+from pcrcode.errors import PcrcodeError, UnknownItem
+from pcrcode.model import Code, Coding, Interview, Project, as_codings
 
 Row = dict[str, Any]
 
@@ -104,11 +104,11 @@ def interview_detail(project: Project, interview_id: str, coder: str | None = No
     interview = project.interview(interview_id)
     check_coder(project, coder)
     applied: dict[int, list[Row]] = defaultdict(list)
-    for c in sorted(
-        project.iter_codings(interview=interview.id, coder=coder),
-        key=lambda c: (c.segment, c.code, c.coder),
-    ):
-        entry: Row = {"code": c.code, "coder": c.coder}
+    codings = list(project.iter_codings(interview=interview.id, coder=coder))
+    _refuse_stale(interview, codings)
+    aliases = project.codebook.aliases
+    for c in sorted(codings, key=lambda c: (c.segment, aliases.get(c.code, c.code), c.coder)):
+        entry: Row = {"code": aliases.get(c.code, c.code), "coder": c.coder}
         if c.start is not None:
             entry["start"], entry["end"] = c.start, c.end
         if c.quote:
@@ -135,6 +135,25 @@ def interview_detail(project: Project, interview_id: str, coder: str | None = No
             for t in interview.turns
         ],
     }
+
+
+def _refuse_stale(interview: Interview, codings: list[Coding]) -> None:
+    """Codings made on another text would be shown under the turn now at their number."""
+    turns = interview.turns
+    stale = [
+        c
+        for c in codings
+        if c.fingerprint
+        and (c.segment > len(turns) or turns[c.segment - 1].fingerprint != c.fingerprint)
+    ]
+    if stale:
+        first = min(stale, key=lambda c: (c.coder, c.line))
+        raise PcrcodeError(
+            f"{len(stale)} coding(s) of '{interview.id}' were made on another version of its "
+            "text (it was edited since): run `pcrcode reanchor` to put them back on their text",
+            first.path,
+            first.line,
+        )
 
 
 def code_usage(project: Project) -> dict[str, dict[str, int]]:

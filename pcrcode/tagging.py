@@ -196,6 +196,7 @@ def tag(
             )
     with atomic.locked(root / LOCK_DIR / f"{coder}--{interview.id}.lock"):
         existing = read_for_update(root, path)
+        refuse_stale(existing, interview, set(numbers), path, root)
         by_key = {c.key: c for c in existing}
         added, unchanged = [], []
         for coding in wanted:
@@ -232,6 +233,7 @@ def untag(
     path = codings_io.coding_path(root, coder, interview.id)
     with atomic.locked(root / LOCK_DIR / f"{coder}--{interview.id}.lock"):
         existing = read_for_update(root, path)
+        refuse_stale(existing, interview, numbers, path, root)
         keep, removed = [], []
         for coding in existing:
             if coding.segment in numbers and (coding.code in ids or coding.code in aliases):
@@ -248,10 +250,13 @@ def untag(
     return TagResult(interview.id, coder, (), tuple(removed), (), path)
 
 
-def read_for_update(root: Path, path: Path, before: str = "tagging") -> list[Coding]:
+def read_for_update(
+    root: Path, path: Path, before: str = "tagging", duplicates: bool = False
+) -> list[Coding]:
     """A coding file's codings before rewriting it: refused when it leads outside the project or
     holds a coding pcrcode cannot read (rewriting would drop it). ``before`` names the operation
-    in the message ("fix it ... before tagging")."""
+    in the message ("fix it ... before tagging"). A coding applied twice is refused too (a
+    rewrite would keep one memo of two) unless ``duplicates`` (the caller merges or keeps them)."""
     if not is_inside(root, path):  # codings/<coder> linked elsewhere: never write there
         raise FileFormatError(OUTSIDE_PROJECT, path, 1)
     if not path.exists():
@@ -266,4 +271,40 @@ def read_for_update(root: Path, path: Path, before: str = "tagging") -> list[Cod
             first.path,
             first.line,
         )
+    if not duplicates:
+        _refuse_duplicates(existing, Diagnostics(root).rel(path), before)
     return existing
+
+
+def _refuse_duplicates(codings: list[Coding], path: str, before: str) -> None:
+    # Both sides of a merge conflict kept: rewriting would keep one of the two (and its memo).
+    seen: dict[tuple[str, int, str, int, int], Coding] = {}
+    for coding in codings:
+        first = seen.setdefault(coding.key, coding)
+        if first is not coding:
+            raise PcrcodeError(
+                f"'{coding.code}' is applied twice to segment {coding.segment} (also at line "
+                f"{first.line}): keep one of the two lines, merging their memos, before "
+                f"{before}, or one memo would be lost",
+                path,
+                coding.line,
+            )
+
+
+def refuse_stale(
+    codings: list[Coding], interview: Interview, segments: set[int], path: Path, root: Path
+) -> None:
+    """Refuse to touch a segment whose codings were made on another text (the transcript was
+    edited since): they belong elsewhere, and `pcrcode reanchor` puts them back first."""
+    for coding in codings:
+        if coding.segment not in segments or not coding.fingerprint:
+            continue
+        if coding.segment > len(interview.turns):
+            continue
+        if interview.turns[coding.segment - 1].fingerprint != coding.fingerprint:
+            raise PcrcodeError(
+                f"the codings of segment {coding.segment} were made on another text (the "
+                "transcript was edited since): run `pcrcode reanchor` first, then try again",
+                Diagnostics(root).rel(path),
+                coding.line,
+            )

@@ -1,0 +1,199 @@
+"""Issue 13's hostile cases: no silent loss, no wrong numbers, nothing outside, no traceback.
+
+Each test reproduces one case found by a hostile test pass on a copy of a fixture project and
+asserts what a user relies on: the exit code, the one line on stderr, and what was (not) written.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_cli, snapshot
+
+INSERTED = "**Camille:** Bonjour.\n\n"
+
+
+def _insert_turn(project: Path) -> None:
+    path = project / "interviews" / "epicerie.md"
+    text = path.read_text(encoding="utf-8")
+    marker = "**Camille:** Vous travaillez"
+    path.write_text(text.replace(marker, INSERTED + marker, 1), encoding="utf-8")
+
+
+def cli(project: Path, *args: str) -> object:
+    return run_cli(["--project", str(project), *args])
+
+
+# --- Data loss ----------------------------------------------------------------------------
+
+
+def test_tag_on_a_segment_with_stale_codings_refuses(small: Path) -> None:
+    """Segment 2 now holds another text than the one camille coded: 'already coded' would be a
+    lie, and after reanchor nothing would be on the new text."""
+    _insert_turn(small)
+    before = snapshot(small)
+    run = cli(small, "tag", "epicerie", "2", "forme/echange-informations", "--coder", "camille")
+    assert run.exit_code == 1, run.stderr
+    assert run.stdout == ""
+    assert run.stderr.startswith("pcrcode: error: codings/camille/epicerie.yaml:")
+    assert "pcrcode reanchor" in run.stderr
+    assert run.stderr.count("\n") == 1
+    assert snapshot(small) == before
+
+
+def test_untag_on_a_segment_with_stale_codings_refuses(small: Path) -> None:
+    _insert_turn(small)
+    before = snapshot(small)
+    run = cli(small, "untag", "epicerie", "2", "forme/echange-informations", "--coder", "camille")
+    assert run.exit_code == 1, run.stderr
+    assert "pcrcode reanchor" in run.stderr
+    assert snapshot(small) == before
+
+
+def test_tag_elsewhere_in_a_file_with_stale_codings_still_works(small: Path) -> None:
+    """Only the segments whose codings belong to another text are refused."""
+    _insert_turn(small)
+    run = cli(small, "tag", "epicerie", "1", "forme/partenariat", "--coder", "camille")
+    assert run.exit_code == 0, run.stderr
+
+
+def test_interviews_show_does_not_list_stale_codes_under_the_new_text(small: Path) -> None:
+    _insert_turn(small)
+    run = cli(small, "interviews", "show", "epicerie", "--coder", "camille")
+    assert run.exit_code == 1, run.stdout
+    assert "pcrcode reanchor" in run.stderr
+    assert run.stdout == ""
+
+
+def test_a_duplicate_coding_is_not_rewritten_away(small: Path) -> None:
+    """Both sides of a merge conflict kept: the same (segment, code) twice with memos A and B.
+    A tag on another segment must not drop memo A."""
+    path = small / "codings" / "camille" / "velo.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = '- {"segment": 2, "code": "forme/mutualisation", "fp": "96acfe65", '
+    text = text.replace(
+        first + '"at": "2026-11-26T23:35:33Z"}',
+        first
+        + '"at": "2026-11-26T23:35:33Z", "memo": "A"}\n'
+        + first
+        + '"at": "2026-11-26T23:35:33Z", "memo": "B"}',
+    )
+    path.write_text(text, encoding="utf-8")
+    before = snapshot(small)
+    run = cli(small, "tag", "velo", "1", "forme/partenariat", "--coder", "camille")
+    assert run.exit_code == 1, run.stderr
+    assert run.stderr == (
+        "pcrcode: error: codings/camille/velo.yaml:8: 'forme/mutualisation' is applied twice to "
+        "segment 2 (also at line 7): keep one of the two lines, merging their memos, before "
+        "tagging, or one memo would be lost\n"
+    )
+    assert snapshot(small) == before
+
+
+# --- Wrong numbers with exit 0 ---------------------------------------------------------------
+
+CONFLICT = "<<<<<<< HEAD\n"
+
+
+def _conflict(project: Path) -> Path:
+    path = project / "codings" / "camille" / "epicerie.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(6, CONFLICT)  # line 7, the first coding
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+READING_COMMANDS = [
+    ["codings"],
+    ["report"],
+    ["frequencies"],
+    ["profile", "epicerie"],
+    ["crosstab", "forme", "portee"],
+    ["retrieve", "forme/partenariat"],
+    ["agreement"],
+    ["interviews", "list"],
+]
+
+
+def test_a_broken_coding_file_stops_every_report(small: Path, tmp_path: Path) -> None:
+    _conflict(small)
+    commands = [*READING_COMMANDS, ["export", "csv", str(tmp_path / "out")]]
+    for command in commands:
+        run = cli(small, *command)
+        assert run.exit_code == 1, (command, run.stderr)
+        assert run.stdout == "", command
+        assert run.stderr.startswith(
+            "pcrcode: error: codings/camille/epicerie.yaml:7: unresolved merge conflict"
+        ), (command, run.stderr)
+        assert run.stderr.count("\n") == 1, (command, run.stderr)
+    assert not (tmp_path / "out").exists()
+
+
+def test_skip_broken_goes_on_and_says_so(small: Path) -> None:
+    _conflict(small)
+    run = cli(small, "--skip-broken", "frequencies", "--format", "csv")
+    assert run.exit_code == 0, run.stderr
+    assert "without codings/camille/epicerie.yaml" in run.stderr
+    whole = cli(small, "frequencies", "--format", "csv")
+    assert whole.exit_code == 1
+
+
+def test_a_tab_in_the_registry_stops_the_report(small: Path) -> None:
+    path = small / "structures.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "extra:\n\tkey: 1\n", encoding="utf-8")
+    run = cli(small, "report")
+    assert run.exit_code == 1
+    assert run.stderr.startswith("pcrcode: error: structures.yaml:")
+    assert "tab" in run.stderr
+
+
+def test_a_python_tag_in_a_coding_file_stops_the_report(small: Path) -> None:
+    path = small / "codings" / "yanis" / "velo.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "interview: velo", "interview: !!python/name:os.system velo"
+        ),
+        encoding="utf-8",
+    )
+    run = cli(small, "frequencies")
+    assert run.exit_code == 1
+    assert run.stderr.startswith("pcrcode: error: codings/yanis/velo.yaml:")
+
+
+def test_an_unknown_code_in_a_coding_file_stops_the_numbers(small: Path) -> None:
+    path = small / "codings" / "yanis" / "velo.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            '"code": "forme/mutualisation"', '"code": "forme/mutualisaton"'
+        ),
+        encoding="utf-8",
+    )
+    for command in (["frequencies"], ["agreement"], ["codings"]):
+        run = cli(small, *command)
+        assert run.exit_code == 1, (command, run.stderr)
+        assert "forme/mutualisaton" in run.stderr, run.stderr
+        assert run.stderr.startswith("pcrcode: error: codings/yanis/velo.yaml:7:")
+
+
+def _rename_in_codebook_only(project: Path) -> None:
+    """A branch merged after `codebook rename`: codings still under the old id."""
+    run = cli(project, "codebook", "rename", "forme/partenariat", "forme/projet-commun")
+    assert run.exit_code == 0, run.stderr
+    path = project / "codings" / "yanis" / "epicerie.yaml"
+    text = path.read_text(encoding="utf-8").replace("forme/projet-commun", "forme/partenariat")
+    path.write_text(text, encoding="utf-8")
+
+
+def test_codings_under_an_alias_count_under_the_new_id(small: Path) -> None:
+    _rename_in_codebook_only(small)
+    run = cli(small, "codings", "--code", "forme/projet-commun", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    rows = json.loads(run.stdout)
+    assert sorted((r["coder"], r["segment"], r["code"]) for r in rows) == [
+        ("camille", 4, "forme/projet-commun"),
+        ("yanis", 4, "forme/projet-commun"),
+    ]
+    run = cli(small, "retrieve", "forme/projet-commun", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert len(json.loads(run.stdout)) >= 1
