@@ -54,7 +54,7 @@ def check_project(root: Path, progress: Progress | None = None) -> list[Finding]
     """Every finding on the project at ``root``, sorted by file and line."""
     diag = Diagnostics(root)
     try:
-        project = load_project(root, diag, progress=progress)
+        project = load_project(root, diag, progress=progress, aliases=False)
     except FileFormatError as exc:  # no codebook, nothing else can be checked
         rule = "encoding" if "UTF-8" in exc.message else "syntax"
         diag.error(exc.path or "codebook.yaml", (exc.line or 1, exc.col or 1), exc.message, rule)

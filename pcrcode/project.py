@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,7 +16,7 @@ from pcrcode import codings as codings_io
 from pcrcode.cache import Key, ProjectCache, file_key
 from pcrcode.cache import enabled as cache_enabled
 from pcrcode.codebook import CODEBOOK_FILE, load_codebook
-from pcrcode.diagnostics import Diagnostics, Finding
+from pcrcode.diagnostics import Diagnostics, Finding, did_you_mean
 from pcrcode.errors import FileFormatError, ProjectNotFound
 from pcrcode.model import Coding, Codings, CodingSource, Interview, Project, Registry
 from pcrcode.registry import REGISTRY_FILE, load_registry
@@ -54,6 +55,7 @@ def load_project(
     *,
     progress: Progress | None = None,
     cache: bool | None = None,
+    aliases: bool = True,
 ) -> Project:
     """Load everything. Problems in single files or items go to ``diag`` and the item is skipped,
     so that the linter can report them all; only an unreadable codebook is fatal.
@@ -61,12 +63,16 @@ def load_project(
     Each file's parse (and its findings) is kept in ``.pcrcode/cache/`` and reused while the file
     is unchanged (:mod:`pcrcode.cache`): the result is the same with or without it. ``cache=False``
     or ``$PCRCODE_NO_CACHE=1`` bypasses it. ``progress(done, total)`` is called as files are read
-    (the CLI draws a progress bar with it; the core prints nothing).
+    (the CLI draws a progress bar with it; the core prints nothing). Codings stored under an
+    old code id count under the current one, unless ``aliases=False`` (``check`` reports them).
     """
     diag = diag if diag is not None else Diagnostics(root)
     store = _open_cache(root, diag, cache)
     with cache_io.no_gc():
-        return _load(root, diag, store, progress)
+        project = _load(root, diag, store, progress)
+    if aliases and project.codebook.aliases and isinstance(project.codings, Codings):
+        project = replace(project, codings=project.codings.with_aliases(project.codebook.aliases))
+    return project
 
 
 def _open_cache(root: Path, diag: Diagnostics, wanted: bool | None) -> ProjectCache | None:
@@ -434,3 +440,18 @@ def _guard(diag: Diagnostics, load: Callable[[], T]) -> T | None:
         rule = "encoding" if "UTF-8" in exc.message else "syntax"
         diag.error(path, (exc.line or 1, exc.col or 1), exc.message, rule)
         return None
+
+
+def unknown_codes(project: Project, diag: Diagnostics) -> None:
+    """An error for each coding of a code the codebook does not have (nor as an old id): a
+    report would otherwise count one coding fewer without a word."""
+    known = project.codebook.codes
+    aliases = project.codebook.aliases
+    for coding in project.codings:
+        if coding.code not in known and coding.code not in aliases:
+            diag.error(
+                coding.path or codings_io.CODINGS_DIR,
+                (coding.line, 3),
+                f"unknown code '{coding.code}'{did_you_mean(coding.code, known)}",
+                "unknown-code",
+            )

@@ -19,7 +19,15 @@ from pcrcode.codebook import ID_RE
 from pcrcode.diagnostics import Diagnostics, did_you_mean
 from pcrcode.errors import FileFormatError, UnknownItem
 from pcrcode.model import Interview, Turn
-from pcrcode.yamlio import OUTSIDE_PROJECT, LDict, LList, is_inside, loads, read_text
+from pcrcode.yamlio import (
+    OUTSIDE_PROJECT,
+    LDict,
+    LList,
+    is_inside,
+    loads,
+    read_text,
+    refuse_conflict,
+)
 
 INTERVIEWS_DIR = "interviews"
 EXTENSIONS = (".md", ".yaml", ".yml")
@@ -177,6 +185,7 @@ def parse_interview(path: Path, diag: Diagnostics, text: str | None = None) -> I
     if text is None:
         text = read_text(path)
     if path.suffix == ".md":
+        refuse_conflict(text, path, markdown=True)
         meta, turns = parse_markdown(text, path, diag)
     else:
         meta, turns = parse_yaml_transcript(text, path, diag)

@@ -12,6 +12,7 @@ Every project file goes through here, so that:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,25 @@ def loads(text: str, path: Path | str, first_line: int = 1) -> Any:
     from pcrcode.yamlparse import parse
 
     return parse(text, path, first_line)
+
+
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
+_CONFLICT_MD = re.compile(r"^(<{7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
+
+
+def refuse_conflict(text: str, path: Path | str, markdown: bool = False) -> None:
+    """Git's conflict markers left in a file: named as such, at the marker's line (a YAML
+    parser would report some syntax error one line later). In Markdown, a line of ``=`` is a
+    heading's underline: only ``<<<<<<<`` and ``>>>>>>>`` count there."""
+    found = (_CONFLICT_MD if markdown else _CONFLICT).search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        raise FileFormatError(
+            f"unresolved merge conflict (a '{found.group(1)}' line): keep the lines you want, "
+            "delete the marker lines <<<<<<<, ======= and >>>>>>>, then run `pcrcode check`",
+            path,
+            line,
+        )
 
 
 OUTSIDE_PROJECT = (

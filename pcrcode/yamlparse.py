@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from pcrcode.errors import FileFormatError
-from pcrcode.yamlio import LDict, LList
+from pcrcode.yamlio import LDict, LList, refuse_conflict
 
 try:  # PyYAML's libyaml binding is several times faster; fall back to pure Python without it.
     from yaml import CSafeLoader as _BaseLoader
@@ -125,6 +125,7 @@ def _char_at(text: str, line: int, column: int) -> str:
 def parse(text: str, path: Path | str, first_line: int = 1) -> Any:
     """:func:`pcrcode.yamlio.loads`."""
     source = "\n" * (first_line - 1) + text if first_line > 1 else text
+    refuse_conflict(source, path)
     try:
         return yaml.load(source, Loader=_PyLoader if _may_nest_deeply(source) else _Loader)
     except yaml.MarkedYAMLError as exc:

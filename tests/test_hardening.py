@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import run_cli, snapshot
+from tests.conftest import Run, run_cli, snapshot
 
 INSERTED = "**Camille:** Bonjour.\n\n"
 
@@ -21,8 +21,8 @@ def _insert_turn(project: Path) -> None:
     path.write_text(text.replace(marker, INSERTED + marker, 1), encoding="utf-8")
 
 
-def cli(project: Path, *args: str) -> object:
-    return run_cli(["--project", str(project), *args])
+def cli(project: Path, *args: str) -> Run:
+    return run_cli(list(args), cwd=project)
 
 
 # --- Data loss ----------------------------------------------------------------------------

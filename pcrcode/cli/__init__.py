@@ -133,11 +133,17 @@ def _root(
         metavar="DIR",
         help="The project folder (default: the nearest folder upward with codebook.yaml).",
     ),
+    skip_broken: bool = typer.Option(
+        False,
+        "--skip-broken",
+        help="Compute reports without the files (and codings) that cannot be read, saying so "
+        "on stderr, instead of stopping on the first one.",
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
-    ctx.obj = {"project": project}
+    ctx.obj = {"project": project, "skip_broken": skip_broken}
 
 
 # The commands, in the order of `pcrcode --help` (Typer lists commands before groups): the
