@@ -111,7 +111,66 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
         ) from None
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # Past Python's int conversion limit (4,300 digits), int() raises a bare ValueError.
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:
+        raise yaml.MarkedYAMLError(
+            None,
+            None,
+            f"a number of {len(node.value)} digits is too large: write a smaller one, or "
+            "quote it to keep it as text",
+            node.start_mark,
+        ) from None
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # .nan and .inf have no place in a pcrcode file, and would reach JSON output as NaN.
+    value = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise yaml.MarkedYAMLError(
+            None,
+            None,
+            f"'{node.value}' is not a number pcrcode can count with (not a number or "
+            "infinite): write a number, or quote it to keep it as text",
+            node.start_mark,
+        )
+    return value
+
+
+_STANDARD = "tag:yaml.org,2002:"
+
+
+def _refuse_tags(source: str, loader: type[_Loader] | type[_PyLoader]) -> None:
+    """Refuse every tag (``!!binary``, ``!x``, a bare ``!``) and directive (``%TAG``,
+    ``%YAML``): a pcrcode file never needs one, and a loader only sees the tag it resolved.
+    Read from the parser's events, only for a text that could hold one."""
+    if "!" not in source and "%" not in source:
+        return
+    for event in yaml.parse(source, Loader=loader):
+        mark: Any = event.start_mark  # libyaml's Mark or PyYAML's: the same attributes
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = "!!" + tag[len(_STANDARD) :] if tag.startswith(_STANDARD) else tag
+            raise yaml.MarkedYAMLError(
+                None,
+                None,
+                f"tags such as {shown} are not allowed in pcrcode files: remove the tag",
+                mark,
+            )
+        if isinstance(event, yaml.DocumentStartEvent) and (event.tags or event.version):
+            raise yaml.MarkedYAMLError(
+                None,
+                None,
+                "directives (%TAG, %YAML) are not allowed in pcrcode files: remove the line",
+                mark,
+            )
+
+
 for _cls in (_Loader, _PyLoader):
+    _cls.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    _cls.add_constructor("tag:yaml.org,2002:float", _construct_float)
     _cls.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
     _cls.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
     _cls.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
@@ -127,6 +186,7 @@ def parse(text: str, path: Path | str, first_line: int = 1) -> Any:
     source = "\n" * (first_line - 1) + text if first_line > 1 else text
     refuse_conflict(source, path)
     try:
+        _refuse_tags(source, _PyLoader if _may_nest_deeply(source) else _Loader)
         return yaml.load(source, Loader=_PyLoader if _may_nest_deeply(source) else _Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
