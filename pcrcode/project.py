@@ -35,15 +35,27 @@ def find_root(start: Path | None = None, explicit: Path | None = None) -> Path:
                 f"no {CODEBOOK_FILE} in '{explicit}': is it a pcrcode project? "
                 "(`pcrcode init DIR` creates one)"
             )
-        return explicit.resolve()
+        return _state_inside(explicit.resolve())
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / CODEBOOK_FILE).is_file():
-            return folder
+            return _state_inside(folder)
     raise ProjectNotFound(
         f"no {CODEBOOK_FILE} here or in any parent folder of '{here}': run pcrcode inside a "
         "project, pass --project DIR, or create one with `pcrcode init`"
     )
+
+
+STATE_DIR = ".pcrcode"
+
+
+def _state_inside(root: Path) -> Path:
+    """``root``, once sure that ``.pcrcode/`` (locks, cache, journal: written by every command)
+    does not lead out of the project: a link there would send those writes elsewhere."""
+    state = root / STATE_DIR
+    if os.path.lexists(state) and not is_inside(root, state):
+        raise FileFormatError(f"{OUTSIDE_PROJECT} (or delete it: pcrcode makes it again)", state)
+    return root
 
 
 Progress = Callable[[int, int], None]

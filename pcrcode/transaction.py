@@ -143,18 +143,51 @@ def _recover_locked(root: Path) -> list[str]:
         data = json.loads(journal.read_text(encoding="utf-8"))
         entries = list(data["entries"])
         targets = [root / str(e["target"]) for e in entries]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         raise PcrcodeError(
             "the journal of an interrupted change is unreadable: check the files "
             "it names, then delete it",
             journal,
         ) from None
+    for entry in entries:
+        _check_entry(root, entry, journal)
     with contextlib.ExitStack() as stack:
         for lock in sorted({lock_path(root, p) for p in targets}):
             stack.enter_context(atomic.locked(lock))
         notes = _apply(root, entries)
     atomic.remove(journal)
     return notes
+
+
+def _check_entry(root: Path, entry: dict[str, str | None], journal: Path) -> None:
+    """A journal can arrive with a repository or an archive: it is obeyed only for files
+    inside the project, each with its temporary file beside it under pcrcode's own name."""
+    target, temp = entry.get("target"), entry.get("temp")
+    wrong = None
+    if not isinstance(target, str) or not _inside(root, target):
+        wrong = f"names '{target}', outside the project"
+    elif temp is not None and (
+        not isinstance(temp, str)
+        or not _inside(root, temp)
+        or Path(temp).parent != Path(target).parent
+        or not Path(temp).name.startswith(f".{Path(target).name}.")
+        or not temp.endswith(TEMP_SUFFIX)
+    ):
+        wrong = f"names '{temp}', which is not a temporary file of {target} inside the project"
+    if wrong is not None:
+        raise PcrcodeError(
+            f"the journal of an interrupted change {wrong}: nothing was done; look at it, "
+            "then delete it (pcrcode never writes such a journal)",
+            journal,
+            1,
+        )
+
+
+def _inside(root: Path, rel: str) -> bool:
+    path = Path(rel)
+    if path.is_absolute() or ".." in path.parts or not rel:
+        return False
+    return (root / path).resolve().is_relative_to(root.resolve())
 
 
 def _apply(root: Path, entries: list[dict[str, str | None]]) -> list[str]:
@@ -192,6 +225,7 @@ def _write_temp(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
+        atomic.keep_mode(fd, path)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

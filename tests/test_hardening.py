@@ -197,3 +197,99 @@ def test_codings_under_an_alias_count_under_the_new_id(small: Path) -> None:
     run = cli(small, "retrieve", "forme/projet-commun", "--format", "json")
     assert run.exit_code == 0, run.stderr
     assert len(json.loads(run.stdout)) >= 1
+
+
+# --- Nothing outside the project, nothing narrowed ---------------------------------------------
+
+
+def test_a_rewritten_file_keeps_its_mode_and_a_new_one_honours_the_umask(small: Path) -> None:
+    import os
+    import stat
+
+    codebook = small / "codebook.yaml"
+    coding = small / "codings" / "camille" / "velo.yaml"
+    os.chmod(codebook, 0o664)
+    os.chmod(coding, 0o660)
+    old = os.umask(0o002)
+    try:
+        assert (
+            cli(small, "tag", "velo", "1", "forme/partenariat", "--coder", "camille").exit_code == 0
+        )
+        assert cli(small, "tag", "velo", "1", "forme/partenariat", "--coder", "lea").exit_code == 0
+        run = cli(small, "codebook", "rename", "forme/partenariat", "forme/projet-commun")
+        assert run.exit_code == 0, run.stderr
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(coding.stat().st_mode) == 0o660
+    assert stat.S_IMODE(codebook.stat().st_mode) == 0o664
+    assert stat.S_IMODE((small / "codings" / "lea" / "velo.yaml").stat().st_mode) == 0o664
+
+
+def _journal(project: Path, target: str, temp: str | None) -> None:
+    import hashlib
+
+    (project / ".pcrcode").mkdir(exist_ok=True)
+    entry = {"target": target, "temp": temp, "base": None, "new": hashlib.sha256(b"x").hexdigest()}
+    (project / ".pcrcode" / "journal.json").write_text(
+        json.dumps({"pcrcode": 1, "entries": [entry]}), encoding="utf-8"
+    )
+
+
+def test_a_journal_naming_a_file_outside_the_project_is_refused(
+    small: Path, tmp_path: Path
+) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (small / "interviews" / ".evil.pcrcode-new").write_text("x", encoding="utf-8")
+    (victim / "keep.txt").write_text("mine", encoding="utf-8")
+    for target, temp in (
+        ("../victim/created.txt", "interviews/.evil.pcrcode-new"),
+        (str(victim / "created.txt"), "interviews/.evil.pcrcode-new"),
+        ("../victim/keep.txt", None),
+        ("codings/camille/velo.yaml", "../victim/keep.txt"),
+    ):
+        _journal(small, target, temp)
+        run = cli(small, "tag", "velo", "1", "forme/partenariat", "--coder", "camille")
+        assert run.exit_code == 1, (target, run.stderr)
+        assert run.stderr.startswith("pcrcode: error: .pcrcode/journal.json:"), run.stderr
+        assert "the journal of an interrupted change names" in run.stderr
+        assert sorted(p.name for p in victim.iterdir()) == ["keep.txt"]
+        assert (victim / "keep.txt").read_text(encoding="utf-8") == "mine"
+        assert (small / ".pcrcode" / "journal.json").exists()  # left for a human
+
+
+def test_a_memo_linked_out_of_the_project_is_never_read(small: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\nkind: structure\n---\n\nSECRET\n", encoding="utf-8")
+    folder = small / "memos" / "structure" / "epicerie"
+    folder.mkdir(parents=True)
+    (folder / "20260101T000000Z-eve.md").symlink_to(secret)
+    for command in (["profile", "epicerie", "--format", "json"], ["memo", "list"]):
+        run = cli(small, *command)
+        assert "SECRET" not in run.stdout + run.stderr, command
+    run = cli(small, "check")
+    assert run.exit_code == 1
+    assert (
+        "memos/structure/epicerie/20260101T000000Z-eve.md:1:1: error: leads outside the project"
+        in run.stdout
+    )
+
+
+def test_a_memo_is_never_written_through_a_linked_memos_folder(small: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (small / "memos").symlink_to(elsewhere, target_is_directory=True)
+    run = cli(small, "memo", "add", "structure", "epicerie", "--text", "x", "--coder", "eve")
+    assert run.exit_code == 1, run.stderr
+    assert "leads outside the project" in run.stderr
+    assert list(elsewhere.rglob("*")) == []
+
+
+def test_a_linked_state_folder_is_refused(small: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (small / ".pcrcode").symlink_to(elsewhere, target_is_directory=True)
+    run = cli(small, "tag", "velo", "1", "forme/partenariat", "--coder", "camille")
+    assert run.exit_code == 1
+    assert run.stderr.startswith("pcrcode: error: .pcrcode: leads outside the project")
+    assert list(elsewhere.rglob("*")) == []
