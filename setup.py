@@ -1,7 +1,7 @@
 """Ships the example project (the repository root) in the package, for `pcrcode init --example`.
 
 Everything else is declared in pyproject.toml. In an editable install the example is read from the
-repository root instead (see pcrcode/scaffold.py).
+repository root instead (see pcrcode/files/new_project.py).
 """
 
 import shutil

@@ -6,8 +6,8 @@ The project looks like the example at the repository root: the same codebook.yam
 attribute schema), a registry of structures (about one per four interviews, each interviewed
 several times) with a census block that agrees with it, Markdown transcripts of about 60 turns of
 French-like text, and two coders (camille, yanis) with about 50 codings per interview each, written
-in the exact layout of ``pcrcode.codings.render`` with real segment fingerprints. ``pcrcode check``
-is clean on the result. The output is a function of ``--interviews`` and ``--seed`` only.
+in the exact layout of ``pcrcode.files.codings.render`` with real segment fingerprints. ``pcrcode
+check`` is clean on the result. The output is a function of ``--interviews`` and ``--seed`` only.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pcrcode.codings import render  # noqa: E402
+from pcrcode.files.codings import render  # noqa: E402
 from pcrcode.model import Coding, fingerprint  # noqa: E402
 
 CODERS = ("camille", "yanis")

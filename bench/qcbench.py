@@ -88,7 +88,7 @@ def codebook_tree(codebook: Any) -> str:
 
 def build(pcrcode_project: Path, folder: Path) -> None:
     """A qc project at ``folder`` holding the corpus and codings of ``pcrcode_project``."""
-    from pcrcode.diagnostics import Diagnostics
+    from pcrcode.files.diagnostics import Diagnostics
     from pcrcode.project import load_project
 
     project = load_project(pcrcode_project, Diagnostics(pcrcode_project), cache=False)

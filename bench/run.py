@@ -212,7 +212,7 @@ def project(n: int, seed: int) -> Path:
             check=True,
         )
         stamp_file.write_text(stamp)
-        # Files younger than two seconds are not cached (pcrcode.cache.RACY_NS): let them age.
+        # Files younger than two seconds are not cached (pcrcode.files.cache.RACY_NS): let them age.
         time.sleep(2.1)
     return folder
 

@@ -11,17 +11,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pcrcode import cache as cache_io
-from pcrcode import codings as codings_io
-from pcrcode.cache import Key, ProjectCache, file_key
-from pcrcode.cache import enabled as cache_enabled
-from pcrcode.codebook import CODEBOOK_FILE, load_codebook
-from pcrcode.diagnostics import Diagnostics, Finding, did_you_mean
 from pcrcode.errors import FileFormatError, ProjectNotFound
+from pcrcode.files import cache as cache_io
+from pcrcode.files import codings as codings_io
+from pcrcode.files.cache import Key, ProjectCache, file_key
+from pcrcode.files.cache import enabled as cache_enabled
+from pcrcode.files.codebook import CODEBOOK_FILE, load_codebook
+from pcrcode.files.diagnostics import Diagnostics, Finding, did_you_mean
+from pcrcode.files.registry import REGISTRY_FILE, load_registry
+from pcrcode.files.transcripts import INTERVIEWS_DIR, interview_files, parse_interview
+from pcrcode.files.yaml_reading import OUTSIDE_PROJECT, is_inside
 from pcrcode.model import Coding, Codings, CodingSource, Interview, Project, Registry
-from pcrcode.registry import REGISTRY_FILE, load_registry
-from pcrcode.transcripts import INTERVIEWS_DIR, interview_files, parse_interview
-from pcrcode.yamlio import OUTSIDE_PROJECT, is_inside
 
 
 def find_root(start: Path | None = None, explicit: Path | None = None) -> Path:
@@ -72,11 +72,12 @@ def load_project(
     """Load everything. Problems in single files or items go to ``diag`` and the item is skipped,
     so that the linter can report them all; only an unreadable codebook is fatal.
 
-    Each file's parse (and its findings) is kept in ``.pcrcode/cache/`` and reused while the file
-    is unchanged (:mod:`pcrcode.cache`): the result is the same with or without it. ``cache=False``
-    or ``$PCRCODE_NO_CACHE=1`` bypasses it. ``progress(done, total)`` is called as files are read
-    (the CLI draws a progress bar with it; the core prints nothing). Codings stored under an
-    old code id count under the current one, unless ``aliases=False`` (``check`` reports them).
+    Each file's parse (and its findings) is kept in ``.pcrcode/cache/`` and reused while the file is
+    unchanged (:mod:`pcrcode.files.cache`): the result is the same with or without it.
+    ``cache=False`` or ``$PCRCODE_NO_CACHE=1`` bypasses it. ``progress(done, total)`` is called as
+    files are read (the CLI draws a progress bar with it; the core prints nothing). Codings
+    stored under an old code id count under the current one, unless ``aliases=False``
+    (``check`` reports them).
     """
     diag = diag if diag is not None else Diagnostics(root)
     store = _open_cache(root, diag, cache)

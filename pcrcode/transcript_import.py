@@ -105,7 +105,7 @@ def decode_source(data: bytes, path: Path) -> str:
             "text, Markdown, WebVTT or SRT file",
             path,
         )
-    from pcrcode.yamlio import decode
+    from pcrcode.files.yaml_reading import decode
 
     text = unicodedata.normalize("NFC", decode(data, path))
     if not text.strip():
@@ -292,11 +292,11 @@ def import_transcript(
     dry_run: bool = False,
 ) -> Imported:
     """Read ``source`` and write ``interviews/<id>.md`` (never over an existing interview)."""
-    from pcrcode.codebook import ID_RE, load_codebook
-    from pcrcode.diagnostics import Diagnostics
-    from pcrcode.registry import REGISTRY_FILE, load_registry
-    from pcrcode.tagging import slug
-    from pcrcode.transcripts import EXTENSIONS, INTERVIEWS_DIR
+    from pcrcode.coding.tagging import slug
+    from pcrcode.files.codebook import ID_RE, load_codebook
+    from pcrcode.files.diagnostics import Diagnostics
+    from pcrcode.files.registry import REGISTRY_FILE, load_registry
+    from pcrcode.files.transcripts import EXTENSIONS, INTERVIEWS_DIR
 
     iid = interview_id if interview_id is not None else slug(source.stem)
     if not iid or not ID_RE.match(iid) or "/" in iid:
@@ -416,8 +416,8 @@ def _yaml(value: str) -> str:
 
 def _check_round_trip(body: str, path: Path, pieces: list[Piece]) -> None:
     """Read back what would be written: the same turns, or nothing is written."""
-    from pcrcode.diagnostics import Diagnostics
-    from pcrcode.transcripts import normalise, parse_interview
+    from pcrcode.files.diagnostics import Diagnostics
+    from pcrcode.files.transcripts import normalise, parse_interview
 
     interview = parse_interview(path, Diagnostics(), text=body)
     expected = [(p.speaker, normalise("\n\n".join(_paragraphs(p.paragraphs)))) for p in pieces]
@@ -434,7 +434,7 @@ def _check_round_trip(body: str, path: Path, pieces: list[Piece]) -> None:
 
 def _create(path: Path, text: str, iid: str) -> None:
     """Write a new file atomically, failing if it exists (even if created meanwhile)."""
-    from pcrcode import atomic
+    from pcrcode.files import atomic
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -1,8 +1,8 @@
-"""Tests for the agreement core (pcrcode.agreement): unit x coder data from a project.
+"""Tests for the agreement core (pcrcode.agreement.data): unit x coder data from a project.
 
 Expected figures on the small fixture are worked out by hand in the comments, from the coding
-files in tests/data/small; the statistics (pcrcode.reliability) have their own tests against the
-published examples.
+files in tests/data/small; the statistics (pcrcode.agreement.coefficients) have their own tests
+against the published examples.
 """
 
 from __future__ import annotations
@@ -21,20 +21,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pcrcode.agreement import (
-    NONE,
-    AgreementData,
-    Disagreement,
-    LeftOut,
-    build,
-    disagreements,
-    report,
-    split_values,
+from pcrcode.agreement.coefficients import (
+    cohen_kappa,
+    krippendorff_alpha_nominal,
+    percent_agreement,
 )
+from pcrcode.agreement.data import NONE, AgreementData, LeftOut, build, split_values
+from pcrcode.agreement.disagreements import Disagreement, disagreements
+from pcrcode.agreement.report import report
 from pcrcode.errors import PcrcodeError, UnknownItem, UsageError
 from pcrcode.model import Coding, Interview, Project, Turn
 from pcrcode.project import load_project
-from pcrcode.reliability import cohen_kappa, krippendorff_alpha_nominal, percent_agreement
 from tests.conftest import DATA
 
 SMALL = DATA / "small"
@@ -437,7 +434,7 @@ def test_random_spans_match_krippendorff_package(
     )
 )
 def test_weights_equal_repeated_units(weighted: list[tuple[list[int | None], int]]) -> None:
-    # The `weights` extension of pcrcode.reliability that the character unit relies on.
+    # The `weights` extension of pcrcode.agreement.coefficients that the character unit relies on.
     units = [u for u, _ in weighted]
     weights = [w for _, w in weighted]
     if not sum(weights):  # nothing to compare either way (the reasons word it differently)
@@ -634,7 +631,7 @@ class TestBadSelections:
 
 def test_core_imports_no_cli_toolkit() -> None:
     code = (
-        "import sys, pcrcode.agreement; "
+        "import sys, pcrcode.agreement.data; "
         "bad = {'typer', 'rich', 'click'} & set(sys.modules); assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)

@@ -1,6 +1,7 @@
-"""The agreement data counted as patterns (pcrcode.agreement) equals the data held unit by unit.
+"""The agreement data counted as patterns (pcrcode.agreement.data) equals the data held unit by
+unit.
 
-``pcrcode.agreement`` once built one :class:`Stretch` per unit (per segment, or per run of
+``pcrcode.agreement.data`` once built one :class:`Stretch` per unit (per segment, or per run of
 characters) for the whole comparison, with the text of every turn, and computed every figure
 from them. It now counts the units of each pattern of code masks interview by interview. The
 former implementation is kept here, verbatim but for names, as the reference: on random projects
@@ -23,17 +24,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pcrcode.agreement import (
-    NONE,
-    SCOPES,
-    AgreementData,
-    Disagreement,
-    Stretch,
-    _figures,
-    build,
-    disagreements,
-    report,
-)
+from pcrcode.agreement.data import NONE, SCOPES, AgreementData, Stretch, build
+from pcrcode.agreement.disagreements import Disagreement, disagreements
+from pcrcode.agreement.report import _figures, report
 from pcrcode.errors import PcrcodeError
 from pcrcode.model import Coding, Interview, Project, Turn
 from pcrcode.project import load_project

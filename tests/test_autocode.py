@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pcrcode.autocode import compile_pattern, find_in_text, fold
+from pcrcode.coding.autocode import compile_pattern, find_in_text, fold
 from pcrcode.errors import UsageError
 from tests.conftest import run_cli, snapshot
 from tests.golden import assert_golden

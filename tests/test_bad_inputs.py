@@ -157,8 +157,8 @@ def test_the_python_object_was_never_built(tmp_path: Path) -> None:
 
 def test_nfd_and_nfc_transcripts_fingerprint_the_same(tmp_path: Path) -> None:
     """Code ids are ASCII; what NFD can change is the text: its fingerprints must not move."""
-    from pcrcode.diagnostics import Diagnostics
-    from pcrcode.transcripts import parse_interview
+    from pcrcode.files.diagnostics import Diagnostics
+    from pcrcode.files.transcripts import parse_interview
 
     root, _ = prepare("nfd", tmp_path)
     nfd = parse_interview(root / "interviews" / "epicerie.md", Diagnostics(root))

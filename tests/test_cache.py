@@ -1,7 +1,7 @@
 """The parse cache under .pcrcode/cache/: same results as without it, never stale, never fatal.
 
 Timing is measured by bench/run.py, never here. Files are normally cached only once they are two
-seconds old (pcrcode.cache.RACY_NS); these tests lower that to zero so that freshly written
+seconds old (pcrcode.files.cache.RACY_NS); these tests lower that to zero so that freshly written
 fixture files are cached, and wait a few milliseconds before editing a file so that the edit
 gets a new ctime on file systems with a coarse clock.
 """
@@ -18,10 +18,11 @@ from typing import Any
 
 import pytest
 
-from pcrcode import cache, codings, project
-from pcrcode.check import check_project
-from pcrcode.cli.progress import ProgressBar, bar_text
-from pcrcode.diagnostics import Diagnostics
+from pcrcode import project
+from pcrcode.cli.output.progress import ProgressBar, bar_text
+from pcrcode.files import cache, codings
+from pcrcode.files.cross_file_checks import check_project
+from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.model import Codings, Interview, Project
 from tests.conftest import Run
 
@@ -340,7 +341,7 @@ def test_yaml_values_survive_the_cache(value: Any) -> None:
 
 
 def test_yaml_positions_survive_the_cache() -> None:
-    from pcrcode.yamlio import loads
+    from pcrcode.files.yaml_reading import loads
 
     meta = loads("participants:\n  - name: Léa\n    role: salariée\ndate: 2026-03-02\n", "x")
     back = cache.unplain(cache.plain(meta))
@@ -617,9 +618,9 @@ def test_a_project_served_from_the_cache_needs_no_yaml(small: Path) -> None:
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from pcrcode import cache\n"
+        "from pcrcode.files import cache\n"
         "cache.RACY_NS = 0\n"
-        "from pcrcode.diagnostics import Diagnostics\n"
+        "from pcrcode.files.diagnostics import Diagnostics\n"
         "from pcrcode.project import load_project\n"
         "root = Path(sys.argv[1])\n"
         "p = load_project(root, Diagnostics(root))\n"

@@ -199,7 +199,7 @@ import sys
 from pcrcode.cli import app, main
 @app.command("spew")
 def spew() -> None:
-    for _ in range(3):  # chunks a little larger than a pipe's 64 KiB (as streams.py writes)
+    for _ in range(3):  # chunks a little larger than a pipe's 64 KiB (as json_stream.py writes)
         sys.stdout.write(("x" * 99 + "\\n") * 656)
 sys.argv = ["pcrcode", "spew"]
 main()

@@ -65,7 +65,7 @@ def test_readme_test_command_is_what_ci_runs() -> None:
 
 
 def test_readme_lists_every_check_rule() -> None:
-    from pcrcode.check import RULES
+    from pcrcode.files.cross_file_checks import RULES
 
     for rule in RULES:
         assert f"`{rule}`" in README, rule
@@ -94,7 +94,8 @@ def test_help_does_not_import_heavy_modules() -> None:
         "typer.main.get_command(app); "
         "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('yaml', 'xml', 'csv', 'json', 'statistics', 'fractions') "
-        "or m.startswith(('rich.table', 'pcrcode.reliability', 'pcrcode.refi')))))"
+        "or m.startswith(('rich.table', 'pcrcode.agreement.coefficients', "
+        "'pcrcode.exchange.refi')))))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False

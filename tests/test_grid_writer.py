@@ -1,5 +1,5 @@
 """Report tables printed without Rich (into a pipe or a file) are the bytes Rich prints: the same
-grids through both paths of ``report_views.print_grid``, on generated grids, widths and console
+grids through both paths of ``report_tables.print_grid``, on generated grids, widths and console
 settings, and every table-printing command of the example project at several widths."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from pcrcode.cli import report_views
-from pcrcode.cli.report_views import Grid, print_grid
+from pcrcode.cli.output import report_tables
+from pcrcode.cli.output.report_tables import Grid, print_grid
 from tests.conftest import run_cli
 
 CELL = st.one_of(
@@ -58,7 +58,7 @@ def printed(grid: Grid, width: int, console: dict[str, Any], compact: bool, rich
     )
     with pytest.MonkeyPatch.context() as patch:
         if rich:
-            patch.setattr(report_views, "_print_plain", lambda *args: False)
+            patch.setattr(report_tables, "_print_plain", lambda *args: False)
         print_grid(out, grid, compact)
     return out.file.getvalue()  # type: ignore[attr-defined,no-any-return]
 
@@ -87,13 +87,13 @@ def test_the_plain_path_is_taken_into_a_pipe(monkeypatch: pytest.MonkeyPatch) ->
         ["left", "right", "right"],
     )
     taken: list[bool] = []
-    plain = report_views._print_plain
+    plain = report_tables._print_plain
 
     def spy(*args: Any) -> bool:
         taken.append(plain(*args))
         return taken[-1]
 
-    monkeypatch.setattr(report_views, "_print_plain", spy)
+    monkeypatch.setattr(report_tables, "_print_plain", spy)
     text = printed(grid, 80, {}, False, False)
     assert taken == [True]
     assert text == (
@@ -125,7 +125,7 @@ def test_the_example_prints_the_same_without_rich(
 ) -> None:
     env = {"COLUMNS": columns}
     fast = run_cli(args, cwd=example, env=env)
-    monkeypatch.setattr(report_views, "_print_plain", lambda *a: False)
+    monkeypatch.setattr(report_tables, "_print_plain", lambda *a: False)
     slow = run_cli(args, cwd=example, env=env)
     assert fast.exit_code == slow.exit_code == 0, fast.stderr
     assert fast.stdout == slow.stdout and fast.stderr == slow.stderr
@@ -146,7 +146,7 @@ def test_the_example_prints_the_same_without_rich(
 def test_reports_skip_rich_only_where_it_would_style_nothing(
     env: dict[str, str], plain: int | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pcrcode.render import PlainConsole, output_console
+    from pcrcode.cli.output.rows import PlainConsole, output_console
 
     for name in ("COLUMNS", "FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)

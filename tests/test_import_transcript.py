@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pcrcode.diagnostics import Diagnostics
+from pcrcode.files.diagnostics import Diagnostics
+from pcrcode.files.transcripts import load_interview
 from pcrcode.transcript_import import looks_like_name
-from pcrcode.transcripts import load_interview
 from tests.conftest import DATA, run_cli, snapshot
 from tests.golden import assert_golden
 

@@ -1,4 +1,5 @@
-"""Memos: ``pcrcode memo add|list|show``, :func:`pcrcode.memos.memos_for` and the ``memo`` rule."""
+"""Memos: ``pcrcode memo add|list|show``, :func:`pcrcode.files.memos.memos_for` and the ``memo``
+rule."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pcrcode.memos import Memo, add_memo, memos_for
+from pcrcode.files.memos import Memo, add_memo, memos_for
 from tests.conftest import run_cli, snapshot
 from tests.golden import assert_golden
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from pcrcode.files.transcripts import load_interview
 from pcrcode.model import fingerprint
-from pcrcode.transcripts import load_interview
 from tests.conftest import run_cli, snapshot
 from tests.golden import assert_golden
 

@@ -22,13 +22,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pcrcode import cache
-from pcrcode.diagnostics import Diagnostics
+from pcrcode.exchange.refi import PROJECT_NS, describe, export
+from pcrcode.exchange.refi.guids import NAMESPACE, guid
+from pcrcode.exchange.refi.xml import escape_attr, escape_text, invalid_chars, parse
+from pcrcode.files import cache
+from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.model import Project
 from pcrcode.project import load_project
-from pcrcode.refi import PROJECT_NS, describe, export
-from pcrcode.refi.guids import NAMESPACE, guid
-from pcrcode.refi.xml import escape_attr, escape_text, invalid_chars, parse
 
 HOSTILE_TEXT = (
     "Bonjour \x1b[2J & <b>gras</b> \"cité\" 'apostrophe'\ttab \x00 NUL \x7f DEL "

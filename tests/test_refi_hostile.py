@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pcrcode.refi import archive
+from pcrcode.exchange.refi import archive
 from tests.conftest import snapshot
 from tests.test_refi_import import gid, make_qdpx
 
@@ -221,7 +221,7 @@ def test_a_failure_while_writing_leaves_nothing(
     cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pcrcode.errors import PcrcodeError
-    from pcrcode.refi import writer
+    from pcrcode.exchange.refi import writer
 
     def boom(*_: object) -> None:
         raise PcrcodeError("disk full (simulated)")

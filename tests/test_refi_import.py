@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pcrcode.check import check_project
+from pcrcode.files.cross_file_checks import check_project
 from pcrcode.project import load_project
 from tests.conftest import SHARED, snapshot
 

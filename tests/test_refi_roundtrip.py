@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pcrcode.check import check_project
+from pcrcode.files.cross_file_checks import check_project
 from pcrcode.model import Codebook, Project
 from pcrcode.project import load_project
 

@@ -9,14 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pcrcode.errors import FileFormatError
+from pcrcode.exchange.refi import offsets
+from pcrcode.exchange.refi.codetree import slug, unique
+from pcrcode.exchange.refi.describe import parse_description
+from pcrcode.exchange.refi.importer import map_selection
+from pcrcode.exchange.refi.segments import normalise_with_map, render_interview, split_turns
+from pcrcode.exchange.refi.xml import parse
+from pcrcode.files.transcripts import normalise
 from pcrcode.model import Interview, Turn
-from pcrcode.refi import offsets
-from pcrcode.refi.codetree import slug, unique
-from pcrcode.refi.describe import parse_description
-from pcrcode.refi.importer import map_selection
-from pcrcode.refi.segments import normalise_with_map, render_interview, split_turns
-from pcrcode.refi.xml import parse
-from pcrcode.transcripts import normalise
 
 RAW = "A: Bonjour 😀.\r\nSuite du tour.\r\n\r\nB: On partage 🚚 un camion ici.\r\n"
 

@@ -297,7 +297,7 @@ def test_the_heatmap_is_shaded_in_colour_and_readable_without(cli: CLI, small: P
 
 
 def test_heat_levels() -> None:
-    from pcrcode.cli.report_views import heat_style
+    from pcrcode.cli.output.report_tables import heat_style
 
     assert heat_style(0) == heat_style(None) == ""
     styles = [heat_style(x) for x in (0.1, 0.3, 0.5, 0.7, 1.0)]

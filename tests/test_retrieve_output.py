@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.padding import Padding
 from rich.text import Text
 
-from pcrcode.cli import report_pages
+from pcrcode.cli.output import report_formats
+from pcrcode.cli.output.rows import visible
 from pcrcode.errors import PcrcodeError
 from pcrcode.project import load_project
-from pcrcode.render import visible
 from pcrcode.reports.corpus import build_corpus
 from pcrcode.reports.retrieve import Hit, iter_hits, retrieve
 from pcrcode.reports.selection import select_coders
@@ -91,8 +91,8 @@ def test_terminal_text_is_rich_text(
 
     expected, actual = console(), console()
     rich_hits(expected, hits)
-    monkeypatch.setattr(report_pages, "_console", lambda: actual)
-    assert report_pages.show_hits("table", iter(hits)) == len(hits)
+    monkeypatch.setattr(report_formats, "_console", lambda: actual)
+    assert report_formats.show_hits("table", iter(hits)) == len(hits)
     assert actual.file.getvalue() == expected.file.getvalue()  # type: ignore[attr-defined]
 
 
@@ -112,8 +112,8 @@ def test_no_match_is_known_before_any_output(small: Path) -> None:
 def test_turns_are_read_only_for_interviews_with_hits(
     small: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pcrcode import cache
-    from pcrcode.cache import CachedInterview
+    from pcrcode.files import cache
+    from pcrcode.files.cache import CachedInterview
 
     monkeypatch.setattr(cache, "RACY_NS", 0)  # cache the fixture's fresh files
     monkeypatch.delenv(cache.DISABLE_ENV, raising=False)

@@ -15,14 +15,14 @@ import pytest
 import yaml
 
 import pcrcode
-from pcrcode import yamlio, yamlparse
+from pcrcode.coding.tagging import tag, untag
 from pcrcode.errors import PcrcodeError
-from pcrcode.tagging import tag, untag
+from pcrcode.files import yaml_loaders, yaml_reading
 from tests.conftest import DATA, ROOT, copy_project, run_cli, snapshot
 
 PACKAGE = ROOT / "pcrcode"
-# Every way PyYAML can build objects from text. Only pcrcode/yamlparse.py (behind
-# yamlio.loads) may call them: it refuses
+# Every way PyYAML can build objects from text. Only pcrcode/files/yaml_loaders.py (behind
+# yaml_reading.loads) may call them: it refuses
 # tags (!!python/object), aliases (alias bombs) and duplicate keys, and keeps line numbers.
 YAML_LOADERS = {
     "load",
@@ -72,11 +72,11 @@ def _yaml_uses(path: Path) -> list[str]:
     return found
 
 
-def test_yaml_is_loaded_only_by_yamlparse() -> None:
+def test_yaml_is_loaded_only_by_yaml_loaders() -> None:
     uses = [
         use
         for path in sorted(PACKAGE.rglob("*.py"))
-        if path.name != "yamlparse.py" or path.parent != PACKAGE
+        if path != PACKAGE / "files" / "yaml_loaders.py"
         for use in _yaml_uses(path)
     ]
     assert uses == []
@@ -88,16 +88,16 @@ def test_the_text_of_the_package_has_no_unsafe_yaml_call() -> None:
     hits = [
         f"{p.relative_to(ROOT)}: {m.group()}"
         for p in sorted(PACKAGE.rglob("*.py"))
-        if p != PACKAGE / "yamlparse.py"
+        if p != PACKAGE / "files" / "yaml_loaders.py"
         for m in pattern.finditer(p.read_text("utf-8"))
     ]
     assert hits == []
 
 
 def test_yamlio_loaders_are_safe_loaders() -> None:
-    assert issubclass(yamlparse._Loader, yaml.SafeLoader | yaml.CSafeLoader)
-    assert issubclass(yamlparse._PyLoader, yaml.SafeLoader)
-    source = (PACKAGE / "yamlparse.py").read_text(encoding="utf-8")
+    assert issubclass(yaml_loaders._Loader, yaml.SafeLoader | yaml.CSafeLoader)
+    assert issubclass(yaml_loaders._PyLoader, yaml.SafeLoader)
+    source = (PACKAGE / "files" / "yaml_loaders.py").read_text(encoding="utf-8")
     calls = [line.strip() for line in source.splitlines() if "yaml.load(" in line]
     assert calls == [
         "return yaml.load(source, Loader=_PyLoader if _may_nest_deeply(source) else _Loader)"
@@ -119,7 +119,7 @@ def test_deep_nesting_is_refused_without_crashing(text: str) -> None:
     """libyaml's composer recurses in C: 20,000 nested levels overflow the stack and kill the
     process (SIGSEGV). Run in a subprocess so that a regression fails this test, not the run."""
     code = (
-        "from pcrcode.yamlio import loads\n"
+        "from pcrcode.files.yaml_reading import loads\n"
         "from pcrcode.errors import FileFormatError\n"
         "try:\n"
         f"    loads({text}, 'f.yaml')\n"
@@ -146,7 +146,7 @@ def test_deep_nesting_is_refused_without_crashing(text: str) -> None:
 )
 def test_yamlio_refuses(text: str) -> None:
     with pytest.raises(PcrcodeError) as caught:
-        yamlio.loads(text, "f.yaml")
+        yaml_reading.loads(text, "f.yaml")
     assert caught.value.line is not None
 
 
@@ -189,7 +189,7 @@ def test_ids_cannot_lead_out_of_the_project(tmp_path: Path, args: list[str]) -> 
 
 @pytest.mark.parametrize("coder", ["../x", "../../x", "..", "a/b", "../codings/camille", ""])
 def test_the_core_refuses_a_coder_that_is_a_path(tmp_path: Path, coder: str) -> None:
-    """A notebook calling pcrcode.tagging directly gets the same protection as the CLI."""
+    """A notebook calling pcrcode.coding.tagging directly gets the same protection as the CLI."""
     root = copy_project(DATA / "small", tmp_path / "project")
     before = snapshot(tmp_path)
     with pytest.raises(PcrcodeError):
@@ -225,16 +225,12 @@ def test_a_coding_file_linked_outside_is_neither_read_nor_written(tmp_path: Path
 
 
 def core_modules() -> list[str]:
-    """Every pcrcode module except the command line (pcrcode.cli.*, __main__) and the renderer,
+    """Every pcrcode module except the command line (pcrcode.cli.*, __main__),
     found on disk so that a module added later is covered without editing this test."""
     names = []
     for info in pkgutil.walk_packages(pcrcode.__path__, "pcrcode."):
         name = info.name
-        if (
-            name == "pcrcode.cli"
-            or name.startswith("pcrcode.cli.")
-            or name in ("pcrcode.render", "pcrcode.__main__")
-        ):
+        if name == "pcrcode.cli" or name.startswith("pcrcode.cli.") or name == "pcrcode.__main__":
             continue
         names.append(name)
     return sorted(names)
@@ -259,7 +255,7 @@ def _toolkits_after_importing(modules: list[str]) -> list[str]:
 
 def test_the_core_imports_neither_typer_nor_rich_nor_click() -> None:
     modules = core_modules()
-    assert "pcrcode.tagging" in modules and "pcrcode.yamlio" in modules
+    assert "pcrcode.coding.tagging" in modules and "pcrcode.files.yaml_reading" in modules
     loaded = _toolkits_after_importing(modules)
     if loaded:  # name the modules at fault, one subprocess each (only when failing)
         guilty = [m for m in modules if _toolkits_after_importing([m])]
@@ -292,7 +288,7 @@ def test_csv_on_a_terminal_shows_control_characters(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """CSV has no escapes: raw into a file or a pipe (it is data), made visible on a terminal."""
-    from pcrcode.render import Column, write_csv
+    from pcrcode.cli.output.rows import Column, write_csv
 
     rows = [{"text": "a\x1b[2Jb"}]
     write_csv(rows, [Column("text", "text")])

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pcrcode.codebook import load_codebook
-from pcrcode.session import CodingSession, match_codes, resolve_ref
+from pcrcode.coding.session import CodingSession, match_codes, resolve_ref
+from pcrcode.files.codebook import load_codebook
 from tests.conftest import ROOT, run_cli, snapshot
 from tests.golden import assert_golden
 

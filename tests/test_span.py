@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pcrcode.coding.tagging import find_span
 from pcrcode.errors import UnknownItem, UsageError
-from pcrcode.tagging import find_span
 from tests.conftest import Run, run_cli, snapshot
 from tests.golden import assert_golden
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pcrcode.tagging import parse_segments
+from pcrcode.coding.tagging import parse_segments
 from tests.conftest import run_cli, snapshot
 
 
@@ -53,8 +53,8 @@ def test_tag_then_codings_json_round_trips(small: Path) -> None:
         ("velo", 4, "forme/partenariat", "alice", "à revoir [sic]"),
         ("velo", 4, "logique/territoriale", "alice", "à revoir [sic]"),
     ]
+    from pcrcode.files.transcripts import load_interview
     from pcrcode.model import fingerprint
-    from pcrcode.transcripts import load_interview
 
     turns = load_interview(small, "velo").turns
     assert rows[0]["fp"] == fingerprint(turns[1].text)
@@ -280,7 +280,7 @@ def test_interrupted_write_leaves_the_file_as_it_was(
     """A KeyboardInterrupt in the middle of the write: the old file stays whole, no temp left."""
     import os
 
-    from pcrcode import atomic
+    from pcrcode.files import atomic
 
     before = snapshot(small)
 

@@ -20,7 +20,7 @@ from pcrcode.errors import ExitCode, PcrcodeError
 
 
 def _say_error(exc: PcrcodeError) -> None:
-    from pcrcode.render import visible
+    from pcrcode.cli.output.rows import visible
 
     message = exc.message
     if exc.path is not None:
@@ -205,7 +205,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 # Modules that attach commands to another module's group when imported, in the order that
 # gives each group's listing (exchange's `import qdpx`, `import qdc` before `import transcript`).
 _ATTACHED = {
-    "codebook": ("evolution",),
+    "codebook": ("codebook_ops",),
     "import": ("exchange", "transcript_import"),
     "export": ("exchange",),
 }

@@ -9,7 +9,8 @@ import typer
 from pcrcode.cli.common import Format, FormatOpt, load, note
 
 if TYPE_CHECKING:
-    from pcrcode.agreement import AgreementData, Report
+    from pcrcode.agreement.data import AgreementData
+    from pcrcode.agreement.report import Report
 
 app = typer.Typer(no_args_is_help=False)
 
@@ -101,7 +102,7 @@ def agreement(
     if ctx.invoked_subcommand is not None:
         _no_options_before(ctx)
         return
-    from pcrcode.agreement import report
+    from pcrcode.agreement.report import report
 
     if min_alpha is not None and not -1 <= min_alpha <= 1:
         from pcrcode.errors import UsageError
@@ -136,7 +137,7 @@ def disagreements(
 
     Example: pcrcode agreement disagreements --interview jardins-du-drac --format markdown
     """
-    from pcrcode.agreement import disagreements as find
+    from pcrcode.agreement.disagreements import disagreements as find
 
     data = _data(ctx, coders, unit, code, family, interview)
     for line in data.notes():
@@ -166,7 +167,7 @@ def _data(
     family: list[str] | None,
     interview: list[str] | None,
 ) -> AgreementData:
-    from pcrcode.agreement import build, split_values
+    from pcrcode.agreement.data import build, split_values
 
     return build(
         load(ctx),
@@ -184,8 +185,8 @@ def _heading(data: AgreementData) -> str:
 
 
 def _render_report(result: Report, fmt: str, min_alpha: float | None) -> None:
-    from pcrcode.agreement import AGREE, CODED, FAMILY, POOLED, REPORT_KEYS
-    from pcrcode.render import Column, emit, markdown_table, write_json
+    from pcrcode.agreement.report import AGREE, CODED, FAMILY, POOLED, REPORT_KEYS
+    from pcrcode.cli.output.rows import Column, emit, markdown_table, write_json
 
     if fmt == "json":
         write_json(result.to_json(min_alpha))
@@ -219,7 +220,7 @@ def _render_report(result: Report, fmt: str, min_alpha: float | None) -> None:
         lines += [f"- {n}" for n in notes]
         sys.stdout.write("\n".join(lines) + "\n")
         return
-    from pcrcode.render import console, rich_table
+    from pcrcode.cli.output.rows import console, rich_table
 
     table = rich_table(shown, columns, title=title, caption="\n".join(notes))
     table.caption_justify = "left"
@@ -247,7 +248,7 @@ def _with_footnotes(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], l
 
 
 def _gate(result: Report, minimum: float) -> None:
-    from pcrcode.render import cell_text
+    from pcrcode.cli.output.rows import cell_text
 
     undefined = result.undefined_alphas()
     if undefined:
@@ -263,8 +264,8 @@ def _gate(result: Report, minimum: float) -> None:
 
 
 def _render_disagreements(data: AgreementData, rows: list[dict[str, Any]], fmt: str) -> None:
-    from pcrcode.agreement import DISAGREEMENT_KEYS
-    from pcrcode.render import Column, emit, markdown_table
+    from pcrcode.agreement.disagreements import DISAGREEMENT_KEYS
+    from pcrcode.cli.output.rows import Column, emit, markdown_table
 
     if fmt in ("json", "csv"):
         emit(fmt, rows, [Column(k, k) for k in DISAGREEMENT_KEYS])
@@ -294,7 +295,7 @@ def _print_disagreements(title: str, count: str, rows: list[dict[str, Any]]) -> 
     """The terminal view: a heading line per disagreement, the quote below it."""
     from rich.text import Text
 
-    from pcrcode.render import console, visible
+    from pcrcode.cli.output.rows import console, visible
 
     out = console()
     out.print(Text(visible(f"{title} · {count}"), style="bold"))

@@ -50,9 +50,9 @@ def autocode(
 
     Example: pcrcode autocode 'camion|local' objet/moyens-services-activite -I -A --dry-run
     """
-    from pcrcode.autocode import autocode as run
-    from pcrcode.render import Column, emit
-    from pcrcode.tagging import resolve_coder
+    from pcrcode.cli.output.rows import Column, emit
+    from pcrcode.coding.autocode import autocode as run
+    from pcrcode.coding.tagging import resolve_coder
 
     root = project_root(ctx)
     result = run(

@@ -42,14 +42,14 @@ def check(
 
     Example: pcrcode check --format json
     """
-    from pcrcode.check import RULES, check_project
-    from pcrcode.render import visible, write_json
+    from pcrcode.cli.output.rows import visible, write_json
+    from pcrcode.files.cross_file_checks import RULES, check_project
 
     if rules:
         for rule, meaning in RULES.items():
             typer.echo(f"{rule}\t{meaning}")
         return
-    from pcrcode.cli.progress import progress_bar
+    from pcrcode.cli.output.progress import progress_bar
 
     with progress_bar("reading the project") as bar:
         findings = check_project(project_root(ctx), progress=bar)

@@ -45,8 +45,8 @@ def show(
 
     Example: pcrcode codebook show --definitions --family forme
     """
-    from pcrcode.listings import codebook_rows
-    from pcrcode.render import Column, emit
+    from pcrcode.cli.output.rows import Column, emit
+    from pcrcode.reports.listings import codebook_rows
 
     project = load(ctx)
     rows = codebook_rows(project)
@@ -63,7 +63,7 @@ def _print_tree(project: Any, rows: list[dict[str, Any]], definitions: bool) -> 
     from rich.text import Text
     from rich.tree import Tree
 
-    from pcrcode.render import console, visible
+    from pcrcode.cli.output.rows import console, visible
 
     codebook = project.codebook
     out = console()
@@ -92,7 +92,7 @@ def _print_tree(project: Any, rows: list[dict[str, Any]], definitions: bool) -> 
 def _node(row: dict[str, Any], definitions: bool) -> Any:
     from rich.text import Text
 
-    from pcrcode.render import visible
+    from pcrcode.cli.output.rows import visible
 
     text = Text()
     if row["degree"] is not None:

@@ -48,8 +48,8 @@ def project_root(ctx: typer.Context) -> Path:
 def load(ctx: typer.Context) -> Any:
     """Load the whole project; the first problem stops the command (exit 1), unless
     ``--skip-broken``, which goes on and says what was left out."""
-    from pcrcode.cli.progress import progress_bar
-    from pcrcode.diagnostics import Diagnostics
+    from pcrcode.cli.output.progress import progress_bar
+    from pcrcode.files.diagnostics import Diagnostics
     from pcrcode.project import load_project, unknown_codes
 
     root = project_root(ctx)
@@ -92,7 +92,7 @@ def warn_problems(errors: list[Any]) -> None:
 
 def note(message: str) -> None:
     """A message for the person, on stderr (stdout carries only data)."""
-    from pcrcode.render import visible
+    from pcrcode.cli.output.rows import visible
 
     sys.stderr.write(visible(message) + "\n")
 

@@ -12,7 +12,7 @@ from pcrcode.cli.apps import export_app, import_app
 from pcrcode.cli.common import load, note, project_root
 
 if TYPE_CHECKING:
-    from pcrcode.refi.imported import ImportReport
+    from pcrcode.exchange.refi.imported import ImportReport
 
 
 class Offsets(StrEnum):
@@ -47,8 +47,8 @@ def export_qdc(ctx: typer.Context, file: FileArg) -> None:
 
     Example: pcrcode export qdc codebook.qdc
     """
-    from pcrcode.codebook import load_codebook
-    from pcrcode.refi.export import save_qdc
+    from pcrcode.exchange.refi.export import save_qdc
+    from pcrcode.files.codebook import load_codebook
 
     result = save_qdc(load_codebook(project_root(ctx)), _target(file))
     note(f"wrote {file}: {_counts(result.counts)}")
@@ -64,8 +64,8 @@ def export_qdpx(ctx: typer.Context, file: FileArg) -> None:
 
     Example: pcrcode export qdpx projet.qdpx
     """
-    from pcrcode.cli.progress import progress_bar
-    from pcrcode.refi.export import save_qdpx
+    from pcrcode.cli.output.progress import progress_bar
+    from pcrcode.exchange.refi.export import save_qdpx
 
     _target(file)
     project = load(ctx)
@@ -92,7 +92,7 @@ def export_csv(
 
     Example: pcrcode export csv tables/
     """
-    from pcrcode.tidy import write_tables
+    from pcrcode.exchange.csv_tables import write_tables
 
     for path, rows in write_tables(load(ctx), folder).items():
         note(f"wrote {path} ({rows} rows)")
@@ -130,7 +130,7 @@ def import_qdpx(
 
     Example: pcrcode import qdpx export-nvivo.qdpx --into projet/
     """
-    from pcrcode.refi.writer import import_qdpx as run
+    from pcrcode.exchange.refi.writer import import_qdpx as run
 
     forced = None if offsets is Offsets.auto else offsets.value
     new = run(file, into, forced)
@@ -155,7 +155,7 @@ def import_qdc(
 
     Example: pcrcode import qdc codebook.qdc --into projet/
     """
-    from pcrcode.refi.writer import import_qdc as run
+    from pcrcode.exchange.refi.writer import import_qdc as run
 
     new = run(file, into)
     _report(new.report)

@@ -24,7 +24,7 @@ def init(
 
     Example: pcrcode init --example demo && cd demo && pcrcode report
     """
-    from pcrcode.scaffold import init_project
+    from pcrcode.files.new_project import init_project
 
     created = init_project(directory, example=example)
     for path in created:

@@ -20,8 +20,8 @@ def list_(ctx: typer.Context, fmt: ListFormatOpt = ListFormat.table) -> None:
 
     Example: pcrcode interviews list --format csv
     """
-    from pcrcode.listings import interview_rows
-    from pcrcode.render import Column, emit
+    from pcrcode.cli.output.rows import Column, emit
+    from pcrcode.reports.listings import interview_rows
 
     rows = interview_rows(load(ctx))
     if fmt is ListFormat.table:
@@ -68,8 +68,8 @@ def show(
 
     Example: pcrcode interviews show jardins-du-drac --coder camille
     """
-    from pcrcode.listings import interview_detail
-    from pcrcode.render import Column, emit, write_json
+    from pcrcode.cli.output.rows import Column, emit, write_json
+    from pcrcode.reports.listings import interview_detail
 
     detail = interview_detail(load(ctx), interview, coder)
     if fmt is ListFormat.json:
@@ -102,7 +102,7 @@ def _print_transcript(detail: dict[str, Any], rows: list[dict[str, Any]]) -> Non
     from rich.table import Table
     from rich.text import Text
 
-    from pcrcode.render import console, visible
+    from pcrcode.cli.output.rows import console, visible
 
     out = console()
     head = f"{detail['interview']}"

@@ -65,8 +65,8 @@ def add(
 
     Example: pcrcode memo add code forme/mutualisation --text "Distinguer du simple prêt."
     """
-    from pcrcode.memos import add_memo
-    from pcrcode.tagging import resolve_coder
+    from pcrcode.coding.tagging import resolve_coder
+    from pcrcode.files.memos import add_memo
 
     root = project_root(ctx)
     author = resolve_coder(coder, root)
@@ -96,8 +96,8 @@ def list_(
 
     Example: pcrcode memo list --kind code --format json
     """
-    from pcrcode.memos import all_memos
-    from pcrcode.render import Column, emit
+    from pcrcode.cli.output.rows import Column, emit
+    from pcrcode.files.memos import all_memos
 
     project = load(ctx)
     rows = [
@@ -136,8 +136,8 @@ def show(
 
     Example: pcrcode memo show interview jardins-du-drac
     """
-    from pcrcode.memos import memos_for, resolve_target
-    from pcrcode.render import Column, emit
+    from pcrcode.cli.output.rows import Column, emit
+    from pcrcode.files.memos import memos_for, resolve_target
 
     root = project_root(ctx)
     canonical, segment = resolve_target(root, kind.value, target)
@@ -165,7 +165,7 @@ def _heading(row: dict[str, Any]) -> str:
 
 
 def _markdown(kind: str, target: str, rows: list[dict[str, Any]]) -> str:
-    from pcrcode.render import visible
+    from pcrcode.cli.output.rows import visible
 
     out = [f"## Memos on {kind} {visible(target)}", ""]
     for row in rows:
@@ -177,7 +177,7 @@ def _print(rows: list[dict[str, Any]]) -> None:
     from rich.padding import Padding
     from rich.text import Text
 
-    from pcrcode.render import console, visible
+    from pcrcode.cli.output.rows import console, visible
 
     out = console()
     for i, row in enumerate(rows):

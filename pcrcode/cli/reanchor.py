@@ -11,7 +11,7 @@ from pcrcode.cli.common import Format, FormatOpt, note, project_root
 
 def register(app: typer.Typer) -> None:
     # Importing these modules attaches their commands to the `codebook` and `import` groups.
-    from pcrcode.cli import evolution, transcript_import  # noqa: F401
+    from pcrcode.cli import transcript_import  # noqa: F401
 
     app.command("reanchor")(reanchor)
 
@@ -38,10 +38,10 @@ def reanchor(
 
     Example: pcrcode reanchor --dry-run
     """
+    from pcrcode.cli.output.rows import Column, emit
+    from pcrcode.coding.reanchor import ROW_KEYS
+    from pcrcode.coding.reanchor import reanchor as do_reanchor
     from pcrcode.errors import ExitCode
-    from pcrcode.reanchor import ROW_KEYS
-    from pcrcode.reanchor import reanchor as do_reanchor
-    from pcrcode.render import Column, emit
 
     result = do_reanchor(
         project_root(ctx), threshold=threshold, dry_run=dry_run, interviews=interview or ()

@@ -138,12 +138,12 @@ def profile(
 
     Example: pcrcode profile terre-et-paille jardins-du-drac
     """
-    from pcrcode.cli import report_pages
+    from pcrcode.cli.output import report_formats
     from pcrcode.reports.profile import profiles
 
     corpus = _corpus(ctx, coder, all_coders, where, depth)
     found = profiles(corpus, structures or (), every, depth, quotes)
-    report_pages.show_profiles(fmt.value, corpus, found, bool(structures), depth)
+    report_formats.show_profiles(fmt.value, corpus, found, bool(structures), depth)
     left = len(corpus.structures) - len(found)
     if not structures and left:
         note(f"{left} structures not interviewed are left out (--all lists them)")
@@ -186,7 +186,7 @@ def crosstab(
 
     Example: pcrcode crosstab statut logique --percent row
     """
-    from pcrcode.cli import report_pages
+    from pcrcode.cli.output import report_formats
     from pcrcode.reports.axes import resolve_axis
     from pcrcode.reports.crosstab import crosstab as compute
 
@@ -198,7 +198,7 @@ def crosstab(
         count.value,
         percent.value if percent else None,
     )
-    report_pages.show_crosstab(fmt.value, table, margins)
+    report_formats.show_crosstab(fmt.value, table, margins)
     _say_coders(corpus)
 
 
@@ -214,7 +214,7 @@ def census(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
 
     Example: pcrcode census --format json
     """
-    from pcrcode.cli import report_pages
+    from pcrcode.cli.output import report_formats
     from pcrcode.reports.census import census as compute
     from pcrcode.reports.corpus import build_corpus
     from pcrcode.reports.selection import select_coders
@@ -226,7 +226,7 @@ def census(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
             f"warning: the registry differs from the declared census in "
             f"{', '.join(table.mismatches)} (see `pcrcode check`)"
         )
-    report_pages.show_census(fmt.value, table)
+    report_formats.show_census(fmt.value, table)
 
 
 def retrieve(
@@ -255,11 +255,11 @@ def retrieve(
 
     Example: pcrcode retrieve 'objet/achat-vente AND logique/professionnelle' --context 1
     """
-    from pcrcode.cli import report_pages
+    from pcrcode.cli.output import report_formats
     from pcrcode.reports.retrieve import iter_hits
 
     corpus = _corpus(ctx, coder, all_coders, where)
-    count = report_pages.show_hits(fmt.value, iter_hits(corpus, query, context))
+    count = report_formats.show_hits(fmt.value, iter_hits(corpus, query, context))
     note(f"{count} segment{'s' if count > 1 else ''} match")
     _say_coders(corpus)
 
@@ -297,11 +297,11 @@ def cooccurrence(
 
     Example: pcrcode cooccurrence --family objet --family logique --unit structure
     """
-    from pcrcode.cli import report_pages
+    from pcrcode.cli.output import report_formats
     from pcrcode.reports.cooccurrence import cooccurrence as compute
 
     corpus = _corpus(ctx, coder, all_coders, where, depth)
-    report_pages.show_cooccurrence(fmt.value, compute(corpus, family or (), unit.value, depth))
+    report_formats.show_cooccurrence(fmt.value, compute(corpus, family or (), unit.value, depth))
     _say_coders(corpus)
 
 
@@ -330,11 +330,11 @@ def frequencies(
 
     Example: pcrcode frequencies --family objet
     """
-    from pcrcode.cli import report_pages
+    from pcrcode.cli.output import report_formats
     from pcrcode.reports.frequencies import frequencies as compute
 
     corpus = _corpus(ctx, coder, all_coders, where)
-    report_pages.show_frequencies(fmt.value, compute(corpus, family or ()))
+    report_formats.show_frequencies(fmt.value, compute(corpus, family or ()))
     _say_coders(corpus)
 
 
@@ -371,7 +371,7 @@ def report(
 
     Example: pcrcode report --format markdown -o synthese.md
     """
-    from pcrcode.cli import report_pages
+    from pcrcode.cli.output import report_formats
     from pcrcode.errors import UsageError
     from pcrcode.reports.synthesis import report as compute
 
@@ -380,9 +380,9 @@ def report(
     corpus = _corpus(ctx, coder, all_coders, where, depth)  # the report says whose codings
     result = compute(corpus, depth)
     if output is None:
-        report_pages.show_report(fmt.value, result)
+        report_formats.show_report(fmt.value, result)
         return
-    from pcrcode.atomic import write_text
+    from pcrcode.files.atomic import write_text
 
-    write_text(output, report_pages.report_text(fmt.value, result))
+    write_text(output, report_formats.report_text(fmt.value, result))
     note(f"wrote {output}")

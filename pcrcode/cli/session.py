@@ -1,5 +1,5 @@
 """``pcrcode code``: the interactive coding session, a line-oriented loop around
-:class:`pcrcode.session.CodingSession`.
+:class:`pcrcode.coding.session.CodingSession`.
 
 It reads one line at a time with ``input()`` (readline editing and Tab completion when stdin is a
 terminal), so it works over ssh, in any terminal of 80 columns or more, and from a script.
@@ -15,7 +15,7 @@ import typer
 from pcrcode.cli.common import CoderOpt, project_root
 
 if TYPE_CHECKING:
-    from pcrcode.session import CodingSession
+    from pcrcode.coding.session import CodingSession
 
 
 def register(app: typer.Typer) -> None:
@@ -40,9 +40,9 @@ def code(
     """
     import shutil
 
+    from pcrcode.coding.session import CodingSession
+    from pcrcode.coding.tagging import resolve_coder
     from pcrcode.errors import ExitCode
-    from pcrcode.session import CodingSession
-    from pcrcode.tagging import resolve_coder
 
     root = project_root(ctx)
     width = min(shutil.get_terminal_size((80, 24)).columns, 100)
@@ -72,7 +72,7 @@ def code(
 
 
 def _say(text: str) -> None:
-    from pcrcode.render import visible
+    from pcrcode.cli.output.rows import visible
 
     sys.stdout.write(visible(text) + "\n")
     sys.stdout.flush()

@@ -33,8 +33,8 @@ def tag(
 
     Example: pcrcode tag jardins-du-drac 7-9 forme/partenariat logique/reseau/affinitaire
     """
-    from pcrcode.tagging import resolve_coder
-    from pcrcode.tagging import tag as do_tag
+    from pcrcode.coding.tagging import resolve_coder
+    from pcrcode.coding.tagging import tag as do_tag
 
     root = project_root(ctx)
     result = do_tag(
@@ -58,8 +58,8 @@ def untag(
 
     Example: pcrcode untag jardins-du-drac 7 forme/partenariat
     """
-    from pcrcode.tagging import resolve_coder
-    from pcrcode.tagging import untag as do_untag
+    from pcrcode.coding.tagging import resolve_coder
+    from pcrcode.coding.tagging import untag as do_untag
 
     root = project_root(ctx)
     result = do_untag(root, interview, segments, codes, resolve_coder(coder, root))
@@ -84,13 +84,13 @@ def codings(
 
     Example: pcrcode codings --interview jardins-du-drac --format json
     """
-    from pcrcode.listings import coding_rows
-    from pcrcode.render import Column, emit, write_csv
+    from pcrcode.cli.output.rows import Column, emit, write_csv
+    from pcrcode.reports.listings import coding_rows
 
     project = load(ctx)
     rows = coding_rows(project, interview=interview, code=code, coder=coder)
     if fmt is ListFormat.json:  # written as the rows come: a million codings are not held
-        from pcrcode.cli.streams import write_json_array
+        from pcrcode.cli.output.json_stream import write_json_array
 
         write_json_array(rows)
     elif fmt is ListFormat.csv:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pcrcode.errors import PcrcodeError
-from pcrcode.memos import Memo, memo_targets, memos_for
+from pcrcode.files.memos import Memo, memo_targets, memos_for
 from pcrcode.model import Code, Structure
 from pcrcode.reports.axes import Axis, code_axis, dominant, highest, segment_counts
 from pcrcode.reports.corpus import CodedSegment, Corpus, value_text

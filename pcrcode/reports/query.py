@@ -19,8 +19,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from pcrcode.diagnostics import closest
 from pcrcode.errors import UnknownItem, UsageError
+from pcrcode.files.diagnostics import closest
 from pcrcode.model import Codebook
 
 _TOKEN = re.compile(r"\s*(?:(\()|(\))|([^\s()]+))")

@@ -15,7 +15,7 @@ from itertools import chain
 from typing import Any
 
 from pcrcode.errors import PcrcodeError, UsageError
-from pcrcode.memos import memos_for
+from pcrcode.files.memos import memos_for
 from pcrcode.reports.corpus import CodedSegment, Corpus
 from pcrcode.reports.query import Query, parse_query
 

@@ -1,0 +1,239 @@
+"""Writing rows in the formats every listing and report offers: table, csv, json, markdown.
+
+The core computes rows once; this module only lays them out. CSV and JSON never pass through Rich
+(which wraps piped output at 80 columns); the terminal table shows the same rows. User text
+(transcripts, labels, memos, paths) is always handed to Rich as ``Text``, never as markup, and
+terminal control characters are made visible so a transcript cannot drive the terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+FORMATS = ("table", "csv", "json", "markdown")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    justify: str = "left"  # left | right | center
+    no_wrap: bool = False
+    max_width: int | None = None
+    ratio: int | None = None
+
+
+def visible(text: str) -> str:
+    """Show control characters (ESC sequences...) as ``\\x1b`` instead of sending them raw."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # `pcrcode report | head`: the reader has what it wanted. Rich exits 1 here, which
+            # fails shell pipelines under `set -o pipefail`; stop quietly and successfully.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, (sys.stderr if stderr else sys.stdout).fileno())
+            raise SystemExit(0)
+
+    width = None
+    if "COLUMNS" not in os.environ and not (sys.stderr if stderr else sys.stdout).isatty():
+        width = 100
+    return _Console(
+        stderr=stderr,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        width=width,
+        no_color="NO_COLOR" in os.environ or None,
+    )
+
+
+class PlainConsole:
+    """Stands for :func:`console` where Rich would write text without any style, without
+    importing Rich (10-25 ms of every report): standard output a pipe or a file, neither
+    FORCE_COLOR nor TTY_COMPATIBLE set, not Windows. ``wrapped_text`` and
+    ``report_tables.print_grid`` lay out plain text themselves (exactly as Rich would: their
+    tests compare both); anything else is handed to the Rich console, made on first use."""
+
+    plain = True
+    is_terminal = legacy_windows = is_jupyter = record = quiet = False
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.file = sys.stdout
+        self._rich: Console | None = None
+
+    def rich(self) -> Console:
+        if self._rich is None:
+            self._rich = console()
+        return self._rich
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        if objects or options:
+            self.rich().print(*objects, **options)
+        else:
+            self.file.write("\n")  # console.print(): an empty line
+
+    def on_broken_pipe(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.rich(), name)
+
+
+def output_console() -> Console | PlainConsole:
+    """The console for report output: a :class:`PlainConsole` where nothing would be styled,
+    else :func:`console`."""
+    env = os.environ
+    if (
+        sys.platform == "win32"
+        or "FORCE_COLOR" in env
+        or "TTY_COMPATIBLE" in env
+        or "ipykernel" in sys.modules
+    ):
+        return console()
+    try:
+        if sys.stdout.isatty():
+            return console()
+    except (AttributeError, ValueError):
+        return console()
+    columns = env.get("COLUMNS")
+    if columns is None:
+        return PlainConsole(100)
+    if columns.isdigit() and int(columns) >= 3:
+        return PlainConsole(int(columns))
+    return console()
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.0f}"
+    if isinstance(value, list | tuple):
+        return ", ".join(cell_text(v) for v in value)
+    return str(value)
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    keys = [c.key for c in columns]
+    writer.writerow(keys)
+    # CSV cannot escape a control character: raw into a file or a pipe, made visible on a terminal.
+    tty = sys.stdout.isatty()
+    for row in rows:
+        values = [row.get(key) for key in keys]
+        # Rows of text and numbers (100,000 codings) go straight to the writer: csv_value per
+        # cell was most of the time of `pcrcode codings --format csv`.
+        if tty or not _CSV_PLAIN.issuperset(map(type, values)):
+            values = [csv_value(v) for v in values]
+            writer.writerow([visible(v) if tty and isinstance(v, str) else v for v in values])
+        elif None in values:
+            writer.writerow(["" if v is None else v for v in values])
+        else:
+            writer.writerow(values)
+
+
+_CSV_PLAIN = frozenset((str, int, float, type(None)))
+
+
+def csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    return value
+
+
+def write_json(data: Any) -> None:
+    # json escapes C0 controls but leaves DEL and C1 (0x9b is a CSI to some terminals) raw:
+    # escaping them too gives the same data and keeps a transcript from driving the terminal.
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def _md_escape(text: str) -> str:
+    return visible(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> str:
+    out = ["| " + " | ".join(_md_escape(c.header) for c in columns) + " |"]
+    out.append("|" + "|".join("---:" if c.justify == "right" else "---" for c in columns) + "|")
+    for row in rows:
+        out.append("| " + " | ".join(_md_escape(cell_text(row.get(c.key))) for c in columns) + " |")
+    return "\n".join(out) + "\n"
+
+
+def rich_table(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[Column],
+    title: str | None = None,
+    caption: str | None = None,
+) -> Any:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=Text(visible(title)) if title else None,
+        caption=Text(visible(caption)) if caption else None,
+        box=box.SIMPLE_HEAD,
+        show_lines=False,
+        show_edge=False,
+        expand=False,
+        pad_edge=False,
+    )
+    for c in columns:
+        table.add_column(
+            Text(c.header),
+            justify=c.justify,  # type: ignore[arg-type]
+            no_wrap=c.no_wrap,
+            max_width=c.max_width,
+            ratio=c.ratio,
+            overflow="fold",
+        )
+    for row in rows:
+        table.add_row(*(Text(visible(cell_text(row.get(c.key)))) for c in columns))
+    return table
+
+
+def emit(
+    fmt: str,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[Column],
+    title: str | None = None,
+    json_data: Any = None,
+    caption: str | None = None,
+) -> None:
+    """Write ``rows`` in ``fmt``. ``json_data`` replaces the plain list of rows in JSON."""
+    if fmt == "csv":
+        write_csv(rows, columns)
+    elif fmt == "json":
+        write_json(json_data if json_data is not None else list(rows))
+    elif fmt == "markdown":
+        heading = f"## {visible(title)}\n\n" if title else ""
+        sys.stdout.write(heading + markdown_table(rows, columns))
+    else:
+        console().print(rich_table(rows, columns, title=title, caption=caption))
