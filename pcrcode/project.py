@@ -19,7 +19,12 @@ from pcrcode.files.cache import enabled as cache_enabled
 from pcrcode.files.codebook import CODEBOOK_FILE, load_codebook
 from pcrcode.files.diagnostics import Diagnostics, Finding, did_you_mean
 from pcrcode.files.registry import REGISTRY_FILE, load_registry
-from pcrcode.files.transcripts import INTERVIEWS_DIR, interview_files, parse_interview
+from pcrcode.files.transcripts import (
+    INTERVIEWS_DIR,
+    ignored_files,
+    interview_files,
+    parse_interview,
+)
 from pcrcode.files.yaml_reading import OUTSIDE_PROJECT, is_inside
 from pcrcode.model import Coding, Codings, CodingSource, Interview, Project, Registry
 
@@ -123,6 +128,7 @@ def _load(
         cache_io.encode_registry,
         lambda data: cache_io.decode_registry(data, registry_path),
     ) or Registry({})
+    _layout(root, diag)
     files = [(True, p, f"{INTERVIEWS_DIR}/{p.name}") for p in interview_files(root)]
     files += [
         (False, p, f"{codings_io.CODINGS_DIR}/{p.parent.name}/{p.name}")
@@ -437,6 +443,34 @@ class _Containment:
         if self._plain(path.parent) and not os.path.islink(path):
             return True
         return is_inside(self.root, path)
+
+
+def _layout(root: Path, diag: Diagnostics) -> None:
+    """Files pcrcode would not read, said rather than left out without a word."""
+    for path in ignored_files(root):
+        diag.warning(
+            path,
+            1,
+            f"not read: transcripts end in .md, .yaml or .yml (lower case); rename it to "
+            f"{path.stem}{path.suffix.lower() if path.suffix.lower() != '.txt' else '.md'}",
+            "ignored-file",
+        )
+    folder = root / codings_io.CODINGS_DIR
+    if os.path.lexists(folder) and not folder.is_dir():
+        diag.error(folder, 1, "is a file: codings/ must be a folder (codings/<coder>/)", "layout")
+        return
+    if not folder.is_dir():
+        return
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if not entry.name.startswith(".") and not entry.is_dir():
+                diag.error(
+                    folder / entry.name,
+                    1,
+                    "a file where a coder's folder is expected: coding files go in "
+                    "codings/<coder>/<interview>.yaml; move it there",
+                    "layout",
+                )
 
 
 def _outside(diag: Diagnostics, path: Path, nothing: T) -> T:

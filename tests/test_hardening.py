@@ -293,3 +293,121 @@ def test_a_linked_state_folder_is_refused(small: Path, tmp_path: Path) -> None:
     assert run.exit_code == 1
     assert run.stderr.startswith("pcrcode: error: .pcrcode: leads outside the project")
     assert list(elsewhere.rglob("*")) == []
+
+
+# --- Tracebacks turned into one line ---------------------------------------------------------
+
+
+def _one_line_error(run: Run, code: int = 1) -> str:
+    assert run.exception is None, run.exception
+    assert run.exit_code == code, run.stderr
+    assert run.stdout == ""
+    assert run.stderr.startswith("pcrcode: error: ") and run.stderr.count("\n") == 1, run.stderr
+    assert "Traceback" not in run.stderr
+    return run.stderr
+
+
+def test_text_that_is_not_utf8_on_the_command_line(small: Path) -> None:
+    before = snapshot(small)
+    latin1 = b"caf\xe9".decode("utf-8", "surrogateescape")  # what Python makes of those bytes
+    for command in (
+        ["tag", "velo", "1", "forme/partenariat", "--coder", "camille", "--memo", latin1],
+        ["memo", "add", "code", "forme/partenariat", "--text", latin1, "--coder", "camille"],
+    ):
+        assert "not UTF-8" in _one_line_error(cli(small, *command), 2)
+    assert snapshot(small) == before
+
+
+def test_a_huge_segment_range_is_answered_at_once(small: Path) -> None:
+    run = cli(small, "tag", "velo", "1-999999999", "forme/partenariat", "--coder", "camille")
+    assert _one_line_error(run, 2) == (
+        "pcrcode: error: segment 5 is out of range: the interview has segments 1-4\n"
+    )
+    run = cli(small, "tag", "velo", "9" * 5000, "forme/partenariat", "--coder", "camille")
+    assert "bad segments" in _one_line_error(run, 2)
+
+
+def test_a_reversed_range_says_so(small: Path) -> None:
+    run = cli(small, "tag", "velo", "4-2", "forme/partenariat", "--coder", "camille")
+    assert _one_line_error(run, 2) == (
+        "pcrcode: error: bad segment range '4-2': write the smaller number first (2-4)\n"
+    )
+
+
+def test_codings_as_a_file(small: Path) -> None:
+    import shutil
+
+    shutil.rmtree(small / "codings")
+    (small / "codings").write_text("", encoding="utf-8")
+    before = snapshot(small)
+    run = cli(small, "tag", "velo", "1", "forme/partenariat", "--coder", "camille")
+    assert "a part of this path is a file" in _one_line_error(run)
+    assert "codings/ must be a folder" in _one_line_error(cli(small, "frequencies"))
+    assert snapshot(small) == before
+
+
+def test_a_coder_folder_that_is_a_file(small: Path) -> None:
+    (small / "codings" / "lea").write_text("", encoding="utf-8")
+    run = cli(small, "tag", "velo", "1", "forme/partenariat", "--coder", "lea")
+    assert "a file is in the way where a folder was expected" in _one_line_error(run)
+    assert "a file where a coder's folder is expected" in _one_line_error(cli(small, "report"))
+
+
+def test_a_symlink_loop_under_interviews(small: Path) -> None:
+    (small / "interviews" / "a.md").symlink_to("b.md")
+    (small / "interviews" / "b.md").symlink_to("a.md")
+    run = cli(small, "check")
+    assert run.exit_code == 1 and run.exception is None
+    assert "interviews/a.md:1:1: error:" in run.stdout
+    _one_line_error(cli(small, "report"))
+
+
+def test_a_full_disk_is_one_line_and_nothing_half_written(small: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import errno
+    import os
+
+    real = os.fsync
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    before = snapshot(small)
+    monkeypatch.setattr(os, "fsync", full)
+    try:
+        run = cli(small, "tag", "velo", "1", "forme/partenariat", "--coder", "camille")
+    finally:
+        monkeypatch.setattr(os, "fsync", real)
+    assert "the disk is full" in _one_line_error(run)
+    assert snapshot(small) == before
+
+
+def test_an_export_into_an_impossible_folder(small: Path) -> None:
+    (small / "afile").write_text("", encoding="utf-8")
+    run = cli(small, "export", "csv", "afile/out")
+    _one_line_error(run)
+
+
+def test_interviews_x_md_upper_case_is_not_ignored_silently(small: Path) -> None:
+    (small / "interviews" / "notes.MD").write_text("x", encoding="utf-8")
+    run = cli(small, "check")
+    assert "interviews/notes.MD:1:1: warning: not read:" in run.stdout
+    assert "rename it to notes.md" in run.stdout
+
+
+def test_git_user_name_that_slugs_to_nothing(small: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(small)], check=True)
+    subprocess.run(["git", "-C", str(small), "config", "user.name", "张伟"], check=True)
+    run = run_cli(["tag", "velo", "1", "forme/partenariat"], cwd=small, env={"HOME": str(tmp_path)})
+    assert "git's user.name '张伟'" in _one_line_error(run, 2)
+
+
+def test_an_interview_file_name_that_is_not_an_id(small: Path) -> None:
+    (small / "interviews" / "ABC.md").write_text(
+        "---\nstructure: epicerie\n---\n\n**A:** x\n", encoding="utf-8"
+    )
+    run = cli(small, "tag", "ABC", "1", "forme/partenariat", "--coder", "camille")
+    err = _one_line_error(run, 2)
+    assert "did you mean 'ABC'" not in err
+    assert "file name that is not an id" in err

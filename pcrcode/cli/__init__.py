@@ -101,6 +101,23 @@ class PcrcodeGroup(TyperGroup):
             _silence_stdout()
             sys.stderr.close()
             raise typer.Exit(int(ExitCode.OK)) from None
+        except OSError as exc:  # a full disk, a read-only project, a file where a folder is
+            from pcrcode.errors import from_os_error
+
+            _say_error(from_os_error(exc))
+            raise typer.Exit(int(ExitCode.DATA)) from None
+        except UnicodeEncodeError as exc:
+            if "surrogates" not in str(exc):
+                raise
+            # Bytes that are not UTF-8 on the command line (a Latin-1 terminal): Python keeps
+            # them as lone surrogates, which no file can hold.
+            _say_error(
+                PcrcodeError(
+                    "the text given is not UTF-8 (a terminal set to another encoding?): set the "
+                    "terminal to UTF-8, or pass the text from a UTF-8 file (--text from stdin)"
+                )
+            )
+            raise typer.Exit(int(ExitCode.USAGE)) from None
 
 
 def _version(value: bool) -> None:

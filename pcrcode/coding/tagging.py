@@ -25,7 +25,9 @@ from pcrcode.files.yaml_reading import OUTSIDE_PROJECT, is_inside
 from pcrcode.model import Code, Codebook, Coding, Interview
 
 LOCK_DIR = ".pcrcode/locks"
-_RANGE_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
+MAX_SEGMENTS = 100_000  # a transcript of a thousand hours has fewer turns
+# Nine digits at most: past that no transcript has the segment, and int() of 5,000 digits fails.
+_RANGE_RE = re.compile(r"^\s*(\d{1,9})\s*(?:-\s*(\d{1,9}))?\s*$")
 
 
 def parse_segments(spec: str, count: int | None = None) -> list[int]:
@@ -38,8 +40,22 @@ def parse_segments(spec: str, count: int | None = None) -> list[int]:
             raise UsageError(f"bad segments '{spec}': write 7, 7-9 or 7,12")
         first = int(m.group(1))
         last = int(m.group(2)) if m.group(2) else first
-        if first < 1 or last < first:
+        if first < 1:
             raise UsageError(f"bad segment range '{part.strip()}': segments are numbered from 1")
+        if last < first:
+            raise UsageError(
+                f"bad segment range '{part.strip()}': write the smaller number first "
+                f"({last}-{first})"
+            )
+        # Checked before the range is built: 1-999999999 is answered at once, not after
+        # filling the memory.
+        if count is not None and last > count:
+            raise UnknownItem(
+                f"segment {max(first, count + 1)} is out of range: the interview has "
+                f"segments 1-{count}"
+            )
+        if last - first > MAX_SEGMENTS:
+            raise UsageError(f"bad segment range '{part.strip()}': too many segments at once")
         numbers.update(range(first, last + 1))
     result = sorted(numbers)
     if count is not None:
@@ -61,6 +77,11 @@ def resolve_coder(explicit: str | None, cwd: Path | None = None) -> str:
         raise UsageError(
             "who is coding? pass --coder NAME or set PCRCODE_CODER "
             "(git's user.name is not set either)"
+        )
+    if not slug(git_name):
+        raise UsageError(
+            f"git's user.name '{git_name}' gives no usable coder name (a-z, 0-9, - and _): "
+            "pass --coder NAME or set PCRCODE_CODER"
         )
     return check_coder(slug(git_name))
 

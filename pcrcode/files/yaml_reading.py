@@ -131,7 +131,10 @@ OUTSIDE_PROJECT = (
 
 def is_inside(root: Path, path: Path) -> bool:
     """Whether ``path``, symbolic links followed, stays inside the project folder ``root``."""
-    return path.resolve().is_relative_to(root.resolve())
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a link that loops leads nowhere pcrcode may read
+        return False
 
 
 def load_file(path: Path) -> Any:
