@@ -411,3 +411,58 @@ def test_an_interview_file_name_that_is_not_an_id(small: Path) -> None:
     err = _one_line_error(run, 2)
     assert "did you mean 'ABC'" not in err
     assert "file name that is not an id" in err
+
+
+def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(example: Path) -> None:
+    """SIGINT at random moments of `check` (imports, reading, the cache, the exit), counted from
+    the moment pcrcode's code starts: before that, Python itself is starting (its `site`)."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    start = (
+        "import sys; sys.path[:0] = {path!r}; sys.argv[1:] = ['check']; "
+        "sys.stderr.write('ready\\n'); sys.stderr.flush(); "
+        "from pcrcode.__main__ import run; run()"
+    ).format(path=[p for p in sys.path if p])
+    rng = random.Random(13)
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": "80", "HOME": str(example)}
+    for _ in range(12):
+        process = subprocess.Popen(
+            [sys.executable, "-S", "-c", start],
+            cwd=example,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert process.stderr is not None
+        assert process.stderr.readline() == "ready\n"
+        time.sleep(rng.uniform(0.0, 0.5))
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        assert "Traceback" not in stderr, stderr
+        assert process.returncode in (0, 1, 130), (process.returncode, stderr)
+
+
+# --- The command-line surface ------------------------------------------------------------------
+
+
+def test_usage_errors_are_one_pcrcode_line(small: Path) -> None:
+    cases = {
+        ("tag",): "pcrcode: error: Missing argument 'interview'. (see `pcrcode tag --help`)\n",
+        ("tag", "velo", "1", "x", "--bogus"): (
+            "pcrcode: error: No such option: --bogus (see `pcrcode tag --help`)\n"
+        ),
+        ("frequencies", "--format", "xml"): (
+            "pcrcode: error: Invalid value for '--format' / '-f': 'xml' is not one of 'table', "
+            "'csv', 'json', 'markdown'. (see `pcrcode frequencies --help`)\n"
+        ),
+    }
+    for args, expected in cases.items():
+        run = cli(small, *args)
+        assert run.exit_code == 2, args
+        assert run.stdout == ""
+        assert run.stderr == expected

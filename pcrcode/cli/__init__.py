@@ -31,6 +31,23 @@ def _say_error(exc: PcrcodeError) -> None:
     sys.stderr.flush()
 
 
+# Click's base exception, reached through Typer (which bundles its own Click: never imported).
+_CLICK_ERROR: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
+
+
+def _say_usage(exc: Any) -> None:
+    # Escapes typed on the command line are shown, never sent (without importing Rich here:
+    # `pcrcode tga` stays as fast as --help).
+    message = " ".join(str(exc.format_message()).split())
+    message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    ctx = getattr(exc, "ctx", None)
+    hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+    sys.stderr.write(f"pcrcode: error: {message}{hint}\n")
+    sys.stderr.flush()
+
+
 def _relative(path: object) -> str:
     """A path as the user would type it: relative to the working directory when inside it."""
     import os
@@ -84,6 +101,25 @@ class PcrcodeGroup(TyperGroup):
                 formatter.write_dl(
                     [(name, command.get_short_help_str(limit)) for name, command in listed]
                 )
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Click's usage errors (a missing argument, an unknown option) in pcrcode's one-line
+        format, ``pcrcode: error: ...``, with exit code 2."""
+        run: Any = super().main
+        if not kwargs.pop("standalone_mode", True):
+            return run(*args, standalone_mode=False, **kwargs)
+        try:
+            code = run(*args, standalone_mode=False, **kwargs)
+        except _CLICK_ERROR as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `pcrcode memo`: the help, as asked
+                exc.show()  # type: ignore[attr-defined]
+            else:
+                _say_usage(exc)
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+        except typer.Abort:
+            sys.stderr.write("pcrcode: error: aborted\n")
+            sys.exit(int(ExitCode.DATA))
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         try:
