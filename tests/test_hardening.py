@@ -422,11 +422,12 @@ def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(example: Path) -> No
     import sys
     import time
 
+    path = [p for p in sys.path if p]
     start = (
-        "import sys; sys.path[:0] = {path!r}; sys.argv[1:] = ['check']; "
+        f"import sys; sys.path[:0] = {path!r}; sys.argv[1:] = ['check']; "
         "sys.stderr.write('ready\\n'); sys.stderr.flush(); "
         "from pcrcode.__main__ import run; run()"
-    ).format(path=[p for p in sys.path if p])
+    )
     rng = random.Random(13)
     env = {"PATH": "/usr/bin:/bin", "COLUMNS": "80", "HOME": str(example)}
     for _ in range(12):
