@@ -467,3 +467,66 @@ def test_usage_errors_are_one_pcrcode_line(small: Path) -> None:
         assert run.exit_code == 2, args
         assert run.stdout == ""
         assert run.stderr == expected
+
+
+def _on_a_terminal(project: Path, *args: str) -> str:
+    """stdout of `pcrcode ARGS` written to a pseudo-terminal, as a person would see it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pcrcode", *args],
+        cwd=project,
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_csv_on_a_terminal_shows_escapes_from_labels(small: Path) -> None:
+    path = small / "codebook.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("label: Partenariat", 'label: "Parte\\e[2J\\e]0;x\\anariat"', 1),
+        encoding="utf-8",
+    )
+    for command in (["frequencies", "-f", "csv"], ["crosstab", "forme", "portee", "-f", "csv"]):
+        shown = _on_a_terminal(small, *command)
+        assert "Parte\\x1b[2J\\x1b]0;x\\x07nariat" in shown, (command, shown)
+        assert "\x1b" not in shown and "\x07" not in shown, command
+    piped = cli(small, "frequencies", "-f", "csv").stdout  # into a file or a pipe: the data
+    assert "Parte\x1b[2J\x1b]0;x\x07nariat" in piped
+
+
+def test_output_into_a_pipe_is_laid_out_for_80_columns(small: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    out = subprocess.run(
+        [sys.executable, "-m", "pcrcode", "interviews", "show", "epicerie"],
+        cwd=small,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert max(len(line) for line in out.splitlines()) > 60

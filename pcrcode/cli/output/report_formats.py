@@ -38,7 +38,26 @@ def csv_text(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
     writer.writerow(keys)
     for row in rows:
         writer.writerow([csv_value(row.get(k)) for k in keys])
-    return buffer.getvalue()
+    return _on_terminal(buffer.getvalue())
+
+
+def _on_terminal(text: str) -> str:
+    """CSV cannot escape a control character: raw into a file or a pipe (it is data), made
+    visible on a terminal, which would obey an escape sequence from a codebook label."""
+    from pcrcode.cli.output.rows import visible
+
+    try:
+        tty = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    return "\n".join(visible(line) for line in text.split("\n")) if tty else text
+
+
+class _TerminalSafe:
+    """stdout for a csv.writer, control characters made visible on a terminal."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(_on_terminal(text))
 
 
 def _console() -> Console:
@@ -274,7 +293,7 @@ def show_hits(fmt: str, hits: Iterable[Hit]) -> int:
 
         return write_json_array((h.record() for h in hits), escape_controls=False)
     count = 0
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer = csv.writer(_TerminalSafe(), lineterminator="\n")
     writer.writerow(HIT_KEYS)
     for h in hits:
         count += 1
@@ -362,9 +381,12 @@ def show_report(fmt: str, result: Report) -> None:
 
     out = _console()
     writer = TextWriter(out)  # console.print(Text(...)), as Rich would write it
-    writer.text(views.report_heading(result), "bold")
+    from pcrcode.cli.output.rows import visible
+
+    # The title comes from the codebook, the coders' names from folder names: shown, not obeyed.
+    writer.text(visible(views.report_heading(result)), "bold")
     for line in views.report_preamble(result):
-        writer.text(line, "dim")
+        writer.text(visible(line), "dim")
     writer.flush()
     for grid in report_grids(result, terminal=True):
         out.print()
