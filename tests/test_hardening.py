@@ -530,3 +530,15 @@ def test_output_into_a_pipe_is_laid_out_for_80_columns(small: Path) -> None:
     ).stdout
     assert max(len(line) for line in out.splitlines()) <= 80
     assert max(len(line) for line in out.splitlines()) > 60
+
+
+def test_a_linked_codebook_is_written_through_its_link(small: Path, tmp_path: Path) -> None:
+    shared = tmp_path / "shared" / "codebook.yaml"
+    shared.parent.mkdir()
+    (small / "codebook.yaml").rename(shared)
+    (small / "codebook.yaml").symlink_to(shared)
+    run = cli(small, "codebook", "rename", "forme/partenariat", "forme/projet-commun")
+    assert run.exit_code == 0, run.stderr
+    assert (small / "codebook.yaml").is_symlink()
+    assert "id: forme/projet-commun" in shared.read_text(encoding="utf-8")
+    assert list(shared.parent.iterdir()) == [shared]  # no temporary file left beside it

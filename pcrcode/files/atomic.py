@@ -31,7 +31,9 @@ def write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
 def writing(path: Path, durable: bool = True) -> Iterator[IO[bytes]]:
     """A binary file to write ``path`` through, as a stream: renamed into place (durably,
     unless ``durable=False``) when the block ends; removed, leaving ``path`` as it was, if the
-    block fails."""
+    block fails. A symbolic link is written through: its file changes, it stays a link."""
+    if os.path.islink(path):
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
