@@ -542,3 +542,16 @@ def test_a_linked_codebook_is_written_through_its_link(small: Path, tmp_path: Pa
     assert (small / "codebook.yaml").is_symlink()
     assert "id: forme/projet-commun" in shared.read_text(encoding="utf-8")
     assert list(shared.parent.iterdir()) == [shared]  # no temporary file left beside it
+
+
+def test_an_interview_id_too_long_for_file_names(small: Path) -> None:
+    name = "a" * 245  # a file name of 248 bytes: fine; a lock named after it is not
+    (small / "interviews" / f"{name}.md").write_text(
+        "---\nstructure: epicerie\n---\n\n**A:** x\n", encoding="utf-8"
+    )
+    run = cli(small, "check")
+    assert f"interviews/{name}.md:1:1: error: interview id of 245 characters: at most 200" in (
+        run.stdout
+    )
+    run = cli(small, "tag", name, "1", "forme/partenariat", "--coder", "camille")
+    assert "too long" in _one_line_error(run)

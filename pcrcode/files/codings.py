@@ -109,7 +109,7 @@ def _fast_parse(
             body = line[2:].rstrip(" \t\r")  # what json.loads would skip as whitespace
             try:
                 value, end = _raw_json(body)
-            except ValueError:
+            except (ValueError, RecursionError):  # the YAML parser says what is wrong
                 return None
             if end != len(body):
                 return None

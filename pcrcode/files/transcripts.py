@@ -31,6 +31,8 @@ from pcrcode.model import Interview, Turn
 
 INTERVIEWS_DIR = "interviews"
 EXTENSIONS = (".md", ".yaml", ".yml")
+# File names hold 255 bytes; a lock is named <coder>--<interview>.lock.
+MAX_ID = 200
 META_KEYS = (
     "id",
     "structure",
@@ -209,6 +211,14 @@ def parse_interview(path: Path, diag: Diagnostics, text: str | None = None) -> I
     if not ID_RE.match(iid) or "/" in iid:
         diag.error(
             path, 1, f"bad interview id '{iid}': name the file with a-z, 0-9, - and _", "bad-id"
+        )
+    elif len(iid) > MAX_ID:
+        diag.error(
+            path,
+            1,
+            f"interview id of {len(iid)} characters: at most {MAX_ID}, since pcrcode builds "
+            "file names from it (codings, locks); rename the file",
+            "bad-id",
         )
     if not turns:
         diag.error(
