@@ -134,7 +134,7 @@ def test_skip_broken_goes_on_and_says_so(small: Path) -> None:
     _conflict(small)
     run = cli(small, "--skip-broken", "frequencies", "--format", "csv")
     assert run.exit_code == 0, run.stderr
-    assert "without codings/camille/epicerie.yaml" in run.stderr
+    assert "computed despite 1 problem(s) in codings/camille/epicerie.yaml" in run.stderr
     whole = cli(small, "frequencies", "--format", "csv")
     assert whole.exit_code == 1
 
@@ -555,3 +555,18 @@ def test_an_interview_id_too_long_for_file_names(small: Path) -> None:
     )
     run = cli(small, "tag", name, "1", "forme/partenariat", "--coder", "camille")
     assert "too long" in _one_line_error(run)
+
+
+def test_an_undeclared_attribute_value_stops_the_crosstab_or_is_counted_as_said(
+    small: Path,
+) -> None:
+    path = small / "structures.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("statut: scop", "statut: coopx"), encoding="utf-8"
+    )
+    run = cli(small, "crosstab", "statut", "forme")
+    assert "statut 'coopx' of structure 'velo' is not declared" in _one_line_error(run)
+    run = cli(small, "--skip-broken", "crosstab", "statut", "forme", "--format", "csv")
+    assert run.exit_code == 0
+    assert "an undeclared value is counted as it stands" in run.stderr
+    assert "coopx" in run.stdout

@@ -85,8 +85,9 @@ def warn_problems(errors: list[Any]) -> None:
         files = sorted({e.path for e in errors})
         shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
         note(
-            f"warning: --skip-broken: computed without {shown} "
-            f"({len(errors)} problem(s), first: {errors[0]})"
+            f"warning: --skip-broken: computed despite {len(errors)} problem(s) in {shown} (a "
+            "file or coding that cannot be read is left out, an undeclared value is counted "
+            f"as it stands); first: {errors[0]}"
         )
 
 
