@@ -570,3 +570,31 @@ def test_an_undeclared_attribute_value_stops_the_crosstab_or_is_counted_as_said(
     assert run.exit_code == 0
     assert "an undeclared value is counted as it stands" in run.stderr
     assert "coopx" in run.stdout
+
+
+# --- Clearer messages -----------------------------------------------------------------------------
+
+
+def test_one_inserted_turn_gives_one_line_per_file_with_the_fix(example: Path) -> None:
+    path = example / "interviews" / "jardins-du-drac.md"
+    text = path.read_text(encoding="utf-8")
+    first = text.index("**Camille:**")
+    path.write_text(text[:first] + "**Camille:** Bonjour.\n\n" + text[first:], encoding="utf-8")
+    run = cli(example, "check")
+    stale = [line for line in run.stdout.splitlines() if "[stale-fingerprint]" in line]
+    assert len(stale) == 2  # camille's file and yanis's
+    assert all("run `pcrcode reanchor`" in line for line in stale)
+
+
+def test_a_missing_fingerprint_names_the_fix_and_the_fix_works(small: Path) -> None:
+    path = small / "codings" / "camille" / "velo.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(', "fp": "96acfe65"', ""), encoding="utf-8"
+    )
+    run = cli(small, "check")
+    fix = "`pcrcode tag velo 2 forme/mutualisation --coder camille` records one"
+    assert fix in run.stdout
+    run = cli(small, "tag", "velo", "2", "forme/mutualisation", "--coder", "camille")
+    assert run.exit_code == 0, run.stderr
+    assert '"fp": "96acfe65"' in path.read_text(encoding="utf-8")
+    assert cli(small, "check").stdout == ""

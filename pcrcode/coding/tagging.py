@@ -226,8 +226,12 @@ def tag(
             if old is None:
                 by_key[coding.key] = coding
                 added.append(coding)
-            elif memo and old.memo != memo:
-                by_key[coding.key] = replace(old, memo=memo)
+            elif (memo and old.memo != memo) or not old.fingerprint:
+                # A new memo, or the fingerprint a hand-written coding lacks (`check` says
+                # tagging again records it; the segment's codings are not stale, see above).
+                by_key[coding.key] = replace(
+                    old, memo=memo or old.memo, fingerprint=coding.fingerprint
+                )
                 added.append(by_key[coding.key])
             else:
                 unchanged.append(old)
