@@ -176,6 +176,27 @@ for _cls in (_Loader, _PyLoader):
     _cls.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+# PyYAML's wording for the usual slips, with what to do about them.
+_INDENT = (
+    ": check the indentation of this line and the one above (the keys of one mapping, the "
+    "items of one list, start in the same column)"
+)
+_COLON = (
+    ": a ':' and a space inside a value? quote the value (name: \"a: b\"); or is this "
+    "line indented deeper than the keys beside it? align it with them"
+)
+_HINTS = {
+    "mapping values are not allowed here": _COLON,
+    "mapping values are not allowed in this context": _COLON,
+    "could not find expected ':'": _INDENT,
+    "did not find expected key": _INDENT,
+    "did not find expected '-' indicator": _INDENT,
+    "expected <block end>, but found '<block mapping start>'": _INDENT,
+    "expected <block end>, but found '-'": _INDENT,
+    "expected <block end>, but found '<block sequence start>'": _INDENT,
+}
+
+
 def _char_at(text: str, line: int, column: int) -> str:
     lines = text.split("\n")
     return lines[line][column : column + 1] if 0 <= line < len(lines) else ""
@@ -197,6 +218,8 @@ def parse(text: str, path: Path | str, first_line: int = 1) -> Any:
         col = mark.column + 1 if mark is not None else None
         if mark is not None and _char_at(source, mark.line, mark.column) == "\t":
             problem = "a tab: YAML indents with spaces only, replace the tab by spaces"
+        else:
+            problem += _HINTS.get(problem, "")
         raise FileFormatError(f"invalid YAML: {problem}", path, line, col) from None
     except yaml.reader.ReaderError as exc:  # a character YAML refuses: no mark, a position
         before = source[: exc.position]
