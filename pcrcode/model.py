@@ -19,6 +19,20 @@ from pcrcode.files.diagnostics import closest
 FINGERPRINT_SIZE = 8  # hexadecimal digits
 
 
+ROUND_MARK = "@"  # codings/<coder>@<round>/: a coder's second, third... coding round
+
+
+def coder_round(coder: str) -> tuple[str, int]:
+    """(person, round) of a coder folder's name: ``camille`` is round 1, ``camille@2`` round 2."""
+    person, mark, number = coder.partition(ROUND_MARK)
+    return (person, int(number)) if mark and number.isdigit() else (coder, 1)
+
+
+def with_round(person: str, number: int | None) -> str:
+    """The coder folder of ``person``'s round ``number`` (round 1 is the plain name)."""
+    return person if number is None or number <= 1 else f"{person}{ROUND_MARK}{number}"
+
+
 def fingerprint(text: str) -> str:
     """A short fingerprint of a segment's text, blind to whitespace and Unicode composition.
 

@@ -132,6 +132,7 @@ def git(project: Path, *args: str) -> None:
 
 def test_reanchor_finds_old_texts_in_git_without_a_cache(small: Path) -> None:
     git(small, "init", "-q")
+    assert cli(small, "git", "setup").exit_code == 0  # else check warns: git-merge-driver
     git(small, "add", ".")
     git(small, "commit", "-q", "-m", "coded")
     edit_epicerie(small)

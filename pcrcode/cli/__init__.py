@@ -244,6 +244,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "portée by logique, objets by domaine, highest forme by dominant logique, objets "
         "never pooled, shared premises without further pooling.",
     ),
+    "status": (
+        "git",
+        "What changed since the last commit: codings, memos, stale codings, what is left to code.",
+    ),
+    "merge-file": (
+        "git",
+        "Merge two versions of a coding or memo file by content (git's merge driver).",
+    ),
     "interviews": ("interviews", "List and read the interviews."),
     "codebook": ("codebook", "Read (and evolve) the codebook."),
     "memo": ("memos", "Write and read memos on codes, interviews, structures and codings."),
@@ -251,6 +259,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "agreement",
         "Intercoder agreement: percent agreement, Cohen's kappa, Krippendorff's alpha.",
     ),
+    "git": ("git", "Set up a git repository for a pcrcode project."),
     "import": ("apps", "Bring data into pcrcode: REFI-QDA files, transcripts."),
     "export": ("apps", "Write the project for other tools: REFI-QDA, tidy CSV."),
 }

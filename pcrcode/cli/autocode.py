@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pcrcode.cli.common import CoderOpt, ListFormat, ListFormatOpt, note, project_root
+from pcrcode.cli.common import CoderOpt, ListFormat, ListFormatOpt, RoundOpt, note, project_root
 
 AUTOCODE_KEYS = ("interview", "segment", "speaker", "code", "matches", "status")
 
@@ -40,6 +40,7 @@ def autocode(
         bool, typer.Option("--dry-run", "-n", help="List what would be coded; write nothing.")
     ] = False,
     coder: CoderOpt = None,
+    coding_round: RoundOpt = None,
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """Apply a code to every turn whose text matches a pattern (whole segments).
@@ -59,7 +60,7 @@ def autocode(
         root,
         pattern,
         code,
-        resolve_coder(coder, root),
+        resolve_coder(coder, root, coding_round),
         speakers=speaker,
         interviews=interview,
         ignore_case=ignore_case,

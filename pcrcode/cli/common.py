@@ -37,6 +37,17 @@ CoderOpt = Annotated[
 ]
 
 
+RoundOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--round",
+        min=1,
+        metavar="N",
+        help="Coding round (default: $PCRCODE_ROUND, else 1); round N is coder NAME@N.",
+    ),
+]
+
+
 def project_root(ctx: typer.Context) -> Path:
     from pcrcode.project import find_root
 

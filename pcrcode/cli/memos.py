@@ -14,6 +14,7 @@ from pcrcode.cli.common import (
     FormatOpt,
     ListFormat,
     ListFormatOpt,
+    RoundOpt,
     load,
     note,
     project_root,
@@ -60,6 +61,7 @@ def add(
         typer.Option("--text", "-t", help="The memo (Markdown); without it, read from stdin."),
     ] = None,
     coder: CoderOpt = None,
+    coding_round: RoundOpt = None,
 ) -> None:
     """Write a memo; a coding memo is appended to the coding's own memo.
 
@@ -69,7 +71,7 @@ def add(
     from pcrcode.files.memos import add_memo
 
     root = project_root(ctx)
-    author = resolve_coder(coder, root)
+    author = resolve_coder(coder, root, coding_round)
     if text is None:
         if sys.stdin.isatty():
             note("type the memo, then Ctrl-D on a line of its own")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pcrcode.cli.common import CoderOpt, project_root
+from pcrcode.cli.common import CoderOpt, RoundOpt, project_root
 
 if TYPE_CHECKING:
     from pcrcode.coding.session import CodingSession
@@ -26,6 +26,7 @@ def code(
     ctx: typer.Context,
     interview: Annotated[str, typer.Argument(help="Interview id (file name without extension).")],
     coder: CoderOpt = None,
+    coding_round: RoundOpt = None,
     start: Annotated[
         int, typer.Option("--from", min=1, metavar="N", help="Start at segment N.")
     ] = 1,
@@ -47,7 +48,7 @@ def code(
     root = project_root(ctx)
     width = min(shutil.get_terminal_size((80, 24)).columns, 100)
     session = CodingSession(
-        root, interview, resolve_coder(coder, root), start=start, width=width - 1
+        root, interview, resolve_coder(coder, root, coding_round), start=start, width=width - 1
     )
     tty = sys.stdin.isatty()
     if tty:

@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from pcrcode.cli.common import CoderOpt, ListFormat, ListFormatOpt, load, note, project_root
+from pcrcode.cli.common import (
+    CoderOpt,
+    ListFormat,
+    ListFormatOpt,
+    RoundOpt,
+    load,
+    note,
+    project_root,
+)
 
 CODING_KEYS = ("interview", "segment", "code", "coder", "at", "fp", "memo", "start", "end", "quote")
 
@@ -23,6 +31,7 @@ def tag(
     segments: Annotated[str, typer.Argument(help="Segments: 7, 7-9 or 7,12.")],
     codes: Annotated[list[str], typer.Argument(help="One or more code ids.")],
     coder: CoderOpt = None,
+    coding_round: RoundOpt = None,
     memo: Annotated[str, typer.Option("--memo", "-m", help="A memo on these codings.")] = "",
     quote: Annotated[
         str | None,
@@ -38,7 +47,13 @@ def tag(
 
     root = project_root(ctx)
     result = do_tag(
-        root, interview, segments, codes, resolve_coder(coder, root), memo=memo, quote=quote
+        root,
+        interview,
+        segments,
+        codes,
+        resolve_coder(coder, root, coding_round),
+        memo=memo,
+        quote=quote,
     )
     for c in result.added:
         span = f" «{c.quote}»" if c.quote else ""
@@ -53,6 +68,7 @@ def untag(
     segments: Annotated[str, typer.Argument(help="Segments: 7, 7-9 or 7,12.")],
     codes: Annotated[list[str], typer.Argument(help="One or more code ids.")],
     coder: CoderOpt = None,
+    coding_round: RoundOpt = None,
 ) -> None:
     """Remove a coder's codes from segments of an interview.
 
@@ -62,7 +78,7 @@ def untag(
     from pcrcode.coding.tagging import untag as do_untag
 
     root = project_root(ctx)
-    result = do_untag(root, interview, segments, codes, resolve_coder(coder, root))
+    result = do_untag(root, interview, segments, codes, resolve_coder(coder, root, coding_round))
     for c in result.removed:
         note(f"{result.coder}: - {c.code} on {c.interview} {c.segment}")
 

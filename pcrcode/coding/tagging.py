@@ -22,7 +22,7 @@ from pcrcode.files.codebook import ID_RE, load_codebook
 from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.transcripts import load_interview
 from pcrcode.files.yaml_reading import OUTSIDE_PROJECT, is_inside
-from pcrcode.model import Code, Codebook, Coding, Interview
+from pcrcode.model import ROUND_MARK, Code, Codebook, Coding, Interview, with_round
 
 LOCK_DIR = ".pcrcode/locks"
 MAX_SEGMENTS = 100_000  # a transcript of a thousand hours has fewer turns
@@ -67,30 +67,53 @@ def parse_segments(spec: str, count: int | None = None) -> list[int]:
     return result
 
 
-def resolve_coder(explicit: str | None, cwd: Path | None = None) -> str:
-    """``--coder``, else ``$PCRCODE_CODER``, else git's ``user.name`` (slugged)."""
+def resolve_coder(
+    explicit: str | None, cwd: Path | None = None, coding_round: int | None = None
+) -> str:
+    """``--coder``, else ``$PCRCODE_CODER``, else git's ``user.name`` (slugged); in round
+    ``coding_round`` (``--round``, else ``$PCRCODE_ROUND``) when it is 2 or more."""
+    if coding_round is None and os.environ.get("PCRCODE_ROUND"):
+        coding_round = _round(os.environ["PCRCODE_ROUND"])
     name = explicit or os.environ.get("PCRCODE_CODER")
-    if name:
-        return check_coder(name)
-    git_name = _git_user(cwd)
-    if not git_name:
-        raise UsageError(
-            "who is coding? pass --coder NAME or set PCRCODE_CODER "
-            "(git's user.name is not set either)"
-        )
-    if not slug(git_name):
-        raise UsageError(
-            f"git's user.name '{git_name}' gives no usable coder name (a-z, 0-9, - and _): "
-            "pass --coder NAME or set PCRCODE_CODER"
-        )
-    return check_coder(slug(git_name))
+    if not name:
+        git_name = _git_user(cwd)
+        if not git_name:
+            raise UsageError(
+                "who is coding? pass --coder NAME or set PCRCODE_CODER "
+                "(git's user.name is not set either)"
+            )
+        if not slug(git_name):
+            raise UsageError(
+                f"git's user.name '{git_name}' gives no usable coder name (a-z, 0-9, - and _): "
+                "pass --coder NAME or set PCRCODE_CODER"
+            )
+        name = slug(git_name)
+    name = check_coder(name)
+    if coding_round is not None and coding_round > 1:
+        if ROUND_MARK in name:
+            raise UsageError(f"'{name}' names a round already: drop --round, or the '@' part")
+        return with_round(name, coding_round)
+    return name
+
+
+def _round(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(f"bad round '{text}' in PCRCODE_ROUND: a number from 1")
+    return int(text)
 
 
 def check_coder(name: str) -> str:
-    """A coder name names a folder: lowercase letters, digits, - and _ only."""
-    if not ID_RE.match(name) or "/" in name:
-        hint = f" (e.g. '{slug(name)}')" if slug(name) else ""
+    """A coder name names a folder: lowercase letters, digits, - and _ only, and ``@N`` for
+    round N (2 or more) of that coder's coding."""
+    person, mark, number = name.partition(ROUND_MARK)
+    if not ID_RE.match(person) or "/" in person:
+        hint = f" (e.g. '{slug(person)}')" if slug(person) else ""
         raise UsageError(f"bad coder name '{name}': use a-z, 0-9, - and _, it names a folder{hint}")
+    if mark and (not number.isdigit() or int(number) < 2 or number.startswith("0")):
+        raise UsageError(
+            f"bad coder name '{name}': '@' is followed by a round number from 2 "
+            f"(round 1 is plain '{person}')"
+        )
     return name
 
 

@@ -23,11 +23,11 @@ from pcrcode.files.codebook import ID_RE
 from pcrcode.files.diagnostics import Diagnostics, did_you_mean
 from pcrcode.files.transcripts import is_file, suffix
 from pcrcode.files.yaml_reading import LDict, LList, loads, read_text
-from pcrcode.model import Coding
+from pcrcode.model import Coding, coder_round, with_round
 
 CODINGS_DIR = "codings"
 FORMAT_VERSION = 1
-RECORD_KEYS = ("segment", "code", "fp", "at", "memo", "start", "end", "quote")
+RECORD_KEYS = ("segment", "code", "fp", "at", "memo", "start", "end", "quote", "conflict")
 _HEADER_RE = re.compile(r"^(pcrcode|interview|coder):\s*(\S.*?)\s*$")
 # Characters PyYAML refuses in a file, or reads as line breaks inside a quoted string.
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
@@ -59,6 +59,11 @@ def record(coding: Coding) -> dict[str, Any]:
     return rec
 
 
+def record_line(rec: dict[str, Any]) -> str:
+    """One coding as pcrcode writes it in a coding file: ``- {json}``."""
+    return "- " + _json(rec)
+
+
 def sort_key(coding: Coding) -> tuple[int, str, int, int]:
     return (
         coding.segment,
@@ -78,7 +83,7 @@ def render(coder: str, interview: str, codings: Iterable[Coding]) -> str:
         "codings:",
     ]
     for coding in sorted(codings, key=sort_key):
-        lines.append("- " + _json(record(coding)))
+        lines.append(record_line(record(coding)))
     return "\n".join(lines) + "\n"
 
 
@@ -140,8 +145,11 @@ def read(path: Path, diag: Diagnostics) -> list[Coding]:
     The coder is the folder's name and the interview the file's name: the header repeats them
     as a guard against files copied to the wrong place.
     """
-    coder, interview = path.parent.name, path.stem
-    text = read_text(path)
+    return parse(read_text(path), path, path.parent.name, path.stem, diag)
+
+
+def parse(text: str, path: Path, coder: str, interview: str, diag: Diagnostics) -> list[Coding]:
+    """The codings of a coding file's text; ``path`` is where messages point."""
     if not text.strip():  # truncated by a sync tool or a full disk: pcrcode never writes one
         diag.warning(
             path,
@@ -187,9 +195,14 @@ def read(path: Path, diag: Diagnostics) -> list[Coding]:
             f"the file says coder '{header['coder']}' but is in the folder of '{coder}'",
             "misplaced-codings",
         )
-    if not ID_RE.match(coder) or "/" in coder:
+    person, _ = coder_round(coder)
+    if not ID_RE.match(person) or "/" in person or with_round(*coder_round(coder)) != coder:
         diag.error(
-            path, 1, f"bad coder name '{coder}' (folder name): use a-z, 0-9, - and _", "bad-id"
+            path,
+            1,
+            f"bad coder name '{coder}' (folder name): use a-z, 0-9, - and _, and @N for a "
+            "coding round N from 2",
+            "bad-id",
         )
     result: list[Coding] = []
     append = result.append
@@ -245,6 +258,14 @@ def _coding(
                 f"unknown key '{key}' in a coding{did_you_mean(str(key), RECORD_KEYS)}",
                 "unknown-key",
             )
+    if "conflict" in rec:  # left by `pcrcode merge-file`: kept, and reported until resolved
+        diag.error(
+            path,
+            pos,
+            f'unresolved merge: {rec["conflict"]}; to keep this coding delete its "conflict" '
+            "key, to drop it delete the line",
+            "merge-conflict",
+        )
     segment, code = rec.get("segment"), rec.get("code")
     if not isinstance(segment, int) or isinstance(segment, bool) or segment < 1:
         diag.error(

@@ -46,6 +46,8 @@ RULES: dict[str, str] = {
     "missing-fingerprint": "a coding without its segment fingerprint",
     "duplicate-coding": "the same code applied twice to the same segment by the same coder",
     "census-mismatch": "declared census totals differ from the registry's counts",
+    "merge-conflict": "a coding removed on one branch and changed on the other (merge-file)",
+    "git-merge-driver": "a git repository without pcrcode's merge driver (`pcrcode git setup`)",
     "memo": "a memo on a code, interview or structure that does not exist, or a broken memo file",
 }
 
@@ -63,7 +65,22 @@ def check_project(root: Path, progress: Progress | None = None) -> list[Finding]
     check_codings(project, diag)
     check_census(project, diag)
     check_memos(project, diag)
+    check_git(root, diag)
     return diag.sorted()
+
+
+def check_git(root: Path, diag: Diagnostics) -> None:
+    """In a git repository, coding and memo files should merge by content, not by line."""
+    from pcrcode.git.setup import ATTRIBUTES_FILE, problems
+
+    for problem in problems(root):
+        diag.warning(
+            root / ATTRIBUTES_FILE,
+            1,
+            f"{problem}: git would merge coding files line by line and stop on conflicts; "
+            "run `pcrcode git setup`",
+            "git-merge-driver",
+        )
 
 
 def check_links(project: Project, diag: Diagnostics) -> None:

@@ -2,11 +2,13 @@
 
 Double coding exists to measure agreement, not to count twice: by default every interview counts
 the codings of its *main coder*, the coder (among those who coded it) who coded the most
-interviews of the project, ties going to the first name in alphabetical order. A project coded by
-one person per interview thus uses everything; the second coder's copies of double-coded
-interviews are left out. ``--coder NAME`` (repeatable) takes exactly those coders instead,
-``--all-coders`` all of them; codes applied by several selected coders to one segment are merged
-(a union per segment: a segment carries a code when any selected coder applied it).
+interviews of the project, ties going to the first name in alphabetical order; a coder who coded
+an interview in several rounds (``camille``, ``camille@2``) counts with the latest round. A
+project coded by one person per interview thus uses everything; the second coder's copies of
+double-coded interviews and earlier rounds are left out. ``--coder NAME`` (repeatable) takes
+exactly those coders instead, ``--all-coders`` all of them; codes applied by several selected
+coders to one segment are merged (a union per segment: a segment carries a code when any
+selected coder applied it).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 
 from pcrcode.errors import UnknownItem, UsageError
 from pcrcode.files.diagnostics import did_you_mean
-from pcrcode.model import Coding, Project, coding_files
+from pcrcode.model import Coding, Project, coder_round, coding_files
 
 MAIN, CHOSEN, ALL = "main", "chosen", "all"
 
@@ -44,6 +46,11 @@ class CoderSelection:
             "description": self.describe(),
         }
 
+    def _why_left_out(self, coder: str, interviews: Sequence[str]) -> str:
+        if _later_round_counted(self, coder, interviews):
+            return "interview coded again in a later round"
+        return "double-coded interview"
+
     def describe(self) -> str:
         """One sentence saying whose codings are counted, for a caption or a stderr note."""
         if not self.per_interview:
@@ -57,13 +64,24 @@ class CoderSelection:
         if not self.left_out:
             return f"codings: {names}"
         outs = "; ".join(
-            f"{coder}'s {len(ivs)} double-coded interview{'s' if len(ivs) > 1 else ''}"
+            f"{coder}'s {len(ivs)} {self._why_left_out(coder, ivs)}{'s' if len(ivs) > 1 else ''}"
             for coder, ivs in sorted(self.left_out.items())
         )
         return (
             f"codings: the main coder of each interview ({names}); left out: {outs} "
             "(--coder NAME or --all-coders to change)"
         )
+
+
+def _later_round_counted(selection: CoderSelection, coder: str, interviews: Sequence[str]) -> bool:
+    person, number = coder_round(coder)
+    return all(
+        any(
+            coder_round(c)[0] == person and coder_round(c)[1] > number
+            for c in selection.per_interview.get(iv, ())
+        )
+        for iv in interviews
+    )
 
 
 def select_coders(
@@ -86,12 +104,17 @@ def select_coders(
         wanted = set(known) if all_coders else set(coders)
         chosen = {iv: tuple(sorted(cs & wanted)) for iv, cs in by_interview.items() if cs & wanted}
         return CoderSelection(ALL if all_coders else CHOSEN, chosen, {}, known)
-    coverage = Counter(coder for cs in by_interview.values() for coder in cs)
+    # A person's coding rounds (camille, camille@2) count as one coder; the latest round of
+    # an interview is the one that counts, the earlier ones are kept for intra-coder agreement.
+    people = {iv: {coder_round(c)[0] for c in cs} for iv, cs in by_interview.items()}
+    coverage = Counter(person for ps in people.values() for person in ps)
     main: dict[str, tuple[str, ...]] = {}
     left_out: dict[str, list[str]] = defaultdict(list)
     for iv in sorted(by_interview):
-        ranked = sorted(by_interview[iv], key=lambda coder: (-coverage[coder], coder))
-        main[iv] = (ranked[0],)
-        for other in ranked[1:]:
+        person = sorted(people[iv], key=lambda p: (-coverage[p], p))[0]
+        rounds = [c for c in by_interview[iv] if coder_round(c)[0] == person]
+        latest = max(rounds, key=lambda c: coder_round(c)[1])
+        main[iv] = (latest,)
+        for other in sorted(by_interview[iv] - {latest}):
             left_out[other].append(iv)
     return CoderSelection(MAIN, main, {k: tuple(v) for k, v in left_out.items()}, known)
