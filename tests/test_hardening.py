@@ -598,3 +598,13 @@ def test_a_missing_fingerprint_names_the_fix_and_the_fix_works(small: Path) -> N
     assert run.exit_code == 0, run.stderr
     assert '"fp": "96acfe65"' in path.read_text(encoding="utf-8")
     assert cli(small, "check").stdout == ""
+
+
+def test_a_session_line_that_is_not_utf8_is_refused_and_the_session_goes_on(small: Path) -> None:
+    before = snapshot(small)
+    latin1 = b"m caf\xe9\nq\n"  # what a Latin-1 terminal sends
+    run = run_cli(["code", "velo", "--coder", "camille"], cwd=small, input=latin1)  # type: ignore[arg-type]
+    assert run.exception is None, run.exception
+    assert "that line is not UTF-8" in run.stdout
+    assert run.exit_code == 0, run.stderr
+    assert snapshot(small) == before
