@@ -7,6 +7,7 @@ on stderr and the exit code carried by the exception, in one place (``pcrcode.cl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 from pathlib import Path
 
@@ -76,6 +77,24 @@ class UnknownItem(PcrcodeError):
 
 class ConflictError(PcrcodeError):
     """The operation would break an invariant (a rename onto an existing id, say)."""
+
+
+# Suggestions for a mistyped name, in error messages ---------------------------------------
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` when a close match exists, else the empty string."""
+    import difflib  # here: `pcrcode --help` imports this module, and needs no suggestions
+
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """Up to ``n`` names of ``choices`` close to ``word``, closest first."""
+    import difflib
+
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.5)
 
 
 # What to do about the system errors a user can meet (a full disk, a read-only folder...).

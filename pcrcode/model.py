@@ -13,8 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, overload
 
-from pcrcode.errors import UnknownItem
-from pcrcode.files.diagnostics import closest
+from pcrcode.errors import UnknownItem, closest
 
 FINGERPRINT_SIZE = 8  # hexadecimal digits
 

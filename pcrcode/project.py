@@ -11,13 +11,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pcrcode.errors import FileFormatError, ProjectNotFound
+from pcrcode.errors import FileFormatError, ProjectNotFound, did_you_mean
 from pcrcode.files import cache as cache_io
+from pcrcode.files import cache_codec
 from pcrcode.files import codings as codings_io
 from pcrcode.files.cache import Key, ProjectCache, file_key
 from pcrcode.files.cache import enabled as cache_enabled
 from pcrcode.files.codebook import CODEBOOK_FILE, load_codebook
-from pcrcode.files.diagnostics import Diagnostics, Finding, did_you_mean
+from pcrcode.files.diagnostics import Diagnostics, Finding
 from pcrcode.files.registry import REGISTRY_FILE, load_registry
 from pcrcode.files.transcripts import (
     INTERVIEWS_DIR,
@@ -114,8 +115,8 @@ def _load(
         CODEBOOK_FILE,
         codebook_key,
         lambda local: load_codebook(root, local),
-        cache_io.encode_codebook,
-        lambda data: cache_io.decode_codebook(data, codebook_path),
+        cache_codec.encode_codebook,
+        lambda data: cache_codec.decode_codebook(data, codebook_path),
     )
     registry_path = root / REGISTRY_FILE
     registry_key = file_key(registry_path, codebook_key) if store and codebook_key else None
@@ -125,8 +126,8 @@ def _load(
         REGISTRY_FILE,
         registry_key,
         lambda local: _guard(local, partial(load_registry, root, codebook, local)),
-        cache_io.encode_registry,
-        lambda data: cache_io.decode_registry(data, registry_path),
+        cache_codec.encode_registry,
+        lambda data: cache_codec.decode_registry(data, registry_path),
     ) or Registry({})
     _layout(root, diag)
     files = [(True, p, f"{INTERVIEWS_DIR}/{p.name}") for p in interview_files(root)]
@@ -232,15 +233,15 @@ def _cached(
         hit = store.lookup(rel, key)
         if hit is not None:
             data, findings = hit
-            diag.findings.extend(cache_io.decode_findings(findings))
+            diag.findings.extend(cache_codec.decode_findings(findings))
             return decode(data)
     local = Diagnostics(diag.root)
     value = parse(local)
     diag.findings.extend(local.findings)
     if store is not None and key is not None:
         # An exotic YAML value cannot be cached: that file is parsed each time.
-        with contextlib.suppress(cache_io.Unencodable):
-            store.store(rel, key, (encode(value), cache_io.encode_findings(local.findings)))
+        with contextlib.suppress(cache_codec.Unencodable):
+            store.store(rel, key, (encode(value), cache_codec.encode_findings(local.findings)))
     return value
 
 
@@ -251,23 +252,25 @@ def _interview(
         hit = store.lookup(rel, key)
         if hit is not None:
             head, findings = hit
-            diag.findings.extend(cache_io.decode_findings(findings))
-            return None if head is None else cache_io.decode_interview(head, path, store, rel, key)
+            diag.findings.extend(cache_codec.decode_findings(findings))
+            return (
+                None if head is None else cache_codec.decode_interview(head, path, store, rel, key)
+            )
     local = Diagnostics(diag.root)
     interview = _guard(local, partial(parse_interview, path, local))
     diag.findings.extend(local.findings)
     if store is not None and key is not None:
         try:
-            head, turns = cache_io.encode_interview(interview)
-        except cache_io.Unencodable:  # an exotic YAML value: this file is parsed each time
+            head, turns = cache_codec.encode_interview(interview)
+        except cache_codec.Unencodable:  # an exotic YAML value: this file is parsed each time
             return interview
         if (
-            store.store(rel, key, (head, cache_io.encode_findings(local.findings)), turns)
+            store.store(rel, key, (head, cache_codec.encode_findings(local.findings)), turns)
             and head is not None
         ):
             # Served like a cached one: its Turn objects are built when a command needs them
             # (crosstab never does), not held for all 10,000 interviews of a first run.
-            return cache_io.decode_interview(head, path, store, rel, key)
+            return cache_codec.decode_interview(head, path, store, rel, key)
     return interview
 
 
@@ -280,7 +283,7 @@ def _codings(
         hit = store.lookup(rel, key)
         if hit is not None:
             count, findings = hit
-            diag.findings.extend(cache_io.decode_findings(findings))
+            diag.findings.extend(cache_codec.decode_findings(findings))
             return None if count is None else (count, _Decoder(store, path, rel, key))
     local = Diagnostics(diag.root)
     codings = _guard(local, partial(codings_io.read, path, local))
@@ -291,8 +294,11 @@ def _codings(
         and store.store(
             rel,
             key,
-            (None if codings is None else len(codings), cache_io.encode_findings(local.findings)),
-            cache_io.encode_codings(codings),
+            (
+                None if codings is None else len(codings),
+                cache_codec.encode_findings(local.findings),
+            ),
+            cache_codec.encode_codings(codings),
         )
     )
     if codings is None:
@@ -319,7 +325,7 @@ class _Decoder:
             data = self.store.text(self.rel, self.key)
             if data is None:  # the pack went missing or was rewritten since: read the file
                 return codings_io.read(self.path, Diagnostics(self.store.root))
-            return cache_io.decode_codings(data, self.path)
+            return cache_codec.decode_codings(data, self.path)
 
 
 PARALLEL_MIN = 100  # files to parse before a second process is worth starting (tests lower it)

@@ -292,8 +292,8 @@ def import_transcript(
     dry_run: bool = False,
 ) -> Imported:
     """Read ``source`` and write ``interviews/<id>.md`` (never over an existing interview)."""
-    from pcrcode.coding.tagging import slug
     from pcrcode.files.codebook import ID_RE, load_codebook
+    from pcrcode.files.coder_names import slug
     from pcrcode.files.diagnostics import Diagnostics
     from pcrcode.files.registry import REGISTRY_FILE, load_registry
     from pcrcode.files.transcripts import EXTENSIONS, INTERVIEWS_DIR

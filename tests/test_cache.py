@@ -20,7 +20,7 @@ import pytest
 
 from pcrcode import project
 from pcrcode.cli.output.progress import ProgressBar, bar_text
-from pcrcode.files import cache, codings
+from pcrcode.files import cache, cache_codec, codings
 from pcrcode.files.cross_file_checks import check_project
 from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.model import Codings, Interview, Project
@@ -336,7 +336,7 @@ def test_a_cache_file_cannot_run_code(small: Path) -> None:
     ],
 )
 def test_yaml_values_survive_the_cache(value: Any) -> None:
-    back = cache.unplain(cache.plain(value))
+    back = cache_codec.unplain(cache_codec.plain(value))
     assert back == value and type(back) is type(value)
 
 
@@ -344,7 +344,7 @@ def test_yaml_positions_survive_the_cache() -> None:
     from pcrcode.files.yaml_reading import loads
 
     meta = loads("participants:\n  - name: Léa\n    role: salariée\ndate: 2026-03-02\n", "x")
-    back = cache.unplain(cache.plain(meta))
+    back = cache_codec.unplain(cache_codec.plain(meta))
     assert back == meta and type(back) is type(meta)
     assert (
         back.key_pos == meta.key_pos
@@ -457,13 +457,13 @@ def test_a_report_builds_only_the_codings_it_counts(
     load(example)
     loaded, _ = load(example)
     built: list[str] = []
-    decode = cache.decode_codings
+    decode = cache_codec.decode_codings
 
     def spy(data: Any, path: Path) -> Any:
         built.append(path.parent.name)
         return decode(data, path)
 
-    monkeypatch.setattr(cache, "decode_codings", spy)
+    monkeypatch.setattr(cache_codec, "decode_codings", spy)
     selection = select_coders(loaded)
     assert built == []  # who coded what is known without building a coding
     corpus = build_corpus(loaded, selection)
@@ -508,13 +508,13 @@ def test_check_builds_no_turn_to_check_codings(
     """Fingerprints come with the cached heads, and a span's quote is compared with the cached
     text of its turn: no Turn object is built, and a stale quote is still found."""
     built: list[int] = []
-    build = cache.build_turns
+    build = cache_codec.build_turns
 
     def spy(raw: Any) -> Any:
         built.append(len(raw))
         return build(raw)
 
-    monkeypatch.setattr(cache, "build_turns", spy)
+    monkeypatch.setattr(cache_codec, "build_turns", spy)
     expected = check_project(small)
     assert check_project(small) == expected and built == []
     codings_file = small / "codings" / "yanis" / "epicerie.yaml"
@@ -598,7 +598,7 @@ def test_a_cached_interview_counts_and_reads_turns_without_building_them(small: 
     load(small)
     cached = load(small)[0].interviews["epicerie"]
     parsed = load(small, use_cache=False)[0].interviews["epicerie"]
-    assert isinstance(cached, cache.CachedInterview) and not cached.turns_built()
+    assert isinstance(cached, cache_codec.CachedInterview) and not cached.turns_built()
     assert cached.turn_count() == parsed.turn_count() == len(parsed.turns)
     assert cached.fingerprints() == parsed.fingerprints()
     assert [cached.text_of(n) for n in range(1, cached.turn_count() + 1)] == [
@@ -642,13 +642,13 @@ def test_take_builds_a_file_without_keeping_it(
     load(small)
     loaded, _ = load(small)
     built: list[str] = []
-    decode = cache.decode_codings
+    decode = cache_codec.decode_codings
 
     def spy(data: Any, path: Path) -> Any:
         built.append(path.stem)
         return decode(data, path)
 
-    monkeypatch.setattr(cache, "decode_codings", spy)
+    monkeypatch.setattr(cache_codec, "decode_codings", spy)
     read = codings.read
 
     def read_spy(path: Path, diag: Diagnostics) -> Any:  # the pack entry was handed out

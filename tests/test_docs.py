@@ -102,3 +102,63 @@ def test_help_does_not_import_heavy_modules() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+# -- the README's code map --------------------------------------------------------------------
+
+
+def _code_map() -> dict[str, set[str]]:
+    """The code map's rows: the unit (package or top-level module, dotted under pcrcode) and
+    the units it may import."""
+    section = README.split("### Code map", 1)[1].split("\n\n`tests/test_docs.py`", 1)[0]
+    rows: dict[str, set[str]] = {}
+    for line in section.splitlines():
+        m = re.match(r"\| `pcrcode/([\w/]+?)(?:\.py|/)` \|.*\| (.*) \|$", line)
+        if m:
+            allowed = set(re.findall(r"`(\w+)`", m.group(2).split(";")[0]))
+            rows[m.group(1).replace("/", ".")] = allowed
+    return rows
+
+
+def _unit(module: str) -> str:
+    parts = module.split(".")[1:]
+    if parts[:2] == ["cli", "output"]:
+        return "cli.output"
+    return parts[0] if parts else ""
+
+
+def test_the_code_map_names_every_package_and_module() -> None:
+    package = ROOT / "pcrcode"
+    units = {p.stem for p in package.glob("*.py") if p.stem not in ("__init__", "__main__")}
+    units |= {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
+    units.add("cli.output")
+    assert set(_code_map()) == units
+
+
+def test_the_core_imports_what_the_code_map_allows() -> None:
+    import ast
+
+    rules = _code_map()
+    wrong = []
+    for path in sorted((ROOT / "pcrcode").rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        unit = _unit(module)
+        if unit.startswith("cli") or unit in ("", "__init__", "__main__"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pcrcode."):
+                used = _unit(node.module or "")
+                if (
+                    used != unit
+                    and used not in rules[unit]
+                    and used not in README_EXCEPTIONS.get(module, ())
+                ):
+                    wrong.append(f"{module} imports {node.module}")
+    assert wrong == []
+
+
+# The code map's stated exceptions (its "also" notes).
+README_EXCEPTIONS = {
+    "pcrcode.files.cross_file_checks": ("project", "git"),
+    "pcrcode.files.memos": ("coding",),
+}

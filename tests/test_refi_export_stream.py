@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pcrcode.exchange.refi import PROJECT_NS, describe, export
+from pcrcode.exchange.refi import PROJECT_NS, archive, describe, export
 from pcrcode.exchange.refi.guids import NAMESPACE, guid
 from pcrcode.exchange.refi.xml import escape_attr, escape_text, invalid_chars, parse
 from pcrcode.files import cache
@@ -175,13 +175,21 @@ def test_the_document_is_what_elementtree_wrote(hostile: Path) -> None:
     assert serialised_as_before(document) == document.replace(b"\r\n", b"\n")
 
 
-def test_spilled_spools_and_small_writes_change_no_byte(
+def test_spools_spilled_to_disk_change_no_byte(
     hostile: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = export.export_qdpx(load(hostile)).data
+    on_disk: list[bool] = []
+    add = archive.Spool.add
+
+    def watched(spool: archive.Spool, key: str, data: bytes) -> None:
+        add(spool, key, data)
+        on_disk.append(spool.file._rolled)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(archive.Spool, "add", watched)
     monkeypatch.setattr(export, "SPOOL_BYTES", 10)
-    monkeypatch.setattr(export, "FLUSH_PARTS", 1)
     assert export.export_qdpx(load(hostile)).data == expected
+    assert True in on_disk  # the texts and notes really went through a temporary file
 
 
 def test_a_document_past_the_zip64_threshold_gets_the_header_writestr_gave_it(

@@ -113,7 +113,7 @@ def test_turns_are_read_only_for_interviews_with_hits(
     small: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pcrcode.files import cache
-    from pcrcode.files.cache import CachedInterview
+    from pcrcode.files.cache_codec import CachedInterview
 
     monkeypatch.setattr(cache, "RACY_NS", 0)  # cache the fixture's fresh files
     monkeypatch.delenv(cache.DISABLE_ENV, raising=False)

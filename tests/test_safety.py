@@ -288,11 +288,11 @@ def test_csv_on_a_terminal_shows_control_characters(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """CSV has no escapes: raw into a file or a pipe (it is data), made visible on a terminal."""
-    from pcrcode.cli.output.rows import Column, write_csv
+    from pcrcode.cli.output.csv_writer import write_csv
 
     rows = [{"text": "a\x1b[2Jb"}]
-    write_csv(rows, [Column("text", "text")])
+    write_csv(rows, ["text"])
     assert capsys.readouterr().out == "text\na\x1b[2Jb\n"
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
-    write_csv(rows, [Column("text", "text")])
+    write_csv(rows, ["text"])
     assert capsys.readouterr().out == "text\na\\x1b[2Jb\n"

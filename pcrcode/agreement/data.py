@@ -50,9 +50,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, TypeVar
 
-from pcrcode.errors import PcrcodeError, UnknownItem, UsageError
+from pcrcode.errors import PcrcodeError, UnknownItem, UsageError, did_you_mean
 from pcrcode.files.codings import coding_files
-from pcrcode.files.diagnostics import did_you_mean
 from pcrcode.model import Coding, Interview, Project, Turn, as_codings
 
 UNITS = ("segment", "character")

@@ -60,18 +60,6 @@ def _relative(path: object) -> str:
         return os.fspath(p)
 
 
-def _silence_stdout() -> None:
-    import os
-
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # not a file (CliRunner), or closed
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, fd)
-    os.close(devnull)
-
-
 class PcrcodeGroup(TyperGroup):
     """Turns pcrcode errors into one line on stderr and the contract's exit code, and imports a
     command's module only when that command is invoked (see :data:`COMMANDS`)."""
@@ -131,10 +119,9 @@ class PcrcodeGroup(TyperGroup):
             sys.stderr.write("pcrcode: interrupted; nothing was half-written\n")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except BrokenPipeError:
-            # `pcrcode ... | head`: the reader left; not an error worth a traceback. Output still
-            # buffered goes to /dev/null: flushed at exit into the closed pipe, it would fail
-            # the process with exit code 120 (output written in chunks leaves some behind).
-            _silence_stdout()
+            from pcrcode.cli.output.pipes import reader_left
+
+            reader_left(sys.stdout)
             sys.stderr.close()
             raise typer.Exit(int(ExitCode.OK)) from None
         except OSError as exc:  # a full disk, a read-only project, a file where a folder is

@@ -186,7 +186,9 @@ def _heading(data: AgreementData) -> str:
 
 def _render_report(result: Report, fmt: str, min_alpha: float | None) -> None:
     from pcrcode.agreement.report import AGREE, CODED, FAMILY, POOLED, REPORT_KEYS
-    from pcrcode.cli.output.rows import Column, emit, markdown_table, write_json
+    from pcrcode.cli.output.json_stream import write_json
+    from pcrcode.cli.output.markdown import table as markdown_table
+    from pcrcode.cli.output.rows import Column, emit
 
     if fmt == "json":
         write_json(result.to_json(min_alpha))
@@ -265,7 +267,8 @@ def _gate(result: Report, minimum: float) -> None:
 
 def _render_disagreements(data: AgreementData, rows: list[dict[str, Any]], fmt: str) -> None:
     from pcrcode.agreement.disagreements import DISAGREEMENT_KEYS
-    from pcrcode.cli.output.rows import Column, emit, markdown_table
+    from pcrcode.cli.output.markdown import table as markdown_table
+    from pcrcode.cli.output.rows import Column, emit
 
     if fmt in ("json", "csv"):
         emit(fmt, rows, [Column(k, k) for k in DISAGREEMENT_KEYS])

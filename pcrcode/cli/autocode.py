@@ -53,7 +53,7 @@ def autocode(
     """
     from pcrcode.cli.output.rows import Column, emit
     from pcrcode.coding.autocode import autocode as run
-    from pcrcode.coding.tagging import resolve_coder
+    from pcrcode.files.coder_names import resolve_coder
 
     root = project_root(ctx)
     result = run(

@@ -53,7 +53,8 @@ def check(
 
     Example: pcrcode check --format json
     """
-    from pcrcode.cli.output.rows import visible, write_json
+    from pcrcode.cli.output.json_stream import write_json
+    from pcrcode.cli.output.rows import visible
     from pcrcode.files.cross_file_checks import RULES, check_project
 
     if rules:

@@ -9,8 +9,6 @@ from typing import Annotated, Any
 
 import typer
 
-from pcrcode.errors import UsageError
-
 
 class Format(StrEnum):
     table = "table"
@@ -107,7 +105,3 @@ def note(message: str) -> None:
     from pcrcode.cli.output.rows import visible
 
     sys.stderr.write(visible(message) + "\n")
-
-
-def fail_usage(message: str) -> None:
-    raise UsageError(message)

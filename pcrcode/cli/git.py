@@ -107,7 +107,7 @@ def status(
 
     report = project_status(project_root(ctx), since)
     if fmt is StatusFormat.json:
-        from pcrcode.cli.output.rows import write_json
+        from pcrcode.cli.output.json_stream import write_json
 
         write_json(report.as_dict())
     else:

@@ -68,7 +68,8 @@ def show(
 
     Example: pcrcode interviews show jardins-du-drac --coder camille
     """
-    from pcrcode.cli.output.rows import Column, emit, write_json
+    from pcrcode.cli.output.json_stream import write_json
+    from pcrcode.cli.output.rows import Column, emit
     from pcrcode.reports.listings import interview_detail
 
     detail = interview_detail(load(ctx), interview, coder)

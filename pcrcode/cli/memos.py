@@ -67,7 +67,7 @@ def add(
 
     Example: pcrcode memo add code forme/mutualisation --text "Distinguer du simple prêt."
     """
-    from pcrcode.coding.tagging import resolve_coder
+    from pcrcode.files.coder_names import resolve_coder
     from pcrcode.files.memos import add_memo
 
     root = project_root(ctx)

@@ -42,8 +42,8 @@ def code(
     import shutil
 
     from pcrcode.coding.session import CodingSession
-    from pcrcode.coding.tagging import resolve_coder
     from pcrcode.errors import ExitCode
+    from pcrcode.files.coder_names import resolve_coder
 
     root = project_root(ctx)
     width = min(shutil.get_terminal_size((80, 24)).columns, 100)

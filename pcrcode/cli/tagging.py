@@ -42,8 +42,8 @@ def tag(
 
     Example: pcrcode tag jardins-du-drac 7-9 forme/partenariat logique/reseau/affinitaire
     """
-    from pcrcode.coding.tagging import resolve_coder
     from pcrcode.coding.tagging import tag as do_tag
+    from pcrcode.files.coder_names import resolve_coder
 
     root = project_root(ctx)
     result = do_tag(
@@ -74,8 +74,8 @@ def untag(
 
     Example: pcrcode untag jardins-du-drac 7 forme/partenariat
     """
-    from pcrcode.coding.tagging import resolve_coder
     from pcrcode.coding.tagging import untag as do_untag
+    from pcrcode.files.coder_names import resolve_coder
 
     root = project_root(ctx)
     result = do_untag(root, interview, segments, codes, resolve_coder(coder, root, coding_round))
@@ -100,7 +100,8 @@ def codings(
 
     Example: pcrcode codings --interview jardins-du-drac --format json
     """
-    from pcrcode.cli.output.rows import Column, emit, write_csv
+    from pcrcode.cli.output.csv_writer import write_csv
+    from pcrcode.cli.output.rows import Column, emit
     from pcrcode.reports.listings import coding_rows
 
     project = load(ctx)
@@ -110,7 +111,7 @@ def codings(
 
         write_json_array(rows)
     elif fmt is ListFormat.csv:
-        write_csv(rows, [Column(k, k) for k in CODING_KEYS])
+        write_csv(rows, CODING_KEYS)
     else:
         emit(
             fmt.value,

@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from pcrcode.codebook_ops.comment_keeping_yaml import CodebookText
-from pcrcode.coding.tagging import read_for_update
-from pcrcode.errors import ConflictError, PcrcodeError, UnknownItem, UsageError
+from pcrcode.errors import ConflictError, PcrcodeError, UnknownItem, UsageError, closest
 from pcrcode.files import codings as codings_io
 from pcrcode.files import transaction
 from pcrcode.files.codebook import CODEBOOK_FILE, ID_RE, parse_codebook
-from pcrcode.files.diagnostics import Diagnostics, closest
+from pcrcode.files.coding_updates import read_for_update
+from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.yaml_reading import decode, is_inside, loads
 from pcrcode.model import Code, Codebook, Coding
 

@@ -123,7 +123,7 @@ def _interviews(root: Path, ids: list[str] | None) -> list[Interview]:
 def _coded_segments(
     root: Path, coder: str, interview: str, code: str, aliases: set[str]
 ) -> set[int]:
-    from pcrcode.coding.tagging import read_for_update
+    from pcrcode.files.coding_updates import read_for_update
 
     existing = read_for_update(root, codings_io.coding_path(root, coder, interview), "autocoding")
     return {c.segment for c in existing if c.code == code or c.code in aliases}
@@ -144,11 +144,12 @@ def autocode(
     """Code every turn matching ``pattern`` with ``code_id`` for ``coder``. Everything is checked
     (pattern, code, interviews, existing coding files) before the first write; then one locked
     atomic write per interview, through :func:`pcrcode.coding.tagging.tag`."""
-    from pcrcode.coding.tagging import check_coder, codable, tag
+    from pcrcode.coding.tagging import codable, tag
     from pcrcode.files.codebook import load_codebook
+    from pcrcode.files.coder_names import valid_coder_name
 
     regex = compile_pattern(pattern, ignore_case, ignore_accents)
-    check_coder(coder)
+    valid_coder_name(coder)
     codebook = load_codebook(root, Diagnostics(root))
     code = codable(codebook, code_id)
     aliases = {a for a, target in codebook.aliases.items() if target == code.id}

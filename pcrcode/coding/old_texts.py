@@ -26,10 +26,10 @@ from typing import Any
 from pcrcode.errors import PcrcodeError
 from pcrcode.files import atomic
 from pcrcode.files.diagnostics import Diagnostics
+from pcrcode.files.transaction import LOCK_DIR
 from pcrcode.model import Interview, fingerprint
 
 TEXTS_DIR = ".pcrcode/texts"
-LOCK_DIR = ".pcrcode/locks"
 GIT_DEPTH = 20  # commits of a transcript's history searched for old texts
 
 

@@ -28,10 +28,10 @@ from typing import Any
 
 from pcrcode.coding import old_texts
 from pcrcode.coding.old_texts import OldText
-from pcrcode.coding.tagging import read_for_update
 from pcrcode.errors import UsageError
 from pcrcode.files import codings as codings_io
 from pcrcode.files import transaction
+from pcrcode.files.coding_updates import read_for_update
 from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.model import Coding, Interview, Project
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pcrcode.coding.tagging import read_for_update
-from pcrcode.errors import PcrcodeError
+from pcrcode.errors import PcrcodeError, closest
 from pcrcode.files import codings as codings_io
-from pcrcode.files.diagnostics import Diagnostics, closest
+from pcrcode.files.coding_updates import read_for_update
+from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.model import Code, Codebook, Coding
 
 if TYPE_CHECKING:
@@ -157,12 +157,12 @@ class CodingSession:
     def __init__(
         self, root: Path, interview_id: str, coder: str, start: int = 1, width: int = 80
     ) -> None:
-        from pcrcode.coding.tagging import check_coder
         from pcrcode.files.codebook import load_codebook
+        from pcrcode.files.coder_names import valid_coder_name
         from pcrcode.files.transcripts import load_interview
 
         self.root = root
-        self.coder = check_coder(coder)
+        self.coder = valid_coder_name(coder)
         self.codebook = load_codebook(root, Diagnostics(root))
         self.interview = load_interview(root, interview_id, Diagnostics(root))
         if not self.interview.turns:

@@ -1,30 +1,29 @@
 """Applying and removing codes: ``pcrcode tag`` and ``pcrcode untag``.
 
 Tagging reads only what it needs (the codebook, one transcript, one coding file), so it stays fast
-however large the project grows. The read-modify-write of the coding file happens under a lock and
-ends with an atomic rename: two researchers tagging at once both keep their codings, and a crash
-leaves the file as it was or fully updated.
+however large the project grows. The coding file is changed through
+:func:`pcrcode.files.coding_updates.updating` (locked, read for update, written atomically): two
+researchers tagging at once both keep their codings, and a crash leaves the file as it was or fully
+updated.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pcrcode.coding import old_texts
-from pcrcode.errors import ConflictError, FileFormatError, PcrcodeError, UnknownItem, UsageError
-from pcrcode.files import atomic, transaction
+from pcrcode.errors import ConflictError, PcrcodeError, UnknownItem, UsageError
 from pcrcode.files import codings as codings_io
-from pcrcode.files.codebook import ID_RE, load_codebook
+from pcrcode.files import transaction
+from pcrcode.files.codebook import load_codebook
+from pcrcode.files.coder_names import valid_coder_name
+from pcrcode.files.coding_updates import updating
 from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.transcripts import load_interview
-from pcrcode.files.yaml_reading import OUTSIDE_PROJECT, is_inside
-from pcrcode.model import ROUND_MARK, Code, Codebook, Coding, Interview, with_round
+from pcrcode.model import Code, Codebook, Coding, Interview
 
-LOCK_DIR = ".pcrcode/locks"
 MAX_SEGMENTS = 100_000  # a transcript of a thousand hours has fewer turns
 # Nine digits at most: past that no transcript has the segment, and int() of 5,000 digits fails.
 _RANGE_RE = re.compile(r"^\s*(\d{1,9})\s*(?:-\s*(\d{1,9}))?\s*$")
@@ -65,78 +64,6 @@ def parse_segments(spec: str, count: int | None = None) -> list[int]:
                 f"segment {outside[0]} is out of range: the interview has segments 1-{count}"
             )
     return result
-
-
-def resolve_coder(
-    explicit: str | None, cwd: Path | None = None, coding_round: int | None = None
-) -> str:
-    """``--coder``, else ``$PCRCODE_CODER``, else git's ``user.name`` (slugged); in round
-    ``coding_round`` (``--round``, else ``$PCRCODE_ROUND``) when it is 2 or more."""
-    if coding_round is None and os.environ.get("PCRCODE_ROUND"):
-        coding_round = _round(os.environ["PCRCODE_ROUND"])
-    name = explicit or os.environ.get("PCRCODE_CODER")
-    if not name:
-        git_name = _git_user(cwd)
-        if not git_name:
-            raise UsageError(
-                "who is coding? pass --coder NAME or set PCRCODE_CODER "
-                "(git's user.name is not set either)"
-            )
-        if not slug(git_name):
-            raise UsageError(
-                f"git's user.name '{git_name}' gives no usable coder name (a-z, 0-9, - and _): "
-                "pass --coder NAME or set PCRCODE_CODER"
-            )
-        name = slug(git_name)
-    name = check_coder(name)
-    if coding_round is not None and coding_round > 1:
-        if ROUND_MARK in name:
-            raise UsageError(f"'{name}' names a round already: drop --round, or the '@' part")
-        return with_round(name, coding_round)
-    return name
-
-
-def _round(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise UsageError(f"bad round '{text}' in PCRCODE_ROUND: a number from 1")
-    return int(text)
-
-
-def check_coder(name: str) -> str:
-    """A coder name names a folder: lowercase letters, digits, - and _ only, and ``@N`` for
-    round N (2 or more) of that coder's coding."""
-    person, mark, number = name.partition(ROUND_MARK)
-    if not ID_RE.match(person) or "/" in person:
-        hint = f" (e.g. '{slug(person)}')" if slug(person) else ""
-        raise UsageError(f"bad coder name '{name}': use a-z, 0-9, - and _, it names a folder{hint}")
-    if mark and (not number.isdigit() or int(number) < 2 or number.startswith("0")):
-        raise UsageError(
-            f"bad coder name '{name}': '@' is followed by a round number from 2 "
-            f"(round 1 is plain '{person}')"
-        )
-    return name
-
-
-def slug(name: str) -> str:
-    import unicodedata
-
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9_]+", "-", ascii_name.lower()).strip("-")
-
-
-def _git_user(cwd: Path | None) -> str:
-    try:
-        out = subprocess.run(
-            ["git", "config", "user.name"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            cwd=cwd,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return out.stdout.strip()
 
 
 def codable(codebook: Codebook, code_id: str) -> Code:
@@ -209,13 +136,12 @@ def tag(
 ) -> TagResult:
     """Apply codes to segments for a coder; a coding that already exists is left unchanged
     (its memo is updated when a new one is given)."""
-    check_coder(coder)  # it names a folder: '../x' would write outside codings/
-    transaction.recover(root)  # complete an interrupted multi-file change first
+    valid_coder_name(coder)  # before reading: '../x' would name a file outside codings/
+    transaction.recover(root)  # an interrupted rename completed before the codebook is read
     _, interview, numbers, codes = _prepare(root, interview_id, segments, code_ids)
     if quote is not None and len(numbers) != 1:
         raise UsageError("--quote codes part of one segment: name a single segment")
     stamp = at or codings_io.now()
-    path = codings_io.coding_path(root, coder, interview.id)
     wanted: list[Coding] = []
     for number in numbers:
         turn = interview.turns[number - 1]
@@ -239,10 +165,9 @@ def tag(
                     quote=text,
                 )
             )
-    with atomic.locked(root / LOCK_DIR / f"{coder}--{interview.id}.lock"):
-        existing = read_for_update(root, path)
-        refuse_stale(existing, interview, set(numbers), path, root)
-        by_key = {c.key: c for c in existing}
+    with updating(root, coder, interview.id) as update:
+        refuse_stale(update.codings, interview, set(numbers), update.path, root)
+        by_key = {c.key: c for c in update.codings}
         added, unchanged = [], []
         for coding in wanted:
             old = by_key.get(coding.key)
@@ -259,18 +184,18 @@ def tag(
             else:
                 unchanged.append(old)
         if added:
-            codings_io.write(path, coder, interview.id, list(by_key.values()))
+            update.write(list(by_key.values()))
     if added:
         old_texts.remember(root, interview)  # the texts coded, for `pcrcode reanchor`
-    return TagResult(interview.id, coder, tuple(added), (), tuple(unchanged), path)
+    return TagResult(interview.id, coder, tuple(added), (), tuple(unchanged), update.path)
 
 
 def untag(
     root: Path, interview_id: str, segments: str, code_ids: list[str], coder: str
 ) -> TagResult:
     """Remove a coder's codes from segments (span codings of those codes included)."""
-    check_coder(coder)
-    transaction.recover(root)
+    valid_coder_name(coder)
+    transaction.recover(root)  # an interrupted rename completed before the codebook is read
     diag = Diagnostics(root)
     codebook = load_codebook(root, diag)
     interview = load_interview(root, interview_id, diag)
@@ -279,12 +204,10 @@ def untag(
         raise UsageError("name at least one code")
     ids = {codebook.resolve(c).id for c in code_ids}
     aliases = {a for a, t in codebook.aliases.items() if t in ids}
-    path = codings_io.coding_path(root, coder, interview.id)
-    with atomic.locked(root / LOCK_DIR / f"{coder}--{interview.id}.lock"):
-        existing = read_for_update(root, path)
-        refuse_stale(existing, interview, numbers, path, root)
+    with updating(root, coder, interview.id) as update:
+        refuse_stale(update.codings, interview, numbers, update.path, root)
         keep, removed = [], []
-        for coding in existing:
+        for coding in update.codings:
             if coding.segment in numbers and (coding.code in ids or coding.code in aliases):
                 removed.append(coding)
             else:
@@ -295,49 +218,8 @@ def untag(
                 f"{', '.join(sorted(ids))} to segment(s) {segments} of "
                 f"'{interview.id}'"
             )
-        codings_io.write(path, coder, interview.id, keep)
-    return TagResult(interview.id, coder, (), tuple(removed), (), path)
-
-
-def read_for_update(
-    root: Path, path: Path, before: str = "tagging", duplicates: bool = False
-) -> list[Coding]:
-    """A coding file's codings before rewriting it: refused when it leads outside the project or
-    holds a coding pcrcode cannot read (rewriting would drop it). ``before`` names the operation
-    in the message ("fix it ... before tagging"). A coding applied twice is refused too (a
-    rewrite would keep one memo of two) unless ``duplicates`` (the caller merges or keeps them)."""
-    if not is_inside(root, path):  # codings/<coder> linked elsewhere: never write there
-        raise FileFormatError(OUTSIDE_PROJECT, path, 1)
-    if not path.exists():
-        return []
-    diag = Diagnostics(root)
-    existing = codings_io.read(path, diag)
-    if diag.errors:
-        first = diag.errors[0]
-        raise PcrcodeError(
-            f"{first.message}; fix it (see `pcrcode check`) before {before}, or "
-            "its codings would be lost",
-            first.path,
-            first.line,
-        )
-    if not duplicates:
-        _refuse_duplicates(existing, Diagnostics(root).rel(path), before)
-    return existing
-
-
-def _refuse_duplicates(codings: list[Coding], path: str, before: str) -> None:
-    # Both sides of a merge conflict kept: rewriting would keep one of the two (and its memo).
-    seen: dict[tuple[str, int, str, int, int], Coding] = {}
-    for coding in codings:
-        first = seen.setdefault(coding.key, coding)
-        if first is not coding:
-            raise PcrcodeError(
-                f"'{coding.code}' is applied twice to segment {coding.segment} (also at line "
-                f"{first.line}): keep one of the two lines, merging their memos, before "
-                f"{before}, or one memo would be lost",
-                path,
-                coding.line,
-            )
+        update.write(keep)
+    return TagResult(interview.id, coder, (), tuple(removed), (), update.path)
 
 
 def refuse_stale(

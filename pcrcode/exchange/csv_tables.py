@@ -26,7 +26,6 @@ from pcrcode.errors import UsageError
 from pcrcode.model import Project
 
 Table = tuple[list[str], list[list[Any]]]
-FILES = ("codings.csv", "structures.csv", "presence.csv", "codebook.csv")
 CODING_COLUMNS = ("segment", "speaker", "code", "family", "coder", "start", "end", "quote", "memo")
 CODEBOOK_COLUMNS = (
     "code",

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pcrcode.errors import FileFormatError
-from pcrcode.files.diagnostics import Diagnostics, did_you_mean
+from pcrcode.errors import FileFormatError, did_you_mean
+from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.yaml_reading import LDict, LList, load_file
 from pcrcode.model import Attribute, Code, Codebook, Family
 

@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pcrcode.errors import FileFormatError
+from pcrcode.errors import FileFormatError, did_you_mean
 from pcrcode.files import atomic
 from pcrcode.files.codebook import ID_RE
-from pcrcode.files.diagnostics import Diagnostics, did_you_mean
+from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.transcripts import is_file, suffix
 from pcrcode.files.yaml_reading import LDict, LList, loads, read_text
 from pcrcode.model import Coding, coder_round, with_round

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pcrcode.errors import FileFormatError
-from pcrcode.files.diagnostics import Diagnostics, Finding, did_you_mean
+from pcrcode.errors import FileFormatError, did_you_mean
+from pcrcode.files.diagnostics import Diagnostics, Finding
 from pcrcode.model import Codebook, Coding, Project, as_codings
 from pcrcode.project import Progress, load_project
 

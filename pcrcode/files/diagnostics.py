@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,13 +90,3 @@ class Diagnostics:
 
     def sorted(self) -> list[Finding]:
         return sorted(set(self.findings))
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` when a close match exists, else the empty string."""
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
-
-
-def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
-    return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.5)

@@ -25,10 +25,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pcrcode.errors import FileFormatError, PcrcodeError, UnknownItem, UsageError
+from pcrcode.errors import FileFormatError, PcrcodeError, UnknownItem, UsageError, closest
 from pcrcode.files import atomic, transaction
 from pcrcode.files import codings as codings_io
-from pcrcode.files.diagnostics import Diagnostics, closest
+from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.yaml_reading import OUTSIDE_PROJECT, is_inside
 from pcrcode.model import Coding, Project
 
@@ -434,11 +434,9 @@ def add_memo(
     memo = Memo(kind=kind, target=canonical, author=author, date=stamp, text=body, segment=segment)
     folder = memo_folder(root, kind, canonical)
     name = stamp.replace("-", "").replace(":", "")
-    from pcrcode.coding.tagging import LOCK_DIR
-
     if not is_inside(root, folder):  # memos/ (or a folder in it) linked elsewhere
         raise FileFormatError(OUTSIDE_PROJECT, folder)
-    with atomic.locked(root / LOCK_DIR / "memos.lock"):
+    with atomic.locked(root / transaction.LOCK_DIR / "memos.lock"):
         path = folder / f"{name}-{author}.md"
         n = 2
         while path.exists():
@@ -453,17 +451,13 @@ def annotate_codings(
 ) -> list[Coding]:
     """Append ``text`` as a paragraph to the memo of ``coder``'s codings of a segment (only
     ``codes`` when given); one locked atomic write. No such coding: :class:`UnknownItem`."""
-    from pcrcode.coding.tagging import check_coder, read_for_update
+    from pcrcode.files.coding_updates import updating
 
-    check_coder(coder)
     body = clean_text(text)
-    path = codings_io.coding_path(root, coder, interview)
-    transaction.recover(root)  # as `tag` does: finish an interrupted multi-file change first
-    with atomic.locked(transaction.lock_path(root, path)):  # the lock `tag` takes
-        existing = read_for_update(root, path, "adding a memo")
+    with updating(root, coder, interview, "adding a memo") as update:
         changed: list[Coding] = []
         result: list[Coding] = []
-        for coding in existing:
+        for coding in update.codings:
             if coding.segment == segment and (codes is None or coding.code in codes):
                 memo = f"{coding.memo}\n\n{body}" if coding.memo else body
                 coding = replace(coding, memo=memo)
@@ -475,5 +469,5 @@ def annotate_codings(
                 f"{coder} has not applied {what} to segment {segment} of "
                 f"'{interview}': code it first (`pcrcode tag`)"
             )
-        codings_io.write(path, coder, interview, result)
+        update.write(result)
     return changed

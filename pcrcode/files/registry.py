@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pcrcode.errors import FileFormatError
+from pcrcode.errors import FileFormatError, did_you_mean
 from pcrcode.files.codebook import ID_RE
-from pcrcode.files.diagnostics import Diagnostics, did_you_mean
+from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.yaml_reading import LDict, LList, load_file
 from pcrcode.model import Census, Codebook, Registry, Structure
 

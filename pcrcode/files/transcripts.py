@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pcrcode.errors import FileFormatError, UnknownItem
+from pcrcode.errors import FileFormatError, UnknownItem, did_you_mean
 from pcrcode.files.codebook import ID_RE
-from pcrcode.files.diagnostics import Diagnostics, did_you_mean
+from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.yaml_reading import (
     OUTSIDE_PROJECT,
     LDict,

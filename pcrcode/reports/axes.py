@@ -19,8 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pcrcode.errors import UnknownItem, UsageError
-from pcrcode.files.diagnostics import closest
+from pcrcode.errors import UnknownItem, UsageError, closest
 from pcrcode.model import Code, Codebook
 from pcrcode.reports.corpus import CodedSegment, Corpus, Filter, value_text
 

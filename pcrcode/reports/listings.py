@@ -9,20 +9,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from pcrcode.errors import PcrcodeError, UnknownItem
-from pcrcode.files.diagnostics import did_you_mean
+from pcrcode.errors import PcrcodeError
+from pcrcode.files.coder_names import require_coder_with_codings
 from pcrcode.model import Code, Coding, Interview, Project, as_codings
 
 Row = dict[str, Any]
-
-
-def check_coder(project: Project, coder: str | None) -> None:
-    if coder is not None and coder not in project.coders():
-        raise UnknownItem(
-            f"no codings by coder '{coder}' (coders: "
-            f"{', '.join(project.coders()) or 'none yet'})"
-            f"{did_you_mean(coder, project.coders())}"
-        )
 
 
 def coding_rows(
@@ -36,7 +27,7 @@ def coding_rows(
     if interview is not None:
         project.interview(interview)
     code_id = project.codebook.selector(code) if code is not None else None
-    check_coder(project, coder)
+    require_coder_with_codings(project, coder)
     return _coding_rows(project, interview, code_id, coder)
 
 
@@ -102,7 +93,7 @@ def interview_rows(project: Project) -> list[Row]:
 
 def interview_detail(project: Project, interview_id: str, coder: str | None = None) -> Row:
     interview = project.interview(interview_id)
-    check_coder(project, coder)
+    require_coder_with_codings(project, coder)
     applied: dict[int, list[Row]] = defaultdict(list)
     codings = list(project.iter_codings(interview=interview.id, coder=coder))
     _refuse_stale(interview, codings)

@@ -19,8 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from pcrcode.errors import UnknownItem, UsageError
-from pcrcode.files.diagnostics import closest
+from pcrcode.errors import UnknownItem, UsageError, closest
 from pcrcode.model import Codebook
 
 _TOKEN = re.compile(r"\s*(?:(\()|(\))|([^\s()]+))")

@@ -17,8 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pcrcode.errors import UnknownItem, UsageError
-from pcrcode.files.diagnostics import did_you_mean
+from pcrcode.errors import UnknownItem, UsageError, did_you_mean
 from pcrcode.model import Coding, Project, coder_round, coding_files
 
 MAIN, CHOSEN, ALL = "main", "chosen", "all"

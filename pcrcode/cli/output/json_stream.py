@@ -1,4 +1,9 @@
-"""JSON arrays written one element at a time, byte for byte as the whole list would be.
+"""The one JSON writer of the command line: every ``--format json`` goes through here.
+
+Every control character is escaped: json escapes C0 (ESC is ``\\u001b``) but leaves DEL and C1
+raw (0x9b is a CSI to some terminals), and U+2028/U+2029 break JavaScript readers; these are
+escaped here as ``\\u009b``... A whole value is written by :func:`write_json`; an array of
+records, one element at a time, by :func:`write_json_array`, byte for byte as the whole list.
 
 ``json.dumps(rows, indent=2)`` needs every row at once (a dict per coding: 600 MB for a million
 codings) and then the whole text; written element by element, memory stays flat. Each element
@@ -18,13 +23,21 @@ from collections.abc import Iterable
 from json.encoder import encode_basestring
 from typing import Any
 
-# As rows.write_json: json leaves DEL and C1 raw (0x9b is a CSI to some terminals).
 _JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
 _BATCH = 1 << 16
 
 
 def _escape(text: str) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_document(value: Any) -> str:
+    """``value`` as JSON text (two-space indents, a final newline), controls escaped."""
+    return _escape(json.dumps(value, ensure_ascii=False, indent=2)) + "\n"
+
+
+def write_json(value: Any) -> None:
+    sys.stdout.write(json_document(value))
 
 
 def _float(value: float) -> str:
@@ -65,10 +78,8 @@ def json_text(value: Any, level: int = 0) -> str:
     return text.replace("\n", "\n" + "  " * level)
 
 
-def write_json_array(items: Iterable[Any], escape_controls: bool = True) -> int:
-    """Write ``items`` as ``rows.write_json(list(items))`` does (``escape_controls=False``:
-    as ``json.dumps(list(items), ensure_ascii=False, indent=2) + "\\n"``); returns how many
-    items there were."""
+def write_json_array(items: Iterable[Any]) -> int:
+    """Write ``items`` as ``write_json(list(items))`` does; returns how many items there were."""
     out: list[str] = []
     size = count = 0
     write = sys.stdout.write
@@ -78,10 +89,10 @@ def write_json_array(items: Iterable[Any], escape_controls: bool = True) -> int:
         size += len(text)
         if size >= _BATCH:
             chunk = "".join(out)
-            write(_escape(chunk) if escape_controls else chunk)
+            write(_escape(chunk))
             out.clear()
             size = 0
     out.append("\n]\n" if count else "[]\n")
     chunk = "".join(out)
-    write(_escape(chunk) if escape_controls else chunk)
+    write(_escape(chunk))
     return count

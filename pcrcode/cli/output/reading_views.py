@@ -132,7 +132,9 @@ def _blockquote(text: str) -> str:
 
 
 def _md(text: str) -> str:
-    return visible(text).replace("\n", " ").replace("|", "\\|")
+    from pcrcode.cli.output.markdown import escape
+
+    return escape(text)
 
 
 def hits_markdown(hits: Sequence[Hit]) -> str:

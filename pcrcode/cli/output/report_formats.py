@@ -6,15 +6,14 @@ the same numbers through ``report_tables``.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pcrcode.cli.output import report_tables as views
-from pcrcode.cli.output.rows import csv_value, visible
+from pcrcode.cli.output.csv_writer import csv_text, write_csv
+from pcrcode.cli.output.json_stream import json_document
+from pcrcode.cli.output.rows import visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,38 +25,6 @@ if TYPE_CHECKING:
     from pcrcode.reports.profile import Profile
     from pcrcode.reports.retrieve import Hit
     from pcrcode.reports.synthesis import Report
-
-
-def json_text(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def csv_text(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(keys)
-    for row in rows:
-        writer.writerow([csv_value(row.get(k)) for k in keys])
-    return _on_terminal(buffer.getvalue())
-
-
-def _on_terminal(text: str) -> str:
-    """CSV cannot escape a control character: raw into a file or a pipe (it is data), made
-    visible on a terminal, which would obey an escape sequence from a codebook label."""
-    from pcrcode.cli.output.rows import visible
-
-    try:
-        tty = sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        tty = False
-    return "\n".join(visible(line) for line in text.split("\n")) if tty else text
-
-
-class _TerminalSafe:
-    """stdout for a csv.writer, control characters made visible on a terminal."""
-
-    def write(self, text: str) -> int:
-        return sys.stdout.write(_on_terminal(text))
 
 
 def _console() -> Console:
@@ -74,9 +41,9 @@ def _emit(
     compact: bool = False,
 ) -> None:
     if fmt == "json":
-        sys.stdout.write(json_text(list(records)))
-    elif fmt == "csv":
-        sys.stdout.write(csv_text(records, keys))
+        sys.stdout.write(json_document(list(records)))
+    elif fmt == "csv":  # written by the one writer: made visible on a terminal
+        write_csv(records, keys)
     elif fmt == "markdown":
         sys.stdout.write("".join(views.markdown_grid(g) for g in grids))
     else:
@@ -249,10 +216,10 @@ def show_profiles(
     fmt: str, corpus: Corpus, found: Sequence[Profile], detailed: bool, depth: int | None = 1
 ) -> None:
     if fmt == "json":
-        sys.stdout.write(json_text([p.record() for p in found]))
+        sys.stdout.write(json_document([p.record() for p in found]))
     elif fmt == "csv":
         codes = [c.id for c in corpus.codebook.codes.values() if c.codable]
-        sys.stdout.write(csv_text([p.row(codes) for p in found], [*PROFILE_KEYS, *codes]))
+        write_csv([p.row(codes) for p in found], [*PROFILE_KEYS, *codes])
     elif detailed:
         from pcrcode.cli.output import reading_views
 
@@ -288,20 +255,21 @@ def show_hits(fmt: str, hits: Iterable[Hit]) -> int:
         return len(hits)
     if fmt == "table":
         return _print_hits(hits)
-    if fmt == "json":  # the bytes of json_text(list of records), one record at a time
+    if fmt == "json":
         from pcrcode.cli.output.json_stream import write_json_array
 
-        return write_json_array((h.record() for h in hits), escape_controls=False)
-    count = 0
-    writer = csv.writer(_TerminalSafe(), lineterminator="\n")
-    writer.writerow(HIT_KEYS)
-    for h in hits:
-        count += 1
-        row = h.record()
-        for key in ("before", "after"):
-            row[key] = "\n".join(f"{t['segment']} {t['speaker']}: {t['text']}" for t in row[key])
-        writer.writerow([csv_value(row[k]) for k in HIT_KEYS])
-    return count
+        return write_json_array(h.record() for h in hits)
+    from pcrcode.cli.output.csv_writer import write_csv
+
+    return write_csv((_hit_row(h) for h in hits), HIT_KEYS)
+
+
+def _hit_row(hit: Hit) -> dict[str, Any]:
+    """A hit's record for CSV: each context turn on a line of its own."""
+    row = hit.record()
+    for key in ("before", "after"):
+        row[key] = "\n".join(f"{t['segment']} {t['speaker']}: {t['text']}" for t in row[key])
+    return row
 
 
 def _print_hits(hits: Iterable[Hit]) -> int:
@@ -367,13 +335,16 @@ def report_grids(result: Report, terminal: bool) -> list[views.Grid]:
 
 def report_text(fmt: str, result: Report) -> str:
     if fmt == "json":
-        return json_text(result.as_dict())
+        return json_document(result.as_dict())
     if fmt == "csv":
         return csv_text(result.tidy(), ("section", "row", "col", "measure", "value"))
     return views.report_markdown(result, report_grids(result, terminal=False))
 
 
 def show_report(fmt: str, result: Report) -> None:
+    if fmt == "csv":
+        write_csv(result.tidy(), ("section", "row", "col", "measure", "value"))
+        return
     if fmt != "table":
         sys.stdout.write(report_text(fmt, result))
         return

@@ -259,7 +259,8 @@ def _print_plain(
 
 
 def markdown_grid(grid: Grid, level: int = 2) -> str:
-    from pcrcode.cli.output.rows import Column, markdown_table
+    from pcrcode.cli.output.markdown import table as markdown_table
+    from pcrcode.cli.output.rows import Column
 
     columns = [
         Column(str(i), h, j)
@@ -274,9 +275,9 @@ def markdown_grid(grid: Grid, level: int = 2) -> str:
 
 
 def _md(text: str) -> str:
-    from pcrcode.cli.output.rows import visible
+    from pcrcode.cli.output.markdown import escape
 
-    return visible(text).replace("*", "\\*").replace("\n", " ")
+    return escape(text, "*")
 
 
 def list_grid(

@@ -1,4 +1,6 @@
-"""Writing rows in the formats every listing and report offers: table, csv, json, markdown.
+"""Writing rows in the formats every listing and report offers: table, csv, json, markdown
+(the last three through ``csv_writer``, ``json_stream`` and ``markdown``), and the consoles that
+tables are printed on.
 
 The core computes rows once; this module only lays them out. CSV and JSON never pass through Rich
 (which wraps piped output at 80 columns); the terminal table shows the same rows. User text
@@ -8,8 +10,6 @@ terminal control characters are made visible so a transcript cannot drive the te
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import re
 import sys
@@ -17,12 +17,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pcrcode.cli.output.pipes import reader_left
+
 if TYPE_CHECKING:
     from rich.console import Console
 
-FORMATS = ("table", "csv", "json", "markdown")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,7 @@ def console(stderr: bool = False) -> Console:
 
     class _Console(Console):
         def on_broken_pipe(self) -> None:
-            # `pcrcode report | head`: the reader has what it wanted. Rich exits 1 here, which
-            # fails shell pipelines under `set -o pipefail`; stop quietly and successfully.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, (sys.stderr if stderr else sys.stdout).fileno())
+            reader_left(sys.stderr if stderr else sys.stdout)
             raise SystemExit(0)
 
     width = None
@@ -96,8 +93,7 @@ class PlainConsole:
             self.file.write("\n")  # console.print(): an empty line
 
     def on_broken_pipe(self) -> None:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        reader_left(sys.stdout)
         raise SystemExit(0)
 
     def __getattr__(self, name: str) -> Any:
@@ -138,57 +134,6 @@ def cell_text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(cell_text(v) for v in value)
     return str(value)
-
-
-def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    keys = [c.key for c in columns]
-    writer.writerow(keys)
-    # CSV cannot escape a control character: raw into a file or a pipe, made visible on a terminal.
-    tty = sys.stdout.isatty()
-    for row in rows:
-        values = [row.get(key) for key in keys]
-        # Rows of text and numbers (100,000 codings) go straight to the writer: csv_value per
-        # cell was most of the time of `pcrcode codings --format csv`.
-        if tty or not _CSV_PLAIN.issuperset(map(type, values)):
-            values = [csv_value(v) for v in values]
-            writer.writerow([visible(v) if tty and isinstance(v, str) else v for v in values])
-        elif None in values:
-            writer.writerow(["" if v is None else v for v in values])
-        else:
-            writer.writerow(values)
-
-
-_CSV_PLAIN = frozenset((str, int, float, type(None)))
-
-
-def csv_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
-    return value
-
-
-def write_json(data: Any) -> None:
-    # json escapes C0 controls but leaves DEL and C1 (0x9b is a CSI to some terminals) raw:
-    # escaping them too gives the same data and keeps a transcript from driving the terminal.
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
-
-
-def _md_escape(text: str) -> str:
-    return visible(text).replace("|", "\\|").replace("\n", " ")
-
-
-def markdown_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> str:
-    out = ["| " + " | ".join(_md_escape(c.header) for c in columns) + " |"]
-    out.append("|" + "|".join("---:" if c.justify == "right" else "---" for c in columns) + "|")
-    for row in rows:
-        out.append("| " + " | ".join(_md_escape(cell_text(row.get(c.key))) for c in columns) + " |")
-    return "\n".join(out) + "\n"
 
 
 def rich_table(
@@ -234,11 +179,17 @@ def emit(
 ) -> None:
     """Write ``rows`` in ``fmt``. ``json_data`` replaces the plain list of rows in JSON."""
     if fmt == "csv":
-        write_csv(rows, columns)
+        from pcrcode.cli.output.csv_writer import write_csv
+
+        write_csv(rows, [c.key for c in columns])
     elif fmt == "json":
+        from pcrcode.cli.output.json_stream import write_json
+
         write_json(json_data if json_data is not None else list(rows))
     elif fmt == "markdown":
+        from pcrcode.cli.output import markdown
+
         heading = f"## {visible(title)}\n\n" if title else ""
-        sys.stdout.write(heading + markdown_table(rows, columns))
+        sys.stdout.write(heading + markdown.table(rows, columns))
     else:
         console().print(rich_table(rows, columns, title=title, caption=caption))

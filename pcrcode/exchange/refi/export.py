@@ -57,7 +57,6 @@ from pcrcode.model import Code, Codebook, Coding, Interview, Project, Structure,
 ORIGIN = f"pcrcode {__version__}"
 DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
 SPOOL_BYTES = 16 * 1024 * 1024  # texts and notes held in memory before spilling to a file
-FLUSH_PARTS = 4096  # pieces of XML gathered before they are encoded into the zip entry
 
 Progress = Callable[[int, int], None]
 
@@ -623,14 +622,14 @@ class _Writer:
 def _lazy_turns(interview: Interview) -> bool:
     """Whether ``interview`` comes from the cache and its turns have not been read yet (turns
     someone else read are kept)."""
-    from pcrcode.files.cache import CachedInterview
+    from pcrcode.files.cache_codec import CachedInterview
 
     return isinstance(interview, CachedInterview) and not interview.turns_built()
 
 
 def _release(interview: Interview, lazy: bool) -> None:
     """Forget the turns that reading ``interview`` for the export built."""
-    from pcrcode.files.cache import CachedInterview
+    from pcrcode.files.cache_codec import CachedInterview
 
     if lazy and isinstance(interview, CachedInterview):
         interview.release_turns()
