@@ -9,7 +9,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from pcrcode.errors import PcrcodeError
 from pcrcode.files.coder_names import require_coder_with_codings
 from pcrcode.model import Code, Coding, Interview, Project, as_codings
 
@@ -96,7 +95,8 @@ def interview_detail(project: Project, interview_id: str, coder: str | None = No
     require_coder_with_codings(project, coder)
     applied: dict[int, list[Row]] = defaultdict(list)
     codings = list(project.iter_codings(interview=interview.id, coder=coder))
-    _refuse_stale(interview, codings)
+    stale = set(map(id, stale_codings(interview, codings)))
+    codings = [c for c in codings if id(c) not in stale]  # never shown on another text
     aliases = project.codebook.aliases
     for c in sorted(codings, key=lambda c: (c.segment, aliases.get(c.code, c.code), c.coder)):
         entry: Row = {"code": aliases.get(c.code, c.code), "coder": c.coder}
@@ -128,23 +128,16 @@ def interview_detail(project: Project, interview_id: str, coder: str | None = No
     }
 
 
-def _refuse_stale(interview: Interview, codings: list[Coding]) -> None:
-    """Codings made on another text would be shown under the turn now at their number."""
+def stale_codings(interview: Interview, codings: list[Coding]) -> list[Coding]:
+    """Codings made on another text (the transcript was edited since): shown under the turn now
+    at their number, they would describe a text they were not made on."""
     turns = interview.turns
-    stale = [
+    return [
         c
         for c in codings
         if c.fingerprint
         and (c.segment > len(turns) or turns[c.segment - 1].fingerprint != c.fingerprint)
     ]
-    if stale:
-        first = min(stale, key=lambda c: (c.coder, c.line))
-        raise PcrcodeError(
-            f"{len(stale)} coding(s) of '{interview.id}' were made on another version of its "
-            "text (it was edited since): run `pcrcode reanchor` to put them back on their text",
-            first.path,
-            first.line,
-        )
 
 
 def code_usage(project: Project) -> dict[str, dict[str, int]]:
