@@ -95,3 +95,29 @@ def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
     import difflib
 
     return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.5)
+
+
+# What to do about the system errors a user can meet (a full disk, a read-only folder...).
+_OS_HINTS = {
+    "ENOSPC": "the disk is full: free some space, then run the command again",
+    "EDQUOT": "the disk quota is used up: free some space, then run the command again",
+    "EROFS": "the file system is read-only: work on a writable copy of the project",
+    "EACCES": "permission denied: ask the folder's owner for write access, or work on a copy",
+    "EPERM": "operation not permitted: ask the folder's owner, or work on a copy",
+    "ENOTDIR": "a part of this path is a file, where a folder was expected: move the file away",
+    "EEXIST": "a file is in the way where a folder was expected: move it away",
+    "EISDIR": "is a folder, where a file was expected",
+    "ELOOP": "symbolic links that loop: remove the link",
+    "ENAMETOOLONG": "the file name is too long for this file system: choose a shorter id",
+    "ENOENT": "no such file or folder: check the path",
+}
+
+
+def from_os_error(exc: OSError) -> PcrcodeError:
+    """A system error (full disk, read-only folder, a file where a folder should be) as one
+    line naming the file: every write being atomic, nothing was left half-written."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    hint = _OS_HINTS.get(name) or (exc.strerror or str(exc))
+    return PcrcodeError(f"{hint}; nothing was half-written", exc.filename)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, overload
@@ -364,13 +364,29 @@ class Codings(Sequence[Coding]):
     A sequence like the tuple it stands for, and equal to it; the files keep their load order.
     """
 
-    __slots__ = ("_all", "_files", "_index")
+    __slots__ = ("_aliases", "_all", "_files", "_index")
 
-    def __init__(self, files: Iterable[tuple[str, str, int, CodingSource]] = ()) -> None:
+    def __init__(
+        self,
+        files: Iterable[tuple[str, str, int, CodingSource]] = (),
+        aliases: Mapping[str, str] | None = None,
+    ) -> None:
         # [interview, coder, count, codings or a function that returns them]
         self._files: list[list[Any]] = [list(f) for f in files]
         self._index: dict[tuple[str, str], list[int]] | None = None
         self._all: tuple[Coding, ...] | None = None
+        # Old code ids (after `codebook rename`) still in a file count under the current id,
+        # in every command and filter; `check` loads without them to report such codings.
+        self._aliases = dict(aliases or {})
+        for entry in self._files:
+            if not callable(entry[3]):
+                entry[3] = self._current(entry[3])
+
+    def _current(self, codings: Sequence[Coding]) -> Sequence[Coding]:
+        aliases = self._aliases
+        if not aliases or not any(c.code in aliases for c in codings):
+            return codings
+        return [replace(c, code=aliases[c.code]) if c.code in aliases else c for c in codings]
 
     @classmethod
     def of_codings(cls, codings: Iterable[Coding]) -> Codings:
@@ -380,6 +396,10 @@ class Codings(Sequence[Coding]):
             groups.setdefault((c.coder, c.interview), []).append(c)
         return cls((iv, coder, len(cs), cs) for (coder, iv), cs in groups.items())
 
+    def with_aliases(self, aliases: Mapping[str, str]) -> Codings:
+        """The same files, their codings under old code ids counted under the current ones."""
+        return Codings(((iv, cd, n, src) for iv, cd, n, src in self._files), aliases)
+
     def files(self) -> Iterator[tuple[str, str, int]]:
         """(interview, coder, number of codings) of each file, without building any coding."""
         for interview, coder, count, _ in self._files:
@@ -388,7 +408,7 @@ class Codings(Sequence[Coding]):
     def _decoded(self, entry: list[Any]) -> Sequence[Coding]:
         source = entry[3]
         if callable(source):
-            source = entry[3] = source()
+            source = entry[3] = self._current(source())
         return source  # type: ignore[no-any-return]
 
     def _positions(self, interview: str, coder: str) -> list[int]:
@@ -428,7 +448,7 @@ class Codings(Sequence[Coding]):
         found: list[Coding] = []
         for i in self._positions(interview, coder):
             source = self._files[i][3]
-            found.extend(source() if callable(source) else source)
+            found.extend(self._current(source() if callable(source) else source))
         return found
 
     def _tuple(self) -> tuple[Coding, ...]:

@@ -6,11 +6,12 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pcrcode.errors import FileFormatError, ProjectNotFound
+from pcrcode.errors import FileFormatError, ProjectNotFound, did_you_mean
 from pcrcode.files import cache as cache_io
 from pcrcode.files import cache_codec
 from pcrcode.files import codings as codings_io
@@ -19,7 +20,12 @@ from pcrcode.files.cache import enabled as cache_enabled
 from pcrcode.files.codebook import CODEBOOK_FILE, load_codebook
 from pcrcode.files.diagnostics import Diagnostics, Finding
 from pcrcode.files.registry import REGISTRY_FILE, load_registry
-from pcrcode.files.transcripts import INTERVIEWS_DIR, interview_files, parse_interview
+from pcrcode.files.transcripts import (
+    INTERVIEWS_DIR,
+    ignored_files,
+    interview_files,
+    parse_interview,
+)
 from pcrcode.files.yaml_reading import OUTSIDE_PROJECT, is_inside
 from pcrcode.model import Coding, Codings, CodingSource, Interview, Project, Registry
 
@@ -35,15 +41,27 @@ def find_root(start: Path | None = None, explicit: Path | None = None) -> Path:
                 f"no {CODEBOOK_FILE} in '{explicit}': is it a pcrcode project? "
                 "(`pcrcode init DIR` creates one)"
             )
-        return explicit.resolve()
+        return _state_inside(explicit.resolve())
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / CODEBOOK_FILE).is_file():
-            return folder
+            return _state_inside(folder)
     raise ProjectNotFound(
         f"no {CODEBOOK_FILE} here or in any parent folder of '{here}': run pcrcode inside a "
         "project, pass --project DIR, or create one with `pcrcode init`"
     )
+
+
+STATE_DIR = ".pcrcode"
+
+
+def _state_inside(root: Path) -> Path:
+    """``root``, once sure that ``.pcrcode/`` (locks, cache, journal: written by every command)
+    does not lead out of the project: a link there would send those writes elsewhere."""
+    state = root / STATE_DIR
+    if os.path.lexists(state) and not is_inside(root, state):
+        raise FileFormatError(f"{OUTSIDE_PROJECT} (or delete it: pcrcode makes it again)", state)
+    return root
 
 
 Progress = Callable[[int, int], None]
@@ -55,6 +73,7 @@ def load_project(
     *,
     progress: Progress | None = None,
     cache: bool | None = None,
+    aliases: bool = True,
 ) -> Project:
     """Load everything. Problems in single files or items go to ``diag`` and the item is skipped,
     so that the linter can report them all; only an unreadable codebook is fatal.
@@ -62,12 +81,17 @@ def load_project(
     Each file's parse (and its findings) is kept in ``.pcrcode/cache/`` and reused while the file is
     unchanged (:mod:`pcrcode.files.cache`): the result is the same with or without it.
     ``cache=False`` or ``$PCRCODE_NO_CACHE=1`` bypasses it. ``progress(done, total)`` is called as
-    files are read (the CLI draws a progress bar with it; the core prints nothing).
+    files are read (the CLI draws a progress bar with it; the core prints nothing). Codings
+    stored under an old code id count under the current one, unless ``aliases=False``
+    (``check`` reports them).
     """
     diag = diag if diag is not None else Diagnostics(root)
     store = _open_cache(root, diag, cache)
     with cache_io.no_gc():
-        return _load(root, diag, store, progress)
+        project = _load(root, diag, store, progress)
+    if aliases and project.codebook.aliases and isinstance(project.codings, Codings):
+        project = replace(project, codings=project.codings.with_aliases(project.codebook.aliases))
+    return project
 
 
 def _open_cache(root: Path, diag: Diagnostics, wanted: bool | None) -> ProjectCache | None:
@@ -105,6 +129,7 @@ def _load(
         cache_codec.encode_registry,
         lambda data: cache_codec.decode_registry(data, registry_path),
     ) or Registry({})
+    _layout(root, diag)
     files = [(True, p, f"{INTERVIEWS_DIR}/{p.name}") for p in interview_files(root)]
     files += [
         (False, p, f"{codings_io.CODINGS_DIR}/{p.parent.name}/{p.name}")
@@ -426,6 +451,34 @@ class _Containment:
         return is_inside(self.root, path)
 
 
+def _layout(root: Path, diag: Diagnostics) -> None:
+    """Files pcrcode would not read, said rather than left out without a word."""
+    for path in ignored_files(root):
+        diag.warning(
+            path,
+            1,
+            f"not read: transcripts end in .md, .yaml or .yml (lower case); rename it to "
+            f"{path.stem}{path.suffix.lower() if path.suffix.lower() != '.txt' else '.md'}",
+            "ignored-file",
+        )
+    folder = root / codings_io.CODINGS_DIR
+    if os.path.lexists(folder) and not folder.is_dir():
+        diag.error(folder, 1, "is a file: codings/ must be a folder (codings/<coder>/)", "layout")
+        return
+    if not folder.is_dir():
+        return
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if not entry.name.startswith(".") and not entry.is_dir():
+                diag.error(
+                    folder / entry.name,
+                    1,
+                    "a file where a coder's folder is expected: coding files go in "
+                    "codings/<coder>/<interview>.yaml; move it there",
+                    "layout",
+                )
+
+
 def _outside(diag: Diagnostics, path: Path, nothing: T) -> T:
     # A symlink out of the project (to /etc/passwd, to another team's data) is never read.
     diag.error(path, 1, OUTSIDE_PROJECT, "outside-project")
@@ -440,3 +493,18 @@ def _guard(diag: Diagnostics, load: Callable[[], T]) -> T | None:
         rule = "encoding" if "UTF-8" in exc.message else "syntax"
         diag.error(path, (exc.line or 1, exc.col or 1), exc.message, rule)
         return None
+
+
+def unknown_codes(project: Project, diag: Diagnostics) -> None:
+    """An error for each coding of a code the codebook does not have (nor as an old id): a
+    report would otherwise count one coding fewer without a word."""
+    known = project.codebook.codes
+    aliases = project.codebook.aliases
+    for coding in project.codings:
+        if coding.code not in known and coding.code not in aliases:
+            diag.error(
+                coding.path or codings_io.CODINGS_DIR,
+                (coding.line, 3),
+                f"unknown code '{coding.code}'{did_you_mean(coding.code, known)}",
+                "unknown-code",
+            )

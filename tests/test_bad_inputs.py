@@ -49,6 +49,15 @@ def _deep(root: Path, outside: Path) -> Check | None:
     return None
 
 
+def _deep_codings(root: Path, outside: Path) -> Check | None:
+    # A record line nested 100,000 deep: Python's JSON decoder would raise RecursionError.
+    path = root / "codings" / "yanis" / "velo.yaml"
+    nested = "[" * 100_000 + "]" * 100_000
+    record = '- {"segment": 2, "code": "forme/mutualisation", "memo": ' + nested + "}\n"
+    path.write_text(path.read_text(encoding="utf-8") + record, encoding="utf-8")
+    return None
+
+
 def _etc_passwd(root: Path, outside: Path) -> Check | None:
     target = Path("/etc/passwd")
     if not target.exists():  # pragma: no cover - not a Unix system
@@ -80,6 +89,7 @@ def _coder_folder(root: Path, outside: Path) -> Check | None:
 SETUPS: dict[str, Callable[[Path, Path], Check | None]] = {
     "huge-transcript": _huge,
     "deep-nesting": _deep,
+    "deep-nesting-codings": _deep_codings,
     "symlink-etc-passwd": _etc_passwd,
     "symlink-outside-file": _outside_file,
     "symlink-coder-folder": _coder_folder,

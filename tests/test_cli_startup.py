@@ -182,7 +182,10 @@ def test_help_lists_every_command_in_order() -> None:
 def test_unknown_command_suggests_without_building() -> None:
     result = run_cli(["codeboo"])
     assert result.exit_code == 2
-    assert "Error: No such command 'codeboo'. Did you mean 'codebook', 'code'?" in result.stderr
+    assert result.stderr == (
+        "pcrcode: error: No such command 'codeboo'. Did you mean 'codebook', 'code'? "
+        "(see `pcrcode --help`)\n"
+    )
 
 
 def test_added_command_is_kept() -> None:

@@ -134,7 +134,7 @@ def test_the_example_prints_the_same_without_rich(
 @pytest.mark.parametrize(
     ("env", "plain"),
     [
-        ({}, 100),
+        ({}, 80),  # a pipe: laid out for an 80-column terminal (issue 13)
         ({"COLUMNS": "72"}, 72),
         ({"NO_COLOR": "1", "COLUMNS": "80"}, 80),
         ({"FORCE_COLOR": "1"}, None),

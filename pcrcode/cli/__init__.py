@@ -31,6 +31,23 @@ def _say_error(exc: PcrcodeError) -> None:
     sys.stderr.flush()
 
 
+# Click's base exception, reached through Typer (which bundles its own Click: never imported).
+_CLICK_ERROR: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
+
+
+def _say_usage(exc: Any) -> None:
+    # Escapes typed on the command line are shown, never sent (without importing Rich here:
+    # `pcrcode tga` stays as fast as --help).
+    message = " ".join(str(exc.format_message()).split())
+    message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    ctx = getattr(exc, "ctx", None)
+    hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+    sys.stderr.write(f"pcrcode: error: {message}{hint}\n")
+    sys.stderr.flush()
+
+
 def _relative(path: object) -> str:
     """A path as the user would type it: relative to the working directory when inside it."""
     import os
@@ -73,6 +90,25 @@ class PcrcodeGroup(TyperGroup):
                     [(name, command.get_short_help_str(limit)) for name, command in listed]
                 )
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Click's usage errors (a missing argument, an unknown option) in pcrcode's one-line
+        format, ``pcrcode: error: ...``, with exit code 2."""
+        run: Any = super().main
+        if not kwargs.pop("standalone_mode", True):
+            return run(*args, standalone_mode=False, **kwargs)
+        try:
+            code = run(*args, standalone_mode=False, **kwargs)
+        except _CLICK_ERROR as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `pcrcode memo`: the help, as asked
+                exc.show()  # type: ignore[attr-defined]
+            else:
+                _say_usage(exc)
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+        except typer.Abort:
+            sys.stderr.write("pcrcode: error: aborted\n")
+            sys.exit(int(ExitCode.DATA))
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -88,6 +124,23 @@ class PcrcodeGroup(TyperGroup):
             reader_left(sys.stdout)
             sys.stderr.close()
             raise typer.Exit(int(ExitCode.OK)) from None
+        except OSError as exc:  # a full disk, a read-only project, a file where a folder is
+            from pcrcode.errors import from_os_error
+
+            _say_error(from_os_error(exc))
+            raise typer.Exit(int(ExitCode.DATA)) from None
+        except UnicodeEncodeError as exc:
+            if "surrogates" not in str(exc):
+                raise
+            # Bytes that are not UTF-8 on the command line (a Latin-1 terminal): Python keeps
+            # them as lone surrogates, which no file can hold.
+            _say_error(
+                PcrcodeError(
+                    "the text given is not UTF-8 (a terminal set to another encoding?): set the "
+                    "terminal to UTF-8, or pass the text from a UTF-8 file (--text from stdin)"
+                )
+            )
+            raise typer.Exit(int(ExitCode.USAGE)) from None
 
 
 def _version(value: bool) -> None:
@@ -120,11 +173,17 @@ def _root(
         metavar="DIR",
         help="The project folder (default: the nearest folder upward with codebook.yaml).",
     ),
+    skip_broken: bool = typer.Option(
+        False,
+        "--skip-broken",
+        help="Compute reports without the files (and codings) that cannot be read, saying so "
+        "on stderr, instead of stopping on the first one.",
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
-    ctx.obj = {"project": project}
+    ctx.obj = {"project": project, "skip_broken": skip_broken}
 
 
 # The commands, in the order of `pcrcode --help` (Typer lists commands before groups): the

@@ -66,27 +66,52 @@ def project_root(ctx: typer.Context) -> Path:
 
 
 def load(ctx: typer.Context, findings: list[Any] | None = None) -> Any:
-    """Load the whole project; per-item problems are summed up on stderr, not fatal (and
-    added to ``findings`` for a command that must refuse some of them)."""
+    """Load the whole project; the first problem stops the command (exit 1), unless
+    ``--skip-broken``, which goes on and says what was left out. ``findings`` receives the
+    problems for a command that must refuse some of them itself."""
     from pcrcode.cli.output.progress import progress_bar
     from pcrcode.files.diagnostics import Diagnostics
-    from pcrcode.project import load_project
+    from pcrcode.project import load_project, unknown_codes
 
     root = project_root(ctx)
     diag = Diagnostics(root)
     with progress_bar("reading the project") as bar:
         project = load_project(root, diag, progress=bar)
-    warn_problems(diag.errors)
     if findings is not None:
         findings.extend(diag.errors)
+    unknown_codes(project, diag)
+    obj: dict[str, Any] = ctx.find_root().obj or {}
+    if obj.get("skip_broken"):
+        warn_problems(diag.errors)
+    elif diag.errors:
+        raise_broken(root, diag.errors)
     return project
+
+
+def raise_broken(root: Path, errors: list[Any]) -> None:
+    """A number computed without a file (or a coding) it needs would be wrong with exit 0:
+    stop on the first problem, unless the user asked for partial results (--skip-broken)."""
+    from pcrcode.errors import PcrcodeError
+
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    raise PcrcodeError(
+        f"{first.message}; nothing was computed{more}: `pcrcode check` lists every problem, "
+        "`pcrcode --skip-broken ...` computes without what it cannot read",
+        root / first.path,
+        first.line,
+    )
 
 
 def warn_problems(errors: list[Any]) -> None:
     if errors:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        note(f"warning: skipped what `pcrcode check` reports: {first}{more}")
+        files = sorted({e.path for e in errors})
+        shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        note(
+            f"warning: --skip-broken: computed despite {len(errors)} problem(s) in {shown} (a "
+            "file or coding that cannot be read is left out, an undeclared value is counted "
+            f"as it stands); first: {errors[0]}"
+        )
 
 
 def note(message: str) -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import ListFormat, ListFormatOpt, load
+from pcrcode.cli.common import ListFormat, ListFormatOpt, load, note
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -79,9 +79,18 @@ def show(
     """
     from pcrcode.cli.output.json_stream import write_json
     from pcrcode.cli.output.rows import Column, emit
-    from pcrcode.reports.listings import interview_detail
+    from pcrcode.reports.listings import interview_detail, stale_codings
 
-    detail = interview_detail(load(ctx), interview, coder)
+    project = load(ctx)
+    detail = interview_detail(project, interview, coder)
+    found = project.interviews[detail["interview"]]
+    stale = stale_codings(found, list(project.iter_codings(interview=found.id, coder=coder)))
+    if stale:
+        note(
+            f"warning: {len(stale)} coding(s) of '{found.id}' were made on another version of "
+            "its text (it was edited since), not shown: run `pcrcode reanchor` to put them "
+            "back on their text"
+        )
     if fmt is ListFormat.json:
         write_json(detail)
         return

@@ -107,6 +107,11 @@ def code(
             except EOFError:
                 _say("\n" + session.summary())
                 return
+            except UnicodeDecodeError:  # a terminal in Latin-1: the session goes on
+                line = "\udcff"
+            if not _is_utf8(line):
+                _say(NOT_UTF8)
+                continue
             if not tty:
                 _say(line)  # a scripted session reads like a terminal one
             reply = session.handle(line)
@@ -121,6 +126,21 @@ def code(
 def _terminal() -> bool:
     """The workbench needs a person at a terminal: scripts and pipes get the line session."""
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+NOT_UTF8 = (
+    "that line is not UTF-8 (a terminal set to another encoding?): nothing was saved; set the "
+    "terminal to UTF-8, then type it again"
+)
+
+
+def _is_utf8(line: str) -> bool:
+    # Bytes that are not UTF-8 reach Python as lone surrogates, which no file can hold.
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _say(text: str) -> None:

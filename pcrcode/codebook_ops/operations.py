@@ -159,7 +159,10 @@ def _read_state(root: Path) -> _State:
     codings: dict[Path, tuple[bytes, list[Coding]]] = {}
     for file in codings_io.coding_files(root):
         data = file.read_bytes()
-        codings[file] = (data, read_for_update(root, file, "changing the codebook"))
+        codings[file] = (
+            data,
+            read_for_update(root, file, "changing the codebook", duplicates=True),
+        )
     return _State(root, codebook, CodebookText(text, path), raw, codings)
 
 

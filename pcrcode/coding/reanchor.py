@@ -111,7 +111,7 @@ def _place_all(
     matchers: dict[str, _Matcher] = {}
     for path in files:
         data = path.read_bytes()
-        found = read_for_update(project.root, path, "reanchoring")
+        found = read_for_update(project.root, path, "reanchoring", duplicates=True)
         interview = project.interviews.get(path.stem)
         if interview is None:
             continue

@@ -25,7 +25,9 @@ from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.transcripts import load_interview
 from pcrcode.model import Code, Codebook, Coding, Interview
 
-_RANGE_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
+MAX_SEGMENTS = 100_000  # a transcript of a thousand hours has fewer turns
+# Nine digits at most: past that no transcript has the segment, and int() of 5,000 digits fails.
+_RANGE_RE = re.compile(r"^\s*(\d{1,9})\s*(?:-\s*(\d{1,9}))?\s*$")
 
 
 def parse_segments(spec: str, count: int | None = None) -> list[int]:
@@ -38,8 +40,22 @@ def parse_segments(spec: str, count: int | None = None) -> list[int]:
             raise UsageError(f"bad segments '{spec}': write 7, 7-9 or 7,12")
         first = int(m.group(1))
         last = int(m.group(2)) if m.group(2) else first
-        if first < 1 or last < first:
+        if first < 1:
             raise UsageError(f"bad segment range '{part.strip()}': segments are numbered from 1")
+        if last < first:
+            raise UsageError(
+                f"bad segment range '{part.strip()}': write the smaller number first "
+                f"({last}-{first})"
+            )
+        # Checked before the range is built: 1-999999999 is answered at once, not after
+        # filling the memory.
+        if count is not None and last > count:
+            raise UnknownItem(
+                f"segment {max(first, count + 1)} is out of range: the interview has "
+                f"segments 1-{count}"
+            )
+        if last - first > MAX_SEGMENTS:
+            raise UsageError(f"bad segment range '{part.strip()}': too many segments at once")
         numbers.update(range(first, last + 1))
     result = sorted(numbers)
     if count is not None:
@@ -143,6 +159,7 @@ def tag(
                 )
             )
     with updating(root, coder, interview.id) as update:
+        refuse_stale(update.codings, interview, set(numbers), update.path, root)
         by_key = {c.key: c for c in update.codings}
         added, unchanged = [], []
         for coding in wanted:
@@ -150,10 +167,17 @@ def tag(
             if old is None:
                 by_key[coding.key] = coding
                 added.append(coding)
-            elif (memo and old.memo != memo) or not set(named) <= set(old.partners):
+            elif (
+                (memo and old.memo != memo)
+                or not set(named) <= set(old.partners)
+                or not old.fingerprint
+            ):
+                # A new memo or partner, or the fingerprint a hand-written coding lacks (`check`
+                # says tagging again records it; the segment's codings are not stale, see above).
                 by_key[coding.key] = replace(
                     old,
                     memo=memo or old.memo,
+                    fingerprint=coding.fingerprint,
                     partners=tuple(sorted({*old.partners, *named})),
                 )
                 added.append(by_key[coding.key])
@@ -194,6 +218,7 @@ def untag(
     ids = {codebook.resolve(c).id for c in code_ids}
     aliases = {a for a, t in codebook.aliases.items() if t in ids}
     with updating(root, coder, interview.id) as update:
+        refuse_stale(update.codings, interview, numbers, update.path, root)
         keep, removed = [], []
         for coding in update.codings:
             if coding.segment in numbers and (coding.code in ids or coding.code in aliases):
@@ -208,3 +233,22 @@ def untag(
             )
         update.write(keep)
     return TagResult(interview.id, coder, (), tuple(removed), (), update.path)
+
+
+def refuse_stale(
+    codings: list[Coding], interview: Interview, segments: set[int], path: Path, root: Path
+) -> None:
+    """Refuse to touch a segment whose codings were made on another text (the transcript was
+    edited since): they belong elsewhere, and `pcrcode reanchor` puts them back first."""
+    for coding in codings:
+        if coding.segment not in segments or not coding.fingerprint:
+            continue
+        if coding.segment > len(interview.turns):
+            continue
+        if interview.turns[coding.segment - 1].fingerprint != coding.fingerprint:
+            raise PcrcodeError(
+                f"the codings of segment {coding.segment} were made on another text (the "
+                "transcript was edited since): run `pcrcode reanchor` first, then try again",
+                Diagnostics(root).rel(path),
+                coding.line,
+            )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,10 +31,13 @@ def write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
 def writing(path: Path, durable: bool = True) -> Iterator[IO[bytes]]:
     """A binary file to write ``path`` through, as a stream: renamed into place (durably,
     unless ``durable=False``) when the block ends; removed, leaving ``path`` as it was, if the
-    block fails."""
+    block fails. A symbolic link is written through: its file changes, it stays a link."""
+    if os.path.islink(path):
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        keep_mode(fd, path)
         with os.fdopen(fd, "wb") as handle:
             yield handle
             if durable:
@@ -46,6 +50,36 @@ def writing(path: Path, durable: bool = True) -> Iterator[IO[bytes]]:
         raise
     if durable:
         _fsync_dir(path.parent)
+
+
+def keep_mode(fd: int, path: Path) -> None:
+    """Give the temporary file ``fd`` the mode ``path`` will need once renamed over it:
+    mkstemp makes 0600, which would lock colleagues out of a shared, group-writable project.
+    A file replaced keeps its mode (and its group, where the owner may set it); a new one
+    gets what the umask allows, as a file created by an editor would."""
+    try:
+        current = os.stat(path)
+    except OSError:
+        os.fchmod(fd, 0o666 & ~umask())
+        return
+    os.fchmod(fd, stat.S_IMODE(current.st_mode))
+    with contextlib.suppress(OSError):  # not a member of that group: the mode still holds
+        os.fchown(fd, -1, current.st_gid)
+
+
+def umask() -> int:
+    """The process's umask, read without changing it where Linux says it (os.umask can only
+    be read by setting it, which races with other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
 
 
 def remove(path: Path) -> None:

@@ -53,6 +53,11 @@ def resolve_coder(
                 "who is coding? pass --coder NAME or set PCRCODE_CODER "
                 "(git's user.name is not set either)"
             )
+        if not slug(git_name):
+            raise UsageError(
+                f"git's user.name '{git_name}' gives no usable coder name (a-z, 0-9, - and _): "
+                "pass --coder NAME or set PCRCODE_CODER"
+            )
         name = slug(git_name)
     name = valid_coder_name(name)
     if coding_round is not None and coding_round > 1:

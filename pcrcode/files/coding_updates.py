@@ -50,10 +50,13 @@ def updating(
         yield CodingFileUpdate(path, coder, interview, read_for_update(root, path, before))
 
 
-def read_for_update(root: Path, path: Path, before: str = "tagging") -> list[Coding]:
+def read_for_update(
+    root: Path, path: Path, before: str = "tagging", duplicates: bool = False
+) -> list[Coding]:
     """A coding file's codings before rewriting it: refused when it leads outside the project or
     holds a coding pcrcode cannot read (rewriting would drop it). ``before`` names the operation
-    in the message ("fix it ... before tagging")."""
+    in the message ("fix it ... before tagging"). A coding applied twice is refused too (a
+    rewrite would keep one memo of two) unless ``duplicates`` (the caller merges or keeps them)."""
     if not is_inside(root, path):  # codings/<coder> linked elsewhere: never write there
         raise FileFormatError(OUTSIDE_PROJECT, path, 1)
     if not path.exists():
@@ -68,4 +71,21 @@ def read_for_update(root: Path, path: Path, before: str = "tagging") -> list[Cod
             first.path,
             first.line,
         )
+    if not duplicates:
+        _refuse_duplicates(existing, Diagnostics(root).rel(path), before)
     return existing
+
+
+def _refuse_duplicates(codings: list[Coding], path: str, before: str) -> None:
+    # Both sides of a merge conflict kept: rewriting would keep one of the two (and its memo).
+    seen: dict[tuple[str, int, str, int, int], Coding] = {}
+    for coding in codings:
+        first = seen.setdefault(coding.key, coding)
+        if first is not coding:
+            raise PcrcodeError(
+                f"'{coding.code}' is applied twice to segment {coding.segment} (also at line "
+                f"{first.line}): keep one of the two lines, merging their memos, before "
+                f"{before}, or one memo would be lost",
+                path,
+                coding.line,
+            )

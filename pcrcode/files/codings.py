@@ -21,7 +21,7 @@ from pcrcode.errors import FileFormatError, did_you_mean
 from pcrcode.files import atomic
 from pcrcode.files.codebook import ID_RE
 from pcrcode.files.diagnostics import Diagnostics
-from pcrcode.files.transcripts import suffix
+from pcrcode.files.transcripts import is_file, suffix
 from pcrcode.files.yaml_reading import LDict, LList, loads, read_text
 from pcrcode.model import Coding, coder_round, with_round
 
@@ -116,7 +116,7 @@ def _fast_parse(
             body = line[2:].rstrip(" \t\r")  # what json.loads would skip as whitespace
             try:
                 value, end = _raw_json(body)
-            except ValueError:
+            except (ValueError, RecursionError):  # the YAML parser says what is wrong
                 return None
             if end != len(body):
                 return None
@@ -328,9 +328,7 @@ def coding_files(root: Path) -> list[Path]:
             names = sorted(
                 e.name
                 for e in entries
-                if suffix(e.name) in (".yaml", ".yml")
-                and not e.name.startswith(".")
-                and e.is_file()
+                if suffix(e.name) in (".yaml", ".yml") and not e.name.startswith(".") and is_file(e)
             )
         base = folder / coder
         found.extend(base / name for name in names)

@@ -75,7 +75,7 @@ def check_project(root: Path, progress: Progress | None = None) -> list[Finding]
     """Every finding on the project at ``root``, sorted by file and line."""
     diag = Diagnostics(root)
     try:
-        project = load_project(root, diag, progress=progress)
+        project = load_project(root, diag, progress=progress, aliases=False)
     except FileFormatError as exc:  # no codebook, nothing else can be checked
         rule = "encoding" if "UTF-8" in exc.message else "syntax"
         diag.error(exc.path or "codebook.yaml", (exc.line or 1, exc.col or 1), exc.message, rule)
@@ -176,6 +176,7 @@ def check_codings(project: Project, diag: Diagnostics) -> None:
             # Duplicates are looked for within each (coder, interview), and reported once, at
             # the second occurrence.
             applied: set[tuple[int, str, int | None, int | None]] = set()
+            stale: list[Coding] = []
             reported: set[tuple[int, str, int | None, int | None]] = set()
             taken = files.take(iv, coder)
             if any(c.partners for c in taken):
@@ -222,9 +223,11 @@ def check_codings(project: Project, diag: Diagnostics) -> None:
                         fingerprints[coding.segment - 1],
                         interview.text_of(coding.segment),
                         diag,
+                        stale,
                     )
                 if coding.code not in codable:
                     _check_code(coding, codebook, diag)
+            _report_stale(stale, diag)
         if interview is not None:
             interview.release_turns()
 
@@ -255,25 +258,50 @@ def _check_code(coding: Coding, codebook: Codebook, diag: Diagnostics) -> None:
         diag.error(where, pos, f"'{code.id}' is not codable: use {children}", "not-codable")
 
 
-def _check_text(coding: Coding, fingerprint: str, text: str, diag: Diagnostics) -> None:
+# One inserted turn makes every later coding of a file stale: past this many, one line says so.
+STALE_LINES = 3
+
+
+def _report_stale(stale: list[Coding], diag: Diagnostics) -> None:
+    if len(stale) > STALE_LINES:
+        first = stale[0]
+        diag.error(
+            first.path or "codings",
+            (first.line, 3),
+            f"{len(stale)} codings of '{first.interview}' by {first.coder} (the first at "
+            "this line) no longer match their segment's text: the transcript was edited "
+            "since (a turn inserted or removed?); run `pcrcode reanchor` to move them back "
+            "onto their text",
+            "stale-fingerprint",
+        )
+        return
+    for coding in stale:
+        diag.error(
+            coding.path or "codings",
+            (coding.line, 3),
+            f"segment {coding.segment} of '{coding.interview}' changed since "
+            f"it was coded with '{coding.code}': check the coding, then run "
+            "`pcrcode reanchor` or tag it again",
+            "stale-fingerprint",
+        )
+
+
+def _check_text(
+    coding: Coding, fingerprint: str, text: str, diag: Diagnostics, stale: list[Coding]
+) -> None:
     where = coding.path or "codings"
     pos = (coding.line, 3)
     if not coding.fingerprint:
         diag.warning(
             where,
             pos,
-            f"coding of segment {coding.segment} has no fingerprint ('fp')",
+            f"coding of segment {coding.segment} has no fingerprint ('fp'): check that it is "
+            f"on the right text, then `pcrcode tag {coding.interview} {coding.segment} "
+            f"{coding.code} --coder {coding.coder}` records one",
             "missing-fingerprint",
         )
     elif coding.fingerprint != fingerprint:
-        diag.error(
-            where,
-            pos,
-            f"segment {coding.segment} of '{coding.interview}' changed since "
-            f"it was coded with '{coding.code}': check the coding, then run "
-            "`pcrcode reanchor` or tag it again",
-            "stale-fingerprint",
-        )
+        stale.append(coding)
     if (
         coding.start is not None
         and coding.end is not None

@@ -46,14 +46,14 @@ class Diagnostics:
         p = Path(path)
         if self.root is not None:
             # The path as named first: a symlink must be shown where it is, not where it points.
-            for mine, root in (
-                (p.absolute(), self.root.absolute()),
-                (p.resolve(), self.root.resolve()),
-            ):
-                try:
-                    return mine.relative_to(root).as_posix()
-                except ValueError:
-                    pass
+            try:
+                return p.absolute().relative_to(self.root.absolute()).as_posix()
+            except ValueError:
+                pass
+            try:
+                return p.resolve().relative_to(self.root.resolve()).as_posix()
+            except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
+                pass
         return p.as_posix()
 
     def add(

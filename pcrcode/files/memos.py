@@ -25,10 +25,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pcrcode.errors import PcrcodeError, UnknownItem, UsageError, closest
+from pcrcode.errors import FileFormatError, PcrcodeError, UnknownItem, UsageError, closest
 from pcrcode.files import atomic, transaction
 from pcrcode.files import codings as codings_io
 from pcrcode.files.diagnostics import Diagnostics
+from pcrcode.files.yaml_reading import OUTSIDE_PROJECT, is_inside
 from pcrcode.model import Coding, Project
 
 MEMOS_DIR = "memos"
@@ -178,7 +179,8 @@ def _file_memos(root: Path, kind: str, target: str) -> list[Memo]:
         ),
         key=lambda p: (len(p.name), p.name),
     )
-    return [parse_memo_file(p, kind, target)[0] for p in files]
+    # A memo linked out of the project (to /etc/hostname...) is never read; `check` says so.
+    return [parse_memo_file(p, kind, target)[0] for p in files if is_inside(root, p)]
 
 
 def _coding_memos(root: Path, interview: str, segment: int | None, code: str | None) -> list[Memo]:
@@ -272,9 +274,10 @@ def all_memos(root: Path, project: Project | None = None) -> list[Memo]:
     return memos
 
 
-def memo_files(root: Path) -> list[tuple[str, str, Path]]:
+def memo_files(root: Path, outside: bool = False) -> list[tuple[str, str, Path]]:
     """(kind, target, path) of every memo file under ``memos/``; the kind and target come from
-    the folders (a file right under ``memos/<kind>/`` has an empty target)."""
+    the folders (a file right under ``memos/<kind>/`` has an empty target). Files that lead
+    out of the project (symbolic links) are left out, unless ``outside`` (the linter)."""
     base = root / MEMOS_DIR
     if not base.is_dir():
         return []
@@ -284,7 +287,8 @@ def memo_files(root: Path) -> list[tuple[str, str, Path]]:
         if any(p.startswith(".") for p in rel):
             continue
         kind = rel[0] if len(rel) > 1 else ""
-        found.append((kind, "/".join(rel[1:-1]), path))
+        if outside or is_inside(root, path):
+            found.append((kind, "/".join(rel[1:-1]), path))
     return found
 
 
@@ -343,7 +347,10 @@ def problems(project: Project) -> list[tuple[Path, int, str]]:
     root = project.root
     found: list[tuple[Path, int, str]] = []
     codebook = project.codebook
-    for kind, target, path in memo_files(root):
+    for kind, target, path in memo_files(root, outside=True):
+        if not is_inside(root, path):
+            found.append((path, 1, OUTSIDE_PROJECT))
+            continue
         memo, issues = parse_memo_file(path, kind, target)
         found.extend((path, line, msg) for line, msg in issues)
         if kind not in FILE_KINDS:
@@ -427,6 +434,8 @@ def add_memo(
     memo = Memo(kind=kind, target=canonical, author=author, date=stamp, text=body, segment=segment)
     folder = memo_folder(root, kind, canonical)
     name = stamp.replace("-", "").replace(":", "")
+    if not is_inside(root, folder):  # memos/ (or a folder in it) linked elsewhere
+        raise FileFormatError(OUTSIDE_PROJECT, folder)
     with atomic.locked(root / transaction.LOCK_DIR / "memos.lock"):
         path = folder / f"{name}-{author}.md"
         n = 2

@@ -92,7 +92,9 @@ def commit(
             data = None if text is None else text.encode("utf-8")
             temp = None
             if data is not None:
-                temp = _write_temp(path, data)
+                # Beside the file itself: a linked codebook (shared by several projects) is
+                # written through its link, which stays a link.
+                temp = _write_temp(_through_link(path), data)
                 temps.append(temp)
             entries.append(
                 {
@@ -143,18 +145,66 @@ def _recover_locked(root: Path) -> list[str]:
         data = json.loads(journal.read_text(encoding="utf-8"))
         entries = list(data["entries"])
         targets = [root / str(e["target"]) for e in entries]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         raise PcrcodeError(
             "the journal of an interrupted change is unreadable: check the files "
             "it names, then delete it",
             journal,
         ) from None
+    for entry in entries:
+        _check_entry(root, entry, journal)
     with contextlib.ExitStack() as stack:
         for lock in sorted({lock_path(root, p) for p in targets}):
             stack.enter_context(atomic.locked(lock))
         notes = _apply(root, entries)
     atomic.remove(journal)
     return notes
+
+
+def _through_link(path: Path) -> Path:
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+
+
+def _check_entry(root: Path, entry: dict[str, str | None], journal: Path) -> None:
+    """A journal can arrive with a repository or an archive: it is obeyed only for files
+    inside the project (or the file a link of the project leads to), each with its temporary
+    file beside it under pcrcode's own name."""
+    target, temp = entry.get("target"), entry.get("temp")
+    wrong = None
+    if not isinstance(target, str) or not _inside(root, target, links=True):
+        wrong = f"names '{target}', outside the project"
+    elif temp is not None and (
+        not isinstance(temp, str)
+        or not _beside(root, temp, target)
+        or not Path(temp).name.startswith(f".{_through_link(root / target).name}.")
+        or not temp.endswith(TEMP_SUFFIX)
+    ):
+        wrong = f"names '{temp}', which is not a temporary file of {target} inside the project"
+    if wrong is not None:
+        raise PcrcodeError(
+            f"the journal of an interrupted change {wrong}: nothing was done; look at it, "
+            "then delete it (pcrcode never writes such a journal)",
+            journal,
+            1,
+        )
+
+
+def _inside(root: Path, rel: str, links: bool = False) -> bool:
+    """``rel`` names a path inside ``root``; with ``links``, the last part may be a link
+    leading elsewhere (``codebook.yaml`` linked to a shared codebook)."""
+    path = Path(rel)
+    if path.is_absolute() or ".." in path.parts or not rel:
+        return False
+    full = root / path
+    if links and os.path.islink(full):
+        full = full.parent
+    return full.resolve().is_relative_to(root.resolve())
+
+
+def _beside(root: Path, temp: str, target: str) -> bool:
+    """``temp`` is in the folder of the file ``target`` stands for (through its link)."""
+    real = _through_link(root / target)
+    return Path(os.path.realpath(root / temp)).parent == real.parent
 
 
 def _apply(root: Path, entries: list[dict[str, str | None]]) -> list[str]:
@@ -181,6 +231,7 @@ def _apply(root: Path, entries: list[dict[str, str | None]]) -> list[str]:
         if temp is None:
             target.unlink()
         else:
+            target = _through_link(target)
             os.replace(temp, target)
         folders.add(target.parent)
     for folder in folders:
@@ -192,6 +243,7 @@ def _write_temp(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
+        atomic.keep_mode(fd, path)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

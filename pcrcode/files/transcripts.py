@@ -18,11 +18,21 @@ from typing import Any
 from pcrcode.errors import FileFormatError, UnknownItem, did_you_mean
 from pcrcode.files.codebook import ID_RE
 from pcrcode.files.diagnostics import Diagnostics
-from pcrcode.files.yaml_reading import OUTSIDE_PROJECT, LDict, LList, is_inside, loads, read_text
+from pcrcode.files.yaml_reading import (
+    OUTSIDE_PROJECT,
+    LDict,
+    LList,
+    is_inside,
+    loads,
+    read_text,
+    refuse_conflict,
+)
 from pcrcode.model import Interview, Turn
 
 INTERVIEWS_DIR = "interviews"
 EXTENSIONS = (".md", ".yaml", ".yml")
+# File names hold 255 bytes; a lock is named <coder>--<interview>.lock.
+MAX_ID = 200
 META_KEYS = (
     "id",
     "structure",
@@ -177,6 +187,7 @@ def parse_interview(path: Path, diag: Diagnostics, text: str | None = None) -> I
     if text is None:
         text = read_text(path)
     if path.suffix == ".md":
+        refuse_conflict(text, path, markdown=True)
         meta, turns = parse_markdown(text, path, diag)
     else:
         meta, turns = parse_yaml_transcript(text, path, diag)
@@ -200,6 +211,14 @@ def parse_interview(path: Path, diag: Diagnostics, text: str | None = None) -> I
     if not ID_RE.match(iid) or "/" in iid:
         diag.error(
             path, 1, f"bad interview id '{iid}': name the file with a-z, 0-9, - and _", "bad-id"
+        )
+    elif len(iid) > MAX_ID:
+        diag.error(
+            path,
+            1,
+            f"interview id of {len(iid)} characters: at most {MAX_ID}, since pcrcode builds "
+            "file names from it (codings, locks); rename the file",
+            "bad-id",
         )
     if not turns:
         diag.error(
@@ -252,8 +271,33 @@ def interview_files(root: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     with os.scandir(folder) as entries:  # faster than iterdir + is_file on large projects
-        names = sorted(e.name for e in entries if suffix(e.name) in EXTENSIONS and e.is_file())
+        names = sorted(e.name for e in entries if suffix(e.name) in EXTENSIONS and is_file(e))
     return [folder / name for name in names]
+
+
+def is_file(entry: os.DirEntry[str]) -> bool:
+    """A file, or a link pcrcode cannot follow (a loop): listed, so that reading it gives a
+    finding instead of the file being left out without a word."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return entry.is_symlink()
+
+
+def ignored_files(root: Path) -> list[Path]:
+    """Files under ``interviews/`` that look like transcripts but are not read: ``x.MD``,
+    ``x.YAML`` (a case-insensitive file system's habit), ``x.txt``."""
+    folder = root / INTERVIEWS_DIR
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:
+        return sorted(
+            folder / e.name
+            for e in entries
+            if suffix(e.name) not in EXTENSIONS
+            and suffix(e.name).lower() in (*EXTENSIONS, ".txt", ".markdown")
+            and not e.name.startswith(".")
+        )
 
 
 def find_interview_file(root: Path, interview_id: str) -> Path:
@@ -264,6 +308,11 @@ def find_interview_file(root: Path, interview_id: str) -> Path:
             if path.is_file():
                 return path
     ids = [p.stem for p in interview_files(root)]
+    if interview_id in ids:  # a file whose name is not an id (upper case, a space...)
+        raise UnknownItem(
+            f"the transcript of '{interview_id}' has a file name that is not an id: rename it "
+            "with a-z, 0-9, - and _ (`pcrcode check` says the same)"
+        )
     raise UnknownItem(
         f"unknown interview '{interview_id}'{did_you_mean(interview_id, ids)}; "
         "see `pcrcode interviews list`"

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from pcrcode.errors import FileFormatError
-from pcrcode.files.yaml_reading import LDict, LList
+from pcrcode.files.yaml_reading import LDict, LList, refuse_conflict
 
 try:  # PyYAML's libyaml binding is several times faster; fall back to pure Python without it.
     from yaml import CSafeLoader as _BaseLoader
@@ -111,10 +111,90 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
         ) from None
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # Past Python's int conversion limit (4,300 digits), int() raises a bare ValueError.
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:
+        raise yaml.MarkedYAMLError(
+            None,
+            None,
+            f"a number of {len(node.value)} digits is too large: write a smaller one, or "
+            "quote it to keep it as text",
+            node.start_mark,
+        ) from None
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # .nan and .inf have no place in a pcrcode file, and would reach JSON output as NaN.
+    value = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise yaml.MarkedYAMLError(
+            None,
+            None,
+            f"'{node.value}' is not a number pcrcode can count with (not a number or "
+            "infinite): write a number, or quote it to keep it as text",
+            node.start_mark,
+        )
+    return value
+
+
+_STANDARD = "tag:yaml.org,2002:"
+
+
+def _refuse_tags(source: str, loader: type[_Loader] | type[_PyLoader]) -> None:
+    """Refuse every tag (``!!binary``, ``!x``, a bare ``!``) and directive (``%TAG``,
+    ``%YAML``): a pcrcode file never needs one, and a loader only sees the tag it resolved.
+    Read from the parser's events, only for a text that could hold one."""
+    if "!" not in source and "%" not in source:
+        return
+    for event in yaml.parse(source, Loader=loader):
+        mark: Any = event.start_mark  # libyaml's Mark or PyYAML's: the same attributes
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = "!!" + tag[len(_STANDARD) :] if tag.startswith(_STANDARD) else tag
+            raise yaml.MarkedYAMLError(
+                None,
+                None,
+                f"tags such as {shown} are not allowed in pcrcode files: remove the tag",
+                mark,
+            )
+        if isinstance(event, yaml.DocumentStartEvent) and (event.tags or event.version):
+            raise yaml.MarkedYAMLError(
+                None,
+                None,
+                "directives (%TAG, %YAML) are not allowed in pcrcode files: remove the line",
+                mark,
+            )
+
+
 for _cls in (_Loader, _PyLoader):
+    _cls.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    _cls.add_constructor("tag:yaml.org,2002:float", _construct_float)
     _cls.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
     _cls.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
     _cls.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+# PyYAML's wording for the usual slips, with what to do about them.
+_INDENT = (
+    ": check the indentation of this line and the one above (the keys of one mapping, the "
+    "items of one list, start in the same column)"
+)
+_COLON = (
+    ": a ':' and a space inside a value? quote the value (name: \"a: b\"); or is this "
+    "line indented deeper than the keys beside it? align it with them"
+)
+_HINTS = {
+    "mapping values are not allowed here": _COLON,
+    "mapping values are not allowed in this context": _COLON,
+    "could not find expected ':'": _INDENT,
+    "did not find expected key": _INDENT,
+    "did not find expected '-' indicator": _INDENT,
+    "expected <block end>, but found '<block mapping start>'": _INDENT,
+    "expected <block end>, but found '-'": _INDENT,
+    "expected <block end>, but found '<block sequence start>'": _INDENT,
+}
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -125,7 +205,9 @@ def _char_at(text: str, line: int, column: int) -> str:
 def parse(text: str, path: Path | str, first_line: int = 1) -> Any:
     """:func:`pcrcode.files.yaml_reading.loads`."""
     source = "\n" * (first_line - 1) + text if first_line > 1 else text
+    refuse_conflict(source, path)
     try:
+        _refuse_tags(source, _PyLoader if _may_nest_deeply(source) else _Loader)
         return yaml.load(source, Loader=_PyLoader if _may_nest_deeply(source) else _Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -136,6 +218,8 @@ def parse(text: str, path: Path | str, first_line: int = 1) -> Any:
         col = mark.column + 1 if mark is not None else None
         if mark is not None and _char_at(source, mark.line, mark.column) == "\t":
             problem = "a tab: YAML indents with spaces only, replace the tab by spaces"
+        else:
+            problem += _HINTS.get(problem, "")
         raise FileFormatError(f"invalid YAML: {problem}", path, line, col) from None
     except yaml.reader.ReaderError as exc:  # a character YAML refuses: no mark, a position
         before = source[: exc.position]

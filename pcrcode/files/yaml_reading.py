@@ -12,6 +12,7 @@ Every project file goes through here, so that:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,25 @@ def loads(text: str, path: Path | str, first_line: int = 1) -> Any:
     return parse(text, path, first_line)
 
 
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
+_CONFLICT_MD = re.compile(r"^(<{7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
+
+
+def refuse_conflict(text: str, path: Path | str, markdown: bool = False) -> None:
+    """Git's conflict markers left in a file: named as such, at the marker's line (a YAML
+    parser would report some syntax error one line later). In Markdown, a line of ``=`` is a
+    heading's underline: only ``<<<<<<<`` and ``>>>>>>>`` count there."""
+    found = (_CONFLICT_MD if markdown else _CONFLICT).search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        raise FileFormatError(
+            f"unresolved merge conflict (a '{found.group(1)}' line): keep the lines you want, "
+            "delete the marker lines <<<<<<<, ======= and >>>>>>>, then run `pcrcode check`",
+            path,
+            line,
+        )
+
+
 OUTSIDE_PROJECT = (
     "leads outside the project (a symbolic link): pcrcode reads and writes only "
     "inside the project folder; replace the link by a copy"
@@ -111,7 +131,10 @@ OUTSIDE_PROJECT = (
 
 def is_inside(root: Path, path: Path) -> bool:
     """Whether ``path``, symbolic links followed, stays inside the project folder ``root``."""
-    return path.resolve().is_relative_to(root.resolve())
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a link that loops leads nowhere pcrcode may read
+        return False
 
 
 def load_file(path: Path) -> Any:

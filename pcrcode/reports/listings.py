@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pcrcode.files.coder_names import require_coder_with_codings
-from pcrcode.model import Code, Coding, Project, as_codings
+from pcrcode.model import Code, Coding, Interview, Project, as_codings
 
 Row = dict[str, Any]
 
@@ -105,11 +105,12 @@ def interview_detail(project: Project, interview_id: str, coder: str | None = No
     interview = project.interview(interview_id)
     require_coder_with_codings(project, coder)
     applied: dict[int, list[Row]] = defaultdict(list)
-    for c in sorted(
-        project.iter_codings(interview=interview.id, coder=coder),
-        key=lambda c: (c.segment, c.code, c.coder),
-    ):
-        entry: Row = {"code": c.code, "coder": c.coder}
+    codings = list(project.iter_codings(interview=interview.id, coder=coder))
+    stale = set(map(id, stale_codings(interview, codings)))
+    codings = [c for c in codings if id(c) not in stale]  # never shown on another text
+    aliases = project.codebook.aliases
+    for c in sorted(codings, key=lambda c: (c.segment, aliases.get(c.code, c.code), c.coder)):
+        entry: Row = {"code": aliases.get(c.code, c.code), "coder": c.coder}
         if c.start is not None:
             entry["start"], entry["end"] = c.start, c.end
         if c.quote:
@@ -138,6 +139,18 @@ def interview_detail(project: Project, interview_id: str, coder: str | None = No
             for t in interview.turns
         ],
     }
+
+
+def stale_codings(interview: Interview, codings: list[Coding]) -> list[Coding]:
+    """Codings made on another text (the transcript was edited since): shown under the turn now
+    at their number, they would describe a text they were not made on."""
+    turns = interview.turns
+    return [
+        c
+        for c in codings
+        if c.fingerprint
+        and (c.segment > len(turns) or turns[c.segment - 1].fingerprint != c.fingerprint)
+    ]
 
 
 def code_usage(project: Project) -> dict[str, dict[str, int]]:

@@ -22,6 +22,7 @@ def create(path: Path, text: str, iid: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        atomic.keep_mode(fd, path)  # mkstemp's 0600 would lock colleagues out
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))
             handle.flush()

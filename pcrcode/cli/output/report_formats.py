@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pcrcode.cli.output import report_tables as views
-from pcrcode.cli.output.csv_writer import csv_text
+from pcrcode.cli.output.csv_writer import csv_text, write_csv
 from pcrcode.cli.output.json_stream import json_document
 from pcrcode.cli.output.rows import visible
 
@@ -43,8 +43,8 @@ def _emit(
 ) -> None:
     if fmt == "json":
         sys.stdout.write(json_document(list(records)))
-    elif fmt == "csv":
-        sys.stdout.write(csv_text(records, keys))
+    elif fmt == "csv":  # written by the one writer: made visible on a terminal
+        write_csv(records, keys)
     elif fmt == "markdown":
         sys.stdout.write("".join(views.markdown_grid(g) for g in grids))
     else:
@@ -213,7 +213,7 @@ def show_profiles(
     elif fmt == "csv":
         codes = [c.id for c in corpus.codebook.codes.values() if c.codable]
         keys = found[0].row_keys() if found else ["structure"]
-        sys.stdout.write(csv_text([p.row(codes) for p in found], [*keys, *codes]))
+        write_csv([p.row(codes) for p in found], [*keys, *codes])
     elif detailed:
         from pcrcode.cli.output import reading_views
 
@@ -362,6 +362,11 @@ def report_text(fmt: str, result: Document) -> str:
 
 
 def show_report(fmt: str, result: Document, codebook: Codebook | None = None) -> None:
+    if fmt == "csv":  # through the one CSV writer: escapes made visible on a terminal
+        from pcrcode.reports.synthesis import tidy
+
+        write_csv(tidy(result), ("section", "row", "col", "measure", "value"))
+        return
     if fmt != "table":
         sys.stdout.write(report_text(fmt, result))
         return
@@ -369,9 +374,10 @@ def show_report(fmt: str, result: Document, codebook: Codebook | None = None) ->
 
     out = _console()
     writer = TextWriter(out)  # console.print(Text(...)), as Rich would write it
-    writer.text(result.title, "bold")
+    # The title comes from the codebook, the coders' names from folder names: shown, not obeyed.
+    writer.text(visible(result.title), "bold")
     for line in result.preamble:
-        writer.text(line, "dim")
+        writer.text(visible(line), "dim")
     writer.flush()
     for grid in report_grids(result, terminal=True, codebook=codebook):
         out.print()

@@ -35,6 +35,11 @@ class Column:
     ratio: int | None = None
 
 
+# Output into a pipe (`pcrcode interviews show X | less`) is laid out for the 80 columns of a
+# standard terminal, unless COLUMNS says otherwise.
+PIPE_WIDTH = 80
+
+
 def visible(text: str) -> str:
     """Show control characters (ESC sequences...) as ``\\x1b`` instead of sending them raw."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
@@ -50,7 +55,7 @@ def console(stderr: bool = False) -> Console:
 
     width = None
     if "COLUMNS" not in os.environ and not (sys.stderr if stderr else sys.stdout).isatty():
-        width = 100
+        width = PIPE_WIDTH
     return _Console(
         stderr=stderr,
         highlight=False,
@@ -113,7 +118,7 @@ def output_console() -> Console | PlainConsole:
         return console()
     columns = env.get("COLUMNS")
     if columns is None:
-        return PlainConsole(100)
+        return PlainConsole(PIPE_WIDTH)
     if columns.isdigit() and int(columns) >= 3:
         return PlainConsole(int(columns))
     return console()
