@@ -83,9 +83,14 @@ def load(ctx: typer.Context, findings: list[Any] | None = None) -> Any:
     obj: dict[str, Any] = ctx.find_root().obj or {}
     if obj.get("skip_broken"):
         warn_problems(diag.errors)
-    elif diag.errors:
-        raise_broken(root, diag.errors)
+    elif blocking := [e for e in diag.errors if e.rule not in DOCUMENTATION_RULES]:
+        raise_broken(root, blocking)
     return project
+
+
+# Problems of the codebook's documentation (a code without a definition, as projects imported
+# from other tools have by the hundred): `check` reports them, but no number depends on them.
+DOCUMENTATION_RULES = frozenset({"missing-definition"})
 
 
 def raise_broken(root: Path, errors: list[Any]) -> None:
