@@ -360,3 +360,45 @@ def test_merge_driver_merges_partners_as_sets() -> None:
     result = merge_codings(base, ours, theirs, "codings/ana/x.yaml")
     assert result.conflicts == ()
     assert '"with": ["b", "c"]' in result.text
+
+
+def test_autocode_names_partners_on_the_codings_it_makes(project: Path) -> None:
+    code, out, err = cli(
+        project,
+        "autocode",
+        "Terre & Paille",
+        "forme/echange-informations",
+        "--interview",
+        "charpentes-vercors",
+        "--with",
+        "terre-et",
+        "--coder",
+        "zoe",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    segments = {h["segment"] for h in json.loads(out) if h["status"] == "new"}
+    assert segments
+    rows = json.loads(cli(project, "codings", "--coder", "zoe", "-f", "json")[1])
+    assert {r["segment"] for r in rows} == segments
+    assert all(r["with"] == ["terre-et-paille"] for r in rows)
+
+
+def test_autocode_refuses_an_interviews_own_structure_before_writing(project: Path) -> None:
+    code, out, err = cli(
+        project,
+        "autocode",
+        "paille",
+        "forme/echange-informations",
+        "--with",
+        "terre-et-paille",
+        "--coder",
+        "zoe",
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        "pcrcode: error: 'terre-et-paille' is the structure of interview 'terre-et-paille': a "
+        "partner is another structure or an actor (narrow --interview)\n"
+    )
+    assert not (project / "codings" / "zoe").exists()

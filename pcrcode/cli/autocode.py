@@ -39,6 +39,16 @@ def autocode(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="List what would be coded; write nothing.")
     ] = False,
+    partners: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--with",
+            "-w",
+            metavar="PARTNER",
+            help="A partner of the relation the matching turns describe (a structure or actor "
+            "id, or a unique prefix); repeatable.",
+        ),
+    ] = None,
     coder: CoderOpt = None,
     coding_round: RoundOpt = None,
     fmt: ListFormatOpt = ListFormat.table,
@@ -68,6 +78,7 @@ def autocode(
         ignore_case=ignore_case,
         ignore_accents=ignore_accents,
         dry_run=dry_run,
+        partners=partners or (),
     )
     rows = [h.record(result.code) for h in result.hits]
     if fmt is ListFormat.table:

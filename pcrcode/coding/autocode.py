@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pcrcode.errors import UsageError
 from pcrcode.files import codings as codings_io
 from pcrcode.files.diagnostics import Diagnostics
-from pcrcode.model import Interview
+from pcrcode.model import Codebook, Interview
 
 STATUS_NEW = "new"  # added (or, in a dry run, would be added)
 STATUS_CODED = "already-coded"  # the coder already applied the code to the segment
@@ -140,6 +141,7 @@ def autocode(
     ignore_accents: bool = False,
     dry_run: bool = False,
     at: str | None = None,
+    partners: Sequence[str] = (),
 ) -> AutocodeResult:
     """Code every turn matching ``pattern`` with ``code_id`` for ``coder``. Everything is checked
     (pattern, code, interviews, existing coding files) before the first write; then one locked
@@ -155,6 +157,7 @@ def autocode(
     aliases = {a for a, target in codebook.aliases.items() if target == code.id}
     wanted = {_speaker_key(s) for s in speakers or []}
     chosen = _interviews(root, interviews)
+    named = _partners(root, codebook, chosen, partners)
     if wanted:
         known = {_speaker_key(t.speaker) for i in chosen for t in i.turns}
         missing = sorted(s for s in speakers or [] if _speaker_key(s) not in known)
@@ -187,5 +190,26 @@ def autocode(
                 coder,
                 memo=f"autocode: {pattern}",
                 at=stamp,
+                partners=named,
             )
     return result
+
+
+def _partners(
+    root: Path, codebook: Codebook, chosen: Sequence[Interview], typed: Sequence[str]
+) -> tuple[str, ...]:
+    """``--with`` resolved before the first write, and refused if it names the structure of one
+    of the interviews to code (a structure is not its own partner)."""
+    if not typed:
+        return ()
+    from pcrcode.files.registry import load_registry
+    from pcrcode.network.partners import resolve_partners
+
+    named = resolve_partners(load_registry(root, codebook, Diagnostics(root)), typed)
+    for interview in chosen:
+        if interview.structure in named:
+            raise UsageError(
+                f"'{interview.structure}' is the structure of interview '{interview.id}': a "
+                "partner is another structure or an actor (narrow --interview)"
+            )
+    return named
