@@ -19,6 +19,7 @@ import re
 import shutil
 import sys
 import time
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -363,6 +364,13 @@ def registry_text(items: list[dict[str, object]]) -> str:
         for col in [*CATEGORIES, "total"]:
             n = cells[row].get(col, 0)
             out.append(f"      {col}: [{n}, {n}]")
+    out += [
+        "network:",  # `pcrcode network`: the sector and the scope codes, as in the example
+        "  sector: domaine",
+        "  scope: portee",
+        "  intra: portee/intra-sectorielle",
+        "  inter: portee/inter-sectorielle",
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -410,6 +418,7 @@ def codings_for(
     coder: str,
     base: list[tuple[int, list[str]]] | None,
     stamp: list[int],
+    others: Sequence[str] = (),
 ) -> tuple[list[Coding], list[tuple[int, list[str]]]]:
     """About 50 codings: some 15 answers coded with 2 to 5 codes; the second coder starts
     from the first one's segments and disagrees now and then (so agreement is not trivial)."""
@@ -433,7 +442,13 @@ def codings_for(
                 codes[1] = rng.choice(LOGIQUES)
             plan.append((segment, codes))
     result = []
+    # Partners on a third of the coded segments (`tag --with`), drawn apart so that the rest of
+    # the corpus is the one the benchmark always generated.
+    partner_rng = random.Random(f"{iid}/{coder}")
     for segment, codes in plan:
+        named: tuple[str, ...] = ()
+        if others and partner_rng.random() < 0.3:
+            named = tuple(sorted(partner_rng.sample(list(others), min(len(others), 2))))
         text = texts[segment - 1]
         fp = fingerprint(text)
         stamp[0] += rng.randint(5, 40)
@@ -461,6 +476,7 @@ def codings_for(
                     start=start,
                     end=end,
                     quote=quote,
+                    partners=named if k == 0 else (),
                 )
             )
     return result, plan
@@ -496,7 +512,8 @@ def generate(out: Path, interviews: int, seed: int, turns: int = 60) -> None:
         (out / "interviews" / f"{iid}.md").write_text(text, encoding="utf-8")
         base = None
         for coder in CODERS:
-            codings, plan = codings_for(rng, iid, texts, coder, base, stamp)
+            others = [i for i in ids if i != structure]
+            codings, plan = codings_for(rng, iid, texts, coder, base, stamp, others)
             base = plan
             (out / "codings" / coder / f"{iid}.yaml").write_text(
                 render(coder, iid, codings), encoding="utf-8"

@@ -89,7 +89,6 @@ def network(
     Example: pcrcode network --ego terre-et-paille --format graphml > reseau.graphml
     """
     from pcrcode.cli.reports import _corpus, _say_coders
-    from pcrcode.network.figures import document
     from pcrcode.network.ties import TieFilter, build_network, check_filter, filter_network
 
     corpus = _corpus(ctx, coder, all_coders, None)
@@ -113,7 +112,7 @@ def network(
 
         sys.stdout.write(render(net, fmt.value))
     else:
-        _write(document(net), fmt, nodes)
+        _write(net, fmt, nodes)
     _say_coders(corpus)
     if not net.ties:
         note("no ties: name partners on codings with `pcrcode tag ... --with ID`")
@@ -148,16 +147,19 @@ def _ego(project: Any, typed: str | None) -> str | None:
     return resolve_partner(project.registry, typed)
 
 
-def _write(doc: dict[str, Any], fmt: NetworkFormat, nodes: bool) -> None:
+def _write(net: Any, fmt: NetworkFormat, nodes: bool) -> None:
     from pcrcode.cli.output.csv_writer import write_csv
     from pcrcode.cli.output.json_stream import write_json
     from pcrcode.cli.output.rows import Column, emit
+    from pcrcode.network.figures import document, node_records, tie_record
 
     if fmt is NetworkFormat.json:
-        write_json(doc)
+        write_json(document(net))
         return
+    # The ties alone need no graph: centralities (networkx) only for what shows them.
+    doc = {"ties": [tie_record(net, t) for t in net.ties]}
     if nodes:
-        rows = doc["nodes"]
+        rows = node_records(net)
         columns = [
             Column("id", "node"),
             Column("kind", "kind"),
