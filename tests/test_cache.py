@@ -20,7 +20,7 @@ import pytest
 
 from pcrcode import project
 from pcrcode.cli.output.progress import ProgressBar, bar_text
-from pcrcode.files import cache, cache_codec, codings
+from pcrcode.files import cache, cache_codec, cached_parsing, codings
 from pcrcode.files.cross_file_checks import check_project
 from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.model import Codings, Interview, Project
@@ -87,7 +87,7 @@ def forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("parsed a file that should come from the cache")
 
     monkeypatch.setattr(project, "load_registry", refuse)  # the codebook is always parsed
-    monkeypatch.setattr(project, "parse_interview", refuse)
+    monkeypatch.setattr(cached_parsing, "parse_interview", refuse)
     monkeypatch.setattr(codings, "read", refuse)
 
 
@@ -237,13 +237,13 @@ def test_recent_files_are_not_cached(small: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(cache, "RACY_NS", 3600 * 10**9)  # everything counts as just written
     load(small)
     calls: list[Path] = []
-    original = project.parse_interview
+    original = cached_parsing.parse_interview
 
     def counting(path: Path, *args: Any, **kwargs: Any) -> Interview:
         calls.append(path)
         return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(project, "parse_interview", counting)
+    monkeypatch.setattr(cached_parsing, "parse_interview", counting)
     load(small)
     assert len(calls) == 2
 
@@ -534,8 +534,8 @@ def test_check_builds_no_turn_to_check_codings(
 @pytest.fixture
 def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """A first load forks a helper as soon as one file is missing; the forks are counted."""
-    monkeypatch.setattr(project, "PARALLEL_MIN", 1)
-    monkeypatch.delenv(project.JOBS_ENV, raising=False)
+    monkeypatch.setattr(cached_parsing, "PARALLEL_MIN", 1)
+    monkeypatch.delenv(cached_parsing.JOBS_ENV, raising=False)
     made: list[int] = []
     fork = os.fork
 
@@ -568,7 +568,7 @@ def test_a_helper_that_fails_changes_nothing(
     def crash(*args: Any) -> int:
         raise RuntimeError("the helper dies before parsing anything")
 
-    monkeypatch.setattr(project, "_child_pass", crash)
+    monkeypatch.setattr(cached_parsing, "_child_pass", crash)
     expected, expected_findings = load(example, use_cache=False)
     loaded, findings = load(example)
     assert len(forks) == 1
@@ -589,7 +589,7 @@ def test_a_helper_with_racy_files_changes_nothing(
 def test_no_helper_when_told_so(
     example: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(project.JOBS_ENV, "1")
+    monkeypatch.setenv(cached_parsing.JOBS_ENV, "1")
     load(example)
     assert forks == []
 

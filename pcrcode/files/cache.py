@@ -83,6 +83,7 @@ def _code_tag() -> tuple[Any, ...]:
         "model/registry",
         "model/transcripts",
         "project",
+        "files/cached_parsing",
         "files/registry",
         "files/transcripts",
         "files/yaml_reading",
@@ -202,9 +203,9 @@ class ProjectCache:
         return entry is not None and tuple(entry[0]) == key
 
     def forget(self, indexes: Iterable[int]) -> None:
-        """Drop what this object read of these buckets: another process (the load's helper,
-        see :mod:`pcrcode.project`) rewrote their packs, to be read again. Entries stored here
-        before are kept, to be written with the packs as read then."""
+        """Drop what this object read of these buckets: another process (the load's helper, see
+        :mod:`pcrcode.files.cached_parsing`) rewrote their packs, to be read again. Entries stored
+        here before are kept, to be written with the packs as read then."""
         for index in indexes:
             # What was found valid before (the codebook's and registry's entries, looked up
             # before the helper started) stays valid: the helper kept them in its packs.
