@@ -18,17 +18,14 @@ from hypothesis import strategies as st
 from pcrcode.agreement import coefficients
 from pcrcode.agreement.coefficients import (
     Alpha,
-    BinaryTable,
     Coefficient,
     Kappa,
-    binary_table,
-    code_presence,
-    coded_only,
     cohen_kappa,
     coincidences,
     krippendorff_alpha_nominal,
     percent_agreement,
 )
+from pcrcode.agreement.presence import BinaryTable, binary_table, code_presence, coded_only
 
 N = None
 

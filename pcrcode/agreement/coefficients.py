@@ -38,22 +38,18 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Collection, Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TypeAlias
 
 __all__ = [
     "Alpha",
-    "BinaryTable",
     "Coefficient",
     "Coincidences",
     "Kappa",
     "PercentAgreement",
     "ReliabilityData",
-    "binary_table",
-    "code_presence",
-    "coded_only",
     "cohen_kappa",
     "coincidences",
     "krippendorff_alpha_nominal",
@@ -62,7 +58,6 @@ __all__ = [
 
 Unit: TypeAlias = Sequence[Hashable | None]
 ReliabilityData: TypeAlias = Sequence[Unit]
-BinaryData: TypeAlias = Sequence[Sequence[int | None]]
 Weights: TypeAlias = Sequence[int] | None
 
 
@@ -133,15 +128,15 @@ class Coincidences:
 _NO_PAIRABLE_UNITS = "no unit was coded by at least two coders, so there is nothing to compare"
 
 
-def _is_missing(entry: Hashable | None) -> bool:
+def is_missing(entry: Hashable | None) -> bool:
     return entry is None or (isinstance(entry, float) and math.isnan(entry))
 
 
 def _present(unit: Unit) -> list[Hashable]:
-    return [entry for entry in unit if not _is_missing(entry)]
+    return [entry for entry in unit if not is_missing(entry)]
 
 
-def _coder_count(data: ReliabilityData) -> int:
+def coder_count(data: ReliabilityData) -> int:
     """Entries per unit; ragged data is a caller bug, not an undefined coefficient."""
     if not data:
         return 0
@@ -181,7 +176,7 @@ def percent_agreement(
     units with different numbers of coders); it is less strict than unit-wise with three or
     more coders and equal to it with two. Neither corrects for chance agreement.
     """
-    coders = _coder_count(data)
+    coders = coder_count(data)
     if coders < 2:
         return PercentAgreement(
             value=None, reason=_fewer_than_two_coders(coders, len(data)), units=0
@@ -214,7 +209,7 @@ def cohen_kappa(data: ReliabilityData, *, weights: Weights = None) -> Kappa:
     coder kept their own category proportions but assigned them independently of the units.
     Undefined when p_e = 1 (both coders used the same single category throughout).
     """
-    coders = _coder_count(data)
+    coders = coder_count(data)
     if coders != 2:
         if coders > 2:
             reason = (
@@ -229,7 +224,7 @@ def cohen_kappa(data: ReliabilityData, *, weights: Weights = None) -> Kappa:
     agreements = 0
     for unit, weight in _weighted(data, weights):
         a, b = unit
-        if _is_missing(a) or _is_missing(b):
+        if is_missing(a) or is_missing(b):
             continue
         first[a] += weight
         second[b] += weight
@@ -239,10 +234,10 @@ def cohen_kappa(data: ReliabilityData, *, weights: Weights = None) -> Kappa:
         return Kappa(value=None, reason="no unit was coded by both coders", units=0)
     chance = sum(count * second[category] for category, count in first.items())
     only = next(iter(first)) if len(first) == 1 else None
-    return _kappa(n, agreements, chance, only)
+    return kappa_from_counts(n, agreements, chance, only)
 
 
-def _kappa(n: int, agreements: int, chance: int, only: Hashable | None) -> Kappa:
+def kappa_from_counts(n: int, agreements: int, chance: int, only: Hashable | None) -> Kappa:
     """Kappa from counts: ``chance`` is n**2 * p_e, kept integral so p_e == 1 is exact."""
     p_o = agreements / n
     p_e = chance / (n * n)
@@ -321,7 +316,7 @@ def coincidences(
     are dropped. ``levels`` fixes the categories and their order (unused ones get zero rows);
     by default the categories present, sorted when they can be.
     """
-    _coder_count(data)
+    coder_count(data)
     order = _ordered_levels(data, levels)
     o, totals, units = _coincidence_counts(data, weights)
     matrix = tuple(tuple(float(o.get((c, k), 0)) for k in order) for c in order)
@@ -355,7 +350,7 @@ def krippendorff_alpha_nominal(
     declares the full set of categories: values outside it raise ``ValueError``. Unused
     categories have n_c = 0, so they do not change nominal alpha.
     """
-    coders = _coder_count(data)
+    coders = coder_count(data)
     _ordered_levels(data, levels)
     if coders < 2:
         return Alpha(value=None, reason=_fewer_than_two_coders(coders, len(data)), units=0)
@@ -392,110 +387,3 @@ def _fewer_than_two_coders(coders: int, units: int) -> str:
     if units == 0:
         return "there are no units"
     return f"agreement needs at least two coders and the data has {coders}"
-
-
-# Binary per-code data ----------------------------------------------------------------------
-
-
-def code_presence(
-    codings: Sequence[Sequence[Collection[Hashable] | None]], code: Hashable
-) -> list[list[int | None]]:
-    """Binary reliability data for one code.
-
-    ``codings[u][i]`` is the set of codes coder i applied to unit u, or ``None`` when coder i did
-    not code unit u at all. The result holds 1 (applied), 0 (not applied) or ``None``.
-    """
-    return [
-        [None if applied is None else int(code in applied) for applied in unit] for unit in codings
-    ]
-
-
-def coded_only(data: BinaryData) -> list[Sequence[int | None]]:
-    """The units at least one coder coded (some value is 1): the basis of coded-only figures.
-
-    Uncoded text inflates agreement, so reports give both the figure over all units and this
-    one.
-    """
-    return [unit for unit in data if any(entry == 1 for entry in unit)]
-
-
-@dataclass(frozen=True)
-class BinaryTable:
-    """2x2 table of two coders on one code, over the units both coded.
-
-    ``missing`` counts the units skipped because a coder has no value for them.
-    """
-
-    both: int
-    first_only: int
-    second_only: int
-    neither: int
-    missing: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.both + self.first_only + self.second_only + self.neither
-
-    def _empty_reason(self) -> str:
-        return "no unit was coded by both coders" if self.missing else "there are no units"
-
-    @property
-    def coded(self) -> int:
-        """Units at least one coder coded."""
-        return self.both + self.first_only + self.second_only
-
-    def percent_agreement(self) -> PercentAgreement:
-        """(units coded by both + units coded by neither) / units, as NVivo reports it."""
-        agreeing = self.both + self.neither
-        if self.total == 0:
-            return PercentAgreement(value=None, reason=self._empty_reason(), units=0)
-        return PercentAgreement(
-            value=agreeing / self.total, reason=None, units=self.total, agreeing_units=agreeing
-        )
-
-    def coded_only_agreement(self) -> PercentAgreement:
-        """Units coded by both / units coded by at least one (the Jaccard index)."""
-        if self.coded == 0:
-            return PercentAgreement(value=None, reason="neither coder applied the code", units=0)
-        return PercentAgreement(
-            value=self.both / self.coded,
-            reason=None,
-            units=self.coded,
-            agreeing_units=self.both,
-        )
-
-    def kappa(self) -> Kappa:
-        """Cohen's kappa on the 2x2 table (equal to :func:`cohen_kappa` on the same data)."""
-        n = self.total
-        if n == 0:
-            return Kappa(value=None, reason=self._empty_reason(), units=0)
-        first_yes = self.both + self.first_only
-        second_yes = self.both + self.second_only
-        chance = first_yes * second_yes + (n - first_yes) * (n - second_yes)
-        only = None if 0 < first_yes < n else (1 if first_yes else 0)
-        return _kappa(n, self.both + self.neither, chance, only)
-
-
-def binary_table(data: BinaryData) -> BinaryTable:
-    """Tabulate two coders' presence values (1/0, or ``None`` for missing) on one code."""
-    coders = _coder_count(data)
-    if data and coders != 2:
-        raise ValueError(f"a 2x2 table needs exactly two coders, the data has {coders}")
-    cells: Counter[tuple[int, int]] = Counter()
-    missing = 0
-    for index, (a, b) in enumerate(data):
-        if _is_missing(a) or _is_missing(b):
-            missing += 1
-            continue
-        if a not in (0, 1) or b not in (0, 1):
-            raise ValueError(
-                f"unit {index}: presence values must be 1, 0 or None, got {a!r} and {b!r}"
-            )
-        cells[1 if a else 0, 1 if b else 0] += 1
-    return BinaryTable(
-        both=cells[1, 1],
-        first_only=cells[1, 0],
-        second_only=cells[0, 1],
-        neither=cells[0, 0],
-        missing=missing,
-    )
