@@ -8,7 +8,9 @@
 - :mod:`pcrcode.exchange.refi.segments`: one text per interview, and turns found back in a foreign
   text;
 - :mod:`pcrcode.exchange.refi.offsets`: which unit a tool counted character positions in;
-- :mod:`pcrcode.exchange.refi.export`: writing ``.qdc`` and ``.qdpx``;
+- :mod:`pcrcode.exchange.refi.export`: writing ``.qdc`` and ``.qdpx`` (with
+  :mod:`~pcrcode.exchange.refi.export_cases` for the cases and variables and
+  :mod:`~pcrcode.exchange.refi.export_sources` for the sources, their selections and notes);
 - :mod:`pcrcode.exchange.refi.reader`: a REFI-QDA document as plain records, tolerantly;
 - :mod:`pcrcode.exchange.refi.importer` (with :mod:`~pcrcode.exchange.refi.codetree` for codes and
   :mod:`~pcrcode.exchange.refi.cases` for cases, variables, users): those records as a new project;

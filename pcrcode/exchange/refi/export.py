@@ -20,40 +20,22 @@ from __future__ import annotations
 import contextlib
 import io
 import zipfile
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from operator import attrgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from pcrcode import __version__
 from pcrcode.exchange.refi import CODEBOOK_NS, PROJECT_NS
 from pcrcode.exchange.refi.archive import Spool, entry_info
-from pcrcode.exchange.refi.describe import (
-    FREE_DESCRIPTION,
-    ID_TAG,
-    INTERVIEWED_DESCRIPTION,
-    SPEAKERS,
-    attribute_description,
-    code_description,
-    family_description,
-    yaml_text,
-)
-from pcrcode.exchange.refi.guids import date_to_datetime, guid, guid_of, is_datetime
-from pcrcode.exchange.refi.segments import RenderedTurn, render_interview
-from pcrcode.exchange.refi.xml import (
-    attributes,
-    end_tag,
-    escape_attr,
-    escape_clean_attr,
-    invalid_chars,
-    leaf,
-    start_tag,
-)
+from pcrcode.exchange.refi.describe import SPEAKERS, code_description, family_description
+from pcrcode.exchange.refi.export_cases import write_cases
+from pcrcode.exchange.refi.export_sources import TextSources, selections_of
+from pcrcode.exchange.refi.guids import date_to_datetime, guid, is_datetime
+from pcrcode.exchange.refi.segments import render_interview
+from pcrcode.exchange.refi.xml import attributes, end_tag, leaf, start_tag
 from pcrcode.files import atomic
-from pcrcode.model import Code, Codebook, Coding, Interview, Project, Structure, as_codings
+from pcrcode.model import Code, Codebook, Coding, Interview, Project, as_codings
 
 ORIGIN = f"pcrcode {__version__}"
 DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
@@ -143,142 +125,6 @@ def save_qdc(codebook: Codebook, path: Path) -> ExportResult:
         return write_qdc(codebook, out)
 
 
-# --- variables ---------------------------------------------------------------------------------
-
-
-def _type_of(values: list[Any]) -> str:
-    present = [v for v in values if v is not None and v != ""]
-    if present and all(isinstance(v, bool) for v in present):
-        return "Boolean"
-    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
-        return "Integer"
-    if present and all(
-        isinstance(v, int | float) and not isinstance(v, bool) and v == v and abs(v) != float("inf")
-        for v in present
-    ):
-        return "Float"
-    if present and all(isinstance(v, date) and not isinstance(v, datetime) for v in present):
-        return "Date"
-    return "Text"
-
-
-def _typed(kind: str, value: Any) -> tuple[str, str]:
-    if kind == "Boolean":
-        return "BooleanValue", "true" if value else "false"
-    if kind == "Integer":
-        return "IntegerValue", str(value)
-    if kind == "Float":
-        return "FloatValue", format(Decimal(repr(float(value))), "f")
-    if kind == "Date":
-        return "DateValue", value.isoformat()
-    return "TextValue", str(value)
-
-
-@dataclass(frozen=True)
-class _Variable:
-    name: str
-    kind: str
-    description: str
-
-
-def _variables(project: Project) -> list[_Variable]:
-    codebook, structures = project.codebook, list(project.registry.structures.values())
-    numeric = ("integer", "year")
-    result = [
-        _Variable(a.id, "Integer" if a.type in numeric else "Text", attribute_description(a))
-        for a in codebook.attributes.values()
-    ]
-    result.append(_Variable("interviewed", "Boolean", INTERVIEWED_DESCRIPTION))
-    seen = {v.name for v in result}
-    for s in structures:
-        for key in s.extra:
-            if key not in seen:
-                seen.add(key)
-                kind = _type_of([t.extra.get(key) for t in structures])
-                result.append(_Variable(key, kind, FREE_DESCRIPTION))
-    return result
-
-
-def _value(structure: Structure, variable: _Variable, codebook: Codebook) -> Any:
-    if variable.name == "interviewed":
-        return structure.interviewed
-    value = structure.value(variable.name, codebook)
-    return None if value is None or value == "" else value
-
-
-# --- sources and selections -----------------------------------------------------------------
-
-
-@dataclass
-class _Selection:
-    coder: str
-    segment: int
-    start: int  # -1 for None (then the selection is the whole segment)
-    end: int
-    begin: int  # offsets in the source text
-    stop: int
-    codings: list[Coding] = field(default_factory=list)
-
-
-def _selections(
-    interview: Interview,
-    turns: list[RenderedTurn],
-    codings: list[Coding],
-    known: Container[str],
-    skipped: list[str],
-) -> list[_Selection]:
-    """The codings of an interview grouped by coder and span, in the order of the text."""
-    groups: dict[tuple[str, int, int, int], _Selection] = {}
-    count = len(turns)
-    for c in codings:
-        segment, start, end = c.segment, c.start, c.end
-        if c.code not in known:
-            skipped.append(f"{_where(interview, c)}: the code is not in the codebook")
-            continue
-        if not 1 <= segment <= count:
-            skipped.append(f"{_where(interview, c)}: the interview has {count} segments")
-            continue
-        turn = turns[segment - 1]
-        if start is not None and end is not None:
-            if not 0 <= start < end <= len(turn.text):
-                skipped.append(
-                    f"{_where(interview, c)}: the span {start}-{end} is outside the segment"
-                )
-                continue
-            begin, stop = turn.start + start, turn.start + end
-        else:
-            begin, stop = turn.start, turn.start + len(turn.text)
-        key = (c.coder, segment, -1 if start is None else start, -1 if end is None else end)
-        sel = groups.get(key)
-        if sel is None:
-            sel = groups[key] = _Selection(*key, begin, stop)
-        sel.codings.append(c)
-    return sorted(groups.values(), key=lambda s: (s.begin, s.stop, s.coder))
-
-
-def _where(interview: Interview, c: Coding) -> str:
-    return f"{c.coder}'s coding of {interview.id} segment {c.segment} with {c.code}"
-
-
-class _Dates:
-    """``creationDateTime="..."`` for the dates that may be written as they are, else ``""``.
-
-    Memoised: the codings of a selection, of a file, share their ``at``; the memo is bounded
-    (emptied now and then), since repeats are close together."""
-
-    def __init__(self) -> None:
-        self.memo: dict[str, str] = {}
-
-    def attr(self, value: str) -> str:
-        found = self.memo.get(value)
-        if found is None:
-            if len(self.memo) > 65536:
-                self.memo.clear()
-            ok = bool(value) and is_datetime(value)
-            found = self.memo[value] = f' creationDateTime="{escape_attr(value)}"' if ok else ""
-        return found
-
-
 class _NeedsZip64(Exception):
     """The document is too large for the zip header it was started with (see _Writer.write)."""
 
@@ -312,7 +158,6 @@ class _Writer:
             ),
             0,
         )
-        self.dates = _Dates()
         self.parts: list[str] = []
         self.size = 0  # bytes of the document written so far
 
@@ -391,6 +236,7 @@ class _Writer:
         self.users = {coder: guid("user", coder) for coder in self.coders}
         self.interview_guids = {iid: guid("interview", iid) for iid in interviews}
         self.code_guids = {code_id: code_guid(code_id) for code_id in project.codebook.codes}
+        self.text_sources = TextSources(self.users, self.code_guids, self.counts)
 
     def rank(self, interview: str) -> int:
         found = self.project.interviews.get(interview)
@@ -434,7 +280,7 @@ class _Writer:
             out.append(end_tag(2, "Codes"))
             out.append(end_tag(1, "CodeBook"))
         self.counts["families"], self.counts["codes"] = len(codebook.families), len(codebook.codes)
-        self.cases()
+        write_cases(out, project, self.interview_guids, self.counts)
         self.flush(entry)
         # Each source is written in the order the interviews' texts and codings are stored
         # (one cache pack at a time, each interview let go once written), put aside, then
@@ -485,46 +331,6 @@ class _Writer:
         out.append("\n</Project>\n")
         self.flush(entry)
 
-    def cases(self) -> None:
-        project, codebook, out = self.project, self.project.codebook, self.parts
-        structures = list(project.registry.structures.values())
-        if not structures:
-            return
-        variables = _variables(project)
-        variable_guids = {v.name: guid("variable", v.name) for v in variables}
-        out.append(start_tag(1, "Variables"))
-        for v in variables:
-            named = {"guid": variable_guids[v.name], "name": v.name, "typeOfVariable": v.kind}
-            if v.description:
-                out.append(start_tag(2, "Variable", **named))
-                out.append(leaf(3, "Description", v.description))
-                out.append(end_tag(2, "Variable"))
-            else:
-                out.append(leaf(2, "Variable", **named))
-        out.append(end_tag(1, "Variables"))
-        self.counts["variables"] = len(variables)
-        in_case: dict[str | None, list[str]] = {}
-        for interview in project.interviews.values():
-            in_case.setdefault(interview.structure, []).append(interview.id)
-        out.append(start_tag(1, "Cases"))
-        for s in structures:
-            out.append(start_tag(2, "Case", guid=guid("structure", s.id), name=s.name))
-            out.append(leaf(3, "Description", f"{ID_TAG}: {s.id}"))
-            for v in variables:
-                value = _value(s, v, codebook)
-                if value is None:
-                    continue
-                out.append(start_tag(3, "VariableValue"))
-                out.append(leaf(4, "VariableRef", targetGUID=variable_guids[v.name]))
-                tag, text = _typed(v.kind, value)
-                out.append(leaf(4, tag, text))
-                out.append(end_tag(3, "VariableValue"))
-            for iid in in_case.get(s.id, ()):
-                out.append(leaf(3, "SourceRef", targetGUID=self.interview_guids[iid]))
-            out.append(end_tag(2, "Case"))
-        out.append(end_tag(1, "Cases"))
-        self.counts["cases"] = len(structures)
-
     def source(self, interview: Interview, texts: Spool, notes: Spool, skipped: list[str]) -> None:
         release = self.release_turns and _lazy_turns(interview)
         text, turns = render_interview(interview)
@@ -535,85 +341,12 @@ class _Writer:
         names = list(dict.fromkeys(t.speaker for t in turns if t.speaker))
         if names:  # tells a reader which "Label:" paragraphs open a turn
             meta[SPEAKERS] = names
-        selections = _selections(
+        selections = selections_of(
             interview, turns, self.codings_for(iid), self.project.codebook.codes, skipped
         )
         if release:
             _release(interview, release)
-        out = self.parts
-        head = leaf(
-            2,
-            "TextSource",
-            guid=sguid,
-            name=iid,
-            plainTextPath=f"internal://{sguid}.txt",
-            creationDateTime=date_to_datetime(interview.meta.get("date")) or None,
-        )
-        if not meta and not selections:
-            out.append(head)
-            return
-        out.append(head[:-3] + ">")  # the same start tag, for an element with children
-        if meta:
-            out.append(leaf(3, "Description", yaml_text(meta).rstrip("\n")))
-        clean = invalid_chars(text)
-        users, dated = self.users, self.dates.attr
-        code_guids = self.code_guids
-        by_code = attrgetter("code")
-        note_lines: list[str] = []
-        note_guids: set[str] = set()
-        codings = 0
-        for sel in selections:
-            tail = f"{iid}\x1f{sel.coder}\x1f{sel.segment}\x1f{sel.start}\x1f{sel.end}"
-            user = users[sel.coder]
-            group = sel.codings
-            first = ""
-            for c in group:
-                if (not first or c.at < first) and dated(c.at):
-                    first = c.at
-            selection = guid_of("selection\x1f" + tail)
-            out.append(
-                f'\n      <PlainTextSelection guid="{selection}"'
-                f' name="{escape_clean_attr(clean[sel.begin : sel.stop])}"'
-                f' startPosition="{sel.begin}" endPosition="{sel.stop}"'
-                f' creatingUser="{user}"{dated(first) if first else ""}>'
-            )
-            for c in sorted(group, key=by_code) if len(group) > 1 else group:
-                start = -1 if c.start is None else c.start
-                end = -1 if c.end is None else c.end
-                key = f"{c.coder}\x1f{iid}\x1f{c.segment}\x1f{c.code}\x1f{start}\x1f{end}"
-                at = dated(c.at)
-                cguid = guid_of("coding\x1f" + key)
-                out.append(
-                    f'\n        <Coding guid="{cguid}" creatingUser="{user}"{at}>'
-                    f'\n          <CodeRef targetGUID="{code_guids[c.code]}" />'
-                )
-                if c.memo:
-                    nguid = guid_of(f"note\x1f{tail}\x1f{c.memo}")
-                    out.append(f'\n          <NoteRef targetGUID="{nguid}" />')
-                    if nguid not in note_guids:  # a note's key holds the interview's id
-                        note_guids.add(nguid)
-                        note_lines.append(
-                            start_tag(
-                                2,
-                                "Note",
-                                guid=nguid,
-                                name=f"{iid} segment {c.segment} ({c.coder})",
-                                creatingUser=user,
-                            )[:-1]
-                            + at
-                            + ">"
-                        )
-                        note_lines.append(leaf(3, "PlainTextContent", c.memo))
-                        note_lines.append(end_tag(2, "Note"))
-                out.append("\n        </Coding>")
-                codings += 1
-            out.append("\n      </PlainTextSelection>")
-        out.append(end_tag(2, "TextSource"))
-        self.counts["selections"] += len(selections)
-        self.counts["codings"] += codings
-        if note_lines:
-            notes.add(sguid, "".join(note_lines).encode())
-            self.counts["notes"] += len(note_guids)
+        self.text_sources.write(self.parts, interview, sguid, text, meta, selections, notes)
 
 
 # --- dropping the turns an export read (transcripts' text is most of a project's memory) -----
