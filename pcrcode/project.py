@@ -14,13 +14,13 @@ from pcrcode.files import cache_codec
 from pcrcode.files import codings as codings_io
 from pcrcode.files.cache import ProjectCache, file_key
 from pcrcode.files.cache import enabled as cache_enabled
-from pcrcode.files.cached_parsing import cached, guard, parse_files
+from pcrcode.files.cached_parsing import DataFile, Parsed, cached, guard, parse_files
 from pcrcode.files.codebook import CODEBOOK_FILE, load_codebook
 from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.registry import REGISTRY_FILE, load_registry
 from pcrcode.files.transcripts import INTERVIEWS_DIR, ignored_files, interview_files
 from pcrcode.files.yaml_reading import OUTSIDE_PROJECT, is_inside
-from pcrcode.model import Codings, CodingSource, Interview, Project, Registry
+from pcrcode.model import Codebook, Codings, CodingSource, Interview, Project, Registry
 
 
 def find_root(start: Path | None = None, explicit: Path | None = None) -> Path:
@@ -99,6 +99,26 @@ def _open_cache(root: Path, diag: Diagnostics, wanted: bool | None) -> ProjectCa
 def _load(
     root: Path, diag: Diagnostics, store: ProjectCache | None, progress: Progress | None
 ) -> Project:
+    codebook, registry = _codebook_and_registry(root, diag, store)
+    _layout(root, diag)
+    files = [(True, p, f"{INTERVIEWS_DIR}/{p.name}") for p in interview_files(root)]
+    files += [
+        (False, p, f"{codings_io.CODINGS_DIR}/{p.parent.name}/{p.name}")
+        for p in codings_io.coding_files(root)
+    ]
+    interviews, coding_files = _gather(diag, files, parse_files(root, diag, store, files, progress))
+    return Project(
+        root=root,
+        codebook=codebook,
+        registry=registry,
+        interviews=interviews,
+        codings=Codings(coding_files),
+    )
+
+
+def _codebook_and_registry(
+    root: Path, diag: Diagnostics, store: ProjectCache | None
+) -> tuple[Codebook, Registry]:
     # The registry, validated against the codebook, is cached under both files' stamps.
     codebook_path = root / CODEBOOK_FILE
     codebook_key = file_key(codebook_path) if store else None
@@ -122,16 +142,17 @@ def _load(
         cache_codec.encode_registry,
         lambda data: cache_codec.decode_registry(data, registry_path),
     ) or Registry({})
-    _layout(root, diag)
-    files = [(True, p, f"{INTERVIEWS_DIR}/{p.name}") for p in interview_files(root)]
-    files += [
-        (False, p, f"{codings_io.CODINGS_DIR}/{p.parent.name}/{p.name}")
-        for p in codings_io.coding_files(root)
-    ]
-    results = parse_files(root, diag, store, files, progress)
+    return codebook, registry
+
+
+def _gather(
+    diag: Diagnostics, files: list[DataFile], parsed: list[Parsed]
+) -> tuple[dict[str, Interview], list[tuple[str, str, int, CodingSource]]]:
+    """The interviews by id and the coding files, from what was parsed, in file order; the
+    files' findings go to ``diag``, with one for a second transcript of an interview."""
     interviews: dict[str, Interview] = {}
     coding_files: list[tuple[str, str, int, CodingSource]] = []
-    for (is_transcript, path, _), (value, findings) in zip(files, results, strict=True):
+    for (is_transcript, path, _), (value, findings) in zip(files, parsed, strict=True):
         diag.findings.extend(findings)
         if value is None:
             continue
@@ -147,13 +168,7 @@ def _load(
             )
         else:
             interviews[value.id] = value
-    return Project(
-        root=root,
-        codebook=codebook,
-        registry=registry,
-        interviews=interviews,
-        codings=Codings(coding_files),
-    )
+    return interviews, coding_files
 
 
 def _layout(root: Path, diag: Diagnostics) -> None:

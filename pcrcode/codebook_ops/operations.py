@@ -31,7 +31,7 @@ from pcrcode.files.codebook import CODEBOOK_FILE, ID_RE, parse_codebook
 from pcrcode.files.coding_updates import read_for_update
 from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.yaml_reading import decode, is_inside, loads
-from pcrcode.model import Code, Codebook, Coding
+from pcrcode.model import Code, Codebook, Coding, Family
 
 CHANGE_KEYS = ("file", "action", "old", "new", "codings")
 
@@ -169,51 +169,18 @@ def _read_state(root: Path) -> _State:
 def _relabel(state: _State, code: Code, new: str) -> Plan:
     """Rename ``code`` to ``new``, its descendants with it; relocate them if the parent changes."""
     cb = state.codebook
-    if not ID_RE.match(new) or "/" not in new:
-        raise UsageError(
-            f"bad code id '{new}': a path under a family, of a-z, 0-9, - and _ parts (family/code)"
-        )
-    if new == code.id:
-        raise UsageError(f"'{code.id}' already has this id")
-    if new.startswith(code.id + "/"):
-        raise ConflictError(f"cannot move '{code.id}' under itself ('{new}')")
-    family_id = new.split("/", 1)[0]
-    family = cb.family(family_id)
-    parent = new.rsplit("/", 1)[0]
-    if parent != family_id and parent not in cb.codes:
-        raise UnknownItem(
-            f"parent '{parent}' of '{new}' does not exist: create it in codebook.yaml first"
-        )
+    family, parent = _check_new_id(cb, code, new)
     tree = cb.descendants(code.id)
     mapping = {c.id: new + c.id[len(code.id) :] for c in tree}
-    for old_id, new_id in mapping.items():
-        if new_id in cb.codes:
-            raise ConflictError(
-                f"'{new_id}' already exists: choose another id, or "
-                f"`pcrcode codebook merge {old_id} {new_id}`"
-            )
-        owner = cb.aliases.get(new_id)
-        if owner is not None and owner != old_id:
-            raise ConflictError(
-                f"'{new_id}' is an old id of '{owner}' (an alias): choose another id"
-            )
+    _check_ids_free(cb, mapping)
     text = state.text
     degree = text.entry(code.id).data.get("degree")
     if family.ordered and new.count("/") == 1:
-        if not isinstance(degree, int):
-            raise ConflictError(
-                f"family '{family_id}' is ordered: give '{code.id}' a degree "
-                "(degree: N in codebook.yaml) before moving it there"
-            )
-        for other in cb.family_codes(family_id):
-            if other.depth == 1 and other.degree == degree and other.id not in mapping:
-                raise ConflictError(
-                    f"'{other.id}' already has degree {degree} in family "
-                    f"'{family_id}': change one of the degrees first"
-                )
+        _check_degree_free(cb, family, code, degree, mapping)
     relocate = parent != (code.parent or code.family)
     anchor = _anchor(cb, parent, set(mapping)) if relocate else None
     changes: list[Change] = []
+    family_id = family.id
     for c in tree:
         entry = text.entry(c.id)
         new_id = mapping[c.id]
@@ -234,6 +201,58 @@ def _relabel(state: _State, code: Code, new: str) -> Plan:
         if target in mapping and alias not in mapping.values():
             recode[alias] = mapping[target]
     return _finish(state, recode, changes, mapping)
+
+
+def _check_new_id(cb: Codebook, code: Code, new: str) -> tuple[Family, str]:
+    """The family and parent of ``new``, a valid id for ``code`` under an existing parent."""
+    if not ID_RE.match(new) or "/" not in new:
+        raise UsageError(
+            f"bad code id '{new}': a path under a family, of a-z, 0-9, - and _ parts (family/code)"
+        )
+    if new == code.id:
+        raise UsageError(f"'{code.id}' already has this id")
+    if new.startswith(code.id + "/"):
+        raise ConflictError(f"cannot move '{code.id}' under itself ('{new}')")
+    family_id = new.split("/", 1)[0]
+    family = cb.family(family_id)
+    parent = new.rsplit("/", 1)[0]
+    if parent != family_id and parent not in cb.codes:
+        raise UnknownItem(
+            f"parent '{parent}' of '{new}' does not exist: create it in codebook.yaml first"
+        )
+    return family, parent
+
+
+def _check_ids_free(cb: Codebook, mapping: dict[str, str]) -> None:
+    """No new id may be another code's id, or an old id (alias) of another code."""
+    for old_id, new_id in mapping.items():
+        if new_id in cb.codes:
+            raise ConflictError(
+                f"'{new_id}' already exists: choose another id, or "
+                f"`pcrcode codebook merge {old_id} {new_id}`"
+            )
+        owner = cb.aliases.get(new_id)
+        if owner is not None and owner != old_id:
+            raise ConflictError(
+                f"'{new_id}' is an old id of '{owner}' (an alias): choose another id"
+            )
+
+
+def _check_degree_free(
+    cb: Codebook, family: Family, code: Code, degree: object, mapping: dict[str, str]
+) -> None:
+    """A code moved to the top of an ordered family needs a degree no other code there has."""
+    if not isinstance(degree, int):
+        raise ConflictError(
+            f"family '{family.id}' is ordered: give '{code.id}' a degree "
+            "(degree: N in codebook.yaml) before moving it there"
+        )
+    for other in cb.family_codes(family.id):
+        if other.depth == 1 and other.degree == degree and other.id not in mapping:
+            raise ConflictError(
+                f"'{other.id}' already has degree {degree} in family "
+                f"'{family.id}': change one of the degrees first"
+            )
 
 
 def _anchor(cb: Codebook, parent: str, moving: set[str]) -> str | None:

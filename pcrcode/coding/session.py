@@ -339,55 +339,13 @@ class CodingSession:
         return Reply(self.show_turn())
 
     def _codes(self, line: str) -> Reply:
-        from pcrcode.coding.tagging import find_span, tag, untag
+        from pcrcode.coding.tagging import tag, untag
 
-        quote = None
-        occurrence: int | None = None
-        m = _QUOTE_RE.search(line)
-        if m:
-            quote = next(g for g in m.groups() if g is not None)
-            line = line[: m.start()] + " " + line[m.end() :]
-            nth = _OCCURRENCE_RE.search(line)
-            if nth:  # CODE "words" #2: the second occurrence of the words
-                occurrence = int(nth.group(1))
-                line = line[: nth.start()] + " " + line[nth.end() :]
-        adds: list[str] = []
-        removes: list[str] = []
-        problems: list[str] = []
-        applied = self.applied()
-        applied_codes = [
-            self.codebook.codes[c.code] for c in applied if c.code in self.codebook.codes
-        ]
-        for token in re.split(r"[\s,]+", line.strip()):
-            if not token:
-                continue
-            if token.startswith("-"):
-                ref = token[1:]
-                mine = list(dict.fromkeys(applied_codes))
-                res = resolve_ref(self.codebook, ref, mine)
-                if res.code is None and len(match_codes(self.codebook, ref, mine)) < 2:
-                    res = resolve_ref(self.codebook, ref)
-                    if res.code is not None:
-                        res = Resolution(None, f"{res.code.id} is not applied to this segment")
-                if res.code is None:
-                    problems.append(res.message)
-                elif res.code.id not in removes:
-                    removes.append(res.code.id)
-            else:
-                res = resolve_ref(self.codebook, token.lstrip("+"))
-                if res.code is None:
-                    problems.append(res.message)
-                elif res.code.id not in adds:
-                    adds.append(res.code.id)
-        if quote is not None and not adds:
-            problems.append('name the code(s) for the quote: CODE "exact words"')
+        line, quote, occurrence = _take_quote(line)
+        adds, removes, problems = self._read_codes(line)
+        self._check_quote(quote, occurrence, adds, problems)
         if not (adds or removes or problems):
             return Reply("! nothing to do: type a code, or ? for help")
-        if quote is not None and not problems:
-            try:
-                find_span(self.interview.turn(self.number).text, quote, occurrence)
-            except PcrcodeError as exc:
-                problems.append(exc.message)
         if problems:
             return Reply("\n".join(f"! {p}" for p in problems) + "\n  (nothing saved)")
         out = []
@@ -411,6 +369,54 @@ class CodingSession:
             out += [f"= {c.code} (already applied)" for c in result.unchanged]
         self._reload()
         return Reply("\n".join(out) + "\n" + self.codes_text())
+
+    def _read_codes(self, line: str) -> tuple[list[str], list[str], list[str]]:
+        """The codes ``line`` adds and removes (``-CODE``), and what is wrong with it."""
+        adds: list[str] = []
+        removes: list[str] = []
+        problems: list[str] = []
+        applied_codes = [
+            self.codebook.codes[c.code] for c in self.applied() if c.code in self.codebook.codes
+        ]
+        for token in re.split(r"[\s,]+", line.strip()):
+            if not token:
+                continue
+            if token.startswith("-"):
+                res, wanted = self._removal(token[1:], applied_codes), removes
+            else:
+                res, wanted = resolve_ref(self.codebook, token.lstrip("+")), adds
+            if res.code is None:
+                problems.append(res.message)
+            elif res.code.id not in wanted:
+                wanted.append(res.code.id)
+        return adds, removes, problems
+
+    def _removal(self, ref: str, applied_codes: list[Code]) -> Resolution:
+        """The applied code that ``ref`` names: a known code that is not applied to this segment
+        is said so."""
+        mine = list(dict.fromkeys(applied_codes))
+        res = resolve_ref(self.codebook, ref, mine)
+        if res.code is None and len(match_codes(self.codebook, ref, mine)) < 2:
+            res = resolve_ref(self.codebook, ref)
+            if res.code is not None:
+                res = Resolution(None, f"{res.code.id} is not applied to this segment")
+        return res
+
+    def _check_quote(
+        self, quote: str | None, occurrence: int | None, adds: list[str], problems: list[str]
+    ) -> None:
+        """A quote needs codes to apply, and its words in the segment (added to ``problems``)."""
+        from pcrcode.coding.tagging import find_span
+
+        if quote is None:
+            return
+        if not adds:
+            problems.append('name the code(s) for the quote: CODE "exact words"')
+        elif not problems:
+            try:
+                find_span(self.interview.turn(self.number).text, quote, occurrence)
+            except PcrcodeError as exc:
+                problems.append(exc.message)
 
     def _memo(self, text: str) -> Reply:
         from pcrcode.files.memos import add_memo, annotate_codings
@@ -463,3 +469,17 @@ class CodingSession:
         if not ids and body:
             ids = [c.id for c in match_codes(self.codebook, body, pool)]
         return [sign + i for i in ids]
+
+
+def _take_quote(line: str) -> tuple[str, str | None, int | None]:
+    """``line`` without its quoted words (``CODE "words"``) and their occurrence (``#2``: the
+    second one in the segment), and those two."""
+    m = _QUOTE_RE.search(line)
+    if not m:
+        return line, None, None
+    quote = next(g for g in m.groups() if g is not None)
+    line = line[: m.start()] + " " + line[m.end() :]
+    nth = _OCCURRENCE_RE.search(line)
+    if not nth:
+        return line, quote, None
+    return line[: nth.start()] + " " + line[nth.end() :], quote, int(nth.group(1))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,6 +26,7 @@ from pcrcode.model import Coding, CodingSource, Interview
 
 T = TypeVar("T")
 DataFile = tuple[bool, Path, str]  # (is a transcript, path, path relative to the project)
+Parsed = tuple[Any, list[Finding]]  # a file's model value (None: not read) and findings
 
 
 def parse_files(
@@ -34,65 +35,94 @@ def parse_files(
     store: ProjectCache | None,
     files: list[DataFile],
     progress: Callable[[int, int], None] | None,
-) -> list[tuple[Any, list[Finding]]]:
+) -> list[Parsed]:
     """Each of ``files`` parsed, or taken from the cache, with the findings it has for ``diag``
     (an :class:`Interview` for a transcript, (count, codings) for a coding file; None when it
     cannot be read), in the order of ``files``."""
-    total = len(files)
-    if progress is not None:
-        progress(0, total)
-    # With a cache, files are taken pack by pack (one pack in memory at a time), then put back
-    # in their order; their findings too, so that the result is the same in any case.
-    order: list[int] | range = range(total)
-    keys: list[Key | None] = [None] * total
-    if store is not None:
-        order = sorted(order, key=lambda i: cache_io.bucket(files[i][2]))
-        # Each file is stat-ed before it is read: a change in between gives the entry a key that
-        # the next run will not match, never a stale hit.
-        keys = [file_key(path) for _, path, _ in files]
-    inside = _Containment(root)
-    results: list[tuple[Any, list[Finding]]] = [(None, [])] * total
-    done = 0
-
-    def take(indexes: list[int] | range) -> None:
-        nonlocal done
-        current = -1
-        for i in indexes:
-            is_transcript, path, rel = files[i]
-            if store is not None and cache_io.bucket(rel) != current:
-                if current >= 0:
-                    store.release(current)
-                current = cache_io.bucket(rel)
-            local = Diagnostics(diag.root)
-            value: Any = None
-            if not inside(path):
-                _outside(local, path, None)
-            elif is_transcript:
-                value = _interview(local, store, path, rel, keys[i])
-            else:
-                value = _codings(local, store, path, rel, keys[i])
-            results[i] = (value, local.findings)
-            done += 1
-            if progress is not None:
-                progress(done, total)
-        if store is not None and current >= 0:
-            store.release(current)
-
+    run = _Pass(root, diag, store, files, progress)
     helper = None
     if store is not None:
-        helper = _Helper.start(store, files, keys, order, inside)
+        helper = _Helper.start(store, files, run.keys, run.order, run.inside)
     if helper is None:
-        take(order)
+        run.take(run.order)
     else:
         try:
-            take([i for i in order if not helper.takes(files[i][2])])
+            run.take([i for i in run.order if not helper.takes(files[i][2])])
         finally:
             helper.wait()
         # The helper's files are now in the cache (or parsed here if it failed).
-        take([i for i in order if helper.takes(files[i][2])])
+        run.take([i for i in run.order if helper.takes(files[i][2])])
     if store is not None:
         store.save()
-    return results
+    return run.results
+
+
+class _Pass:
+    """The parent's pass over the files: each parsed or taken from the cache, its result and
+    findings kept in the order of the files, progress reported as they are taken."""
+
+    def __init__(
+        self,
+        root: Path,
+        diag: Diagnostics,
+        store: ProjectCache | None,
+        files: list[DataFile],
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        self.report_root, self.store, self.files, self.progress = diag.root, store, files, progress
+        total = len(files)
+        if progress is not None:
+            progress(0, total)
+        # With a cache, files are taken pack by pack (one pack in memory at a time), then put
+        # back in their order; their findings too, so that the result is the same in any case.
+        self.order: list[int] | range = range(total)
+        self.keys: list[Key | None] = [None] * total
+        if store is not None:
+            self.order = sorted(self.order, key=lambda i: cache_io.bucket(files[i][2]))
+            # Each file is stat-ed before it is read: a change in between gives the entry a key
+            # that the next run will not match, never a stale hit.
+            self.keys = [file_key(path) for _, path, _ in files]
+        self.inside = _Containment(root)
+        self.results: list[Parsed] = [(None, [])] * total
+        self.done = 0
+
+    def take(self, indexes: list[int] | range) -> None:
+        for i in _pack_by_pack(self.store, self.files, indexes):
+            self.results[i] = self._parse(i)
+            self.done += 1
+            if self.progress is not None:
+                self.progress(self.done, len(self.files))
+
+    def _parse(self, i: int) -> Parsed:
+        is_transcript, path, rel = self.files[i]
+        local = Diagnostics(self.report_root)
+        value: Any = None
+        if not self.inside(path):
+            _outside(local, path, None)
+        elif is_transcript:
+            value = _interview(local, self.store, path, rel, self.keys[i])
+        else:
+            value = _codings(local, self.store, path, rel, self.keys[i])
+        return value, local.findings
+
+
+def _pack_by_pack(
+    store: ProjectCache | None, files: list[DataFile], indexes: Iterable[int]
+) -> Iterator[int]:
+    """``indexes`` in turn (sorted by pack), each cache pack let go once its files are taken."""
+    if store is None:
+        yield from indexes
+        return
+    current = -1
+    for i in indexes:
+        pack = cache_io.bucket(files[i][2])
+        if pack != current:
+            if current >= 0:
+                store.release(current)
+            current = pack
+        yield i
+    if current >= 0:
+        store.release(current)
 
 
 def cached(
@@ -231,7 +261,7 @@ class _Helper:
     def start(
         cls,
         store: ProjectCache,
-        files: list[tuple[bool, Path, str]],
+        files: list[DataFile],
         keys: list[Key | None],
         order: list[int] | range,
         inside: Callable[[Path], bool],
@@ -280,18 +310,15 @@ def _may_fork() -> bool:
 
 def _child_pass(  # pragma: no cover - runs in the child
     store: ProjectCache,
-    files: list[tuple[bool, Path, str]],
+    files: list[DataFile],
     keyed: list[tuple[int, Key | None]],
     inside: Callable[[Path], bool],
 ) -> int:
     """Parse and cache the helper's files; its findings and values go to the cache only."""
-    current = -1
-    for i, key in keyed:
+    keys = dict(keyed)
+    for i in _pack_by_pack(store, files, keys):
         is_transcript, path, rel = files[i]
-        if cache_io.bucket(rel) != current:
-            if current >= 0:
-                store.release(current)
-            current = cache_io.bucket(rel)
+        key = keys[i]
         if key is None or not inside(path):
             continue
         local = Diagnostics(store.root)
@@ -299,8 +326,6 @@ def _child_pass(  # pragma: no cover - runs in the child
             _interview(local, store, path, rel, key)
         else:
             _codings(local, store, path, rel, key)
-    if current >= 0:
-        store.release(current)
     return 0
 
 

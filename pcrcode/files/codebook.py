@@ -149,109 +149,21 @@ def _parse_codes(
         return codes, aliases
     alias_pos: dict[str, tuple[int, int]] = {}
     for index, entry in enumerate(raw):
-        pos = raw.pos(index)
         if not isinstance(entry, LDict):
-            diag.error(path, pos, "a code must be a mapping with at least 'id'", "bad-value")
-            continue
-        _check_keys(diag, path, entry, _CODE_KEYS, "a code")
-        cid = entry.get("id")
-        if cid is None:
-            diag.error(path, pos, "a code has no 'id'", "missing-key")
-            continue
-        if not isinstance(cid, str) or not ID_RE.match(cid):
             diag.error(
-                path,
-                entry.pos("id"),
-                f"bad code id {cid!r}: a path of a-z, 0-9, - and _ parts (family/code)",
-                "bad-id",
+                path, raw.pos(index), "a code must be a mapping with at least 'id'", "bad-value"
             )
+            continue
+        cid = _code_id(entry, raw.pos(index), codes, path, diag)
+        if cid is None:
             continue
         pos = entry.pos("id")
-        if cid in codes:
-            diag.error(
-                path,
-                pos,
-                f"duplicate code id '{cid}' (first at line {codes[cid].line})",
-                "duplicate-id",
-            )
-            continue
         family, _, _ = cid.partition("/")
-        if "/" not in cid:
-            diag.error(
-                path,
-                pos,
-                f"code '{cid}' must sit under a family (e.g. '{cid}/...'); families are "
-                "declared under 'families'",
-                "unknown-parent",
-            )
-            continue
-        if family not in families:
-            diag.error(
-                path,
-                pos,
-                f"code '{cid}' is in family '{family}', which is not declared under "
-                f"'families'{did_you_mean(family, families)}",
-                "unknown-parent",
-            )
-        parent = cid.rsplit("/", 1)[0] if cid.count("/") > 1 else None
-        if parent is not None and parent not in codes:
-            later = any(isinstance(e, LDict) and e.get("id") == parent for e in raw)
-            hint = " (declare the parent before its children)" if later else ""
-            diag.error(
-                path,
-                pos,
-                f"parent '{parent}' of code '{cid}' does not exist{hint}",
-                "unknown-parent",
-            )
-        if not _text(entry.get("definition")):
-            diag.error(path, pos, f"code '{cid}' has no definition", "missing-definition")
-        if not _text(entry.get("label")):
-            diag.warning(path, pos, f"code '{cid}' has no label", "incomplete-code")
-        missing = [f for f in _ENTRY_FIELDS if not _text(entry.get(f))]
-        if missing:
-            diag.warning(path, pos, f"code '{cid}' has no {', '.join(missing)}", "incomplete-code")
-        degree = entry.get("degree")
+        parent = _check_place(cid, raw, codes, families, pos, path, diag)
+        _check_texts(entry, cid, pos, path, diag)
         fam = families.get(family)
-        if degree is not None and (
-            not isinstance(degree, int) or isinstance(degree, bool) or degree < 1
-        ):
-            diag.error(
-                path, entry.pos("degree"), "'degree' must be a whole number from 1", "bad-degree"
-            )
-            degree = None
-        if fam is not None and fam.ordered and cid.count("/") == 1 and degree is None:
-            diag.error(
-                path,
-                pos,
-                f"code '{cid}' needs a 'degree': family '{family}' is ordered",
-                "bad-degree",
-            )
-        if fam is not None and not fam.ordered and degree is not None:
-            diag.warning(
-                path,
-                entry.pos("degree"),
-                f"'degree' is ignored: family '{family}' is not ordered",
-                "bad-degree",
-            )
-        code_aliases: list[str] = []
-        raw_aliases = entry.get("aliases", [])
-        if not isinstance(raw_aliases, list) or not all(isinstance(a, str) for a in raw_aliases):
-            diag.error(
-                path, entry.pos("aliases"), "'aliases' must be a list of code ids", "bad-value"
-            )
-            raw_aliases = []
-        for alias in raw_aliases:
-            if alias in aliases:
-                diag.error(
-                    path,
-                    entry.pos("aliases"),
-                    f"alias '{alias}' is already an alias of '{aliases[alias]}'",
-                    "duplicate-id",
-                )
-                continue
-            aliases[alias] = cid
-            alias_pos[alias] = entry.pos("aliases")
-            code_aliases.append(alias)
+        degree = _degree(entry, cid, fam, pos, path, diag)
+        code_aliases = _take_aliases(entry, cid, aliases, alias_pos, path, diag)
         codes[cid] = Code(
             id=cid,
             label=_text(entry.get("label")) or cid.rsplit("/", 1)[-1],
@@ -278,6 +190,154 @@ def _parse_codes(
             )
     _check_degrees(codes, families, path, diag)
     return codes, {a: t for a, t in aliases.items() if a not in codes}
+
+
+def _code_id(
+    entry: LDict, pos: tuple[int, int], codes: dict[str, Code], path: Path, diag: Diagnostics
+) -> str | None:
+    """The entry's id, or None (said in ``diag``) when the entry cannot be a code."""
+    _check_keys(diag, path, entry, _CODE_KEYS, "a code")
+    cid = entry.get("id")
+    if cid is None:
+        diag.error(path, pos, "a code has no 'id'", "missing-key")
+        return None
+    if not isinstance(cid, str) or not ID_RE.match(cid):
+        diag.error(
+            path,
+            entry.pos("id"),
+            f"bad code id {cid!r}: a path of a-z, 0-9, - and _ parts (family/code)",
+            "bad-id",
+        )
+        return None
+    pos = entry.pos("id")
+    if cid in codes:
+        diag.error(
+            path,
+            pos,
+            f"duplicate code id '{cid}' (first at line {codes[cid].line})",
+            "duplicate-id",
+        )
+        return None
+    if "/" not in cid:
+        diag.error(
+            path,
+            pos,
+            f"code '{cid}' must sit under a family (e.g. '{cid}/...'); families are "
+            "declared under 'families'",
+            "unknown-parent",
+        )
+        return None
+    return cid
+
+
+def _check_place(
+    cid: str,
+    raw: LList,
+    codes: dict[str, Code],
+    families: dict[str, Family],
+    pos: tuple[int, int],
+    path: Path,
+    diag: Diagnostics,
+) -> str | None:
+    """The code's parent code (None at the top of its family); its family must be declared, and
+    its parent declared before it."""
+    family = cid.partition("/")[0]
+    if family not in families:
+        diag.error(
+            path,
+            pos,
+            f"code '{cid}' is in family '{family}', which is not declared under "
+            f"'families'{did_you_mean(family, families)}",
+            "unknown-parent",
+        )
+    parent = cid.rsplit("/", 1)[0] if cid.count("/") > 1 else None
+    if parent is not None and parent not in codes:
+        later = any(isinstance(e, LDict) and e.get("id") == parent for e in raw)
+        hint = " (declare the parent before its children)" if later else ""
+        diag.error(
+            path,
+            pos,
+            f"parent '{parent}' of code '{cid}' does not exist{hint}",
+            "unknown-parent",
+        )
+    return parent
+
+
+def _check_texts(
+    entry: LDict, cid: str, pos: tuple[int, int], path: Path, diag: Diagnostics
+) -> None:
+    """A definition is required; a label and the other guidance fields are expected."""
+    if not _text(entry.get("definition")):
+        diag.error(path, pos, f"code '{cid}' has no definition", "missing-definition")
+    if not _text(entry.get("label")):
+        diag.warning(path, pos, f"code '{cid}' has no label", "incomplete-code")
+    missing = [f for f in _ENTRY_FIELDS if not _text(entry.get(f))]
+    if missing:
+        diag.warning(path, pos, f"code '{cid}' has no {', '.join(missing)}", "incomplete-code")
+
+
+def _degree(
+    entry: LDict,
+    cid: str,
+    fam: Family | None,
+    pos: tuple[int, int],
+    path: Path,
+    diag: Diagnostics,
+) -> int | None:
+    """The code's degree: a whole number from 1, required at the top of an ordered family."""
+    degree = entry.get("degree")
+    if degree is not None and (
+        not isinstance(degree, int) or isinstance(degree, bool) or degree < 1
+    ):
+        diag.error(
+            path, entry.pos("degree"), "'degree' must be a whole number from 1", "bad-degree"
+        )
+        degree = None
+    if fam is not None and fam.ordered and cid.count("/") == 1 and degree is None:
+        diag.error(
+            path,
+            pos,
+            f"code '{cid}' needs a 'degree': family '{fam.id}' is ordered",
+            "bad-degree",
+        )
+    if fam is not None and not fam.ordered and degree is not None:
+        diag.warning(
+            path,
+            entry.pos("degree"),
+            f"'degree' is ignored: family '{fam.id}' is not ordered",
+            "bad-degree",
+        )
+    return degree
+
+
+def _take_aliases(
+    entry: LDict,
+    cid: str,
+    aliases: dict[str, str],
+    alias_pos: dict[str, tuple[int, int]],
+    path: Path,
+    diag: Diagnostics,
+) -> list[str]:
+    """The code's old ids, each recorded in ``aliases`` (and where, in ``alias_pos``) unless
+    another code already has it."""
+    code_aliases: list[str] = []
+    raw_aliases = entry.get("aliases", [])
+    if not isinstance(raw_aliases, list) or not all(isinstance(a, str) for a in raw_aliases):
+        diag.error(path, entry.pos("aliases"), "'aliases' must be a list of code ids", "bad-value")
+        raw_aliases = []
+    for alias in raw_aliases:
+        if alias in aliases:
+            diag.error(
+                path,
+                entry.pos("aliases"),
+                f"alias '{alias}' is already an alias of '{aliases[alias]}'",
+                "duplicate-id",
+            )
+            continue
+        aliases[alias] = cid
+        alias_pos[alias] = entry.pos("aliases")
+        code_aliases.append(alias)
+    return code_aliases
 
 
 def _check_degrees(

@@ -310,45 +310,63 @@ def read_project(root: ET.Element, where: str, load_text: Callable[[str], str | 
                 project.codes = read_codes(codes, project.discarded)
         elif tag == "Variables":
             for var in children(section, "Variable"):
-                rv = RVariable(
-                    guid=norm_guid(var.get("guid")),
-                    name=(var.get("name") or ""),
-                    kind=var.get("typeOfVariable", "Text"),
-                    description=text_of(var, "Description").strip(),
-                )
+                rv = _variable(var)
                 project.variables[rv.guid] = rv
         elif tag == "Cases":
-            for case in children(section, "Case"):
-                rc = RCase(
-                    guid=norm_guid(case.get("guid")),
-                    name=(case.get("name") or "").strip(),
-                    description=text_of(case, "Description").strip(),
-                )
-                for sub in case:
-                    if sub.tag == "VariableValue":
-                        value = _value(sub)
-                        if value is not None:
-                            rc.values.append(value)
-                    elif sub.tag == "SourceRef":
-                        rc.sources.append(norm_guid(sub.get("targetGUID")))
-                    elif sub.tag != "Description":
-                        project.discarded[f"Case/{sub.tag}"] += 1
-                project.cases.append(rc)
+            project.cases.extend(
+                _case(case, project.discarded) for case in children(section, "Case")
+            )
         elif tag == "Sources":
-            for node in section:
-                if node.tag == "TextSource":
-                    project.sources.append(_source(node, project))
-                else:
-                    project.discarded[f"{node.tag} (only text sources are imported)"] += 1
+            _sources(section, project)
         elif tag == "Notes":
             for note in children(section, "Note"):
-                content = child(note, "PlainTextContent")
-                text = content.text or "" if content is not None else None
-                if text is None and note.get("plainTextPath"):
-                    text = load_text(note.get("plainTextPath") or "")
-                project.notes[norm_guid(note.get("guid"))] = (text or "").strip()
+                project.notes[norm_guid(note.get("guid"))] = _note_text(note, load_text)
         elif tag == "Description":
             project.description = (section.text or "").strip()
         else:
             project.discarded[tag] += 1
     return project
+
+
+def _sources(section: ET.Element, project: RProject) -> None:
+    for node in section:
+        if node.tag == "TextSource":
+            project.sources.append(_source(node, project))
+        else:
+            project.discarded[f"{node.tag} (only text sources are imported)"] += 1
+
+
+def _variable(var: ET.Element) -> RVariable:
+    return RVariable(
+        guid=norm_guid(var.get("guid")),
+        name=(var.get("name") or ""),
+        kind=var.get("typeOfVariable", "Text"),
+        description=text_of(var, "Description").strip(),
+    )
+
+
+def _case(case: ET.Element, discarded: Counter[str]) -> RCase:
+    rc = RCase(
+        guid=norm_guid(case.get("guid")),
+        name=(case.get("name") or "").strip(),
+        description=text_of(case, "Description").strip(),
+    )
+    for sub in case:
+        if sub.tag == "VariableValue":
+            value = _value(sub)
+            if value is not None:
+                rc.values.append(value)
+        elif sub.tag == "SourceRef":
+            rc.sources.append(norm_guid(sub.get("targetGUID")))
+        elif sub.tag != "Description":
+            discarded[f"Case/{sub.tag}"] += 1
+    return rc
+
+
+def _note_text(note: ET.Element, load_text: Callable[[str], str | None]) -> str:
+    """A note's text: in the document, or in the archive entry its ``plainTextPath`` names."""
+    content = child(note, "PlainTextContent")
+    text = content.text or "" if content is not None else None
+    if text is None and note.get("plainTextPath"):
+        text = load_text(note.get("plainTextPath") or "")
+    return (text or "").strip()
