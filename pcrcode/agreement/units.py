@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import pairwise
 
+from pcrcode.files.cache_codec import pack_order
 from pcrcode.model import Coding, Interview, Project, Turn
 
 Masks = tuple[int, ...]  # one per coder: the bits of the codes they applied to a unit
@@ -80,7 +81,7 @@ class CodingIndex:
         counts: Counter[Masks] = Counter()
         blank = 0  # units no compared coder coded: one key, summed apart
         # In the order their texts and codings are stored: one cache pack at a time.
-        for iid in sorted(interviews, key=lambda iv: self.project.interviews[iv].storage_rank()):
+        for iid in sorted(interviews, key=lambda iv: pack_order(self.project.interviews[iv])):
             if self.unit == "segment":
                 per = self.segment_masks(iid)
                 segments = _segment_count(self.project.interviews[iid])

@@ -285,6 +285,17 @@ def _raw_turns(attrs: dict[str, Any]) -> Any | None:
     return raw
 
 
+def pack_order(interview: Interview | None) -> int:
+    """A key that sorts interviews as the cache stores their texts, so that a pass over them
+    reads one pack at a time: the pack of an interview read from the cache, 0 for one parsed
+    from its file, -1 for none."""
+    if interview is None:
+        return -1
+    if isinstance(interview, CachedInterview):
+        return bucket(interview.__dict__["_turns_from"][1])
+    return 0
+
+
 class CachedInterview(Interview):
     """An :class:`Interview` loaded from the cache, whose turns are read when first used.
 
@@ -304,9 +315,6 @@ class CachedInterview(Interview):
         if attrs.pop("_raw_turns", None) is None:
             cache, rel, _ = attrs["_turns_from"]
             cache.discard_text(rel)  # not read: its pack need not keep it for us
-
-    def storage_rank(self) -> int:
-        return bucket(self.__dict__["_turns_from"][1])
 
     def turn_count(self) -> int:
         if "turns" in self.__dict__:

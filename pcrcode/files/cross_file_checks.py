@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pcrcode.errors import FileFormatError, did_you_mean
+from pcrcode.files.cache_codec import pack_order
 from pcrcode.files.diagnostics import Diagnostics, Finding
 from pcrcode.model import Codebook, Coding, Project, as_codings
 from pcrcode.project import Progress, load_project
@@ -164,12 +165,7 @@ def check_codings(project: Project, diag: Diagnostics) -> None:
     for iv, coder, _ in files.files():
         coders.setdefault(iv, []).append(coder)
     interviews = project.interviews
-
-    def rank(iv: str) -> int:
-        found = interviews.get(iv)
-        return -1 if found is None else found.storage_rank()
-
-    for iv in sorted(coders, key=rank):
+    for iv in sorted(coders, key=lambda name: pack_order(interviews.get(name))):
         interview = interviews.get(iv)
         fingerprints = None if interview is None else interview.fingerprints()
         for coder in dict.fromkeys(coders[iv]):

@@ -61,11 +61,6 @@ class Interview:
         """The fingerprint of each turn, in order (from the cache, without building the turns)."""
         return tuple(t.fingerprint for t in self.turns)
 
-    def storage_rank(self) -> int:
-        """Interviews read in this order read their stored text one pack at a time (the
-        cache's; 0 for an interview parsed from its file)."""
-        return 0
-
     def release_turns(self) -> None:
         """Forget the turns read from the cache (read again if asked): a command that goes
         through every transcript once need not hold them all. Nothing for a parsed one."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pcrcode.errors import PcrcodeError
+from pcrcode.files.cache_codec import pack_order
 from pcrcode.model import Codebook, Coding, Interview, Project, Structure, Turn, as_codings
 from pcrcode.reports.selection import CoderSelection
 
@@ -87,7 +88,7 @@ class Corpus:
         found: dict[tuple[str, int], tuple[str, str]] = {}
         # Every interview is let go, wanted or not: one that shares a pack with a wanted one
         # leaves its text there otherwise, for nothing.
-        for interview in sorted(self.project.interviews.values(), key=lambda i: i.storage_rank()):
+        for interview in sorted(self.project.interviews.values(), key=pack_order):
             built = interview.turns_built()
             numbers = wanted.get(interview.id)
             if numbers is not None:

@@ -35,6 +35,7 @@ from pcrcode.exchange.refi.guids import date_to_datetime, guid, is_datetime
 from pcrcode.exchange.refi.segments import render_interview
 from pcrcode.exchange.refi.xml import attributes, end_tag, leaf, start_tag
 from pcrcode.files import atomic
+from pcrcode.files.cache_codec import pack_order
 from pcrcode.model import Code, Codebook, Coding, Interview, Project, as_codings
 
 ORIGIN = f"pcrcode {__version__}"
@@ -239,8 +240,7 @@ class _Writer:
         self.text_sources = TextSources(self.users, self.code_guids, self.counts)
 
     def rank(self, interview: str) -> int:
-        found = self.project.interviews.get(interview)
-        return -1 if found is None else found.storage_rank()
+        return pack_order(self.project.interviews.get(interview))
 
     def codings_for(self, interview: str) -> list[Coding]:
         """The interview's codings, coder by coder in file order, built for this pass only."""
@@ -293,7 +293,7 @@ class _Writer:
             if project.interviews:
                 total = len(project.interviews)
                 for done, interview in enumerate(
-                    sorted(project.interviews.values(), key=lambda i: i.storage_rank()), start=1
+                    sorted(project.interviews.values(), key=pack_order), start=1
                 ):
                     self.parts = []
                     skipped[interview.id] = []
