@@ -157,6 +157,20 @@ def test_the_core_imports_what_the_code_map_allows() -> None:
     assert wrong == []
 
 
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_longer_than_500_lines() -> None:
+    """Modules a reader can take in (CONVENTIONS.md, point 21): one that grows past this is
+    split by concern. Lines counted as `wc -l` does."""
+    lines = {
+        path.relative_to(ROOT).as_posix(): path.read_bytes().count(b"\n")
+        for path in (ROOT / "pcrcode").rglob("*.py")
+    }
+    assert len(lines) > 100  # the walk found the package
+    assert {p: n for p, n in sorted(lines.items()) if n > MAX_MODULE_LINES} == {}
+
+
 # The code map's stated exceptions (its "also" notes).
 README_EXCEPTIONS = {
     "pcrcode.files.cross_file_checks": ("project", "git", "reports", "findings", "network"),
