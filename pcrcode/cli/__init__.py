@@ -343,7 +343,7 @@ class _LazyCommands(MutableMapping[str, Any]):
 def main() -> None:
     """Entry point of the ``pcrcode`` script."""
     # A short-lived process that builds many long-lived, acyclic objects: the cyclic garbage
-    # collector only rescans them (15-20% of a command on a large project, bench/RESULTS.md).
+    # collector only rescans them (a large part of a command on a large project: bench/NOTES.md).
     __import__("gc").disable()
     try:
         app()

@@ -22,7 +22,7 @@ def write_text(path: Path, text: str) -> None:
 def write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically. ``durable=False`` skips the fsyncs: still
     all-or-nothing for readers, but a power cut may lose the new file; for caches, which are
-    rebuilt when missing and cost milliseconds per fsync."""
+    rebuilt when missing and would otherwise wait for an fsync per pack (bench/NOTES.md)."""
     with writing(path, durable) as handle:
         handle.write(data)
 

@@ -20,8 +20,8 @@ are read only when a command asks for the turns of an interview (``crosstab`` or
 never do), so a large project costs neither the time nor the memory of its text. Codings
 likewise go to packs of their own, one family per group of coders (``c0``-``c3``), read when a
 command builds them: a report that counts each interview's main coder never reads the second
-coder's. Packs are ``marshal`` data of plain tuples: on 100,000 codings it loads twice as fast
-as ``pickle`` of the dataclasses (see bench/RESULTS.md), and unlike pickle it cannot run code
+coder's. Packs are ``marshal`` data of plain tuples: it loads faster than ``pickle`` of the
+dataclasses (bench/NOTES.md), and unlike pickle it cannot run code
 hidden in a cache file (a project is shared, and its cache may travel with it). The codebook is
 cached like any file: a command served from the cache never imports PyYAML.
 """
@@ -335,7 +335,7 @@ def _merge(
 @contextlib.contextmanager
 def no_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many long-lived, acyclic objects: it
-    would scan them again and again for nothing (a third of the time of a load)."""
+    would scan them again and again for nothing (a large part of a load: bench/NOTES.md)."""
     collecting = gc.isenabled()
     gc.disable()
     try:

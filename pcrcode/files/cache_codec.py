@@ -124,7 +124,8 @@ def _decode_items(cls: type[T], data: Iterable[tuple[Any, ...]]) -> dict[str, T]
 
 
 def encode_codebook(codebook: Codebook) -> Any:
-    """A parsed codebook (2 ms to parse, but it takes PyYAML to import: 7 ms more)."""
+    """A parsed codebook: quick to parse, but parsing it imports PyYAML, which a command served
+    from the cache otherwise never does (bench/NOTES.md)."""
     return (
         codebook.title,
         _encode_items(codebook.families.values()),
@@ -367,7 +368,7 @@ def build_turns(raw: Iterable[tuple[str, str, int, str]]) -> tuple[Turn, ...]:
         turn = Turn(number, speaker, text, line)
         # The cached fingerprint, where Turn.fingerprint (a cached_property) keeps it. Built
         # this way (not by assigning a whole __dict__) the instance dict shares its keys with
-        # the other turns': 70 bytes less per turn, 40 MB on 10,000 interviews.
+        # the other turns', which saves memory on every turn of a project (bench/NOTES.md).
         turn.__dict__["fingerprint"] = fp
         turns.append(turn)
     return tuple(turns)
@@ -469,7 +470,8 @@ def decode_codings(data: Iterable[tuple[Any, ...]], path: Path) -> list[Coding]:
     ) = setters
     result = []
     for segment, code, at, fp, memo, start, end, quote, line, partners in data:
-        # The slots of a frozen dataclass set directly: what Coding(...) does, a third faster.
+        # The slots of a frozen dataclass set directly: what Coding(...) does, without the
+        # cost of its __init__ (bench/NOTES.md).
         c = _new(Coding)
         s_interview(c, interview)
         s_segment(c, segment)

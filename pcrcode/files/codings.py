@@ -211,7 +211,8 @@ def parse(text: str, path: Path, coder: str, interview: str, diag: Diagnostics) 
     intern = sys.intern  # a few dozen code ids shared by 100,000 codings
     for pos, rec in items:
         if type(rec) is dict and rec.keys() <= _PLAIN_KEYS:
-            # What _coding does for the common case, with the same checks, a third the cost.
+            # What _coding does for the common case, with the same checks, at a fraction of its
+            # cost (bench/NOTES.md).
             segment, code = rec.get("segment"), rec.get("code")
             fp, at, memo = rec.get("fp", ""), rec.get("at", ""), rec.get("memo", "")
             if (

@@ -26,8 +26,8 @@ def with_round(person: str, number: int | None) -> str:
 class Coding:
     """One code applied by one coder to one segment (or to a span of it).
 
-    Slotted: a project holds about a hundred codings per interview, and slots make each one
-    136 bytes instead of about 500 (see bench/RESULTS.md).
+    Slotted: a project holds about a hundred codings per interview, and slots make each one a
+    fraction of the size of a dataclass with a ``__dict__`` (bench/NOTES.md).
     """
 
     interview: str

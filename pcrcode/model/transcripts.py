@@ -20,7 +20,7 @@ def fingerprint(text: str) -> str:
 
     Stored with every coding, it lets ``check`` notice that a transcript was edited under a coding.
     """
-    from hashlib import sha256  # here: 2 ms of start-up that warm reports never need
+    from hashlib import sha256  # here: start-up time warm reports never need (bench/NOTES.md)
 
     norm = " ".join(unicodedata.normalize("NFC", text).split())
     return sha256(norm.encode("utf-8")).hexdigest()[:FINGERPRINT_SIZE]

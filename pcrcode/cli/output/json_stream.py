@@ -5,13 +5,14 @@ raw (0x9b is a CSI to some terminals), and U+2028/U+2029 break JavaScript reader
 escaped here as ``\\u009b``... A whole value is written by :func:`write_json`; an array of
 records, one element at a time, by :func:`write_json_array`, byte for byte as the whole list.
 
-``json.dumps(rows, indent=2)`` needs every row at once (a dict per coding: 600 MB for a million
-codings) and then the whole text; written element by element, memory stays flat. Each element
-is not given to ``json.dumps`` either: with ``indent``, json builds its encoder's closures anew
-on every call, and these reference cycles pile up in the CLI, which runs without the cyclic
-garbage collector (300 MB for 100,000 rows). The few JSON types of records (str, int, float,
-bool, None, lists, dicts with str keys) are written here as ``json.dumps(..., indent=2,
-ensure_ascii=False)`` writes them; anything else goes through json.
+``json.dumps(rows, indent=2)`` needs every row at once (a dict per coding) and then the whole text,
+which on a large project takes more memory than the rest of the command (bench/NOTES.md); written
+element by element, memory stays flat. Each element is not given to ``json.dumps`` either: with
+``indent``, json builds its encoder's closures anew on every call, and these reference cycles pile
+up in the CLI, which runs without the cyclic garbage collector (growing with the rows:
+bench/NOTES.md). The few JSON types of records (str, int, float, bool, None, lists, dicts with str
+keys) are written here as ``json.dumps(..., indent=2, ensure_ascii=False)`` writes them; anything
+else goes through json.
 """
 
 from __future__ import annotations

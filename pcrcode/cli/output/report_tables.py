@@ -219,8 +219,9 @@ def _print_plain(
 ) -> bool:
     """Print ``grid`` as :func:`print_grid` does through Rich's table, with string operations,
     where the output has no style at all (a pipe, a file: what scripts read) and the table
-    fits without wrapping; False (nothing printed) otherwise. Laying out a table of a few
-    hundred rows costs Rich tens of milliseconds; tests/test_grid_writer.py compares both."""
+    fits without wrapping; False (nothing printed) otherwise. Rich's layout of a table of a few
+    hundred rows is a noticeable part of a report (bench/NOTES.md); tests/test_grid_writer.py
+    compares both."""
     from pcrcode.cli.output.rows import visible
     from pcrcode.cli.output.wrapped_text import TextWriter, narrow
 

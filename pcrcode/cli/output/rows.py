@@ -67,11 +67,11 @@ def console(stderr: bool = False) -> Console:
 
 
 class PlainConsole:
-    """Stands for :func:`console` where Rich would write text without any style, without
-    importing Rich (10-25 ms of every report): standard output a pipe or a file, neither
-    FORCE_COLOR nor TTY_COMPATIBLE set, not Windows. ``wrapped_text`` and
-    ``report_tables.print_grid`` lay out plain text themselves (exactly as Rich would: their
-    tests compare both); anything else is handed to the Rich console, made on first use."""
+    """Stands for :func:`console` where Rich would write text without any style, without importing
+    Rich (a noticeable part of every report, bench/NOTES.md): standard output a pipe or a file,
+    neither FORCE_COLOR nor TTY_COMPATIBLE set, not Windows. ``wrapped_text`` and
+    ``report_tables.print_grid`` lay out plain text themselves (exactly as Rich would: their tests
+    compare both); anything else is handed to the Rich console, made on first use."""
 
     plain = True
     is_terminal = legacy_windows = is_jupyter = record = quiet = False

@@ -1,13 +1,13 @@
 """Printing long runs of wrapped text fast, byte for byte as Rich prints them.
 
-``console.print(Text(...))`` and ``console.print(Padding(Text(...), (0, 0, 0, n),
-expand=False))`` cost about 0.2 ms each in Rich (segments, measurements, a flush per call):
-most of `pcrcode retrieve` on a large project. For text whose every character takes one cell
-(French, English: the common case), the same lines are laid out here with string operations,
-following Rich's own steps (``Text.wrap``, ``rich._wrap.divide_line``, ``Padding``), and written
-in batches. Anything else (wide or zero-width characters, tabs, an unusual console) is handed
-to Rich itself, so the output never differs; ``tests/test_wrapped_text.py`` compares the two on
-generated text, widths and colour settings.
+``console.print(Text(...))`` and ``console.print(Padding(Text(...), (0, 0, 0, n), expand=False))``
+are slow in Rich (segments, measurements, a flush per call): they were most of `pcrcode retrieve` on
+a large project (bench/NOTES.md). For text whose every character takes one cell (French, English:
+the common case), the same lines are laid out here with string operations, following Rich's own
+steps (``Text.wrap``, ``rich._wrap.divide_line``, ``Padding``), and written in batches. Anything
+else (wide or zero-width characters, tabs, an unusual console) is handed to Rich itself, so the
+output never differs; ``tests/test_wrapped_text.py`` compares the two on generated text, widths and
+colour settings.
 """
 
 from __future__ import annotations

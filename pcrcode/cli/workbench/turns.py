@@ -4,7 +4,7 @@ its codes.
 Wrapping is done here rather than by Textual so that each line knows which characters of the turn
 it holds: a span coding stripes only the lines it covers, and the selection is highlighted in place.
 The transcript is one scrolling widget that draws only the lines on screen (Textual's line API):
-a widget per turn made a 200-turn interview take seconds to open (bench/NOTES.md).
+a widget per turn made a long interview slow to open (bench/NOTES.md).
 """
 
 from __future__ import annotations

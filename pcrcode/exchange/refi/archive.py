@@ -29,8 +29,8 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def entry_info(name: str) -> zipfile.ZipInfo:
-    """An entry pcrcode writes: deflated at zlib's default level (6: level 9 took 60% longer
-    for 4% less on a 1,000-interview export), fixed date and Unix permissions, so that two
+    """An entry pcrcode writes: deflated at zlib's default level (6: level 9 took much longer for
+    little less, bench/NOTES.md), fixed date and Unix permissions, so that two
     exports of the same project are byte-identical."""
     info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED

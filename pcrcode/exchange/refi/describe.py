@@ -74,7 +74,7 @@ def yaml_text(data: Any) -> str:
 
 def pyyaml_text(data: Any) -> str:
     """What PyYAML writes for ``data``: block style, keys in order, Unicode kept, no alias."""
-    import yaml  # here: most exports never need PyYAML's emitter (7 ms to import)
+    import yaml  # here: most exports never need PyYAML's emitter, slow to import (bench/NOTES.md)
 
     text: str = yaml.dump(
         data,

@@ -6,8 +6,8 @@ written as one text (see :mod:`pcrcode.exchange.refi.segments`) whose code-point
 of the selections, each selection named with the text it covers.
 
 The project document is written as a stream, one ``<TextSource>`` at a time, straight into its
-zip entry: no tree of the document is built (280,000 elements at 1,000 interviews, 3 GB of
-memory at 10,000). Its bytes are those ElementTree wrote with ``indent`` (two spaces) and an XML
+zip entry: no tree of the document is built (on a large project it would not fit in memory:
+bench/NOTES.md). Its bytes are those ElementTree wrote with ``indent`` (two spaces) and an XML
 declaration, as exports were written before: same attribute order, same escaping (see
 :func:`pcrcode.exchange.refi.xml.escape_attr`), ``<Tag />`` for an element without text or
 children. The

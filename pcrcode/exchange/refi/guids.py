@@ -36,10 +36,10 @@ def guid(kind: str, *key: object) -> str:
 def guid_of(name: str) -> str:
     """``str(uuid.uuid5(NAMESPACE, name))``, from the digest's hex directly.
 
-    ``name`` is a kind and its key joined with ``\x1f`` (see :func:`guid`). An export makes one
-    per selection, coding and note (a million at 10,000 interviews): building a ``UUID`` for
-    each was a third of its time. Recurring ones (users, codes, interviews) are memoised by the
-    exporter, per run.
+    ``name`` is a kind and its key joined with ``\x1f`` (see :func:`guid`). An export makes one per
+    selection, coding and note (a million at 10,000 interviews): building a ``UUID`` for each was a
+    large part of its time (bench/NOTES.md). Recurring ones (users, codes, interviews) are memoised
+    by the exporter, per run.
     """
     h = sha1(_NAMESPACE_BYTES + name.encode()).hexdigest()
     return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
