@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,7 +35,6 @@ MEMOS_DIR = "memos"
 FILE_KINDS = ("code", "interview", "structure")  # memos stored as Markdown files
 KINDS = (*FILE_KINDS, "coding")  # coding memos live in the coding's `memo` field
 FRONT_KEYS = ("kind", "target", "author", "date", "segment")
-_NAME_RE = re.compile(r"^(\d{8}T\d{6}Z)-([a-z0-9_-]+?)(?:-\d+)?\.md$")
 
 
 @dataclass(frozen=True)

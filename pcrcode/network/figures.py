@@ -12,31 +12,6 @@ from pcrcode.network.ties import INTER, INTRA, Network, Tie, node_value
 if TYPE_CHECKING:
     import networkx as nx
 
-TIE_KEYS = (
-    "structure",
-    "partner",
-    "partner_kind",
-    "scope",
-    "judged",
-    "weight",
-    "segments",
-    "codes",
-    "highest",
-)
-NODE_KEYS = (
-    "id",
-    "name",
-    "kind",
-    "interviewed",
-    "sector",
-    "group",
-    "degree",
-    "ties",
-    "same_sector_share",
-    "degree_centrality",
-    "betweenness",
-)
-
 
 def _families(codebook: Codebook, network: Network) -> list[str]:
     return [f for f in codebook.families if f != network.spec.scope]

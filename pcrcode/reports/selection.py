@@ -29,7 +29,6 @@ class CoderSelection:
     mode: str  # main | chosen | all
     per_interview: Mapping[str, tuple[str, ...]]  # interview -> coders whose codings count
     left_out: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # coder -> interviews
-    project_coders: tuple[str, ...] = ()
 
     @property
     def coders(self) -> tuple[str, ...]:
@@ -130,7 +129,7 @@ def select_coders(
     if all_coders or coders:
         wanted = set(known) if all_coders else set(coders)
         chosen = {iv: tuple(sorted(cs & wanted)) for iv, cs in by_interview.items() if cs & wanted}
-        return CoderSelection(ALL if all_coders else CHOSEN, chosen, {}, known)
+        return CoderSelection(ALL if all_coders else CHOSEN, chosen, {})
     # A person's coding rounds (camille, camille@2) count as one coder; the latest round of
     # an interview is the one that counts, the earlier ones are kept for intra-coder agreement.
     people = {iv: {coder_round(c)[0] for c in cs} for iv, cs in by_interview.items()}
@@ -144,4 +143,4 @@ def select_coders(
         main[iv] = (latest,)
         for other in sorted(by_interview[iv] - {latest}):
             left_out[other].append(iv)
-    return CoderSelection(MAIN, main, {k: tuple(v) for k, v in left_out.items()}, known)
+    return CoderSelection(MAIN, main, {k: tuple(v) for k, v in left_out.items()})

@@ -105,19 +105,10 @@ def _qdc_text(codebook: Codebook) -> str:
     return "".join(out)
 
 
-def _qdc_counts(codebook: Codebook) -> dict[str, int]:
-    return {"families": len(codebook.families), "codes": len(codebook.codes)}
-
-
-def export_qdc(codebook: Codebook) -> ExportResult:
-    """The codebook as a REFI-QDA ``.qdc`` document."""
-    return ExportResult(_qdc_text(codebook).encode(), _qdc_counts(codebook))
-
-
 def write_qdc(codebook: Codebook, out: IO[bytes]) -> ExportResult:
     """Write the ``.qdc`` document to ``out``."""
     out.write(_qdc_text(codebook).encode())
-    return ExportResult(b"", _qdc_counts(codebook))
+    return ExportResult(b"", {"families": len(codebook.families), "codes": len(codebook.codes)})
 
 
 def save_qdc(codebook: Codebook, path: Path) -> ExportResult:
