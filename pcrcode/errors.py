@@ -97,6 +97,12 @@ def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
     return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.5)
 
 
+def suggest(word: str, choices: Iterable[str], otherwise: str = "") -> str:
+    """``; did you mean a, b?`` naming the ``choices`` close to ``word``, else ``otherwise``."""
+    near = closest(word, choices)
+    return f"; did you mean {', '.join(near)}?" if near else otherwise
+
+
 # What to do about the system errors a user can meet (a full disk, a read-only folder...).
 _OS_HINTS = {
     "ENOSPC": "the disk is full: free some space, then run the command again",

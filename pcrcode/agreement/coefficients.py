@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TypeAlias
@@ -160,6 +160,17 @@ def _weighted(data: ReliabilityData, weights: Weights) -> Iterable[tuple[Unit, i
     return ((unit, w) for unit, w in zip(data, weights, strict=True) if w)
 
 
+def _pairable(
+    data: ReliabilityData, weights: Weights
+) -> Iterator[tuple[Counter[Hashable], int, int]]:
+    """The units at least two coders gave a value: (how many gave each value, how many values,
+    the unit's weight)."""
+    for unit, weight in _weighted(data, weights):
+        values = _present(unit)
+        if len(values) >= 2:
+            yield Counter(values), len(values), weight
+
+
 def _describe(category: Hashable) -> str:
     return repr(category)
 
@@ -184,13 +195,8 @@ def percent_agreement(
     used = 0
     agreeing = 0
     pair_shares = Fraction(0)
-    for unit, weight in _weighted(data, weights):
-        values = _present(unit)
-        m = len(values)
-        if m < 2:
-            continue
+    for counts, m, weight in _pairable(data, weights):
         used += weight
-        counts = Counter(values)
         if len(counts) == 1:
             agreeing += weight
         if pairwise:
@@ -287,13 +293,8 @@ def _coincidence_counts(
     o: dict[tuple[Hashable, Hashable], Fraction] = {}
     totals: Counter[Hashable] = Counter()
     units = 0
-    for unit, weight in _weighted(data, weights):
-        values = _present(unit)
-        m = len(values)
-        if m < 2:
-            continue
+    for counts, m, weight in _pairable(data, weights):
         units += weight
-        counts = Counter(values)
         for c, n_c in counts.items():
             totals[c] += weight * n_c
             for k, n_k in counts.items():

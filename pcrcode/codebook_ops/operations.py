@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pcrcode.codebook_ops.comment_keeping_yaml import CodebookText
-from pcrcode.errors import ConflictError, PcrcodeError, UnknownItem, UsageError, closest
+from pcrcode.errors import ConflictError, PcrcodeError, UnknownItem, UsageError, suggest
 from pcrcode.files import codings as codings_io
 from pcrcode.files import transaction
 from pcrcode.files.codebook import CODEBOOK_FILE, ID_RE, parse_codebook
@@ -94,8 +94,7 @@ def _parent(cb: Codebook, key: str) -> str:
         return key
     if key in cb.codes or key in cb.aliases:
         return cb.resolve(key).id
-    near = closest(key, [*cb.families, *cb.codes])
-    hint = f"; did you mean {', '.join(near)}?" if near else ""
+    hint = suggest(key, [*cb.families, *cb.codes])
     raise UnknownItem(
         f"unknown parent '{key}': name a code or a family ({', '.join(cb.families)}){hint}"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,19 +33,6 @@ _CODE_KEYS = (
 )
 _ENTRY_FIELDS = ("short", "when_to_use", "when_not_to_use", "example")
 _ATTR_KEYS = ("label", "type", "required", "values", "from", "map")
-
-
-def _check_keys(
-    diag: Diagnostics, path: Path, mapping: LDict, allowed: tuple[str, ...], where: str
-) -> None:
-    for key in mapping:
-        if key not in allowed:
-            diag.error(
-                path,
-                mapping.pos(key),
-                f"unknown key '{key}' in {where}{did_you_mean(str(key), allowed)}",
-                "unknown-key",
-            )
 
 
 def _text(value: Any) -> str:
@@ -88,7 +76,7 @@ def parse_codebook(data: Any, path: Path, diag: Diagnostics) -> Codebook:
         raise FileFormatError(
             "the codebook must be a mapping with 'families', 'codes' and 'attributes'", path, 1
         )
-    _check_keys(diag, path, data, _TOP_KEYS, "the codebook")
+    diag.unknown_keys(path, data, _TOP_KEYS, "the codebook")
     families = _parse_families(data, path, diag)
     codes, aliases = _parse_codes(data, path, diag, families)
     attributes = _parse_attributes(data, path, diag)
@@ -112,15 +100,9 @@ def _parse_families(data: LDict, path: Path, diag: Diagnostics) -> dict[str, Fam
     if not isinstance(raw, LDict):
         diag.error(path, data.pos("families"), "'families' must be a mapping", "bad-value")
         return families
-    for fid, body in raw.items():
-        pos = raw.pos(fid)
-        if not isinstance(fid, str) or not ID_RE.match(fid) or "/" in fid:
-            diag.error(path, pos, f"bad family id {fid!r}: use a-z, 0-9, - and _", "bad-id")
-            continue
-        if not isinstance(body, LDict):
-            diag.error(path, pos, f"family '{fid}' must be a mapping", "bad-value")
-            continue
-        _check_keys(diag, path, body, _FAMILY_KEYS, f"family '{fid}'")
+    for fid, body, pos in _entries(
+        raw, "family", ": use a-z, 0-9, - and _", _FAMILY_KEYS, path, diag
+    ):
         if not _text(body.get("definition")):
             diag.error(path, pos, f"family '{fid}' has no definition", "missing-definition")
         families[fid] = Family(
@@ -133,6 +115,24 @@ def _parse_families(data: LDict, path: Path, diag: Diagnostics) -> dict[str, Fam
             color=_colour(diag, path, body),
         )
     return families
+
+
+def _entries(
+    raw: LDict, what: str, id_hint: str, allowed: tuple[str, ...], path: Path, diag: Diagnostics
+) -> Iterator[tuple[str, LDict, tuple[int, int]]]:
+    """(id, body, position) of each entry of a mapping of ids to mappings (the families, the
+    attributes); an entry with a bad id or a body that is not a mapping is reported and left
+    out, and so is each unknown key of a body."""
+    for key, body in raw.items():
+        pos = raw.pos(key)
+        if not isinstance(key, str) or not ID_RE.match(key) or "/" in key:
+            diag.error(path, pos, f"bad {what} id {key!r}{id_hint}", "bad-id")
+            continue
+        if not isinstance(body, LDict):
+            diag.error(path, pos, f"{what} '{key}' must be a mapping", "bad-value")
+            continue
+        diag.unknown_keys(path, body, allowed, f"{what} '{key}'")
+        yield key, body, pos
 
 
 def _parse_codes(
@@ -196,7 +196,7 @@ def _code_id(
     entry: LDict, pos: tuple[int, int], codes: dict[str, Code], path: Path, diag: Diagnostics
 ) -> str | None:
     """The entry's id, or None (said in ``diag``) when the entry cannot be a code."""
-    _check_keys(diag, path, entry, _CODE_KEYS, "a code")
+    diag.unknown_keys(path, entry, _CODE_KEYS, "a code")
     cid = entry.get("id")
     if cid is None:
         diag.error(path, pos, "a code has no 'id'", "missing-key")
@@ -368,15 +368,7 @@ def _parse_attributes(data: LDict, path: Path, diag: Diagnostics) -> dict[str, A
     if not isinstance(raw, LDict):
         diag.error(path, data.pos("attributes"), "'attributes' must be a mapping", "bad-value")
         return attributes
-    for aid, body in raw.items():
-        pos = raw.pos(aid)
-        if not isinstance(aid, str) or not ID_RE.match(aid) or "/" in aid:
-            diag.error(path, pos, f"bad attribute id {aid!r}", "bad-id")
-            continue
-        if not isinstance(body, LDict):
-            diag.error(path, pos, f"attribute '{aid}' must be a mapping", "bad-value")
-            continue
-        _check_keys(diag, path, body, _ATTR_KEYS, f"attribute '{aid}'")
+    for aid, body, pos in _entries(raw, "attribute", "", _ATTR_KEYS, path, diag):
         attributes[aid] = _attribute(aid, body, pos, path, diag)
     for attr in attributes.values():
         if attr.derived_from is None:

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pcrcode.errors import did_you_mean
+
+if TYPE_CHECKING:
+    from pcrcode.files.yaml_reading import LDict
 
 ERROR = "error"
 WARNING = "warning"
@@ -83,6 +90,27 @@ class Diagnostics:
         self, path: Path | str, pos: tuple[int, int] | int | None, message: str, rule: str
     ) -> None:
         self.add(WARNING, path, pos, message, rule)
+
+    def unknown_keys(
+        self,
+        path: Path | str,
+        mapping: LDict,
+        allowed: Sequence[str],
+        where: str,
+        advice: str = "",
+        severity: str = ERROR,
+    ) -> None:
+        """A finding (``unknown-key``) at each key of ``mapping`` that is not ``allowed``, naming
+        the closest allowed key: "unknown key 'x' in ``where``", then ``advice``."""
+        for key in mapping:
+            if key not in allowed:
+                self.add(
+                    severity,
+                    path,
+                    mapping.pos(key),
+                    f"unknown key '{key}' in {where}{did_you_mean(str(key), allowed)}{advice}",
+                    "unknown-key",
+                )
 
     @property
     def errors(self) -> list[Finding]:

@@ -23,14 +23,7 @@ def parse_registry(data: Any, path: Path, diag: Diagnostics, codebook: Codebook)
         data = LDict()
     if not isinstance(data, LDict):
         raise FileFormatError("the registry must be a mapping with a 'structures' list", path, 1)
-    for key in data:
-        if key not in _TOP_KEYS:
-            diag.error(
-                path,
-                data.pos(key),
-                f"unknown key '{key}' in the registry{did_you_mean(str(key), _TOP_KEYS)}",
-                "unknown-key",
-            )
+    diag.unknown_keys(path, data, _TOP_KEYS, "the registry")
     raw = data.get("structures", LList())
     structures: dict[str, Structure] = {}
     if not isinstance(raw, LList):
@@ -61,16 +54,14 @@ def _parse_structure(
         return None
     declared = [a.id for a in codebook.attributes.values() if a.derived_from is None]
     allowed = (*_STRUCTURE_KEYS, *declared)
-    for key in entry:
-        if key not in allowed:
-            diag.error(
-                path,
-                entry.pos(key),
-                f"unknown key '{key}' in a structure{did_you_mean(str(key), allowed)}: declare "
-                f"it under 'attributes:' in codebook.yaml, or move it under this structure's "
-                "'attributes:'",
-                "unknown-key",
-            )
+    diag.unknown_keys(
+        path,
+        entry,
+        allowed,
+        "a structure",
+        ": declare it under 'attributes:' in codebook.yaml, or move it under this structure's "
+        "'attributes:'",
+    )
     sid = entry.get("id")
     if not isinstance(sid, str) or not ID_RE.match(sid) or "/" in sid:
         diag.error(
@@ -169,14 +160,7 @@ def _parse_census(
     if not isinstance(raw, LDict):
         diag.error(path, pos, "'census' must be a mapping (rows, columns, cells)", "bad-value")
         return None
-    for key in raw:
-        if key not in _CENSUS_KEYS:
-            diag.error(
-                path,
-                raw.pos(key),
-                f"unknown key '{key}' in census{did_you_mean(str(key), _CENSUS_KEYS)}",
-                "unknown-key",
-            )
+    diag.unknown_keys(path, raw, _CENSUS_KEYS, "census")
     for key in ("rows", "columns"):
         if key not in raw:
             diag.error(

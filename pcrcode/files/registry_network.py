@@ -50,14 +50,7 @@ def _parse_actor(
         diag.error(path, pos, "an actor must be a mapping with id, name and kind", "bad-value")
         return None
     allowed = (*ACTOR_KEYS, *declared)
-    for key in entry:
-        if key not in allowed:
-            diag.error(
-                path,
-                entry.pos(key),
-                f"unknown key '{key}' in an actor{did_you_mean(str(key), allowed)}",
-                "unknown-key",
-            )
+    diag.unknown_keys(path, entry, allowed, "an actor")
     aid = entry.get("id")
     if not isinstance(aid, str) or not ID_RE.match(aid) or "/" in aid:
         diag.error(path, pos, f"bad or missing actor id {aid!r}: use a-z, 0-9, - and _", "bad-id")
@@ -92,14 +85,7 @@ def parse_network(data: LDict, path: Path, diag: Diagnostics, codebook: Codebook
     if not isinstance(raw, LDict):
         diag.error(path, data.pos("network"), "'network' must be a mapping", "bad-value")
         return NetworkSpec()
-    for key in raw:
-        if key not in NETWORK_KEYS:
-            diag.error(
-                path,
-                raw.pos(key),
-                f"unknown key '{key}' in network{did_you_mean(str(key), NETWORK_KEYS)}",
-                "unknown-key",
-            )
+    diag.unknown_keys(path, raw, NETWORK_KEYS, "network")
     values = {k: str(raw[k]) for k in NETWORK_KEYS if raw.get(k) is not None}
     for key in ("sector", "group"):
         if key in values and values[key] not in codebook.attributes:

@@ -17,7 +17,7 @@ from typing import Any
 
 from pcrcode.errors import FileFormatError, UnknownItem, did_you_mean
 from pcrcode.files.codebook import ID_RE
-from pcrcode.files.diagnostics import Diagnostics
+from pcrcode.files.diagnostics import WARNING, Diagnostics
 from pcrcode.files.yaml_reading import (
     OUTSIDE_PROJECT,
     LDict,
@@ -147,15 +147,7 @@ def parse_yaml_transcript(text: str, path: Path, diag: Diagnostics) -> tuple[LDi
         line = raw.pos(index)[0]
         if not isinstance(item, LDict) or "text" not in item:
             raise FileFormatError("each turn needs 'speaker' and 'text'", path, line)
-        for key in item:
-            if key not in ("speaker", "text", "time"):
-                diag.error(
-                    path,
-                    item.pos(key),
-                    f"unknown key '{key}' in a turn"
-                    f"{did_you_mean(str(key), ('speaker', 'text', 'time'))}",
-                    "unknown-key",
-                )
+        diag.unknown_keys(path, item, ("speaker", "text", "time"), "a turn")
         speaker = unicodedata.normalize("NFC", str(item.get("speaker") or "")).strip()
         turns.append(
             Turn(
@@ -191,14 +183,7 @@ def parse_interview(path: Path, diag: Diagnostics, text: str | None = None) -> I
         meta, turns = parse_markdown(text, path, diag)
     else:
         meta, turns = parse_yaml_transcript(text, path, diag)
-    for key in meta:
-        if key not in META_KEYS:
-            diag.warning(
-                path,
-                meta.pos(key),
-                f"unknown key '{key}' in the interview metadata{did_you_mean(str(key), META_KEYS)}",
-                "unknown-key",
-            )
+    diag.unknown_keys(path, meta, META_KEYS, "the interview metadata", severity=WARNING)
     iid = path.stem
     if "id" in meta and str(meta["id"]) != iid:
         diag.error(

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pcrcode.errors import UnknownItem, closest
+from pcrcode.errors import UnknownItem, suggest
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,7 @@ class Codebook:
         if key in self.families:
             top = ", ".join(c.id for c in self.codes.values() if c.family == key and c.depth == 1)
             raise UnknownItem(f"'{key}' is a code family, not a code: use {top}")
-        near = closest(key, self.codes)
-        hint = f"; did you mean {', '.join(near)}?" if near else "; see `pcrcode codebook show`"
+        hint = suggest(key, self.codes, "; see `pcrcode codebook show`")
         raise UnknownItem(f"unknown code '{code_id}'{hint}")
 
     def selector(self, code_or_family: str) -> str:
@@ -116,8 +115,7 @@ class Codebook:
     def family(self, family_id: str) -> Family:
         if family_id in self.families:
             return self.families[family_id]
-        near = closest(family_id, self.families)
-        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        hint = suggest(family_id, self.families)
         raise UnknownItem(
             f"unknown code family '{family_id}' (families: {', '.join(self.families)}){hint}"
         )
@@ -125,8 +123,7 @@ class Codebook:
     def attribute(self, attr_id: str) -> Attribute:
         if attr_id in self.attributes:
             return self.attributes[attr_id]
-        near = closest(attr_id, self.attributes)
-        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        hint = suggest(attr_id, self.attributes)
         raise UnknownItem(
             f"unknown attribute '{attr_id}' (attributes: {', '.join(self.attributes)}){hint}"
         )

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pcrcode.errors import UnknownItem, closest
+from pcrcode.errors import UnknownItem, suggest
 from pcrcode.model.codebook import Codebook
 from pcrcode.model.codings import Coding, Codings, coding_files
 from pcrcode.model.registry import Registry, Structure
@@ -25,8 +25,7 @@ class Project:
     def interview(self, interview_id: str) -> Interview:
         if interview_id in self.interviews:
             return self.interviews[interview_id]
-        near = closest(interview_id, self.interviews)
-        hint = f"; did you mean {', '.join(near)}?" if near else "; see `pcrcode interviews list`"
+        hint = suggest(interview_id, self.interviews, "; see `pcrcode interviews list`")
         raise UnknownItem(f"unknown interview '{interview_id}'{hint}")
 
     def structure_of(self, interview: Interview) -> Structure | None:

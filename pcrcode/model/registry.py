@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pcrcode.errors import UnknownItem, closest
+from pcrcode.errors import UnknownItem, suggest
 from pcrcode.model.codebook import Codebook
 
 
@@ -90,6 +90,5 @@ class Registry:
     def get(self, structure_id: str) -> Structure:
         if structure_id in self.structures:
             return self.structures[structure_id]
-        near = closest(structure_id, self.structures)
-        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        hint = suggest(structure_id, self.structures)
         raise UnknownItem(f"unknown structure '{structure_id}'{hint}")

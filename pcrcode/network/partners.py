@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pcrcode.errors import UnknownItem, UsageError, closest
+from pcrcode.errors import UnknownItem, UsageError, suggest
 from pcrcode.model import Registry
 
 
@@ -23,8 +23,7 @@ def resolve_partner(registry: Registry, typed: str) -> str:
     if len(starting) > 1:
         shown = ", ".join(starting[:5]) + (", ..." if len(starting) > 5 else "")
         raise UsageError(f"partner '{typed}' is ambiguous: {shown}; type more of the id")
-    near = closest(typed, known)
-    hint = f"; did you mean {', '.join(near)}?" if near else ""
+    hint = suggest(typed, known)
     raise UnknownItem(
         f"unknown partner '{typed}'{hint} (partners are the structures and actors of "
         "structures.yaml)"

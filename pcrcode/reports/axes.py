@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pcrcode.errors import UnknownItem, UsageError, closest
+from pcrcode.errors import UnknownItem, UsageError, suggest
 from pcrcode.model import Code, Codebook
 
 if TYPE_CHECKING:
@@ -214,8 +214,7 @@ def resolve_axis(corpus: Corpus, name: str, depth: int | None = 1) -> Axis:
         ordered = sorted(set(values.values()), key=_natural)
         return Axis(name, name, STRUCTURE, tuple(Category(v, v) for v in ordered), values=values)
     choices = [*structure_attributes(corpus), *codebook.families]
-    near = closest(name, choices)
-    hint = f"; did you mean {', '.join(near)}?" if near else ""
+    hint = suggest(name, choices)
     raise UnknownItem(
         f"unknown attribute or code family '{name}' (attributes: "
         f"{', '.join(structure_attributes(corpus))}; families: {', '.join(codebook.families)}; "
@@ -300,8 +299,7 @@ def parse_where(corpus: Corpus, specs: Sequence[str], depth: int | None = 1) -> 
         ids = [c.id for c in axis.categories]
         for value in (v.strip() for v in raw.split(",")):
             if value not in ids:
-                near = closest(value, ids)
-                hint = f"; did you mean {', '.join(near)}?" if near else ""
+                hint = suggest(value, ids)
                 raise UnknownItem(
                     f"--where {name}: unknown value '{value}' (values: "
                     f"{', '.join(ids) or 'none'}){hint}"

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from pcrcode.errors import UnknownItem, UsageError, closest
+from pcrcode.errors import UnknownItem, UsageError, suggest
 from pcrcode.model import Codebook
 
 _TOKEN = re.compile(r"\s*(?:(\()|(\))|([^\s()]+))")
@@ -162,7 +162,6 @@ def _resolve(token: str, col: int, codebook: Codebook) -> frozenset[str]:
         return frozenset(c.id for c in codebook.family_codes(key))
     key = codebook.aliases.get(key, key)
     if key not in codebook.codes:
-        near = closest(key, [*codebook.codes, *codebook.families])
-        hint = f"; did you mean {', '.join(near)}?" if near else "; see `pcrcode codebook show`"
+        hint = suggest(key, [*codebook.codes, *codebook.families], "; see `pcrcode codebook show`")
         raise UnknownItem(f"unknown code '{token}' at column {col} of the query{hint}")
     return frozenset(c.id for c in codebook.descendants(key, include_self=not below_only))

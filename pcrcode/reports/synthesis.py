@@ -60,6 +60,17 @@ def column_heading(codebook: Codebook, tr: Messages, col: Column) -> str:
     return tr("{family} (max)", family=label) if col.kind == HIGHEST else label
 
 
+def _column_values(p: Profile, columns: Sequence[Column]) -> dict[str, Any]:
+    """A case's value in each column, for the records of a section: a highest-degree column
+    gives its degree too (``<id>_degree``)."""
+    values: dict[str, Any] = {}
+    for col in columns:
+        values[col.id] = column_value(p, col)
+        if col.kind == HIGHEST:
+            values[f"{col.id}_degree"] = p.degree(col.id)
+    return values
+
+
 def profile_cell(codebook: Codebook, tr: Messages, p: Profile, col: Column) -> str:
     """A profile cell for people: attribute values as they are, codes by their labels."""
     value = column_value(p, col)
@@ -239,11 +250,7 @@ def _profiles(ctx: _Context, spec: SectionSpec) -> Section:
     records = []
     for p in found:
         record = {k: v for k, v in p.row().items() if k in _CASE_KEYS}
-        for col in columns:
-            record[col.id] = column_value(p, col)
-            if col.kind == HIGHEST:
-                record[f"{col.id}_degree"] = p.degree(col.id)
-        records.append(record)
+        records.append(record | _column_values(p, columns))
     heading = spec.heading or ctx.tr("Profiles of the interviewed cases")
     return Section(
         spec.id,
@@ -320,11 +327,7 @@ def _cases(ctx: _Context, spec: SectionSpec) -> Section:
         if not meets(p):
             continue
         record: dict[str, Any] = {"structure": p.structure.id, "name": p.structure.name}
-        for col in columns:
-            record[col.id] = column_value(p, col)
-            if col.kind == HIGHEST:
-                record[f"{col.id}_degree"] = p.degree(col.id)
-        records.append(record)
+        records.append(record | _column_values(p, columns))
     heading = spec.heading or ctx.tr("Cases")
     return Section(
         spec.id,

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from pcrcode.errors import ConflictError, PcrcodeError, UsageError
+from pcrcode.errors import ConflictError, PcrcodeError, UsageError, suggest
 from pcrcode.transcript_import.model import Imported, Options
 
 
@@ -37,10 +37,7 @@ class ImportContext:
         if not ID_RE.match(structure) or "/" in structure:
             raise UsageError(f"bad structure id '{structure}': a-z, 0-9 and -")
         if self.structures is not None and structure not in self.structures:
-            from pcrcode.errors import closest
-
-            near = closest(structure, self.structures)
-            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            hint = suggest(structure, self.structures)
             raise UsageError(f"unknown structure '{structure}'{hint}")
 
 
