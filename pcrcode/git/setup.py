@@ -38,7 +38,8 @@ def driver_command() -> str:
     return f"{shlex.quote(sys.executable)} -m pcrcode merge-file %O %A %B --path %P"
 
 
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``git -C repo args...``, its output captured; a missing git is a :class:`GitError`."""
     try:
         return subprocess.run(
             ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False
@@ -61,7 +62,7 @@ def missing_attributes(project: Path) -> list[str]:
 
 
 def configured_driver(repo: Path) -> str:
-    found = _git(repo, "config", "--get", f"merge.{DRIVER}.driver")
+    found = run_git(repo, "config", "--get", f"merge.{DRIVER}.driver")
     return found.stdout.strip() if found.returncode == 0 else ""
 
 
@@ -89,7 +90,7 @@ def setup(project: Path) -> list[str]:
     command = driver_command()
     if configured_driver(repo) != command:
         for key, value in (("name", DRIVER_NAME), ("driver", command)):
-            result = _git(repo, "config", "--local", f"merge.{DRIVER}.{key}", value)
+            result = run_git(repo, "config", "--local", f"merge.{DRIVER}.{key}", value)
             if result.returncode != 0:
                 raise GitError(f"git config failed: {result.stderr.strip() or 'no reason given'}")
         done.append(f"git config merge.{DRIVER}.driver: {command}")

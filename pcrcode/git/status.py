@@ -7,7 +7,6 @@ coded yet, and the next step for each of those.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from pcrcode.files import codings as codings_io
 from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.yaml_reading import decode
 from pcrcode.git.merge import Identity, identity
-from pcrcode.git.setup import GitError, repository_root
+from pcrcode.git.setup import repository_root, run_git
 
 STALE_RULES = ("stale-fingerprint", "stale-quote")
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the empty tree
@@ -49,24 +48,15 @@ class Status:
         }
 
 
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(
-            ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False
-        )
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc.strerror}") from None
-
-
 def _changed_files(repo: Path, project: Path, since: str) -> list[tuple[str, str]]:
     """(status letter, path from the repository's top) of coding and memo files changed since
     ``since``, untracked ones included."""
-    if since == "HEAD" and _git(repo, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
+    if since == "HEAD" and run_git(repo, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
         since = EMPTY_TREE  # a repository without commits yet: everything is new
     inside = project.relative_to(repo).as_posix()
     folders = [f"{inside}/codings" if inside != "." else "codings"]
     folders.append(f"{inside}/memos" if inside != "." else "memos")
-    diff = _git(repo, "diff", "--name-status", "--no-renames", since, "--", *folders)
+    diff = run_git(repo, "diff", "--name-status", "--no-renames", since, "--", *folders)
     if diff.returncode != 0:
         raise UsageError(
             f"unknown revision '{since}' for --since: name a commit, a branch or a tag "
@@ -76,7 +66,7 @@ def _changed_files(repo: Path, project: Path, since: str) -> list[tuple[str, str
     for line in diff.stdout.splitlines():
         letter, _, path = line.partition("\t")
         found.append((letter[:1], path))
-    untracked = _git(repo, "ls-files", "--others", "--exclude-standard", "--", *folders)
+    untracked = run_git(repo, "ls-files", "--others", "--exclude-standard", "--", *folders)
     found.extend(("A", path) for path in untracked.stdout.splitlines())
     return sorted(set(found), key=lambda item: item[1])
 
@@ -97,7 +87,7 @@ def _coding_change(repo: Path, since: str, letter: str, rel: str) -> dict[str, A
     path = repo / rel
     if path.suffix not in (".yaml", ".yml") or path.parent.parent.name != "codings":
         return None
-    old_text = "" if letter == "A" else _git(repo, "show", f"{since}:{rel}").stdout
+    old_text = "" if letter == "A" else run_git(repo, "show", f"{since}:{rel}").stdout
     try:
         new_text = decode(path.read_bytes(), path) if path.exists() else ""
     except (OSError, FileFormatError):
@@ -116,7 +106,7 @@ def _changes(status: Status, repo: Path, project: Path) -> None:
     names = {"A": "added", "D": "removed"}
     changed = _changed_files(repo, project, status.since)
     since = status.since
-    if since == "HEAD" and _git(repo, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
+    if since == "HEAD" and run_git(repo, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
         since = EMPTY_TREE
     for letter, rel in changed:
         change = _coding_change(repo, since, letter, rel)
