@@ -21,9 +21,9 @@ import pytest
 from pcrcode import project
 from pcrcode.cli.output.progress import ProgressBar, bar_text
 from pcrcode.files import cache, cache_codec, cached_parsing, codings
-from pcrcode.files.cross_file_checks import check_project
 from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.model import Codings, Interview, Project
+from pcrcode.project_checks import check_project
 from tests.conftest import Run
 
 

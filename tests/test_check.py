@@ -52,7 +52,7 @@ def test_broken_fixture_reported_with_rule_and_line(case: str, tmp_path: Path) -
 
 
 def test_every_case_is_a_known_rule() -> None:
-    from pcrcode.files.cross_file_checks import RULES
+    from pcrcode.project_checks import RULES
 
     assert set(CASES) <= set(RULES)
 

@@ -44,9 +44,9 @@ from pcrcode.coding.tagging import tag
 from pcrcode.files import codings as codings_io
 from pcrcode.files import transaction
 from pcrcode.files.codebook import load_codebook
-from pcrcode.files.cross_file_checks import check_project
 from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.transcripts import parse_interview
+from pcrcode.project_checks import check_project
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 

@@ -28,11 +28,11 @@ from hypothesis import strategies as st
 from pcrcode.errors import FileFormatError
 from pcrcode.files import codings as codings_io
 from pcrcode.files.codebook import ID_RE, load_codebook
-from pcrcode.files.cross_file_checks import check_project
 from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.registry import load_registry
 from pcrcode.files.transcripts import normalise, parse_interview
 from pcrcode.model import Codebook, Coding, Interview, Registry
+from pcrcode.project_checks import check_project
 
 SMALL = Path(__file__).resolve().parent / "data" / "small"
 # PCRCODE_FUZZ_EXAMPLES=5000 hunts longer (the defaults keep the suite fast).

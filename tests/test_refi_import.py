@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pcrcode.files.cross_file_checks import check_project
 from pcrcode.project import load_project
+from pcrcode.project_checks import check_project
 from tests.conftest import SHARED, snapshot
 
 SAMPLES = SHARED / "samples" / "refi"

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from pcrcode.files.cross_file_checks import check_project
 from pcrcode.model import Codebook, Project
 from pcrcode.project import load_project
+from pcrcode.project_checks import check_project
 
 
 def codebook_view(codebook: Codebook, attributes: bool = True) -> Any:

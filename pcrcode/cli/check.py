@@ -55,7 +55,7 @@ def check(
     """
     from pcrcode.cli.output.json_stream import write_json
     from pcrcode.cli.output.rows import visible
-    from pcrcode.files.cross_file_checks import RULES, check_project
+    from pcrcode.project_checks import RULES, check_project
 
     if rules:
         for rule, meaning in RULES.items():

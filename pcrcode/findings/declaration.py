@@ -2,7 +2,7 @@
 registry and the coders, without evaluating any finding (what ``pcrcode check`` runs).
 
 Problems go to a :class:`~pcrcode.files.diagnostics.Diagnostics` as ``path:line:col`` findings
-with a rule id (listed in ``pcrcode.files.cross_file_checks.RULES``); a finding with an error is
+with a rule id (listed in ``pcrcode.project_checks.RULES``); a finding with an error is
 left out of the declaration returned.
 """
 

@@ -118,8 +118,8 @@ def _changes(status: Status, repo: Path, project: Path) -> None:
 
 
 def _work_left(status: Status, project: Path) -> None:
-    from pcrcode.files.cross_file_checks import check_project
     from pcrcode.project import load_project
+    from pcrcode.project_checks import check_project
 
     findings = check_project(project)
     status.problems = sum(1 for f in findings if f.severity == "error")
