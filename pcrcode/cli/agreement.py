@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from pcrcode.agreement.data import AgreementData
     from pcrcode.agreement.report import Report
 
-app = typer.Typer(no_args_is_help=False)
+app = typer.Typer()
+agreement_app = typer.Typer(no_args_is_help=False)
+app.add_typer(agreement_app, name="agreement")
 
 _MANY = "Repeat the option or separate with commas."
 CodersOpt = Annotated[
@@ -63,7 +65,7 @@ MinAlphaOpt = Annotated[
 ]
 
 
-@app.callback(invoke_without_command=True)
+@agreement_app.callback(invoke_without_command=True)
 def agreement(
     ctx: typer.Context,
     coders: CodersOpt = None,
@@ -116,7 +118,7 @@ def agreement(
         _gate(result, min_alpha)
 
 
-@app.command("disagreements")
+@agreement_app.command("disagreements")
 def disagreements(
     ctx: typer.Context,
     coders: CodersOpt = None,

@@ -11,10 +11,10 @@ from pcrcode.cli.common import CoderOpt, ListFormat, ListFormatOpt, RoundOpt, no
 AUTOCODE_KEYS = ("interview", "segment", "speaker", "code", "matches", "status")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("autocode")(autocode)
+app = typer.Typer()
 
 
+@app.command("autocode")
 def autocode(
     ctx: typer.Context,
     pattern: Annotated[

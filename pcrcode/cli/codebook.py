@@ -8,7 +8,9 @@ import typer
 
 from pcrcode.cli.common import ListFormat, ListFormatOpt, load
 
-app = typer.Typer(help="Read (and evolve) the codebook.", no_args_is_help=True)
+app = typer.Typer()
+codebook_app = typer.Typer(help="Read (and evolve) the codebook.", no_args_is_help=True)
+app.add_typer(codebook_app, name="codebook")
 
 FIELDS = (
     "id",
@@ -29,7 +31,7 @@ FIELDS = (
 )
 
 
-@app.command("show")
+@codebook_app.command("show")
 def show(
     ctx: typer.Context,
     definitions: Annotated[

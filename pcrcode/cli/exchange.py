@@ -8,11 +8,21 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pcrcode.cli.apps import export_app, import_app
 from pcrcode.cli.common import load, note, project_root
 
 if TYPE_CHECKING:
     from pcrcode.exchange.refi.imported import ImportReport
+
+
+app = typer.Typer()
+import_app = typer.Typer(
+    help="Bring data into pcrcode: REFI-QDA files, transcripts.", no_args_is_help=True
+)
+export_app = typer.Typer(
+    help="Write the project for other tools: REFI-QDA, tidy CSV.", no_args_is_help=True
+)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
 
 
 class Offsets(StrEnum):

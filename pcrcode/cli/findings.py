@@ -9,11 +9,10 @@ import typer
 from pcrcode.cli.common import Format, FormatOpt, load, note
 from pcrcode.errors import ExitCode
 
-
-def register(app: typer.Typer) -> None:
-    app.command("findings")(findings)
+app = typer.Typer()
 
 
+@app.command("findings")
 def findings(
     ctx: typer.Context,
     fmt: FormatOpt = Format.table,

@@ -10,11 +10,10 @@ import typer
 from pcrcode.cli.common import note
 from pcrcode.git.ci import Forge
 
-
-def register(app: typer.Typer) -> None:
-    app.command("init")(init)
+app = typer.Typer()
 
 
+@app.command("init")
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder of the new project.")] = Path("."),
     example: Annotated[

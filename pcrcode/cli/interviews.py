@@ -11,10 +11,12 @@ from pcrcode.cli.common import ListFormat, ListFormatOpt, load, note
 if TYPE_CHECKING:
     from rich.console import Console
 
-app = typer.Typer(help="List and read the interviews.", no_args_is_help=True)
+app = typer.Typer()
+interviews_app = typer.Typer(help="List and read the interviews.", no_args_is_help=True)
+app.add_typer(interviews_app, name="interviews")
 
 
-@app.command("list")
+@interviews_app.command("list")
 def list_(ctx: typer.Context, fmt: ListFormatOpt = ListFormat.table) -> None:
     """List the interviews with their structure, size and coding.
 
@@ -56,7 +58,7 @@ def list_(ctx: typer.Context, fmt: ListFormatOpt = ListFormat.table) -> None:
     emit(fmt.value, rows, columns)
 
 
-@app.command("show")
+@interviews_app.command("show")
 def show(
     ctx: typer.Context,
     interview: Annotated[str, typer.Argument(help="Interview id.")],

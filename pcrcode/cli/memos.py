@@ -20,13 +20,11 @@ from pcrcode.cli.common import (
     project_root,
 )
 
-app = typer.Typer(
+app = typer.Typer()
+memo_app = typer.Typer(
     help="Write and read memos on codes, interviews, structures and codings.", no_args_is_help=True
 )
-
-
-def register(parent: typer.Typer) -> None:
-    parent.add_typer(app, name="memo")
+app.add_typer(memo_app, name="memo")
 
 
 MEMO_KEYS = ("kind", "target", "segment", "code", "author", "date", "text", "path")
@@ -51,7 +49,7 @@ TargetArg = Annotated[
 ]
 
 
-@app.command("add")
+@memo_app.command("add")
 def add(
     ctx: typer.Context,
     kind: KindArg,
@@ -84,7 +82,7 @@ def add(
     note(f"{author}: memo on {kind.value} {memo.target}{segment} ({where})")
 
 
-@app.command("list")
+@memo_app.command("list")
 def list_(
     ctx: typer.Context,
     kind: Annotated[Kind | None, typer.Option("--kind", "-k", help="Only this kind.")] = None,
@@ -127,7 +125,7 @@ def list_(
     emit(fmt.value, rows, columns)
 
 
-@app.command("show")
+@memo_app.command("show")
 def show(
     ctx: typer.Context,
     kind: KindArg,

@@ -22,10 +22,10 @@ class NetworkFormat(StrEnum):
     node_link = "node-link"
 
 
-def register(app: typer.Typer) -> None:
-    app.command("network")(network)
+app = typer.Typer()
 
 
+@app.command("network")
 def network(
     ctx: typer.Context,
     where: Annotated[

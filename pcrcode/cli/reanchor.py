@@ -1,4 +1,4 @@
-"""``pcrcode reanchor``; registers the other commands of codebook evolution and import too."""
+"""``pcrcode reanchor``."""
 
 from __future__ import annotations
 
@@ -8,14 +8,10 @@ import typer
 
 from pcrcode.cli.common import Format, FormatOpt, note, project_root
 
-
-def register(app: typer.Typer) -> None:
-    # Importing these modules attaches their commands to the `codebook` and `import` groups.
-    from pcrcode.cli import transcript_import  # noqa: F401
-
-    app.command("reanchor")(reanchor)
+app = typer.Typer()
 
 
+@app.command("reanchor")
 def reanchor(
     ctx: typer.Context,
     dry_run: Annotated[

@@ -72,9 +72,7 @@ class Unit(StrEnum):
     structure = "structure"
 
 
-def register(app: typer.Typer) -> None:
-    for command in (profile, crosstab, census, retrieve, cooccurrence, frequencies, report):
-        app.command(command.__name__)(command)
+app = typer.Typer()
 
 
 def _corpus(
@@ -101,6 +99,7 @@ def _say_coders(corpus: Any) -> None:
         note(corpus.selection.describe())
 
 
+@app.command("profile")
 def profile(
     ctx: typer.Context,
     structures: Annotated[
@@ -158,6 +157,7 @@ def profile(
     _say_coders(corpus)
 
 
+@app.command("crosstab")
 def crosstab(
     ctx: typer.Context,
     rows: Annotated[
@@ -212,6 +212,7 @@ def crosstab(
     _say_coders(corpus)
 
 
+@app.command("census")
 def census(
     ctx: typer.Context,
     rows: Annotated[
@@ -257,6 +258,7 @@ def census(
     report_formats.show_census(fmt.value, table, project.codebook.language)
 
 
+@app.command("retrieve")
 def retrieve(
     ctx: typer.Context,
     query: Annotated[
@@ -294,6 +296,7 @@ def retrieve(
     _say_coders(corpus)
 
 
+@app.command("cooccurrence")
 def cooccurrence(
     ctx: typer.Context,
     family: Annotated[
@@ -338,6 +341,7 @@ def cooccurrence(
     _say_coders(corpus)
 
 
+@app.command("frequencies")
 def frequencies(
     ctx: typer.Context,
     family: Annotated[
@@ -374,6 +378,7 @@ def frequencies(
     _say_coders(corpus)
 
 
+@app.command("report")
 def report(
     ctx: typer.Context,
     output: Annotated[

@@ -18,10 +18,10 @@ if TYPE_CHECKING:
     from pcrcode.coding.session import CodingSession
 
 
-def register(app: typer.Typer) -> None:
-    app.command("code")(code)
+app = typer.Typer()
 
 
+@app.command("code")
 def code(
     ctx: typer.Context,
     interview: Annotated[str, typer.Argument(help="Interview id (file name without extension).")],

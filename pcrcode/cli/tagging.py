@@ -31,12 +31,10 @@ CODING_KEYS = (
 )
 
 
-def register(app: typer.Typer) -> None:
-    app.command("tag")(tag)
-    app.command("untag")(untag)
-    app.command("codings")(codings)
+app = typer.Typer()
 
 
+@app.command("tag")
 def tag(
     ctx: typer.Context,
     interview: Annotated[str, typer.Argument(help="Interview id (file name without extension).")],
@@ -105,6 +103,7 @@ def tag(
         note(f"{result.coder}: already coded, nothing changed")
 
 
+@app.command("untag")
 def untag(
     ctx: typer.Context,
     interview: Annotated[str, typer.Argument(help="Interview id.")],
@@ -128,6 +127,7 @@ def untag(
         note(f"{result.coder}: - {c.code} on {c.interview} {c.segment}")
 
 
+@app.command("codings")
 def codings(
     ctx: typer.Context,
     interview: Annotated[str | None, typer.Option("--interview", "-i", help="Only this one.")] = (

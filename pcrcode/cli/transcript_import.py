@@ -8,12 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pcrcode.cli.apps import import_app
 from pcrcode.cli.common import note, project_root
 from pcrcode.transcript_import.model import ReportFormat, Split
 
 if TYPE_CHECKING:
     from pcrcode.transcript_import import ImportContext, Imported, Options
+
+
+app = typer.Typer()
+import_app = typer.Typer()  # commands of the `import` group, after exchange.py's
+app.add_typer(import_app, name="import")
 
 
 @import_app.command("transcript")
