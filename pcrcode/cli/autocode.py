@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from pcrcode.cli.common import CoderOpt, ListFormat, ListFormatOpt, RoundOpt, note, project_root
+from pcrcode.cli.common import (
+    CoderOpt,
+    DryRunOpt,
+    InterviewsOpt,
+    ListFormat,
+    ListFormatOpt,
+    RoundOpt,
+    note,
+    project_root,
+)
 
 AUTOCODE_KEYS = ("interview", "segment", "speaker", "code", "matches", "status")
 
@@ -25,10 +34,7 @@ def autocode(
         list[str] | None,
         typer.Option("--speaker", "-s", help="Only the turns of this speaker (repeatable)."),
     ] = None,
-    interview: Annotated[
-        list[str] | None,
-        typer.Option("--interview", "-i", help="Only this interview (repeatable; default: all)."),
-    ] = None,
+    interview: InterviewsOpt = None,
     ignore_case: Annotated[
         bool, typer.Option("--ignore-case", "-I", help="Match regardless of case.")
     ] = False,
@@ -36,9 +42,7 @@ def autocode(
         bool,
         typer.Option("--ignore-accents", "-A", help="Match regardless of accents (e = é = è)."),
     ] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="List what would be coded; write nothing.")
-    ] = False,
+    dry_run: DryRunOpt = False,
     partners: Annotated[
         list[str] | None,
         typer.Option(

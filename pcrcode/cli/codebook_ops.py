@@ -6,15 +6,11 @@ from typing import Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import Format, FormatOpt, note, project_root
+from pcrcode.cli.common import DryRunOpt, Format, FormatOpt, note, project_root
 
 app = typer.Typer()
 codebook_app = typer.Typer()  # commands of the `codebook` group, after codebook.py's
 app.add_typer(codebook_app, name="codebook")
-
-DryRunOpt = Annotated[
-    bool, typer.Option("--dry-run", "-n", help="List what would change; write nothing.")
-]
 
 
 @codebook_app.command("rename")

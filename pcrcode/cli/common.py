@@ -40,12 +40,37 @@ FormatOpt = Annotated[
 ListFormatOpt = Annotated[
     ListFormat, typer.Option("--format", "-f", help="Output: table, csv or json.")
 ]
+# The options several commands share, declared once.
 CoderOpt = Annotated[
     str | None,
     typer.Option("--coder", "-c", help="Coder name (default: $PCRCODE_CODER, else git user.name)."),
 ]
-
-
+CoderFilterOpt = Annotated[
+    str | None, typer.Option("--coder", "-c", help="Only this coder's codings.")
+]
+CodersOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--coder",
+        "-c",
+        metavar="NAME",
+        help="Count only this coder's codings (repeatable; several coders are merged "
+        "per segment). Default: each interview's main coder, the one who coded the "
+        "most interviews.",
+    ),
+]
+AllCodersOpt = Annotated[
+    bool, typer.Option("--all-coders", help="Merge every coder's codings per segment.")
+]
+InterviewsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--interview", "-i", metavar="ID", help="Only this interview (repeatable; default: all)."
+    ),
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", "-n", help="List what would change; write nothing.")
+]
 RoundOpt = Annotated[
     int | None,
     typer.Option(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import ListFormat, ListFormatOpt, load, note
+from pcrcode.cli.common import CoderFilterOpt, ListFormat, ListFormatOpt, load, note
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -62,9 +62,7 @@ def list_(ctx: typer.Context, fmt: ListFormatOpt = ListFormat.table) -> None:
 def show(
     ctx: typer.Context,
     interview: Annotated[str, typer.Argument(help="Interview id.")],
-    coder: Annotated[str | None, typer.Option("--coder", "-c", help="Only this coder's codes.")] = (
-        None
-    ),
+    coder: CoderFilterOpt = None,
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """Show an interview: numbered turns, speaker, text, and the codes applied.

@@ -8,8 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import note
-from pcrcode.cli.reports import AllCodersOpt, CodersOpt
+from pcrcode.cli.common import AllCodersOpt, CodersOpt, note
 
 
 class NetworkFormat(StrEnum):

@@ -14,22 +14,16 @@ from typing import Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import Format, FormatOpt, ReportFormat, load, note
+from pcrcode.cli.common import (
+    AllCodersOpt,
+    CodersOpt,
+    Format,
+    FormatOpt,
+    ReportFormat,
+    load,
+    note,
+)
 
-CodersOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--coder",
-        "-c",
-        metavar="NAME",
-        help="Count only this coder's codings (repeatable; several coders are merged "
-        "per segment). Default: each interview's main coder, the one who coded the "
-        "most interviews.",
-    ),
-]
-AllCodersOpt = Annotated[
-    bool, typer.Option("--all-coders", help="Merge every coder's codings per segment.")
-]
 WhereOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -39,6 +33,15 @@ WhereOpt = Annotated[
         help="Keep only structures with this attribute value (repeatable: different "
         "attributes must all hold, the same attribute twice means either; "
         "ATTR=V1,V2 too).",
+    ),
+]
+FamiliesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--family",
+        "-F",
+        metavar="FAMILY",
+        help="Only codes of this family (repeatable; default: all).",
     ),
 ]
 DepthOpt = Annotated[
@@ -299,15 +302,7 @@ def retrieve(
 @app.command("cooccurrence")
 def cooccurrence(
     ctx: typer.Context,
-    family: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--family",
-            "-F",
-            metavar="FAMILY",
-            help="Only codes of this family (repeatable; default: all).",
-        ),
-    ] = None,
+    family: FamiliesOpt = None,
     unit: Annotated[Unit, typer.Option("--unit", help="What a cell counts.")] = Unit.segment,
     depth: Annotated[
         int | None,
@@ -344,15 +339,7 @@ def cooccurrence(
 @app.command("frequencies")
 def frequencies(
     ctx: typer.Context,
-    family: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--family",
-            "-F",
-            metavar="FAMILY",
-            help="Only codes of this family (repeatable; default: all).",
-        ),
-    ] = None,
+    family: FamiliesOpt = None,
     coder: CodersOpt = None,
     all_coders: AllCodersOpt = False,
     where: WhereOpt = None,

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from pcrcode.cli.common import (
+    CoderFilterOpt,
     CoderOpt,
     ListFormat,
     ListFormatOpt,
@@ -136,7 +137,7 @@ def codings(
     code: Annotated[
         str | None, typer.Option("--code", help="Only this code and the codes under it.")
     ] = None,
-    coder: Annotated[str | None, typer.Option("--coder", "-c", help="Only this coder.")] = None,
+    coder: CoderFilterOpt = None,
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """List codings, one per line.
