@@ -63,6 +63,37 @@ def _relative(path: object) -> str:
         return os.fspath(p)
 
 
+class PcrcodeCommand(TyperCommand):
+    """A command whose usage line names arguments as Click and POSIX do: required ones bare,
+    optional ones in square brackets (Typer would write ``{interview}``); their words come
+    from :func:`_name_values`."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                word = param.metavar or ""
+                pieces.append(word if param.required else f"[{word}]")
+        return pieces
+
+
+def _name_values(command: Any) -> None:
+    """Every value in the help of ``command`` (and of its subcommands) named one way (README,
+    "Reading the help"): an upper-case word (INTERVIEW, CODE..., ATTR=VALUE), an option's choice
+    as its values in square brackets ([table|csv|json]); Typer would write
+    ``{kind}:<code|...>`` or ``<str>``. Options declare their word; arguments default to their
+    name, choices to their values (tests/test_cli_surface.py checks every parameter)."""
+    for param in command.params:
+        choices = getattr(param.type, "choices", None)
+        if param.param_type_name == "argument":  # a word, its choices said in its help
+            word = param.metavar or (param.name or "").upper()
+            param.metavar = word + ("..." if param.nargs != 1 and not word.endswith("...") else "")
+        elif param.metavar is None and choices is not None:
+            param.metavar = f"[{'|'.join(map(str, choices))}]"
+    for sub in getattr(command, "commands", {}).values():
+        _name_values(sub)
+
+
 class PcrcodeGroup(TyperGroup):
     """Turns pcrcode errors into one line on stderr and the contract's exit code, and imports a
     command's module only when that command is invoked (see :data:`COMMANDS`)."""
@@ -292,10 +323,22 @@ def _build(name: str, root: PcrcodeGroup) -> Any:
         parts += [g for g in declared.registered_groups if g.name == name]
     if parts:
         host.registered_groups.append(_joined(parts))
+    _use_command_class(host)
     built = get_group(host).commands
     if name not in built:  # a KeyError would read as "No such command"
         raise RuntimeError(f"no module of {COMMANDS[name][0]} declares {name!r} in its app")
+    _name_values(built[name])
     return built[name]
+
+
+def _use_command_class(declared: typer.Typer) -> None:
+    """Every command of ``declared`` and of its groups is built as a :class:`PcrcodeCommand`."""
+    for command in declared.registered_commands:
+        if command.cls in (None, TyperCommand):  # Typer's default
+            command.cls = PcrcodeCommand
+    for group in declared.registered_groups:
+        if group.typer_instance is not None:
+            _use_command_class(group.typer_instance)
 
 
 def _joined(parts: list[TyperInfo]) -> TyperInfo:

@@ -30,7 +30,7 @@ UnitOpt = Annotated[
     typer.Option(
         "--unit",
         "-u",
-        metavar="segment|character",
+        metavar="[segment|character]",
         help="The unit: segment (the interview turn) or character (as NVivo).",
     ),
 ]
@@ -38,7 +38,7 @@ CodeOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--code",
-        metavar="ID",
+        metavar="CODE",
         help=f"Only these codes (and the codes under them; a family id: all its codes). {_MANY}",
     ),
 ]
@@ -46,21 +46,21 @@ FamilyOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--family",
-        metavar="NAME",
+        metavar="FAMILY",
         help=f"Only these families: their codes, and the family as one variable if exclusive. "
         f"{_MANY}",
     ),
 ]
 InterviewOpt = Annotated[
     list[str] | None,
-    typer.Option("--interview", "-i", metavar="ID", help=f"Only these interviews. {_MANY}"),
+    typer.Option("--interview", "-i", metavar="INTERVIEW", help=f"Only these interviews. {_MANY}"),
 ]
 MinAlphaOpt = Annotated[
     float | None,
     typer.Option(
         "--min-alpha",
-        metavar="X",
-        help="Exit 1 when a reported alpha is below X (undefined alphas do not fail).",
+        metavar="ALPHA",
+        help="Exit 1 when a reported alpha is below ALPHA (undefined alphas do not fail).",
     ),
 ]
 

@@ -32,7 +32,12 @@ def autocode(
     code: Annotated[str, typer.Argument(help="The code to apply to the matching turns.")],
     speaker: Annotated[
         list[str] | None,
-        typer.Option("--speaker", "-s", help="Only the turns of this speaker (repeatable)."),
+        typer.Option(
+            "--speaker",
+            "-s",
+            metavar="SPEAKER",
+            help="Only the turns of this speaker (repeatable).",
+        ),
     ] = None,
     interview: InterviewsOpt = None,
     ignore_case: Annotated[

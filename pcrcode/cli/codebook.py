@@ -37,7 +37,9 @@ def show(
     definitions: Annotated[
         bool, typer.Option("--definitions", "-d", help="Show each code's full entry.")
     ] = False,
-    family: Annotated[str | None, typer.Option("--family", help="Only this family.")] = None,
+    family: Annotated[
+        str | None, typer.Option("--family", metavar="FAMILY", help="Only this family.")
+    ] = None,
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """Show the code tree with labels and how often each code is used.

@@ -43,17 +43,22 @@ ListFormatOpt = Annotated[
 # The options several commands share, declared once.
 CoderOpt = Annotated[
     str | None,
-    typer.Option("--coder", "-c", help="Coder name (default: $PCRCODE_CODER, else git user.name)."),
+    typer.Option(
+        "--coder",
+        "-c",
+        metavar="CODER",
+        help="Coder name (default: $PCRCODE_CODER, else git user.name).",
+    ),
 ]
 CoderFilterOpt = Annotated[
-    str | None, typer.Option("--coder", "-c", help="Only this coder's codings.")
+    str | None, typer.Option("--coder", "-c", metavar="CODER", help="Only this coder's codings.")
 ]
 CodersOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--coder",
         "-c",
-        metavar="NAME",
+        metavar="CODER",
         help="Count only this coder's codings (repeatable; several coders are merged "
         "per segment). Default: each interview's main coder, the one who coded the "
         "most interviews.",
@@ -65,7 +70,10 @@ AllCodersOpt = Annotated[
 InterviewsOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--interview", "-i", metavar="ID", help="Only this interview (repeatable; default: all)."
+        "--interview",
+        "-i",
+        metavar="INTERVIEW",
+        help="Only this interview (repeatable; default: all).",
     ),
 ]
 DryRunOpt = Annotated[
@@ -77,7 +85,7 @@ RoundOpt = Annotated[
         "--round",
         min=1,
         metavar="N",
-        help="Coding round (default: $PCRCODE_ROUND, else 1); round N is coder NAME@N.",
+        help="Coding round (default: $PCRCODE_ROUND, else 1); round N is coder CODER@N.",
     ),
 ]
 

@@ -90,7 +90,9 @@ def export_qdpx(ctx: typer.Context, file: FileArg) -> None:
 @export_app.command("csv")
 def export_csv(
     ctx: typer.Context,
-    folder: Annotated[Path, typer.Argument(help="Folder for the CSV files (created if needed).")],
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder for the CSV files (created if needed).")
+    ],
 ) -> None:
     """Write tidy CSV tables for R or pandas: codings, structures, presence, codebook.
 

@@ -21,7 +21,7 @@ def findings(
         typer.Option(
             "--explain",
             "-e",
-            metavar="ID",
+            metavar="FINDING",
             help="List the finding's supporting and contradicting units, one short quote each.",
         ),
     ] = None,

@@ -15,7 +15,9 @@ app = typer.Typer()
 
 @app.command("init")
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder of the new project.")] = Path("."),
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder of the new project.")
+    ] = Path("."),
     example: Annotated[
         bool, typer.Option("--example", help="Copy the illustrative PCR example project.")
     ] = False,
@@ -31,6 +33,7 @@ def init(
         float | None,
         typer.Option(
             "--min-alpha",
+            metavar="ALPHA",
             min=0.0,
             max=1.0,
             help="With --ci: fail the pipeline when an agreement alpha falls below this.",

@@ -56,7 +56,9 @@ def add(
     target: TargetArg,
     text: Annotated[
         str | None,
-        typer.Option("--text", "-t", help="The memo (Markdown); without it, read from stdin."),
+        typer.Option(
+            "--text", "-t", metavar="TEXT", help="The memo (Markdown); without it, read from stdin."
+        ),
     ] = None,
     coder: CoderOpt = None,
     coding_round: RoundOpt = None,
@@ -86,10 +88,12 @@ def add(
 def list_(
     ctx: typer.Context,
     kind: Annotated[Kind | None, typer.Option("--kind", "-k", help="Only this kind.")] = None,
-    target: Annotated[str | None, typer.Option("--target", help="Only this target.")] = None,
-    author: Annotated[str | None, typer.Option("--author", "-a", help="Only this author.")] = (
-        None
-    ),
+    target: Annotated[
+        str | None, typer.Option("--target", metavar="TARGET", help="Only this target.")
+    ] = None,
+    author: Annotated[
+        str | None, typer.Option("--author", "-a", metavar="CODER", help="Only this author.")
+    ] = (None),
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """List the memos: files under memos/ and the memos of codings.

@@ -55,9 +55,11 @@ def network(
     ] = None,
     ego: Annotated[
         str | None,
-        typer.Option("--ego", metavar="ID", help="Only the ties around this structure or actor."),
+        typer.Option("--ego", metavar="NODE", help="Only the ties around this structure or actor."),
     ] = None,
-    depth: Annotated[int, typer.Option("--depth", min=1, help="Steps from --ego.")] = 1,
+    depth: Annotated[
+        int, typer.Option("--depth", min=1, metavar="N", help="Steps from --ego.")
+    ] = 1,
     nodes: Annotated[
         bool, typer.Option("--nodes", help="The table lists the nodes and their centrality.")
     ] = False,

@@ -16,7 +16,10 @@ def reanchor(
     ctx: typer.Context,
     dry_run: DryRunOpt = False,
     threshold: Annotated[
-        float, typer.Option("--threshold", "-t", help="Least similarity (0-1] for a fuzzy match.")
+        float,
+        typer.Option(
+            "--threshold", "-t", metavar="SCORE", help="Least similarity (0-1] for a fuzzy match."
+        ),
     ] = 0.8,
     interview: InterviewsOpt = None,
     fmt: FormatOpt = Format.table,

@@ -50,6 +50,7 @@ DepthOpt = Annotated[
         "--depth",
         "-d",
         min=1,
+        metavar="N",
         help="Code level of family axes: 1 rolls "
         "variants into their parent (the example project: logique/reseau = affinitaire + "
         "politique).",
@@ -115,7 +116,7 @@ def profile(
         bool, typer.Option("--all", help="Without STRUCTURE: every structure, interviewed or not.")
     ] = False,
     quotes: Annotated[
-        int, typer.Option("--quotes", "-q", min=0, help="Key quotes per structure.")
+        int, typer.Option("--quotes", "-q", min=0, metavar="N", help="Key quotes per structure.")
     ] = 3,
     depth: DepthOpt = 1,
     coder: CodersOpt = None,
@@ -268,7 +269,8 @@ def retrieve(
         str, typer.Argument(metavar="QUERY", help="Codes with AND, OR, NOT and parentheses.")
     ],
     context: Annotated[
-        int, typer.Option("--context", "-C", min=0, help="Turns shown before and after.")
+        int,
+        typer.Option("--context", "-C", min=0, metavar="N", help="Turns shown before and after."),
     ] = 0,
     coder: CodersOpt = None,
     all_coders: AllCodersOpt = False,
@@ -307,7 +309,11 @@ def cooccurrence(
     depth: Annotated[
         int | None,
         typer.Option(
-            "--depth", "-d", min=1, help="Roll codes up to this level (default: every code)."
+            "--depth",
+            "-d",
+            min=1,
+            metavar="N",
+            help="Roll codes up to this level (default: every code).",
         ),
     ] = None,
     coder: CodersOpt = None,

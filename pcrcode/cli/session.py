@@ -35,7 +35,7 @@ def code(
     ] = False,
     compare: Annotated[
         str | None,
-        typer.Option("--compare", metavar="NAME", help="Show this coder's codes beside yours."),
+        typer.Option("--compare", metavar="CODER", help="Show this coder's codes beside yours."),
     ] = None,
     into: Annotated[
         str | None,
@@ -49,7 +49,7 @@ def code(
         list[str] | None,
         typer.Option(
             "--skip-speaker",
-            metavar="NAME",
+            metavar="SPEAKER",
             help="Skip this speaker's turns (the front matter's interviewer always is).",
         ),
     ] = None,

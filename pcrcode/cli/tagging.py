@@ -40,15 +40,18 @@ def tag(
     ctx: typer.Context,
     interview: Annotated[str, typer.Argument(help="Interview id (file name without extension).")],
     segments: Annotated[str, typer.Argument(help="Segments: 7, 7-9 or 7,12.")],
-    codes: Annotated[list[str], typer.Argument(help="One or more code ids.")],
+    codes: Annotated[list[str], typer.Argument(metavar="CODE", help="One or more code ids.")],
     coder: CoderOpt = None,
     coding_round: RoundOpt = None,
-    memo: Annotated[str, typer.Option("--memo", "-m", help="A memo on these codings.")] = "",
+    memo: Annotated[
+        str, typer.Option("--memo", "-m", metavar="TEXT", help="A memo on these codings.")
+    ] = "",
     quote: Annotated[
         str | None,
         typer.Option(
             "--quote",
             "-q",
+            metavar="TEXT",
             help="Code only these words of the segment (typographic apostrophes, quotes, "
             "spaces, case and accents need not match; the exact text is stored).",
         ),
@@ -109,7 +112,7 @@ def untag(
     ctx: typer.Context,
     interview: Annotated[str, typer.Argument(help="Interview id.")],
     segments: Annotated[str, typer.Argument(help="Segments: 7, 7-9 or 7,12.")],
-    codes: Annotated[list[str], typer.Argument(help="One or more code ids.")],
+    codes: Annotated[list[str], typer.Argument(metavar="CODE", help="One or more code ids.")],
     coder: CoderOpt = None,
     coding_round: RoundOpt = None,
 ) -> None:
@@ -131,11 +134,12 @@ def untag(
 @app.command("codings")
 def codings(
     ctx: typer.Context,
-    interview: Annotated[str | None, typer.Option("--interview", "-i", help="Only this one.")] = (
-        None
-    ),
+    interview: Annotated[
+        str | None, typer.Option("--interview", "-i", metavar="INTERVIEW", help="Only this one.")
+    ] = (None),
     code: Annotated[
-        str | None, typer.Option("--code", help="Only this code and the codes under it.")
+        str | None,
+        typer.Option("--code", metavar="CODE", help="Only this code and the codes under it."),
     ] = None,
     coder: CoderFilterOpt = None,
     fmt: ListFormatOpt = ListFormat.table,
