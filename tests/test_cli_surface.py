@@ -4,7 +4,9 @@ meaning per short flag, usage errors in pcrcode's format."""
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +28,14 @@ def _walk(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str,
         yield from _walk(command.commands[name], (*path, name))
 
 
-TREE = list(_walk(typer.main.get_command(app)))
+ROOT_GROUP = typer.main.get_command(app)
+TREE = list(_walk(ROOT_GROUP))
+
+
+def _context(path: tuple[str, ...], command: Any) -> typer.Context:
+    """A context as when the command runs: under the root's (-h is a root setting)."""
+    root = typer.Context(ROOT_GROUP, info_name="pcrcode", **ROOT_GROUP.context_settings)
+    return typer.Context(command, info_name=path[-1], parent=root) if path else root
 
 
 def _label(path: tuple[str, ...]) -> str:
@@ -42,7 +51,7 @@ def _values(command: Any) -> Iterator[Any]:
 
 @pytest.mark.parametrize(("path", "command"), TREE, ids=[_label(p) for p, _ in TREE])
 def test_every_value_is_named_one_way(path: tuple[str, ...], command: Any) -> None:
-    ctx = typer.Context(command, info_name=path[-1] if path else "pcrcode")
+    ctx = _context(path, command)
     for param in _values(command):
         shown = param.make_metavar(ctx)
         choices = getattr(param.type, "choices", None)
@@ -54,7 +63,7 @@ def test_every_value_is_named_one_way(path: tuple[str, ...], command: Any) -> No
 
 @pytest.mark.parametrize(("path", "command"), TREE, ids=[_label(p) for p, _ in TREE])
 def test_the_usage_line_names_arguments_as_click_does(path: tuple[str, ...], command: Any) -> None:
-    ctx = typer.Context(command, info_name=path[-1] if path else "pcrcode")
+    ctx = _context(path, command)
     pieces = command.collect_usage_pieces(ctx)
     assert pieces[0] == "[OPTIONS]"
     if hasattr(command, "commands"):
@@ -82,3 +91,58 @@ def test_usage_lines_as_a_user_reads_them() -> None:
     memo = run_cli(["memo", "list", "--help"]).stdout
     assert "-k, --kind [code|interview|structure|coding]" in memo
     assert "-a, --author CODER" in memo
+
+
+def short_flags() -> dict[str, dict[str, list[str]]]:
+    """Every short flag of every command: {"-c": {"--coder": ["tag", ...]}, ...}."""
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for path, command in TREE:
+        ctx = _context(path, command)
+        for param in command.get_params(ctx):  # --help included
+            names = [*param.opts, *getattr(param, "secondary_opts", [])]
+            long = next((n for n in names if n.startswith("--")), param.name or "")
+            for short in (n for n in names if n.startswith("-") and not n.startswith("--")):
+                found[short][long].append(_label(path))
+    return found
+
+
+def test_a_short_flag_means_one_thing() -> None:
+    twice = {short: dict(longs) for short, longs in short_flags().items() if len(longs) > 1}
+    assert twice == {}
+
+
+def test_an_option_has_one_short_flag() -> None:
+    letters: dict[str, set[str]] = defaultdict(set)
+    for short, longs in short_flags().items():
+        for long in longs:
+            letters[long].add(short)
+    assert {long: shorts for long, shorts in letters.items() if len(shorts) > 1} == {}
+
+
+def test_the_readme_lists_every_short_flag() -> None:
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Options shared by commands", 1)[1].split("\n\n")[2]
+    rows = dict(re.findall(r"^\| `(-\w)` \| `(--[\w-]+)` \|", table, flags=re.M))
+    assert rows == {short: next(iter(longs)) for short, longs in short_flags().items()}
+
+
+def test_agreement_takes_coder_like_every_command(small: Path) -> None:
+    from tests.conftest import run_cli
+
+    outputs = set()
+    for coders in (["-c", "camille", "-c", "yanis"], ["--coder", "camille,yanis"]):
+        result = run_cli(["agreement", *coders, "-f", "json"], cwd=small)
+        assert result.exit_code == 0, result.stderr
+        outputs.add(result.stdout)
+    old = run_cli(["agreement", "--coders", "camille,yanis", "-f", "json"], cwd=small)
+    assert old.exit_code == 0  # its former name still works
+    assert {old.stdout} == outputs
+    assert '"coders": [\n    "camille",\n    "yanis"\n  ]' in old.stdout
+
+
+if __name__ == "__main__":  # the inventory: python -m tests.test_cli_surface
+    for short, longs in sorted(short_flags().items(), key=lambda item: item[0].lower()):
+        for long, where in longs.items():
+            print(f"{short}  {long}  {', '.join(where)}")

@@ -17,10 +17,13 @@ agreement_app = typer.Typer(no_args_is_help=False)
 app.add_typer(agreement_app, name="agreement")
 
 _MANY = "Repeat the option or separate with commas."
-CodersOpt = Annotated[
+# --coders, its first name, still works (scripts and CI jobs use it).
+ComparedCodersOpt = Annotated[
     list[str] | None,
     typer.Option(
+        "--coder",
         "--coders",
+        "-c",
         metavar="CODER",
         help=f"Coders to compare (default: every coder with codings). {_MANY}",
     ),
@@ -68,7 +71,7 @@ MinAlphaOpt = Annotated[
 @agreement_app.callback(invoke_without_command=True)
 def agreement(
     ctx: typer.Context,
-    coders: CodersOpt = None,
+    coders: ComparedCodersOpt = None,
     unit: UnitOpt = "segment",
     code: CodeOpt = None,
     family: FamilyOpt = None,
@@ -99,7 +102,7 @@ def agreement(
     doubly_coded. JSON adds coders, unit, interviews, left_out, definitions,
     min_alpha, below_min_alpha.
 
-    Example: pcrcode agreement --coders camille,yanis --min-alpha 0.667
+    Example: pcrcode agreement --coder camille,yanis --min-alpha 0.667
     """
     if ctx.invoked_subcommand is not None:
         _no_options_before(ctx)
@@ -121,7 +124,7 @@ def agreement(
 @agreement_app.command("disagreements")
 def disagreements(
     ctx: typer.Context,
-    coders: CodersOpt = None,
+    coders: ComparedCodersOpt = None,
     unit: UnitOpt = "segment",
     code: CodeOpt = None,
     family: FamilyOpt = None,

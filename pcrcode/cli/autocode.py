@@ -34,7 +34,6 @@ def autocode(
         list[str] | None,
         typer.Option(
             "--speaker",
-            "-s",
             metavar="SPEAKER",
             help="Only the turns of this speaker (repeatable).",
         ),
@@ -52,7 +51,6 @@ def autocode(
         list[str] | None,
         typer.Option(
             "--with",
-            "-w",
             metavar="PARTNER",
             help="A partner of the relation the matching turns describe (a structure or actor "
             "id, or a unique prefix); repeatable.",

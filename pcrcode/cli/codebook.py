@@ -35,7 +35,7 @@ FIELDS = (
 def show(
     ctx: typer.Context,
     definitions: Annotated[
-        bool, typer.Option("--definitions", "-d", help="Show each code's full entry.")
+        bool, typer.Option("--definitions", help="Show each code's full entry.")
     ] = False,
     family: Annotated[
         str | None, typer.Option("--family", metavar="FAMILY", help="Only this family.")

@@ -18,7 +18,7 @@ def reanchor(
     threshold: Annotated[
         float,
         typer.Option(
-            "--threshold", "-t", metavar="SCORE", help="Least similarity (0-1] for a fuzzy match."
+            "--threshold", metavar="SCORE", help="Least similarity (0-1] for a fuzzy match."
         ),
     ] = 0.8,
     interview: InterviewsOpt = None,

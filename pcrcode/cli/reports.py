@@ -116,7 +116,7 @@ def profile(
         bool, typer.Option("--all", help="Without STRUCTURE: every structure, interviewed or not.")
     ] = False,
     quotes: Annotated[
-        int, typer.Option("--quotes", "-q", min=0, metavar="N", help="Key quotes per structure.")
+        int, typer.Option("--quotes", min=0, metavar="N", help="Key quotes per structure.")
     ] = 3,
     depth: DepthOpt = 1,
     coder: CodersOpt = None,

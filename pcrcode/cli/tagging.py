@@ -69,7 +69,6 @@ def tag(
         list[str] | None,
         typer.Option(
             "--with",
-            "-w",
             metavar="PARTNER",
             help="A partner of the relation (a structure or actor id, or a unique prefix); "
             "repeatable.",

@@ -58,7 +58,7 @@ def transcript(
     ] = None,
     speaker_map: Annotated[
         list[str] | None,
-        typer.Option("--speaker-map", "-m", metavar="OLD=NEW", help="Rename a speaker (repeat)."),
+        typer.Option("--speaker-map", metavar="OLD=NEW", help="Rename a speaker (repeat)."),
     ] = None,
     interviewer: Annotated[
         str | None,
