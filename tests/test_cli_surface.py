@@ -146,3 +146,96 @@ if __name__ == "__main__":  # the inventory: python -m tests.test_cli_surface
     for short, longs in sorted(short_flags().items(), key=lambda item: item[0].lower()):
         for long, where in longs.items():
             print(f"{short}  {long}  {', '.join(where)}")
+
+
+# --- usage errors and widths --------------------------------------------------------------------
+
+NEEDS_AN_ARGUMENT = [
+    (path, command)
+    for path, command in TREE
+    if any(p.param_type_name == "argument" and p.required for p in command.params)
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "command"), NEEDS_AN_ARGUMENT, ids=[_label(p) for p, _ in NEEDS_AN_ARGUMENT]
+)
+def test_a_missing_argument_is_one_pcrcode_line(
+    path: tuple[str, ...], command: Any, tmp_path: Path
+) -> None:
+    from tests.conftest import run_cli
+
+    first = next(p for p in command.params if p.param_type_name == "argument")
+    result = run_cli(list(path), cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"pcrcode: error: Missing argument '{first.metavar}'.")
+    assert result.stderr.endswith(f" (see `{_label(path)} --help`)\n")
+    assert result.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["memo", "add", "code"], "Missing argument 'TARGET'. (see `pcrcode memo add --help`)"),
+        (
+            ["import", "qdpx", "x.qdpx"],
+            "Missing option '--into'. (see `pcrcode import qdpx --help`)",
+        ),
+        (
+            ["check", "extra"],
+            "Got unexpected extra argument(s) (extra) (see `pcrcode check --help`)",
+        ),
+        (["tag", "x", "1", "c", "--coder"], "Option '--coder' requires an argument."),
+        (
+            ["agreement", "disagreements", "--bogus"],
+            "No such option: --bogus (see `pcrcode agreement disagreements --help`)",
+        ),
+        (
+            ["memo", "add", "kode", "x"],
+            "Invalid value for 'KIND': 'kode' is not one of 'code', 'interview', 'structure', "
+            "'coding'. (see `pcrcode memo add --help`)",
+        ),
+        (
+            ["profile", "--depth", "0"],
+            "Invalid value for '--depth' / '-d': 0 is not in the range x>=1. "
+            "(see `pcrcode profile --help`)",
+        ),
+        (["--project"], "Option '--project' requires an argument."),
+    ],
+)
+def test_click_usage_errors_are_one_pcrcode_line(args: list[str], message: str) -> None:
+    from tests.conftest import run_cli
+
+    result = run_cli(args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"pcrcode: error: {message}\n"
+    assert result.exception is None
+
+
+@pytest.mark.parametrize(
+    ("columns", "narrowest", "widest"), [(None, 70, 80), ("120", 90, 120), ("60", 50, 60)]
+)
+def test_a_pipe_is_80_columns_unless_columns_says_otherwise(
+    small: Path, columns: str | None, narrowest: int, widest: int
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from rich.cells import cell_len
+
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    env.update({"COLUMNS": columns} if columns else {})
+    for command in (["interviews", "show", "epicerie"], ["retrieve", "forme"], ["memo", "list"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "pcrcode", *command],
+            cwd=small,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        ).stdout  # a pipe: not a terminal
+        width = max(cell_len(line) for line in out.splitlines())
+        assert narrowest < width <= widest, (command, width)
