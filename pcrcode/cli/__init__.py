@@ -6,6 +6,7 @@ exit code of the contract, here and nowhere else.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator, MutableMapping
 from importlib import import_module
@@ -142,6 +143,21 @@ class PcrcodeGroup(TyperGroup):
             sys.stderr.write("pcrcode: error: aborted\n")
             sys.exit(int(ExitCode.DATA))
         sys.exit(code if isinstance(code, int) else 0)
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        from pcrcode.cli.completion import root_completions
+
+        return root_completions(self, ctx, incomplete)
+
+    def _main_shell_completion(
+        self, ctx_args: MutableMapping[str, Any], prog_name: str, complete_var: str | None = None
+    ) -> None:
+        # One variable whatever the program is called (`python -m pcrcode` too).
+        instruction = os.environ.get("_PCRCODE_COMPLETE")
+        if instruction:
+            from pcrcode.cli.completion import answer
+
+            sys.exit(answer(self, ctx_args, instruction))
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -287,6 +303,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "merge-file": (
         ("git",),
         "Merge two versions of a coding or memo file by content (git's merge driver).",
+    ),
+    "completion": (
+        ("completion",),
+        "Print the script that makes a shell complete pcrcode's commands and values.",
     ),
     "interviews": (("interviews",), "List and read the interviews."),
     "codebook": (("codebook", "codebook_ops"), "Read (and evolve) the codebook."),

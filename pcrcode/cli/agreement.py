@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import Format, FormatOpt, load, note
+from pcrcode.cli.common import (
+    Format,
+    FormatOpt,
+    complete_code,
+    complete_coder,
+    complete_family,
+    complete_interview,
+    load,
+    note,
+)
 
 if TYPE_CHECKING:
     from pcrcode.agreement.data import AgreementData
@@ -25,6 +34,7 @@ ComparedCodersOpt = Annotated[
         "--coders",
         "-c",
         metavar="CODER",
+        autocompletion=complete_coder,
         help=f"Coders to compare (default: every coder with codings). {_MANY}",
     ),
 ]
@@ -42,6 +52,7 @@ CodeOpt = Annotated[
     typer.Option(
         "--code",
         metavar="CODE",
+        autocompletion=complete_code,
         help=f"Only these codes (and the codes under them; a family id: all its codes). {_MANY}",
     ),
 ]
@@ -50,13 +61,20 @@ FamilyOpt = Annotated[
     typer.Option(
         "--family",
         metavar="FAMILY",
+        autocompletion=complete_family,
         help=f"Only these families: their codes, and the family as one variable if exclusive. "
         f"{_MANY}",
     ),
 ]
 InterviewOpt = Annotated[
     list[str] | None,
-    typer.Option("--interview", "-i", metavar="INTERVIEW", help=f"Only these interviews. {_MANY}"),
+    typer.Option(
+        "--interview",
+        "-i",
+        metavar="INTERVIEW",
+        help=f"Only these interviews. {_MANY}",
+        autocompletion=complete_interview,
+    ),
 ]
 MinAlphaOpt = Annotated[
     float | None,

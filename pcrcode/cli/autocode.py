@@ -13,6 +13,7 @@ from pcrcode.cli.common import (
     ListFormat,
     ListFormatOpt,
     RoundOpt,
+    complete_code,
     note,
     project_root,
 )
@@ -29,7 +30,12 @@ def autocode(
     pattern: Annotated[
         str, typer.Argument(help="A Python regular expression, e.g. 'mutualis|en commun'.")
     ],
-    code: Annotated[str, typer.Argument(help="The code to apply to the matching turns.")],
+    code: Annotated[
+        str,
+        typer.Argument(
+            help="The code to apply to the matching turns.", autocompletion=complete_code
+        ),
+    ],
     speaker: Annotated[
         list[str] | None,
         typer.Option(

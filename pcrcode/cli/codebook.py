@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import ListFormat, ListFormatOpt, load
+from pcrcode.cli.common import ListFormat, ListFormatOpt, complete_family, load
 
 app = typer.Typer()
 codebook_app = typer.Typer(help="Read (and evolve) the codebook.", no_args_is_help=True)
@@ -38,7 +38,10 @@ def show(
         bool, typer.Option("--definitions", help="Show each code's full entry.")
     ] = False,
     family: Annotated[
-        str | None, typer.Option("--family", metavar="FAMILY", help="Only this family.")
+        str | None,
+        typer.Option(
+            "--family", metavar="FAMILY", help="Only this family.", autocompletion=complete_family
+        ),
     ] = None,
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:

@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import CoderFilterOpt, ListFormat, ListFormatOpt, load, note
+from pcrcode.cli.common import (
+    CoderFilterOpt,
+    ListFormat,
+    ListFormatOpt,
+    complete_interview,
+    load,
+    note,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -61,7 +68,9 @@ def list_(ctx: typer.Context, fmt: ListFormatOpt = ListFormat.table) -> None:
 @interviews_app.command("show")
 def show(
     ctx: typer.Context,
-    interview: Annotated[str, typer.Argument(help="Interview id.")],
+    interview: Annotated[
+        str, typer.Argument(help="Interview id.", autocompletion=complete_interview)
+    ],
     coder: CoderFilterOpt = None,
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:

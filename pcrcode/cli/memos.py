@@ -15,6 +15,7 @@ from pcrcode.cli.common import (
     ListFormat,
     ListFormatOpt,
     RoundOpt,
+    complete_coder,
     load,
     note,
     project_root,
@@ -92,8 +93,15 @@ def list_(
         str | None, typer.Option("--target", metavar="TARGET", help="Only this target.")
     ] = None,
     author: Annotated[
-        str | None, typer.Option("--author", "-a", metavar="CODER", help="Only this author.")
-    ] = (None),
+        str | None,
+        typer.Option(
+            "--author",
+            "-a",
+            metavar="CODER",
+            help="Only this author.",
+            autocompletion=complete_coder,
+        ),
+    ] = None,
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """List the memos: files under memos/ and the memos of codings.

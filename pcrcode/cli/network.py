@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import AllCodersOpt, CodersOpt, note
+from pcrcode.cli.common import AllCodersOpt, CodersOpt, complete_code, complete_structure, note
 
 
 class NetworkFormat(StrEnum):
@@ -42,6 +42,7 @@ def network(
         typer.Option(
             "--code",
             metavar="CODE",
+            autocompletion=complete_code,
             help="Keep ties whose segments carry this code (or one under it).",
         ),
     ] = None,
@@ -50,12 +51,18 @@ def network(
         typer.Option(
             "--min",
             metavar="CODE",
+            autocompletion=complete_code,
             help="Keep ties that reach at least this code's degree in its ordered family.",
         ),
     ] = None,
     ego: Annotated[
         str | None,
-        typer.Option("--ego", metavar="NODE", help="Only the ties around this structure or actor."),
+        typer.Option(
+            "--ego",
+            metavar="NODE",
+            help="Only the ties around this structure or actor.",
+            autocompletion=complete_structure,
+        ),
     ] = None,
     depth: Annotated[
         int, typer.Option("--depth", min=1, metavar="N", help="Steps from --ego.")

@@ -20,6 +20,8 @@ from pcrcode.cli.common import (
     Format,
     FormatOpt,
     ReportFormat,
+    complete_family,
+    complete_structure,
     load,
     note,
 )
@@ -41,6 +43,7 @@ FamiliesOpt = Annotated[
         "--family",
         "-F",
         metavar="FAMILY",
+        autocompletion=complete_family,
         help="Only codes of this family (repeatable; default: all).",
     ),
 ]
@@ -109,7 +112,9 @@ def profile(
     structures: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="STRUCTURE", help="Structure ids (default: one line per interviewed structure)."
+            metavar="STRUCTURE",
+            help="Structure ids (default: one line per interviewed structure).",
+            autocompletion=complete_structure,
         ),
     ] = None,
     every: Annotated[

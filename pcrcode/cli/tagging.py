@@ -12,6 +12,8 @@ from pcrcode.cli.common import (
     ListFormat,
     ListFormatOpt,
     RoundOpt,
+    complete_code,
+    complete_interview,
     load,
     note,
     project_root,
@@ -38,9 +40,17 @@ app = typer.Typer()
 @app.command("tag")
 def tag(
     ctx: typer.Context,
-    interview: Annotated[str, typer.Argument(help="Interview id (file name without extension).")],
+    interview: Annotated[
+        str,
+        typer.Argument(
+            help="Interview id (file name without extension).", autocompletion=complete_interview
+        ),
+    ],
     segments: Annotated[str, typer.Argument(help="Segments: 7, 7-9 or 7,12.")],
-    codes: Annotated[list[str], typer.Argument(metavar="CODE", help="One or more code ids.")],
+    codes: Annotated[
+        list[str],
+        typer.Argument(metavar="CODE", help="One or more code ids.", autocompletion=complete_code),
+    ],
     coder: CoderOpt = None,
     coding_round: RoundOpt = None,
     memo: Annotated[
@@ -109,9 +119,14 @@ def tag(
 @app.command("untag")
 def untag(
     ctx: typer.Context,
-    interview: Annotated[str, typer.Argument(help="Interview id.")],
+    interview: Annotated[
+        str, typer.Argument(help="Interview id.", autocompletion=complete_interview)
+    ],
     segments: Annotated[str, typer.Argument(help="Segments: 7, 7-9 or 7,12.")],
-    codes: Annotated[list[str], typer.Argument(metavar="CODE", help="One or more code ids.")],
+    codes: Annotated[
+        list[str],
+        typer.Argument(metavar="CODE", help="One or more code ids.", autocompletion=complete_code),
+    ],
     coder: CoderOpt = None,
     coding_round: RoundOpt = None,
 ) -> None:
@@ -134,11 +149,23 @@ def untag(
 def codings(
     ctx: typer.Context,
     interview: Annotated[
-        str | None, typer.Option("--interview", "-i", metavar="INTERVIEW", help="Only this one.")
-    ] = (None),
+        str | None,
+        typer.Option(
+            "--interview",
+            "-i",
+            metavar="INTERVIEW",
+            help="Only this one.",
+            autocompletion=complete_interview,
+        ),
+    ] = None,
     code: Annotated[
         str | None,
-        typer.Option("--code", metavar="CODE", help="Only this code and the codes under it."),
+        typer.Option(
+            "--code",
+            metavar="CODE",
+            help="Only this code and the codes under it.",
+            autocompletion=complete_code,
+        ),
     ] = None,
     coder: CoderFilterOpt = None,
     fmt: ListFormatOpt = ListFormat.table,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pcrcode.cli.common import note, project_root
+from pcrcode.cli.common import complete_structure, note, project_root
 from pcrcode.transcript_import.model import ReportFormat, Split
 
 if TYPE_CHECKING:
@@ -32,7 +32,13 @@ def transcript(
     ],
     structure: Annotated[
         str | None,
-        typer.Option("--structure", "-s", metavar="STRUCTURE", help="The structure interviewed."),
+        typer.Option(
+            "--structure",
+            "-s",
+            metavar="STRUCTURE",
+            help="The structure interviewed.",
+            autocompletion=complete_structure,
+        ),
     ] = None,
     structure_from_name: Annotated[
         bool,
