@@ -14,17 +14,6 @@ if TYPE_CHECKING:
     from pcrcode.exchange.refi.imported import ImportReport
 
 
-app = typer.Typer()
-import_app = typer.Typer(
-    help="Bring data into pcrcode: REFI-QDA files, transcripts.", no_args_is_help=True
-)
-export_app = typer.Typer(
-    help="Write the project for other tools: REFI-QDA, tidy CSV.", no_args_is_help=True
-)
-app.add_typer(import_app, name="import")
-app.add_typer(export_app, name="export")
-
-
 class Offsets(StrEnum):
     auto = "auto"
     codepoints = "codepoints"
@@ -34,6 +23,17 @@ class Offsets(StrEnum):
 
 
 FileArg = Annotated[Path, typer.Argument(help="The file to write.")]
+
+
+app = typer.Typer()
+import_app = typer.Typer(
+    help="Bring data into pcrcode: REFI-QDA files, transcripts.", no_args_is_help=True
+)
+export_app = typer.Typer(
+    help="Write the project for other tools: REFI-QDA, tidy CSV.", no_args_is_help=True
+)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
 
 
 def _target(path: Path) -> Path:
