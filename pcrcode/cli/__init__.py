@@ -79,8 +79,8 @@ class PcrcodeCommand(TyperCommand):
 
 
 def _name_values(command: Any) -> None:
-    """Every value in the help of ``command`` (and of its subcommands) named one way (README,
-    "Reading the help"): an upper-case word (INTERVIEW, CODE..., ATTR=VALUE), an option's choice
+    """Every value in the help of ``command`` (and of its subcommands) named one way (as the
+    README's tour says): an upper-case word (INTERVIEW, CODE..., ATTR=VALUE), an option's choice
     as its values in square brackets ([table|csv|json]); Typer would write
     ``{kind}:<code|...>`` or ``<str>``. Options declare their word; arguments default to their
     name, choices to their values (tests/test_cli_surface.py checks every parameter)."""
