@@ -333,5 +333,5 @@ def test_help_has_definitions_and_example(cli: Cli) -> None:
     assert "Pooled: every (unit, code) pair of the reported codes is one binary decision" in text
     assert "Krippendorff's alpha: nominal, two or more coders" in text
     assert "'coded' (the units some compared coder applied any code to" in text
-    assert "Example: pcrcode agreement --coders camille,yanis --min-alpha 0.667" in text
+    assert "Example: pcrcode agreement --coder camille,yanis --min-alpha 0.667" in text
     assert "disagreements" in text

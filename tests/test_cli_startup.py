@@ -78,15 +78,24 @@ def test_a_command_imports_its_own_module_only() -> None:
     assert _heavy(modules) == set()
 
 
-def test_a_group_imports_the_modules_that_attach_to_it() -> None:
+def test_a_group_imports_the_modules_that_declare_it() -> None:
     modules = _modules_after(["import", "--help"])
-    assert {
-        "pcrcode.cli.apps",
+    assert {m for m in modules if m.startswith("pcrcode.cli.")} == {
+        "pcrcode.cli.common",
         "pcrcode.cli.exchange",
         "pcrcode.cli.transcript_import",
-    } <= _pcrcode(modules)
-    assert "pcrcode.cli.agreement" not in modules
+    }
     assert _heavy(modules) == set()
+
+
+def test_a_group_in_parts_lists_its_commands_in_the_table_order() -> None:
+    # exchange's `import qdpx` and `import qdc`, then transcript_import's `import transcript`,
+    # whatever was imported before (the order once depended on it).
+    importlib.import_module("pcrcode.cli.transcript_import")
+    group = _group()
+    assert list(group.commands["import"].commands) == ["qdpx", "qdc", "transcript"]
+    assert list(group.commands["codebook"].commands) == ["show", "rename", "merge", "move"]
+    assert group.commands["import"].help == COMMANDS["import"][1]
 
 
 def _group() -> Any:
@@ -108,14 +117,15 @@ def _first_paragraph(command: Any) -> list[str]:
 def test_the_table_gives_each_command_its_module_and_summary() -> None:
     group = _group()
     assert list(group.list_commands(None)) == list(COMMANDS)
-    for name, (module, summary) in COMMANDS.items():
+    for name, (modules, summary) in COMMANDS.items():
         command = group.commands[name]
         assert command.name == name
         assert _first_paragraph(command) == summary.split(), (
             f"{name}: its help's first paragraph changed; update pcrcode.cli.COMMANDS"
         )
         assert not command.hidden and not command.deprecated and not command.short_help, name
-        assert sys.modules[f"pcrcode.cli.{module}"]
+        for module in modules:
+            assert sys.modules[f"pcrcode.cli.{module}"]
 
 
 def test_typer_order_commands_then_groups() -> None:
@@ -125,29 +135,58 @@ def test_typer_order_commands_then_groups() -> None:
     assert kinds == sorted(kinds)
 
 
-def _defined_callbacks() -> set[Any]:
-    """Every command and group callback that the modules of pcrcode.cli define."""
-    found: set[Any] = set()
-
-    def collect(typer_app: typer.Typer) -> None:
-        found.update(c.callback for c in typer_app.registered_commands)
-        if typer_app.registered_callback is not None:
-            found.add(typer_app.registered_callback.callback)
-        for info in typer_app.registered_groups:
-            assert info.typer_instance is not None
-            collect(info.typer_instance)
-
+def _cli_modules() -> Iterator[tuple[str, Any]]:
     for info in pkgutil.iter_modules(pcrcode.cli.__path__):
-        module = importlib.import_module(f"pcrcode.cli.{info.name}")
-        if hasattr(module, "register"):
-            host = typer.Typer()
-            module.register(host)
-            collect(host)
+        yield info.name, importlib.import_module(f"pcrcode.cli.{info.name}")
+
+
+def _callbacks(typer_app: typer.Typer) -> Iterator[Any]:
+    """The command and group callbacks of ``typer_app`` and of its groups."""
+    yield from (c.callback for c in typer_app.registered_commands)
+    if typer_app.registered_callback is not None:
+        yield typer_app.registered_callback.callback
+    for info in typer_app.registered_groups:
+        assert info.typer_instance is not None
+        yield from _callbacks(info.typer_instance)
+
+
+def _defined_callbacks() -> set[Any]:
+    """Every command and group callback that the modules of pcrcode.cli define, in any Typer."""
+    found: set[Any] = set()
+    for _, module in _cli_modules():
         for value in vars(module).values():
             if isinstance(value, typer.Typer) and value is not app:
-                collect(value)
+                found.update(_callbacks(value))
     found.discard(None)
     return found
+
+
+def test_one_way_to_declare_commands() -> None:
+    # A module's commands all hang from its `app` (no register function, no command added to
+    # another module's Typer), and the table names exactly the modules that have one.
+    with_app = set()
+    for name, module in _cli_modules():
+        assert not hasattr(module, "register"), name
+        typers = [v for v in vars(module).values() if isinstance(v, typer.Typer) and v is not app]
+        if not typers:
+            continue
+        assert isinstance(getattr(module, "app", None), typer.Typer), name
+        in_app = set(_callbacks(module.app))
+        for value in typers:
+            assert set(_callbacks(value)) <= in_app, f"{name}: a Typer outside its app"
+        with_app.add(name)
+    assert with_app == {module for modules, _ in COMMANDS.values() for module in modules}
+
+
+def test_the_table_names_each_command_where_it_is_declared() -> None:
+    for name, (modules, _) in COMMANDS.items():
+        declaring = []
+        for module in modules:
+            declared = importlib.import_module(f"pcrcode.cli.{module}").app
+            names = [c.name for c in declared.registered_commands]
+            names += [g.name for g in declared.registered_groups]
+            declaring.append(name in names)
+        assert all(declaring), (name, modules)
 
 
 def test_every_command_of_the_modules_is_reachable() -> None:

@@ -455,7 +455,7 @@ def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(example: Path) -> No
 
 def test_usage_errors_are_one_pcrcode_line(small: Path) -> None:
     cases = {
-        ("tag",): "pcrcode: error: Missing argument 'interview'. (see `pcrcode tag --help`)\n",
+        ("tag",): "pcrcode: error: Missing argument 'INTERVIEW'. (see `pcrcode tag --help`)\n",
         ("tag", "velo", "1", "x", "--bogus"): (
             "pcrcode: error: No such option: --bogus (see `pcrcode tag --help`)\n"
         ),

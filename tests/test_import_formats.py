@@ -170,7 +170,12 @@ def test_speakers_makes_detection_exact(small: Path) -> None:
 
 def test_map_and_interviewer_after_normalisation(small: Path) -> None:
     result = dry(
-        small, "plain-variants.txt", "-m", "interviewer1=Camille", "--interviewer", "camille"
+        small,
+        "plain-variants.txt",
+        "--speaker-map",
+        "interviewer1=Camille",
+        "--interviewer",
+        "camille",
     )
     assert [s for s, _ in turns_of(result.stdout)] == [  # type: ignore[attr-defined]
         "Camille",
@@ -220,7 +225,7 @@ def test_map_names_a_rare_label_a_speaker(small: Path, tmp_path: Path) -> None:
     mapped = run_cli(
         [
             *("--project", str(small), "import", "transcript", str(source), "-n"),
-            *("-m", "Interviewer2 2=Interviewer 2"),
+            *("--speaker-map", "Interviewer2 2=Interviewer 2"),
         ]
     )
     assert turns_of(mapped.stdout)[-1] == ("Interviewer 2", "Last one?")

@@ -42,7 +42,7 @@ def test_plain_text_import_writes_a_valid_interview(small: Path) -> None:
         "velo",
         "--id",
         "recyclerie",
-        "-m",
+        "--speaker-map",
         "Speaker 1=Camille",
     )
     assert (result.exit_code, result.stdout) == (0, "")
@@ -220,14 +220,14 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
         (
             "ok.txt",
             b"Anne: oui\n",
-            ["-m", "Anne"],
+            ["--speaker-map", "Anne"],
             2,
             "bad --speaker-map 'Anne': write OLD=NEW, e.g. 'Speaker 1=Martine'",
         ),
         (
             "ok.txt",
             b"Anne: oui\n",
-            ["-m", "Bob=Robert"],
+            ["--speaker-map", "Bob=Robert"],
             2,
             "--speaker-map: no speaker 'Bob' in the transcript (speakers: Anne)",
         ),

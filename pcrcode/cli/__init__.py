@@ -6,10 +6,11 @@ exit code of the contract, here and nowhere else.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator, MutableMapping
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -17,6 +18,9 @@ from typer.main import get_command_name, get_group
 
 from pcrcode import __version__
 from pcrcode.errors import ExitCode, PcrcodeError
+
+if TYPE_CHECKING:
+    from typer.models import TyperInfo
 
 
 def _say_error(exc: PcrcodeError) -> None:
@@ -58,6 +62,37 @@ def _relative(path: object) -> str:
         return p.relative_to(Path(os.path.abspath(Path.cwd()))).as_posix()
     except (ValueError, OSError):
         return os.fspath(p)
+
+
+class PcrcodeCommand(TyperCommand):
+    """A command whose usage line names arguments as Click and POSIX do: required ones bare,
+    optional ones in square brackets (Typer would write ``{interview}``); their words come
+    from :func:`_name_values`."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                word = param.metavar or ""
+                pieces.append(word if param.required else f"[{word}]")
+        return pieces
+
+
+def _name_values(command: Any) -> None:
+    """Every value in the help of ``command`` (and of its subcommands) named one way (as the
+    README's tour says): an upper-case word (INTERVIEW, CODE..., ATTR=VALUE), an option's choice
+    as its values in square brackets ([table|csv|json]); Typer would write
+    ``{kind}:<code|...>`` or ``<str>``. Options declare their word; arguments default to their
+    name, choices to their values (tests/test_cli_surface.py checks every parameter)."""
+    for param in command.params:
+        choices = getattr(param.type, "choices", None)
+        if param.param_type_name == "argument":  # a word, its choices said in its help
+            word = param.metavar or (param.name or "").upper()
+            param.metavar = word + ("..." if param.nargs != 1 and not word.endswith("...") else "")
+        elif param.metavar is None and choices is not None:
+            param.metavar = f"[{'|'.join(map(str, choices))}]"
+    for sub in getattr(command, "commands", {}).values():
+        _name_values(sub)
 
 
 class PcrcodeGroup(TyperGroup):
@@ -108,6 +143,21 @@ class PcrcodeGroup(TyperGroup):
             sys.stderr.write("pcrcode: error: aborted\n")
             sys.exit(int(ExitCode.DATA))
         sys.exit(code if isinstance(code, int) else 0)
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        from pcrcode.cli.completion import root_completions
+
+        return root_completions(self, ctx, incomplete)
+
+    def _main_shell_completion(
+        self, ctx_args: MutableMapping[str, Any], prog_name: str, complete_var: str | None = None
+    ) -> None:
+        # One variable whatever the program is called (`python -m pcrcode` too).
+        instruction = os.environ.get("_PCRCODE_COMPLETE")
+        if instruction:
+            from pcrcode.cli.completion import answer
+
+            sys.exit(answer(self, ctx_args, instruction))
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -187,100 +237,91 @@ def _root(
 
 
 # The commands, in the order of `pcrcode --help` (Typer lists commands before groups): the
-# module that defines each one and the first paragraph of its help, which is all that the
-# listing shows. Each command module is imported when its command is invoked, not at start-up:
-# building every command's parameters from its annotations cost more than the rest of
-# `pcrcode --help` (tests/test_cli_startup.py checks this table against the modules).
-COMMANDS: dict[str, tuple[str, str]] = {
-    "init": ("init", "Create a project: codebook.yaml, structures.yaml, interviews/, codings/."),
-    "check": ("check", "Lint the project: codebook, registry, transcripts and codings."),
-    "tag": ("tagging", "Apply codes to segments of an interview."),
-    "untag": ("tagging", "Remove a coder's codes from segments of an interview."),
-    "codings": ("tagging", "List codings, one per line."),
+# modules whose `app` declares each one, and the first paragraph of its help, which is all that
+# the listing shows. A command's modules are imported when that command is invoked, not at
+# start-up: building every command's parameters from its annotations cost more than the rest
+# of `pcrcode --help` (tests/test_cli_startup.py checks this table against the modules).
+#
+# Each module under pcrcode/cli/ that declares commands exposes them in one Typer `app`, as the
+# user types them: `pcrcode tag` is `app.command("tag")`, `pcrcode memo add` is the command
+# `add` of the group `memo` added to `app`. A group may be declared in parts by several
+# modules (`import`: exchange's REFI-QDA commands, then transcript_import's): the first part
+# gives the group its help, the others add commands, in the table's order.
+COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "init": (("init",), "Create a project: codebook.yaml, structures.yaml, interviews/, codings/."),
+    "check": (("check",), "Lint the project: codebook, registry, transcripts and codings."),
+    "tag": (("tagging",), "Apply codes to segments of an interview."),
+    "untag": (("tagging",), "Remove a coder's codes from segments of an interview."),
+    "codings": (("tagging",), "List codings, one per line."),
     "code": (
-        "session",
+        ("session",),
         "Code an interview: a full-screen workbench in a terminal, else a line session.",
     ),
     "autocode": (
-        "autocode",
+        ("autocode",),
         "Apply a code to every turn whose text matches a pattern (whole segments).",
     ),
-    "reanchor": ("reanchor", "Move codings back onto their text after transcripts were edited."),
+    "reanchor": (("reanchor",), "Move codings back onto their text after transcripts were edited."),
     "profile": (
-        "reports",
+        ("reports",),
         "Profile structures: attributes, codes per family, the declared profile columns, key "
         "quotes.",
     ),
-    "crosstab": ("reports", "Cross-tabulate two attributes or code families, as a heatmap."),
+    "crosstab": (("reports",), "Cross-tabulate two attributes or code families, as a heatmap."),
     "census": (
-        "reports",
+        ("reports",),
         "The census: cases by two attributes, interviewed in parentheses.",
     ),
     "retrieve": (
-        "reports",
+        ("reports",),
         "Retrieve the coded segments whose codes satisfy a query, with their quotes.",
     ),
     "cooccurrence": (
-        "reports",
+        ("reports",),
         "The code x code co-occurrence matrix: units carrying both codes (a heatmap).",
     ),
     "frequencies": (
-        "reports",
+        ("reports",),
         "How often each code is used: codings, segments, interviews, structures (with a bar).",
     ),
     "report": (
-        "reports",
+        ("reports",),
         "The synthesis in one run: the sections synthesis.yaml declares, in the study's language.",
     ),
     "findings": (
-        "findings",
+        ("findings",),
         "Re-check the findings declared in findings.yaml against the codings: holds, fails.",
     ),
     "network": (
-        "network",
+        ("network",),
         "The cooperation network: ties between structures and the partners their codings name.",
     ),
     "status": (
-        "git",
+        ("git",),
         "What changed since the last commit: codings, memos, stale codings, what is left to code.",
     ),
     "merge-file": (
-        "git",
+        ("git",),
         "Merge two versions of a coding or memo file by content (git's merge driver).",
     ),
-    "interviews": ("interviews", "List and read the interviews."),
-    "codebook": ("codebook", "Read (and evolve) the codebook."),
-    "memo": ("memos", "Write and read memos on codes, interviews, structures and codings."),
+    "completion": (
+        ("completion",),
+        "Print the script that makes a shell complete pcrcode's commands and values.",
+    ),
+    "interviews": (("interviews",), "List and read the interviews."),
+    "codebook": (("codebook", "codebook_ops"), "Read (and evolve) the codebook."),
+    "memo": (("memos",), "Write and read memos on codes, interviews, structures and codings."),
     "agreement": (
-        "agreement",
+        ("agreement",),
         "Intercoder agreement: percent agreement, Cohen's kappa, Krippendorff's alpha.",
     ),
-    "git": ("git", "Set up a git repository for a pcrcode project."),
-    "import": ("apps", "Bring data into pcrcode: REFI-QDA files, transcripts."),
-    "export": ("apps", "Write the project for other tools: REFI-QDA, tidy CSV."),
+    "git": (("git",), "Set up a git repository for a pcrcode project."),
+    "import": (
+        ("exchange", "transcript_import"),
+        "Bring data into pcrcode: REFI-QDA files, transcripts.",
+    ),
+    "export": (("exchange",), "Write the project for other tools: REFI-QDA, tidy CSV."),
 }
-
-# Modules that attach commands to another module's group when imported, in the order that
-# gives each group's listing (exchange's `import qdpx`, `import qdc` before `import transcript`).
-_ATTACHED = {
-    "codebook": ("codebook_ops",),
-    "import": ("exchange", "transcript_import"),
-    "export": ("exchange",),
-}
-
-
-def _attach(host: typer.Typer, name: str) -> None:
-    """Register the command or group ``name`` (a key of :data:`COMMANDS`) on ``host``."""
-    module_name = COMMANDS[name][0]
-    for other in _ATTACHED.get(name, ()):
-        import_module(f"pcrcode.cli.{other}")
-    module = import_module(f"pcrcode.cli.{module_name}")
-    if module_name == "apps":
-        host.add_typer(getattr(module, f"{name}_app"), name=name)
-    elif hasattr(module, "register"):
-        module.register(host)
-    else:
-        host.add_typer(module.app, name=name)
 
 
 def _build(name: str, root: PcrcodeGroup) -> Any:
@@ -290,18 +331,53 @@ def _build(name: str, root: PcrcodeGroup) -> Any:
         suggest_commands=root.suggest_commands,
         pretty_exceptions_short=app.pretty_exceptions_short,
     )
-    _attach(host, name)
-    # A module registers all its commands (reports has seven): build only the one invoked.
-    host.registered_commands = [
-        c
-        for c in host.registered_commands
-        if c.callback is not None and (c.name or get_command_name(c.callback.__name__)) == name
-    ]
-    host.registered_groups = [g for g in host.registered_groups if g.name == name]
+    parts: list[TyperInfo] = []
+    for module_name in COMMANDS[name][0]:
+        declared: typer.Typer = import_module(f"pcrcode.cli.{module_name}").app
+        # A module's app may declare several commands (reports has seven): build only this one.
+        host.registered_commands += [
+            c
+            for c in declared.registered_commands
+            if c.callback is not None and (c.name or get_command_name(c.callback.__name__)) == name
+        ]
+        parts += [g for g in declared.registered_groups if g.name == name]
+    if parts:
+        host.registered_groups.append(_joined(parts))
+    _use_command_class(host)
     built = get_group(host).commands
     if name not in built:  # a KeyError would read as "No such command"
-        raise RuntimeError(f"pcrcode.cli.{COMMANDS[name][0]} does not register {name!r}")
+        raise RuntimeError(f"no module of {COMMANDS[name][0]} declares {name!r} in its app")
+    _name_values(built[name])
     return built[name]
+
+
+def _use_command_class(declared: typer.Typer) -> None:
+    """Every command of ``declared`` and of its groups is built as a :class:`PcrcodeCommand`."""
+    for command in declared.registered_commands:
+        if command.cls in (None, TyperCommand):  # Typer's default
+            command.cls = PcrcodeCommand
+    for group in declared.registered_groups:
+        if group.typer_instance is not None:
+            _use_command_class(group.typer_instance)
+
+
+def _joined(parts: list[TyperInfo]) -> TyperInfo:
+    """One group from the parts several modules declare under its name: the first part (its
+    help, its callback) with the commands of every part, in order."""
+    if len(parts) == 1:
+        return parts[0]
+    from copy import copy
+
+    group, first = copy(parts[0]), parts[0].typer_instance
+    assert first is not None
+    group.typer_instance = copy(first)
+    group.typer_instance.registered_commands = [
+        c for part in parts if part.typer_instance for c in part.typer_instance.registered_commands
+    ]
+    group.typer_instance.registered_groups = [
+        g for part in parts if part.typer_instance for g in part.typer_instance.registered_groups
+    ]
+    return group
 
 
 class _LazyCommands(MutableMapping[str, Any]):

@@ -6,20 +6,35 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import Format, FormatOpt, load, note
+from pcrcode.cli.common import (
+    Format,
+    FormatOpt,
+    complete_code,
+    complete_coder,
+    complete_family,
+    complete_interview,
+    load,
+    note,
+)
 
 if TYPE_CHECKING:
     from pcrcode.agreement.data import AgreementData
     from pcrcode.agreement.report import Report
 
-app = typer.Typer(no_args_is_help=False)
+app = typer.Typer()
+agreement_app = typer.Typer(no_args_is_help=False)
+app.add_typer(agreement_app, name="agreement")
 
 _MANY = "Repeat the option or separate with commas."
-CodersOpt = Annotated[
+# --coders, its first name, still works (scripts and CI jobs use it).
+ComparedCodersOpt = Annotated[
     list[str] | None,
     typer.Option(
+        "--coder",
         "--coders",
+        "-c",
         metavar="CODER",
+        autocompletion=complete_coder,
         help=f"Coders to compare (default: every coder with codings). {_MANY}",
     ),
 ]
@@ -28,7 +43,7 @@ UnitOpt = Annotated[
     typer.Option(
         "--unit",
         "-u",
-        metavar="segment|character",
+        metavar="[segment|character]",
         help="The unit: segment (the interview turn) or character (as NVivo).",
     ),
 ]
@@ -36,7 +51,8 @@ CodeOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--code",
-        metavar="ID",
+        metavar="CODE",
+        autocompletion=complete_code,
         help=f"Only these codes (and the codes under them; a family id: all its codes). {_MANY}",
     ),
 ]
@@ -44,29 +60,36 @@ FamilyOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--family",
-        metavar="NAME",
+        metavar="FAMILY",
+        autocompletion=complete_family,
         help=f"Only these families: their codes, and the family as one variable if exclusive. "
         f"{_MANY}",
     ),
 ]
 InterviewOpt = Annotated[
     list[str] | None,
-    typer.Option("--interview", "-i", metavar="ID", help=f"Only these interviews. {_MANY}"),
+    typer.Option(
+        "--interview",
+        "-i",
+        metavar="INTERVIEW",
+        help=f"Only these interviews. {_MANY}",
+        autocompletion=complete_interview,
+    ),
 ]
 MinAlphaOpt = Annotated[
     float | None,
     typer.Option(
         "--min-alpha",
-        metavar="X",
-        help="Exit 1 when a reported alpha is below X (undefined alphas do not fail).",
+        metavar="ALPHA",
+        help="Exit 1 when a reported alpha is below ALPHA (undefined alphas do not fail).",
     ),
 ]
 
 
-@app.callback(invoke_without_command=True)
+@agreement_app.callback(invoke_without_command=True)
 def agreement(
     ctx: typer.Context,
-    coders: CodersOpt = None,
+    coders: ComparedCodersOpt = None,
     unit: UnitOpt = "segment",
     code: CodeOpt = None,
     family: FamilyOpt = None,
@@ -97,7 +120,7 @@ def agreement(
     doubly_coded. JSON adds coders, unit, interviews, left_out, definitions,
     min_alpha, below_min_alpha.
 
-    Example: pcrcode agreement --coders camille,yanis --min-alpha 0.667
+    Example: pcrcode agreement --coder camille,yanis --min-alpha 0.667
     """
     if ctx.invoked_subcommand is not None:
         _no_options_before(ctx)
@@ -116,10 +139,10 @@ def agreement(
         _gate(result, min_alpha)
 
 
-@app.command("disagreements")
+@agreement_app.command("disagreements")
 def disagreements(
     ctx: typer.Context,
-    coders: CodersOpt = None,
+    coders: ComparedCodersOpt = None,
     unit: UnitOpt = "segment",
     code: CodeOpt = None,
     family: FamilyOpt = None,

@@ -6,29 +6,45 @@ from typing import Annotated
 
 import typer
 
-from pcrcode.cli.common import CoderOpt, ListFormat, ListFormatOpt, RoundOpt, note, project_root
+from pcrcode.cli.common import (
+    CoderOpt,
+    DryRunOpt,
+    InterviewsOpt,
+    ListFormat,
+    ListFormatOpt,
+    RoundOpt,
+    complete_code,
+    note,
+    project_root,
+)
 
 AUTOCODE_KEYS = ("interview", "segment", "speaker", "code", "matches", "status")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("autocode")(autocode)
+app = typer.Typer()
 
 
+@app.command("autocode")
 def autocode(
     ctx: typer.Context,
     pattern: Annotated[
         str, typer.Argument(help="A Python regular expression, e.g. 'mutualis|en commun'.")
     ],
-    code: Annotated[str, typer.Argument(help="The code to apply to the matching turns.")],
+    code: Annotated[
+        str,
+        typer.Argument(
+            help="The code to apply to the matching turns.", autocompletion=complete_code
+        ),
+    ],
     speaker: Annotated[
         list[str] | None,
-        typer.Option("--speaker", "-s", help="Only the turns of this speaker (repeatable)."),
+        typer.Option(
+            "--speaker",
+            metavar="SPEAKER",
+            help="Only the turns of this speaker (repeatable).",
+        ),
     ] = None,
-    interview: Annotated[
-        list[str] | None,
-        typer.Option("--interview", "-i", help="Only this interview (repeatable; default: all)."),
-    ] = None,
+    interview: InterviewsOpt = None,
     ignore_case: Annotated[
         bool, typer.Option("--ignore-case", "-I", help="Match regardless of case.")
     ] = False,
@@ -36,14 +52,11 @@ def autocode(
         bool,
         typer.Option("--ignore-accents", "-A", help="Match regardless of accents (e = é = è)."),
     ] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="List what would be coded; write nothing.")
-    ] = False,
+    dry_run: DryRunOpt = False,
     partners: Annotated[
         list[str] | None,
         typer.Option(
             "--with",
-            "-w",
             metavar="PARTNER",
             help="A partner of the relation the matching turns describe (a structure or actor "
             "id, or a unique prefix); repeatable.",

@@ -24,10 +24,10 @@ class Level(StrEnum):
     error = "error"
 
 
-def register(app: typer.Typer) -> None:
-    app.command("check")(check)
+app = typer.Typer()
 
 
+@app.command("check")
 def check(
     ctx: typer.Context,
     fmt: Annotated[

@@ -6,9 +6,11 @@ from typing import Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import ListFormat, ListFormatOpt, load
+from pcrcode.cli.common import ListFormat, ListFormatOpt, complete_family, load
 
-app = typer.Typer(help="Read (and evolve) the codebook.", no_args_is_help=True)
+app = typer.Typer()
+codebook_app = typer.Typer(help="Read (and evolve) the codebook.", no_args_is_help=True)
+app.add_typer(codebook_app, name="codebook")
 
 FIELDS = (
     "id",
@@ -29,13 +31,18 @@ FIELDS = (
 )
 
 
-@app.command("show")
+@codebook_app.command("show")
 def show(
     ctx: typer.Context,
     definitions: Annotated[
-        bool, typer.Option("--definitions", "-d", help="Show each code's full entry.")
+        bool, typer.Option("--definitions", help="Show each code's full entry.")
     ] = False,
-    family: Annotated[str | None, typer.Option("--family", help="Only this family.")] = None,
+    family: Annotated[
+        str | None,
+        typer.Option(
+            "--family", metavar="FAMILY", help="Only this family.", autocompletion=complete_family
+        ),
+    ] = None,
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """Show the code tree with labels and how often each code is used.

@@ -6,18 +6,27 @@ from typing import Annotated, Any
 
 import typer
 
-from pcrcode.cli.codebook import app as codebook_app
-from pcrcode.cli.common import Format, FormatOpt, note, project_root
+from pcrcode.cli.common import (
+    DryRunOpt,
+    Format,
+    FormatOpt,
+    complete_code,
+    complete_code_or_family,
+    note,
+    project_root,
+)
 
-DryRunOpt = Annotated[
-    bool, typer.Option("--dry-run", "-n", help="List what would change; write nothing.")
-]
+app = typer.Typer()
+codebook_app = typer.Typer()  # commands of the `codebook` group, after codebook.py's
+app.add_typer(codebook_app, name="codebook")
 
 
 @codebook_app.command("rename")
 def rename(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(help="The code's current id.")],
+    old: Annotated[
+        str, typer.Argument(help="The code's current id.", autocompletion=complete_code)
+    ],
     new: Annotated[str, typer.Argument(help="Its new id (a path under a family).")],
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = Format.table,
@@ -38,8 +47,13 @@ def rename(
 @codebook_app.command("merge")
 def merge(
     ctx: typer.Context,
-    source: Annotated[str, typer.Argument(help="The code to merge away.")],
-    target: Annotated[str, typer.Argument(help="The code that receives its codings.")],
+    source: Annotated[
+        str, typer.Argument(help="The code to merge away.", autocompletion=complete_code)
+    ],
+    target: Annotated[
+        str,
+        typer.Argument(help="The code that receives its codings.", autocompletion=complete_code),
+    ],
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -59,8 +73,18 @@ def merge(
 @codebook_app.command("move")
 def move(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="The code to move (its sub-codes follow).")],
-    parent: Annotated[str, typer.Argument(help="Its new parent: a code or a family.")],
+    code: Annotated[
+        str,
+        typer.Argument(
+            help="The code to move (its sub-codes follow).", autocompletion=complete_code
+        ),
+    ],
+    parent: Annotated[
+        str,
+        typer.Argument(
+            help="Its new parent: a code or a family.", autocompletion=complete_code_or_family
+        ),
+    ],
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:

@@ -40,19 +40,149 @@ FormatOpt = Annotated[
 ListFormatOpt = Annotated[
     ListFormat, typer.Option("--format", "-f", help="Output: table, csv or json.")
 ]
+
+
+# What Tab completes (`pcrcode completion`): names read cheaply from the project at hand, never
+# a full load: file and folder names, ids found by a pattern in the YAML files. A Tab must answer
+# at once on a project of thousands of interviews, and never print an error.
+def _completion_root(ctx: typer.Context) -> Path | None:
+    import os
+
+    explicit = ctx.find_root().params.get("project") or os.environ.get("PCRCODE_PROJECT")
+    if explicit:
+        return Path(explicit) if (Path(explicit) / "codebook.yaml").is_file() else None
+    here = Path.cwd()
+    return next((f for f in (here, *here.parents) if (f / "codebook.yaml").is_file()), None)
+
+
+def _matching(names: list[str], incomplete: str) -> list[str]:
+    # After a comma (agreement's --coder camille,ya), the last name, the others kept.
+    done, comma, last = incomplete.rpartition(",")
+    return sorted(done + comma + n for n in set(names) if n.startswith(last))
+
+
+# A transcript's file name endings (pcrcode.files.transcripts.EXTENSIONS, not imported: heavy).
+TRANSCRIPT_SUFFIXES = (".md", ".yaml", ".yml")
+
+
+def _entries(ctx: typer.Context, folder: str, suffixes: tuple[str, ...] = ()) -> list[str]:
+    """The names in ``folder`` of the project: files with these endings (without them), or the
+    folders when ``suffixes`` is empty."""
+    import os
+
+    root = _completion_root(ctx)
+    if root is None:
+        return []
+    try:
+        with os.scandir(root / folder) as found:
+            entries = [e for e in found if not e.name.startswith(".")]
+            if not suffixes:
+                return [e.name for e in entries if e.is_dir()]
+            return [
+                os.path.splitext(e.name)[0]
+                for e in entries
+                if os.path.splitext(e.name)[1] in suffixes and e.is_file()
+            ]
+    except OSError:
+        return []
+
+
+def _ids(ctx: typer.Context, file: str, section: str) -> list[str]:
+    """The ``id:`` values in one top-level section of a YAML file (block or flow style)."""
+    import re
+
+    root = _completion_root(ctx)
+    try:
+        text = (root / file).read_text(encoding="utf-8") if root else ""
+    except (OSError, UnicodeError):
+        return []
+    part = re.search(rf"^{section}:.*?(?=^\S|\Z)", text, flags=re.M | re.S)
+    return re.findall(
+        r"(?<![\w-])id:[ \t]*[\"']?([a-z0-9_-]+(?:/[a-z0-9_-]+)*)", part.group() if part else ""
+    )
+
+
+def complete_interview(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _matching(_entries(ctx, "interviews", TRANSCRIPT_SUFFIXES), incomplete)
+
+
+def complete_coder(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _matching(_entries(ctx, "codings"), incomplete)
+
+
+def complete_code(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _matching(_ids(ctx, "codebook.yaml", "codes"), incomplete)
+
+
+def complete_family(ctx: typer.Context, incomplete: str) -> list[str]:
+    families = [code.split("/", 1)[0] for code in _ids(ctx, "codebook.yaml", "codes")]
+    return _matching(families, incomplete)
+
+
+def complete_code_or_family(ctx: typer.Context, incomplete: str) -> list[str]:
+    return sorted({*complete_code(ctx, incomplete), *complete_family(ctx, incomplete)})
+
+
+def complete_structure(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _matching(_ids(ctx, "structures.yaml", "structures"), incomplete)
+
+
+# The options several commands share, declared once.
 CoderOpt = Annotated[
     str | None,
-    typer.Option("--coder", "-c", help="Coder name (default: $PCRCODE_CODER, else git user.name)."),
+    typer.Option(
+        "--coder",
+        "-c",
+        metavar="CODER",
+        help="Coder name (default: $PCRCODE_CODER, else git user.name).",
+        autocompletion=complete_coder,
+    ),
 ]
-
-
+CoderFilterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--coder",
+        "-c",
+        metavar="CODER",
+        help="Only this coder's codings.",
+        autocompletion=complete_coder,
+    ),
+]
+CodersOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--coder",
+        "-c",
+        metavar="CODER",
+        help="Count only this coder's codings (repeatable; several coders are merged "
+        "per segment). Default: each interview's main coder, the one who coded the "
+        "most interviews.",
+        autocompletion=complete_coder,
+    ),
+]
+AllCodersOpt = Annotated[
+    bool, typer.Option("--all-coders", help="Merge every coder's codings per segment.")
+]
+InterviewsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--interview",
+        "-i",
+        metavar="INTERVIEW",
+        help="Only this interview (repeatable; default: all).",
+        autocompletion=complete_interview,
+    ),
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", "-n", help="List what would change; write nothing.")
+]
 RoundOpt = Annotated[
     int | None,
     typer.Option(
         "--round",
         min=1,
         metavar="N",
-        help="Coding round (default: $PCRCODE_ROUND, else 1); round N is coder NAME@N.",
+        help="Coding round (default: $PCRCODE_ROUND, else 1); round N is coder CODER@N.",
     ),
 ]
 

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pcrcode.cli.apps import export_app, import_app
 from pcrcode.cli.common import load, note, project_root
 
 if TYPE_CHECKING:
@@ -24,6 +23,17 @@ class Offsets(StrEnum):
 
 
 FileArg = Annotated[Path, typer.Argument(help="The file to write.")]
+
+
+app = typer.Typer()
+import_app = typer.Typer(
+    help="Bring data into pcrcode: REFI-QDA files, transcripts.", no_args_is_help=True
+)
+export_app = typer.Typer(
+    help="Write the project for other tools: REFI-QDA, tidy CSV.", no_args_is_help=True
+)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
 
 
 def _target(path: Path) -> Path:
@@ -80,7 +90,9 @@ def export_qdpx(ctx: typer.Context, file: FileArg) -> None:
 @export_app.command("csv")
 def export_csv(
     ctx: typer.Context,
-    folder: Annotated[Path, typer.Argument(help="Folder for the CSV files (created if needed).")],
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder for the CSV files (created if needed).")
+    ],
 ) -> None:
     """Write tidy CSV tables for R or pandas: codings, structures, presence, codebook.
 

@@ -9,11 +9,10 @@ import typer
 from pcrcode.cli.common import Format, FormatOpt, load, note
 from pcrcode.errors import ExitCode
 
-
-def register(app: typer.Typer) -> None:
-    app.command("findings")(findings)
+app = typer.Typer()
 
 
+@app.command("findings")
 def findings(
     ctx: typer.Context,
     fmt: FormatOpt = Format.table,
@@ -22,7 +21,7 @@ def findings(
         typer.Option(
             "--explain",
             "-e",
-            metavar="ID",
+            metavar="FINDING",
             help="List the finding's supporting and contradicting units, one short quote each.",
         ),
     ] = None,

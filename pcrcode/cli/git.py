@@ -18,15 +18,12 @@ class StatusFormat(StrEnum):
     json = "json"
 
 
+app = typer.Typer()
 git_app = typer.Typer(help="Set up a git repository for a pcrcode project.", no_args_is_help=True)
+app.add_typer(git_app, name="git")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("merge-file")(merge_file)
-    app.command("status")(status)
-    app.add_typer(git_app, name="git")
-
-
+@app.command("merge-file")
 def merge_file(
     base: Annotated[Path, typer.Argument(help="The common ancestor (git's %O).", metavar="BASE")],
     ours: Annotated[
@@ -86,6 +83,7 @@ def setup(ctx: typer.Context) -> None:
         note("already set up: coding and memo files merge by content")
 
 
+@app.command("status")
 def status(
     ctx: typer.Context,
     since: Annotated[

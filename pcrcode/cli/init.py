@@ -10,13 +10,14 @@ import typer
 from pcrcode.cli.common import note
 from pcrcode.git.ci import Forge
 
-
-def register(app: typer.Typer) -> None:
-    app.command("init")(init)
+app = typer.Typer()
 
 
+@app.command("init")
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder of the new project.")] = Path("."),
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder of the new project.")
+    ] = Path("."),
     example: Annotated[
         bool, typer.Option("--example", help="Copy the illustrative PCR example project.")
     ] = False,
@@ -32,6 +33,7 @@ def init(
         float | None,
         typer.Option(
             "--min-alpha",
+            metavar="ALPHA",
             min=0.0,
             max=1.0,
             help="With --ci: fail the pipeline when an agreement alpha falls below this.",

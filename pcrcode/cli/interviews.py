@@ -6,15 +6,24 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import ListFormat, ListFormatOpt, load, note
+from pcrcode.cli.common import (
+    CoderFilterOpt,
+    ListFormat,
+    ListFormatOpt,
+    complete_interview,
+    load,
+    note,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-app = typer.Typer(help="List and read the interviews.", no_args_is_help=True)
+app = typer.Typer()
+interviews_app = typer.Typer(help="List and read the interviews.", no_args_is_help=True)
+app.add_typer(interviews_app, name="interviews")
 
 
-@app.command("list")
+@interviews_app.command("list")
 def list_(ctx: typer.Context, fmt: ListFormatOpt = ListFormat.table) -> None:
     """List the interviews with their structure, size and coding.
 
@@ -56,13 +65,13 @@ def list_(ctx: typer.Context, fmt: ListFormatOpt = ListFormat.table) -> None:
     emit(fmt.value, rows, columns)
 
 
-@app.command("show")
+@interviews_app.command("show")
 def show(
     ctx: typer.Context,
-    interview: Annotated[str, typer.Argument(help="Interview id.")],
-    coder: Annotated[str | None, typer.Option("--coder", "-c", help="Only this coder's codes.")] = (
-        None
-    ),
+    interview: Annotated[
+        str, typer.Argument(help="Interview id.", autocompletion=complete_interview)
+    ],
+    coder: CoderFilterOpt = None,
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """Show an interview: numbered turns, speaker, text, and the codes applied.

@@ -15,18 +15,17 @@ from pcrcode.cli.common import (
     ListFormat,
     ListFormatOpt,
     RoundOpt,
+    complete_coder,
     load,
     note,
     project_root,
 )
 
-app = typer.Typer(
+app = typer.Typer()
+memo_app = typer.Typer(
     help="Write and read memos on codes, interviews, structures and codings.", no_args_is_help=True
 )
-
-
-def register(parent: typer.Typer) -> None:
-    parent.add_typer(app, name="memo")
+app.add_typer(memo_app, name="memo")
 
 
 MEMO_KEYS = ("kind", "target", "segment", "code", "author", "date", "text", "path")
@@ -51,14 +50,16 @@ TargetArg = Annotated[
 ]
 
 
-@app.command("add")
+@memo_app.command("add")
 def add(
     ctx: typer.Context,
     kind: KindArg,
     target: TargetArg,
     text: Annotated[
         str | None,
-        typer.Option("--text", "-t", help="The memo (Markdown); without it, read from stdin."),
+        typer.Option(
+            "--text", "-t", metavar="TEXT", help="The memo (Markdown); without it, read from stdin."
+        ),
     ] = None,
     coder: CoderOpt = None,
     coding_round: RoundOpt = None,
@@ -84,14 +85,23 @@ def add(
     note(f"{author}: memo on {kind.value} {memo.target}{segment} ({where})")
 
 
-@app.command("list")
+@memo_app.command("list")
 def list_(
     ctx: typer.Context,
     kind: Annotated[Kind | None, typer.Option("--kind", "-k", help="Only this kind.")] = None,
-    target: Annotated[str | None, typer.Option("--target", help="Only this target.")] = None,
-    author: Annotated[str | None, typer.Option("--author", "-a", help="Only this author.")] = (
-        None
-    ),
+    target: Annotated[
+        str | None, typer.Option("--target", metavar="TARGET", help="Only this target.")
+    ] = None,
+    author: Annotated[
+        str | None,
+        typer.Option(
+            "--author",
+            "-a",
+            metavar="CODER",
+            help="Only this author.",
+            autocompletion=complete_coder,
+        ),
+    ] = None,
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """List the memos: files under memos/ and the memos of codings.
@@ -127,7 +137,7 @@ def list_(
     emit(fmt.value, rows, columns)
 
 
-@app.command("show")
+@memo_app.command("show")
 def show(
     ctx: typer.Context,
     kind: KindArg,

@@ -8,8 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import note
-from pcrcode.cli.reports import AllCodersOpt, CodersOpt
+from pcrcode.cli.common import AllCodersOpt, CodersOpt, complete_code, complete_structure, note
 
 
 class NetworkFormat(StrEnum):
@@ -22,10 +21,10 @@ class NetworkFormat(StrEnum):
     node_link = "node-link"
 
 
-def register(app: typer.Typer) -> None:
-    app.command("network")(network)
+app = typer.Typer()
 
 
+@app.command("network")
 def network(
     ctx: typer.Context,
     where: Annotated[
@@ -43,6 +42,7 @@ def network(
         typer.Option(
             "--code",
             metavar="CODE",
+            autocompletion=complete_code,
             help="Keep ties whose segments carry this code (or one under it).",
         ),
     ] = None,
@@ -51,14 +51,22 @@ def network(
         typer.Option(
             "--min",
             metavar="CODE",
+            autocompletion=complete_code,
             help="Keep ties that reach at least this code's degree in its ordered family.",
         ),
     ] = None,
     ego: Annotated[
         str | None,
-        typer.Option("--ego", metavar="ID", help="Only the ties around this structure or actor."),
+        typer.Option(
+            "--ego",
+            metavar="NODE",
+            help="Only the ties around this structure or actor.",
+            autocompletion=complete_structure,
+        ),
     ] = None,
-    depth: Annotated[int, typer.Option("--depth", min=1, help="Steps from --ego.")] = 1,
+    depth: Annotated[
+        int, typer.Option("--depth", min=1, metavar="N", help="Steps from --ego.")
+    ] = 1,
     nodes: Annotated[
         bool, typer.Option("--nodes", help="The table lists the nodes and their centrality.")
     ] = False,

@@ -1,4 +1,4 @@
-"""``pcrcode reanchor``; registers the other commands of codebook evolution and import too."""
+"""``pcrcode reanchor``."""
 
 from __future__ import annotations
 
@@ -6,28 +6,22 @@ from typing import Annotated
 
 import typer
 
-from pcrcode.cli.common import Format, FormatOpt, note, project_root
+from pcrcode.cli.common import DryRunOpt, Format, FormatOpt, InterviewsOpt, note, project_root
+
+app = typer.Typer()
 
 
-def register(app: typer.Typer) -> None:
-    # Importing these modules attaches their commands to the `codebook` and `import` groups.
-    from pcrcode.cli import transcript_import  # noqa: F401
-
-    app.command("reanchor")(reanchor)
-
-
+@app.command("reanchor")
 def reanchor(
     ctx: typer.Context,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="List what would move; write nothing.")
-    ] = False,
+    dry_run: DryRunOpt = False,
     threshold: Annotated[
-        float, typer.Option("--threshold", "-t", help="Least similarity (0-1] for a fuzzy match.")
+        float,
+        typer.Option(
+            "--threshold", metavar="SCORE", help="Least similarity (0-1] for a fuzzy match."
+        ),
     ] = 0.8,
-    interview: Annotated[
-        list[str] | None,
-        typer.Option("--interview", "-i", metavar="ID", help="Only this interview (repeat)."),
-    ] = None,
+    interview: InterviewsOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Move codings back onto their text after transcripts were edited.

@@ -14,22 +14,18 @@ from typing import Annotated, Any
 
 import typer
 
-from pcrcode.cli.common import Format, FormatOpt, ReportFormat, load, note
+from pcrcode.cli.common import (
+    AllCodersOpt,
+    CodersOpt,
+    Format,
+    FormatOpt,
+    ReportFormat,
+    complete_family,
+    complete_structure,
+    load,
+    note,
+)
 
-CodersOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--coder",
-        "-c",
-        metavar="NAME",
-        help="Count only this coder's codings (repeatable; several coders are merged "
-        "per segment). Default: each interview's main coder, the one who coded the "
-        "most interviews.",
-    ),
-]
-AllCodersOpt = Annotated[
-    bool, typer.Option("--all-coders", help="Merge every coder's codings per segment.")
-]
 WhereOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -41,12 +37,23 @@ WhereOpt = Annotated[
         "ATTR=V1,V2 too).",
     ),
 ]
+FamiliesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--family",
+        "-F",
+        metavar="FAMILY",
+        autocompletion=complete_family,
+        help="Only codes of this family (repeatable; default: all).",
+    ),
+]
 DepthOpt = Annotated[
     int,
     typer.Option(
         "--depth",
         "-d",
         min=1,
+        metavar="N",
         help="Code level of family axes: 1 rolls "
         "variants into their parent (the example project: logique/reseau = affinitaire + "
         "politique).",
@@ -72,9 +79,7 @@ class Unit(StrEnum):
     structure = "structure"
 
 
-def register(app: typer.Typer) -> None:
-    for command in (profile, crosstab, census, retrieve, cooccurrence, frequencies, report):
-        app.command(command.__name__)(command)
+app = typer.Typer()
 
 
 def _corpus(
@@ -101,19 +106,22 @@ def _say_coders(corpus: Any) -> None:
         note(corpus.selection.describe())
 
 
+@app.command("profile")
 def profile(
     ctx: typer.Context,
     structures: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="STRUCTURE", help="Structure ids (default: one line per interviewed structure)."
+            metavar="STRUCTURE",
+            help="Structure ids (default: one line per interviewed structure).",
+            autocompletion=complete_structure,
         ),
     ] = None,
     every: Annotated[
         bool, typer.Option("--all", help="Without STRUCTURE: every structure, interviewed or not.")
     ] = False,
     quotes: Annotated[
-        int, typer.Option("--quotes", "-q", min=0, help="Key quotes per structure.")
+        int, typer.Option("--quotes", min=0, metavar="N", help="Key quotes per structure.")
     ] = 3,
     depth: DepthOpt = 1,
     coder: CodersOpt = None,
@@ -158,6 +166,7 @@ def profile(
     _say_coders(corpus)
 
 
+@app.command("crosstab")
 def crosstab(
     ctx: typer.Context,
     rows: Annotated[
@@ -212,6 +221,7 @@ def crosstab(
     _say_coders(corpus)
 
 
+@app.command("census")
 def census(
     ctx: typer.Context,
     rows: Annotated[
@@ -257,13 +267,15 @@ def census(
     report_formats.show_census(fmt.value, table, project.codebook.language)
 
 
+@app.command("retrieve")
 def retrieve(
     ctx: typer.Context,
     query: Annotated[
         str, typer.Argument(metavar="QUERY", help="Codes with AND, OR, NOT and parentheses.")
     ],
     context: Annotated[
-        int, typer.Option("--context", "-C", min=0, help="Turns shown before and after.")
+        int,
+        typer.Option("--context", "-C", min=0, metavar="N", help="Turns shown before and after."),
     ] = 0,
     coder: CodersOpt = None,
     all_coders: AllCodersOpt = False,
@@ -294,22 +306,19 @@ def retrieve(
     _say_coders(corpus)
 
 
+@app.command("cooccurrence")
 def cooccurrence(
     ctx: typer.Context,
-    family: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--family",
-            "-F",
-            metavar="FAMILY",
-            help="Only codes of this family (repeatable; default: all).",
-        ),
-    ] = None,
+    family: FamiliesOpt = None,
     unit: Annotated[Unit, typer.Option("--unit", help="What a cell counts.")] = Unit.segment,
     depth: Annotated[
         int | None,
         typer.Option(
-            "--depth", "-d", min=1, help="Roll codes up to this level (default: every code)."
+            "--depth",
+            "-d",
+            min=1,
+            metavar="N",
+            help="Roll codes up to this level (default: every code).",
         ),
     ] = None,
     coder: CodersOpt = None,
@@ -338,17 +347,10 @@ def cooccurrence(
     _say_coders(corpus)
 
 
+@app.command("frequencies")
 def frequencies(
     ctx: typer.Context,
-    family: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--family",
-            "-F",
-            metavar="FAMILY",
-            help="Only codes of this family (repeatable; default: all).",
-        ),
-    ] = None,
+    family: FamiliesOpt = None,
     coder: CodersOpt = None,
     all_coders: AllCodersOpt = False,
     where: WhereOpt = None,
@@ -374,6 +376,7 @@ def frequencies(
     _say_coders(corpus)
 
 
+@app.command("report")
 def report(
     ctx: typer.Context,
     output: Annotated[

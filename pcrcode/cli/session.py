@@ -12,19 +12,24 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pcrcode.cli.common import CoderOpt, RoundOpt, project_root
+from pcrcode.cli.common import CoderOpt, RoundOpt, complete_coder, complete_interview, project_root
 
 if TYPE_CHECKING:
     from pcrcode.coding.session import CodingSession
 
 
-def register(app: typer.Typer) -> None:
-    app.command("code")(code)
+app = typer.Typer()
 
 
+@app.command("code")
 def code(
     ctx: typer.Context,
-    interview: Annotated[str, typer.Argument(help="Interview id (file name without extension).")],
+    interview: Annotated[
+        str,
+        typer.Argument(
+            help="Interview id (file name without extension).", autocompletion=complete_interview
+        ),
+    ],
     coder: CoderOpt = None,
     coding_round: RoundOpt = None,
     start: Annotated[
@@ -35,13 +40,19 @@ def code(
     ] = False,
     compare: Annotated[
         str | None,
-        typer.Option("--compare", metavar="NAME", help="Show this coder's codes beside yours."),
+        typer.Option(
+            "--compare",
+            metavar="CODER",
+            help="Show this coder's codes beside yours.",
+            autocompletion=complete_coder,
+        ),
     ] = None,
     into: Annotated[
         str | None,
         typer.Option(
             "--into",
             metavar="CODER",
+            autocompletion=complete_coder,
             help="Adjudicate: accept either coder's codes of a turn into this coder.",
         ),
     ] = None,
@@ -49,7 +60,7 @@ def code(
         list[str] | None,
         typer.Option(
             "--skip-speaker",
-            metavar="NAME",
+            metavar="SPEAKER",
             help="Skip this speaker's turns (the front matter's interviewer always is).",
         ),
     ] = None,

@@ -7,10 +7,13 @@ from typing import Annotated
 import typer
 
 from pcrcode.cli.common import (
+    CoderFilterOpt,
     CoderOpt,
     ListFormat,
     ListFormatOpt,
     RoundOpt,
+    complete_code,
+    complete_interview,
     load,
     note,
     project_root,
@@ -31,25 +34,34 @@ CODING_KEYS = (
 )
 
 
-def register(app: typer.Typer) -> None:
-    app.command("tag")(tag)
-    app.command("untag")(untag)
-    app.command("codings")(codings)
+app = typer.Typer()
 
 
+@app.command("tag")
 def tag(
     ctx: typer.Context,
-    interview: Annotated[str, typer.Argument(help="Interview id (file name without extension).")],
+    interview: Annotated[
+        str,
+        typer.Argument(
+            help="Interview id (file name without extension).", autocompletion=complete_interview
+        ),
+    ],
     segments: Annotated[str, typer.Argument(help="Segments: 7, 7-9 or 7,12.")],
-    codes: Annotated[list[str], typer.Argument(help="One or more code ids.")],
+    codes: Annotated[
+        list[str],
+        typer.Argument(metavar="CODE", help="One or more code ids.", autocompletion=complete_code),
+    ],
     coder: CoderOpt = None,
     coding_round: RoundOpt = None,
-    memo: Annotated[str, typer.Option("--memo", "-m", help="A memo on these codings.")] = "",
+    memo: Annotated[
+        str, typer.Option("--memo", "-m", metavar="TEXT", help="A memo on these codings.")
+    ] = "",
     quote: Annotated[
         str | None,
         typer.Option(
             "--quote",
             "-q",
+            metavar="TEXT",
             help="Code only these words of the segment (typographic apostrophes, quotes, "
             "spaces, case and accents need not match; the exact text is stored).",
         ),
@@ -67,7 +79,6 @@ def tag(
         list[str] | None,
         typer.Option(
             "--with",
-            "-w",
             metavar="PARTNER",
             help="A partner of the relation (a structure or actor id, or a unique prefix); "
             "repeatable.",
@@ -105,11 +116,17 @@ def tag(
         note(f"{result.coder}: already coded, nothing changed")
 
 
+@app.command("untag")
 def untag(
     ctx: typer.Context,
-    interview: Annotated[str, typer.Argument(help="Interview id.")],
+    interview: Annotated[
+        str, typer.Argument(help="Interview id.", autocompletion=complete_interview)
+    ],
     segments: Annotated[str, typer.Argument(help="Segments: 7, 7-9 or 7,12.")],
-    codes: Annotated[list[str], typer.Argument(help="One or more code ids.")],
+    codes: Annotated[
+        list[str],
+        typer.Argument(metavar="CODE", help="One or more code ids.", autocompletion=complete_code),
+    ],
     coder: CoderOpt = None,
     coding_round: RoundOpt = None,
 ) -> None:
@@ -128,15 +145,29 @@ def untag(
         note(f"{result.coder}: - {c.code} on {c.interview} {c.segment}")
 
 
+@app.command("codings")
 def codings(
     ctx: typer.Context,
-    interview: Annotated[str | None, typer.Option("--interview", "-i", help="Only this one.")] = (
-        None
-    ),
-    code: Annotated[
-        str | None, typer.Option("--code", help="Only this code and the codes under it.")
+    interview: Annotated[
+        str | None,
+        typer.Option(
+            "--interview",
+            "-i",
+            metavar="INTERVIEW",
+            help="Only this one.",
+            autocompletion=complete_interview,
+        ),
     ] = None,
-    coder: Annotated[str | None, typer.Option("--coder", "-c", help="Only this coder.")] = None,
+    code: Annotated[
+        str | None,
+        typer.Option(
+            "--code",
+            metavar="CODE",
+            help="Only this code and the codes under it.",
+            autocompletion=complete_code,
+        ),
+    ] = None,
+    coder: CoderFilterOpt = None,
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """List codings, one per line.

@@ -8,12 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pcrcode.cli.apps import import_app
-from pcrcode.cli.common import note, project_root
+from pcrcode.cli.common import complete_structure, note, project_root
 from pcrcode.transcript_import.model import ReportFormat, Split
 
 if TYPE_CHECKING:
     from pcrcode.transcript_import import ImportContext, Imported, Options
+
+
+app = typer.Typer()
+import_app = typer.Typer()  # commands of the `import` group, after exchange.py's
+app.add_typer(import_app, name="import")
 
 
 @import_app.command("transcript")
@@ -21,10 +25,20 @@ def transcript(
     ctx: typer.Context,
     files: Annotated[
         list[Path],
-        typer.Argument(help="Transcripts (.txt .md .vtt .srt .docx .otr), or folders of them."),
+        typer.Argument(
+            metavar="FILE",
+            help="Transcripts (.txt .md .vtt .srt .docx .otr), or folders of them.",
+        ),
     ],
     structure: Annotated[
-        str | None, typer.Option("--structure", "-s", help="The structure interviewed.")
+        str | None,
+        typer.Option(
+            "--structure",
+            "-s",
+            metavar="STRUCTURE",
+            help="The structure interviewed.",
+            autocompletion=complete_structure,
+        ),
     ] = None,
     structure_from_name: Annotated[
         bool,
@@ -35,18 +49,28 @@ def transcript(
         typer.Option("--mapping", help="CSV of file,structure[,id] rows.", metavar="CSV"),
     ] = None,
     interview_id: Annotated[
-        str | None, typer.Option("--id", help="Interview id (default: from the file name).")
+        str | None,
+        typer.Option(
+            "--id", metavar="INTERVIEW", help="Interview id (default: from the file name)."
+        ),
     ] = None,
     speakers: Annotated[
         str | None,
-        typer.Option("--speakers", help='Exactly these labels start a turn: "A,B,C" (any case).'),
+        typer.Option(
+            "--speakers",
+            metavar="LABELS",
+            help='Exactly these labels start a turn: "A,B,C" (any case).',
+        ),
     ] = None,
     speaker_map: Annotated[
         list[str] | None,
-        typer.Option("--speaker-map", "-m", metavar="OLD=NEW", help="Rename a speaker (repeat)."),
+        typer.Option("--speaker-map", metavar="OLD=NEW", help="Rename a speaker (repeat)."),
     ] = None,
     interviewer: Annotated[
-        str | None, typer.Option("--interviewer", help="The speaker who asks the questions.")
+        str | None,
+        typer.Option(
+            "--interviewer", metavar="SPEAKER", help="The speaker who asks the questions."
+        ),
     ] = None,
     split: Annotated[
         Split, typer.Option("--split", help="Segments: one per turn, or one per paragraph.")
@@ -61,10 +85,14 @@ def transcript(
         ),
     ] = None,
     encoding: Annotated[
-        str | None, typer.Option("--encoding", help="The file's encoding if not UTF-8/UTF-16.")
+        str | None,
+        typer.Option(
+            "--encoding", metavar="ENCODING", help="The file's encoding if not UTF-8/UTF-16."
+        ),
     ] = None,
     language: Annotated[
-        str | None, typer.Option("--language", help="Language (default: the codebook's).")
+        str | None,
+        typer.Option("--language", metavar="LANG", help="Language (default: the codebook's)."),
     ] = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace an existing interview (codings reanchored).")
