@@ -27,7 +27,7 @@ from pcrcode.files.transcripts import (
     parse_interview,
 )
 from pcrcode.files.yaml_reading import OUTSIDE_PROJECT, is_inside
-from pcrcode.model import Coding, Codings, CodingSource, Interview, Project, Registry
+from pcrcode.model import Codebook, Coding, Codings, CodingSource, Interview, Project, Registry
 
 
 def find_root(start: Path | None = None, explicit: Path | None = None) -> Path:
@@ -103,10 +103,11 @@ def _open_cache(root: Path, diag: Diagnostics, wanted: bool | None) -> ProjectCa
     return ProjectCache(root)
 
 
-def _load(
-    root: Path, diag: Diagnostics, store: ProjectCache | None, progress: Progress | None
-) -> Project:
-    # The registry, validated against the codebook, is cached under both files' stamps.
+def load_settings(
+    root: Path, diag: Diagnostics, store: ProjectCache | None
+) -> tuple[Codebook, Registry]:
+    """The codebook and the registry (validated against the codebook, so cached under both
+    files' stamps), and the findings of the project's layout."""
     codebook_path = root / CODEBOOK_FILE
     codebook_key = file_key(codebook_path) if store else None
     codebook = _cached(
@@ -130,11 +131,25 @@ def _load(
         lambda data: cache_codec.decode_registry(data, registry_path),
     ) or Registry({})
     _layout(root, diag)
+    return codebook, registry
+
+
+def project_files(root: Path) -> list[tuple[bool, Path, str]]:
+    """(is a transcript, path, path relative to the root) of every transcript, then every
+    coding file: the order a project is loaded in."""
     files = [(True, p, f"{INTERVIEWS_DIR}/{p.name}") for p in interview_files(root)]
     files += [
         (False, p, f"{codings_io.CODINGS_DIR}/{p.parent.name}/{p.name}")
         for p in codings_io.coding_files(root)
     ]
+    return files
+
+
+def _load(
+    root: Path, diag: Diagnostics, store: ProjectCache | None, progress: Progress | None
+) -> Project:
+    codebook, registry = load_settings(root, diag, store)
+    files = project_files(root)
     total = len(files)
     if progress is not None:
         progress(0, total)
@@ -147,7 +162,7 @@ def _load(
         # Each file is stat-ed before it is read: a change in between gives the entry a key that
         # the next run will not match, never a stale hit.
         keys = [file_key(path) for _, path, _ in files]
-    inside = _Containment(root)
+    inside = Containment(root)
     results: list[tuple[Any, list[Finding]]] = [(None, [])] * total
     done = 0
 
@@ -165,9 +180,9 @@ def _load(
             if not inside(path):
                 _outside(local, path, None)
             elif is_transcript:
-                value = _interview(local, store, path, rel, keys[i])
+                value = read_interview(local, store, path, rel, keys[i])
             else:
-                value = _codings(local, store, path, rel, keys[i])
+                value = read_codings(local, store, path, rel, keys[i])
             results[i] = (value, local.findings)
             done += 1
             if progress is not None:
@@ -245,7 +260,7 @@ def _cached(
     return value
 
 
-def _interview(
+def read_interview(
     diag: Diagnostics, store: ProjectCache | None, path: Path, rel: str, key: Key | None
 ) -> Interview | None:
     if store is not None and key is not None:
@@ -274,7 +289,7 @@ def _interview(
     return interview
 
 
-def _codings(
+def read_codings(
     diag: Diagnostics, store: ProjectCache | None, path: Path, rel: str, key: Key | None
 ) -> tuple[int, CodingSource] | None:
     """(count, codings) of a coding file. From the cache, the codings stay in their pack (one
@@ -284,7 +299,7 @@ def _codings(
         if hit is not None:
             count, findings = hit
             diag.findings.extend(cache_codec.decode_findings(findings))
-            return None if count is None else (count, _Decoder(store, path, rel, key))
+            return None if count is None else (count, CodingsDecoder(store, path, rel, key))
     local = Diagnostics(diag.root)
     codings = _guard(local, partial(codings_io.read, path, local))
     diag.findings.extend(local.findings)
@@ -306,11 +321,11 @@ def _codings(
     if stored and store is not None and key is not None:
         # Served like a cached file: built again if a command asks (a report asks for one
         # coder's), not held for every coder of a 10,000-interview first run.
-        return len(codings), _Decoder(store, path, rel, key)
+        return len(codings), CodingsDecoder(store, path, rel, key)
     return len(codings), codings
 
 
-class _Decoder:
+class CodingsDecoder:
     """The cached codings of one file, read from their pack and built when first asked for
     (then kept by :class:`pcrcode.model.Codings`, not here)."""
 
@@ -420,15 +435,15 @@ def _child_pass(  # pragma: no cover - runs in the child
             continue
         local = Diagnostics(store.root)
         if is_transcript:
-            _interview(local, store, path, rel, key)
+            read_interview(local, store, path, rel, key)
         else:
-            _codings(local, store, path, rel, key)
+            read_codings(local, store, path, rel, key)
     if current >= 0:
         store.release(current)
     return 0
 
 
-class _Containment:
+class Containment:
     """:func:`is_inside` for the files of a project, without resolving every path: a file that
     is not a symbolic link, in folders that are not links up to the root, is inside. (Resolving
     costs a dozen system calls per file: more than reading the file from the cache.)"""
