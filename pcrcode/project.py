@@ -327,20 +327,22 @@ def read_codings(
 
 class CodingsDecoder:
     """The cached codings of one file, read from their pack and built when first asked for
-    (then kept by :class:`pcrcode.model.Codings`, not here)."""
+    (then kept by :class:`pcrcode.model.Codings`, not here). ``path`` may be a string (the
+    project index makes tens of thousands of these: a Path is made when needed)."""
 
     __slots__ = ("key", "path", "rank", "rel", "store")
 
-    def __init__(self, store: ProjectCache, path: Path, rel: str, key: Key) -> None:
+    def __init__(self, store: ProjectCache, path: Path | str, rel: str, key: Key) -> None:
         self.store, self.path, self.rel, self.key = store, path, rel, key
         self.rank = cache_io.bucket(rel)  # files of one pack are best built together
 
     def __call__(self) -> list[Coding]:
+        path = Path(self.path)
         with cache_io.no_gc():
             data = self.store.text(self.rel, self.key)
             if data is None:  # the pack went missing or was rewritten since: read the file
-                return codings_io.read(self.path, Diagnostics(self.store.root))
-            return cache_codec.decode_codings(data, self.path)
+                return codings_io.read(path, Diagnostics(self.store.root))
+            return cache_codec.decode_codings(data, path)
 
 
 PARALLEL_MIN = 100  # files to parse before a second process is worth starting (tests lower it)

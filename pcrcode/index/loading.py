@@ -12,24 +12,18 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from pcrcode.files import cache_codec
-from pcrcode.files.cache import Key, ProjectCache, file_key, no_gc
+from pcrcode.files.cache import Key, ProjectCache, no_gc
 from pcrcode.files.diagnostics import Diagnostics, Finding
 from pcrcode.index import enabled
 from pcrcode.index.database import Database, Row, Unavailable
+from pcrcode.index.listing import Listed, scan
 from pcrcode.index.rows import codings_row, transcript_row
 from pcrcode.model import Codebook, Codings, CodingSource, Interview, Project, Registry
-from pcrcode.project import (
-    CodingsDecoder,
-    Containment,
-    load_settings,
-    project_files,
-    read_codings,
-    read_interview,
-)
+from pcrcode.project import CodingsDecoder, load_settings, read_codings, read_interview
 
 Progress = Callable[[int, int], None]
 SegmentData = tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]  # numbers, codes as written
@@ -95,19 +89,17 @@ def _load(root: Path, db: Database, progress: Progress | None) -> Indexed:
     diag = Diagnostics(root)
     with no_gc():
         codebook, registry = load_settings(root, diag, store)
-        files = project_files(root)
+        files = scan(root)
+        if files is None:
+            raise _StandAside("a symbolic link among the project's files")
         db, rows = _rows(root, db)
-        inside = Containment(root)
         current: dict[str, Row] = {}
         changed: dict[str, Row] = {}
         total = len(files)
-        for done, (is_transcript, path, rel) in enumerate(files, start=1):
-            key = file_key(path)
-            if key is None or not inside(path):
-                raise _StandAside(f"{rel}: cannot be read, or leads outside the project")
+        for done, (is_transcript, path, rel, key) in enumerate(files, start=1):
             row = rows.pop(rel, None)
             if row is None or row.key != key:
-                row = _parse(store, is_transcript, path, rel, key)
+                row = _parse(store, is_transcript, Path(path), rel, key)
                 if not store.racy(key):  # see the cache: a file this recent may change unseen
                     changed[rel] = row
                 if progress is not None:
@@ -143,7 +135,7 @@ def _project(
     diag: Diagnostics,
     codebook: Codebook,
     registry: Registry,
-    files: list[tuple[bool, Path, str]],
+    files: list[Listed],
     rows: dict[str, Row],
 ) -> Indexed:
     interviews: dict[str, Interview] = {}
@@ -151,7 +143,7 @@ def _project(
     segments: dict[tuple[str, str], list[SegmentData]] = {}
     codes: set[str] = set()
     decode = cache_codec.decode_interview
-    for is_transcript, path, rel in files:
+    for is_transcript, path, rel, _ in files:
         row = rows[rel]
         if row.errors:
             diag.findings.extend(cache_codec.decode_findings(row.errors))
@@ -160,26 +152,24 @@ def _project(
                 continue
             if row.interview in interviews:
                 raise _StandAside(f"{rel}: a second transcript of interview '{row.interview}'")
-            interviews[row.interview] = decode(row.data, path, store, rel, row.key)
+            interviews[row.interview] = decode(row.data, Path(path), store, rel, row.key)
         elif row.count is not None and row.interview is not None and row.coder is not None:
             decoder = CodingsDecoder(store, path, rel, row.key)
             coding_files.append((row.interview, row.coder, row.count, decoder))
             segments.setdefault((row.interview, row.coder), []).append(row.data)
             codes.update(row.codes)
+    known, aliases = codebook.codes, codebook.aliases
+    # As the full load checks them: a code under an old id is looked at under the current one.
+    unknown = sorted(
+        c for c in map(aliases.get, codes, codes) if c not in known and c not in aliases
+    )
+    if unknown:
+        raise _StandAside(f"codings of an unknown code ({unknown[0]})")
     project = Project(
         root=root,
         codebook=codebook,
         registry=registry,
         interviews=interviews,
-        codings=Codings(coding_files),
+        codings=Codings(coding_files, aliases),
     )
-    known, aliases = codebook.codes, codebook.aliases
-    # As the full load checks them: a code under an old id is looked at under the current one.
-    unknown = sorted(
-        c for c in codes if aliases.get(c, c) not in known and aliases.get(c, c) not in aliases
-    )
-    if unknown:
-        raise _StandAside(f"codings of an unknown code ({unknown[0]})")
-    if aliases:
-        project = replace(project, codings=Codings(coding_files, aliases))
     return Indexed(project, diag.errors, segments)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from pcrcode.errors import PcrcodeError
@@ -221,19 +223,21 @@ def _order(c: Coding) -> tuple[str, str, int]:
 def _indexes(
     project: Project, interviews: tuple[str, ...], segments: tuple[CodedSegment, ...]
 ) -> dict[str, Any]:
-    by_interview: dict[str, list[CodedSegment]] = defaultdict(list)
+    by_interview: dict[str, tuple[CodedSegment, ...]] = {}
     by_structure: dict[str, list[CodedSegment]] = defaultdict(list)
     interviews_by_structure: dict[str, list[str]] = defaultdict(list)
-    for s in segments:
-        by_interview[s.interview].append(s)
-        if s.structure is not None:
-            by_structure[s.structure].append(s)
+    # Segments come in (interview, number) order: taken an interview at a time.
+    for iv, run in groupby(segments, attrgetter("interview")):
+        found = by_interview[iv] = tuple(run)
+        structure = found[0].structure
+        if structure is not None:
+            by_structure[structure].extend(found)
     for iv in interviews:
         sid = project.interviews[iv].structure
         if sid is not None:
             interviews_by_structure[sid].append(iv)
     return {
-        "by_interview": {k: tuple(v) for k, v in by_interview.items()},
+        "by_interview": by_interview,
         "by_structure": {k: tuple(v) for k, v in by_structure.items()},
         "interviews_by_structure": {k: tuple(v) for k, v in interviews_by_structure.items()},
     }
