@@ -99,13 +99,8 @@ def _open_cache(root: Path, diag: Diagnostics, wanted: bool | None) -> ProjectCa
 def _load(
     root: Path, diag: Diagnostics, store: ProjectCache | None, progress: Progress | None
 ) -> Project:
-    codebook, registry = _codebook_and_registry(root, diag, store)
-    _layout(root, diag)
-    files = [(True, p, f"{INTERVIEWS_DIR}/{p.name}") for p in interview_files(root)]
-    files += [
-        (False, p, f"{codings_io.CODINGS_DIR}/{p.parent.name}/{p.name}")
-        for p in codings_io.coding_files(root)
-    ]
+    codebook, registry = load_settings(root, diag, store)
+    files = project_files(root)
     interviews, coding_files = _gather(diag, files, parse_files(root, diag, store, files, progress))
     return Project(
         root=root,
@@ -116,10 +111,22 @@ def _load(
     )
 
 
-def _codebook_and_registry(
+def project_files(root: Path) -> list[DataFile]:
+    """(is a transcript, path, path relative to the root) of every transcript, then every
+    coding file: the order a project is loaded in."""
+    files = [(True, p, f"{INTERVIEWS_DIR}/{p.name}") for p in interview_files(root)]
+    files += [
+        (False, p, f"{codings_io.CODINGS_DIR}/{p.parent.name}/{p.name}")
+        for p in codings_io.coding_files(root)
+    ]
+    return files
+
+
+def load_settings(
     root: Path, diag: Diagnostics, store: ProjectCache | None
 ) -> tuple[Codebook, Registry]:
-    # The registry, validated against the codebook, is cached under both files' stamps.
+    """The codebook and the registry (validated against the codebook, so cached under both
+    files' stamps), and the findings of the project's layout."""
     codebook_path = root / CODEBOOK_FILE
     codebook_key = file_key(codebook_path) if store else None
     codebook = cached(
@@ -142,6 +149,7 @@ def _codebook_and_registry(
         cache_codec.encode_registry,
         lambda data: cache_codec.decode_registry(data, registry_path),
     ) or Registry({})
+    _layout(root, diag)
     return codebook, registry
 
 

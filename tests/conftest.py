@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,9 +41,44 @@ def run_cli(
     env: dict[str, str] | None = None,
     input: str | None = None,
 ) -> Run:
-    """Run pcrcode in-process with an 80-column, colourless terminal."""
-    import os
+    """Run pcrcode in-process with an 80-column, colourless terminal.
 
+    A report that may answer from the project index is run a second time without it
+    (``PCRCODE_NO_INDEX=1``), and both runs must print the same, byte for byte: every test
+    that runs a report, golden outputs included, proves the index exact."""
+    result = _invoke(args, cwd, env, input)
+    if _may_use_index(args, env):
+        alone = _invoke(args, cwd, {**(env or {}), "PCRCODE_NO_INDEX": "1"}, input)
+        assert (alone.exit_code, alone.stdout, alone.stderr, type(alone.exception)) == (
+            result.exit_code,
+            result.stdout,
+            result.stderr,
+            type(result.exception),
+        ), f"pcrcode {' '.join(args)}: the project index changed the output"
+    return result
+
+
+# The commands that build their corpus from the index (pcrcode/cli/reports.py); `report`
+# writing a page or a file is left to its own tests (the page is slow to draw twice).
+INDEXED_COMMANDS = frozenset(
+    {"profile", "crosstab", "census", "retrieve", "cooccurrence", "frequencies", "report"}
+)
+
+
+def _may_use_index(args: list[str], env: dict[str, str] | None) -> bool:
+    if (env or {}).get("PCRCODE_NO_INDEX") or os.environ.get("PCRCODE_NO_INDEX"):
+        return False
+    rest = list(args)
+    while rest and rest[0].startswith("-"):  # global options: --project DIR, --skip-broken
+        rest = rest[2:] if rest[0] == "--project" else rest[1:]
+    if not rest or rest[0] not in INDEXED_COMMANDS:
+        return False
+    return not {"-o", "--output", "html", "pdf", "--help"} & set(rest)
+
+
+def _invoke(
+    args: list[str], cwd: Path | None, env: dict[str, str] | None, input: str | None
+) -> Run:
     full_env = {
         "COLUMNS": "80",
         "NO_COLOR": "1",

@@ -210,12 +210,33 @@ def load(ctx: typer.Context, findings: list[Any] | None = None) -> Any:
     if findings is not None:
         findings.extend(diag.errors)
     unknown_codes(project, diag)
+    _stop_or_warn(ctx, root, diag.errors)
+    return project
+
+
+def load_indexed(ctx: typer.Context, findings: list[Any] | None = None) -> Any:
+    """The project from its index (:mod:`pcrcode.index`), with :func:`load`'s rules; None when
+    the index cannot answer: the command then calls :func:`load`, which reads the files."""
+    from pcrcode.cli.output.progress import progress_bar
+    from pcrcode.index.loading import load_indexed as from_index
+
+    root = project_root(ctx)
+    with progress_bar("reading the project") as bar:
+        indexed = from_index(root, bar)
+    if indexed is None:
+        return None
+    if findings is not None:
+        findings.extend(indexed.errors)
+    _stop_or_warn(ctx, root, indexed.errors)
+    return indexed
+
+
+def _stop_or_warn(ctx: typer.Context, root: Path, errors: list[Any]) -> None:
     obj: dict[str, Any] = ctx.find_root().obj or {}
     if obj.get("skip_broken"):
-        warn_problems(diag.errors)
-    elif blocking := [e for e in diag.errors if e.rule not in DOCUMENTATION_RULES]:
+        warn_problems(errors)
+    elif blocking := [e for e in errors if e.rule not in DOCUMENTATION_RULES]:
         raise_broken(root, blocking)
-    return project
 
 
 # Problems of the codebook's documentation (a code without a definition, as projects imported

@@ -8,6 +8,7 @@ several coders, and in the report itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,6 +24,7 @@ from pcrcode.cli.common import (
     complete_family,
     complete_structure,
     load,
+    load_indexed,
     note,
 )
 
@@ -91,13 +93,30 @@ def _corpus(
     findings: list[Any] | None = None,
 ) -> Any:
     from pcrcode.reports.axes import parse_where
-    from pcrcode.reports.corpus import build_corpus
+
+    corpus = _whole_corpus(ctx, coder or (), all_coders, findings)
+    return corpus.where(parse_where(corpus, where or (), depth))
+
+
+def _whole_corpus(
+    ctx: typer.Context,
+    coder: Sequence[str] = (),
+    all_coders: bool = False,
+    findings: list[Any] | None = None,
+) -> Any:
+    """The selected coders' coded segments: from the project index when it can answer, else
+    from the files (the same corpus either way)."""
     from pcrcode.reports.selection import select_coders
 
+    indexed = load_indexed(ctx, findings)
+    if indexed is not None:
+        from pcrcode.index.corpus import indexed_corpus
+
+        return indexed_corpus(indexed, select_coders(indexed.project, coder, all_coders))
+    from pcrcode.reports.corpus import build_corpus
+
     project = load(ctx, findings)
-    selection = select_coders(project, coder or (), all_coders)
-    corpus = build_corpus(project, selection)
-    return corpus.where(parse_where(corpus, where or (), depth))
+    return build_corpus(project, select_coders(project, coder, all_coders))
 
 
 def _say_coders(corpus: Any) -> None:
@@ -246,11 +265,10 @@ def census(
     """
     from pcrcode.cli.output import report_formats
     from pcrcode.reports.census import census as compute
-    from pcrcode.reports.corpus import build_corpus
     from pcrcode.reports.declaration import project_synthesis
-    from pcrcode.reports.selection import select_coders
 
-    project = load(ctx)
+    corpus = _whole_corpus(ctx)
+    project = corpus.project
     if rows is None or cols is None:
         declared = next(
             (s for s in project_synthesis(project).sections if s.kind == "census"), None
@@ -258,7 +276,7 @@ def census(
         if declared is not None:
             rows = rows or declared.rows or None
             cols = cols or (declared.columns[0] if declared.columns else None)
-    table = compute(build_corpus(project, select_coders(project)), rows, cols)
+    table = compute(corpus, rows, cols)
     if table.mismatches:
         note(
             f"warning: the registry differs from the declared census in "

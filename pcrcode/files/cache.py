@@ -67,7 +67,7 @@ def file_key(path: Path, *deps: Key) -> Key | None:
     return key
 
 
-def _code_tag() -> tuple[Any, ...]:
+def code_tag() -> tuple[Any, ...]:
     """The version of everything that shapes a cached entry, parsers included: editing a parser
     (in development) invalidates the cache as surely as a new release."""
     stamps: list[int] = []
@@ -126,7 +126,7 @@ class ProjectCache:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.folder = root / CACHE_DIR
-        self.tag = _code_tag()
+        self.tag = code_tag()
         self.now_ns = time.time_ns()
         self._heads: dict[int, dict[str, Entry]] = {}  # packs read, minus entries handed out
         self._touched: set[int] = set()
@@ -308,6 +308,28 @@ class ProjectCache:
                 "Signature: 8a477f597d28d172789f06886806bc55\n"
                 "# pcrcode's cache: safe to delete, rebuilt when needed.\n"
             )
+
+    def save_some(self) -> None:
+        """Write the entries stored by a load that looked at some files only (the project
+        index's, after a few files changed): each pack gains or replaces them and keeps every
+        other entry as it is (a full load drops those of files gone)."""
+        for index in sorted(set(self._new) | set(self._new_texts)):
+            new = self._new.pop(index, {})
+            new_texts = self._new_texts.pop(index, {})
+            if self._broken:
+                self._keep_texts(index, new_texts)
+                continue
+            try:
+                self._ready()
+                if new:
+                    self._write_pack("h", index, {**(self._read_pack("h", index) or {}), **new})
+                for family in sorted({text_family(rel) for rel in new_texts}):
+                    added = {r: e for r, e in new_texts.items() if text_family(r) == family}
+                    old = self._read_pack(family, index) or {}
+                    self._write_pack(family, index, {**old, **added})
+            except OSError:
+                self._broken = True
+                self._keep_texts(index, new_texts)
 
     def save(self) -> None:
         """Write what is left to write; silently does nothing where it cannot write."""

@@ -82,7 +82,7 @@ class _Pass:
             # Each file is stat-ed before it is read: a change in between gives the entry a key
             # that the next run will not match, never a stale hit.
             self.keys = [file_key(path) for _, path, _ in files]
-        self.inside = _Containment(root)
+        self.inside = Containment(root)
         self.results: list[Parsed] = [(None, [])] * total
         self.done = 0
 
@@ -100,9 +100,9 @@ class _Pass:
         if not self.inside(path):
             _outside(local, path, None)
         elif is_transcript:
-            value = _interview(local, self.store, path, rel, self.keys[i])
+            value = read_interview(local, self.store, path, rel, self.keys[i])
         else:
-            value = _codings(local, self.store, path, rel, self.keys[i])
+            value = read_codings(local, self.store, path, rel, self.keys[i])
         return value, local.findings
 
 
@@ -151,7 +151,7 @@ def cached(
     return value
 
 
-def _interview(
+def read_interview(
     diag: Diagnostics, store: ProjectCache | None, path: Path, rel: str, key: Key | None
 ) -> Interview | None:
     if store is not None and key is not None:
@@ -160,7 +160,9 @@ def _interview(
             head, findings = hit
             diag.findings.extend(cache_codec.decode_findings(findings))
             return (
-                None if head is None else cache_codec.decode_interview(head, path, store, rel, key)
+                None
+                if head is None
+                else cache_codec.decode_interview(head, path, store, rel, key)
             )
     local = Diagnostics(diag.root)
     interview = guard(local, partial(parse_interview, path, local))
@@ -180,7 +182,7 @@ def _interview(
     return interview
 
 
-def _codings(
+def read_codings(
     diag: Diagnostics, store: ProjectCache | None, path: Path, rel: str, key: Key | None
 ) -> tuple[int, CodingSource] | None:
     """(count, codings) of a coding file. From the cache, the codings stay in their pack (one
@@ -190,7 +192,7 @@ def _codings(
         if hit is not None:
             count, findings = hit
             diag.findings.extend(cache_codec.decode_findings(findings))
-            return None if count is None else (count, _Decoder(store, path, rel, key))
+            return None if count is None else (count, CodingsDecoder(store, path, rel, key))
     local = Diagnostics(diag.root)
     codings = guard(local, partial(codings_io.read, path, local))
     diag.findings.extend(local.findings)
@@ -212,26 +214,28 @@ def _codings(
     if stored and store is not None and key is not None:
         # Served like a cached file: built again if a command asks (a report asks for one
         # coder's), not held for every coder of a 10,000-interview first run.
-        return len(codings), _Decoder(store, path, rel, key)
+        return len(codings), CodingsDecoder(store, path, rel, key)
     return len(codings), codings
 
 
-class _Decoder:
+class CodingsDecoder:
     """The cached codings of one file, read from their pack and built when first asked for
-    (then kept by :class:`pcrcode.model.Codings`, not here)."""
+    (then kept by :class:`pcrcode.model.Codings`, not here). ``path`` may be a string (the
+    project index makes tens of thousands of these: a Path is made when needed)."""
 
     __slots__ = ("key", "path", "rank", "rel", "store")
 
-    def __init__(self, store: ProjectCache, path: Path, rel: str, key: Key) -> None:
+    def __init__(self, store: ProjectCache, path: Path | str, rel: str, key: Key) -> None:
         self.store, self.path, self.rel, self.key = store, path, rel, key
         self.rank = cache_io.bucket(rel)  # files of one pack are best built together
 
     def __call__(self) -> list[Coding]:
+        path = Path(self.path)
         with cache_io.no_gc():
             data = self.store.text(self.rel, self.key)
             if data is None:  # the pack went missing or was rewritten since: read the file
-                return codings_io.read(self.path, Diagnostics(self.store.root))
-            return cache_codec.decode_codings(data, self.path)
+                return codings_io.read(path, Diagnostics(self.store.root))
+            return cache_codec.decode_codings(data, path)
 
 
 PARALLEL_MIN = 100  # files to parse before a second process is worth starting (tests lower it)
@@ -323,13 +327,13 @@ def _child_pass(  # pragma: no cover - runs in the child
             continue
         local = Diagnostics(store.root)
         if is_transcript:
-            _interview(local, store, path, rel, key)
+            read_interview(local, store, path, rel, key)
         else:
-            _codings(local, store, path, rel, key)
+            read_codings(local, store, path, rel, key)
     return 0
 
 
-class _Containment:
+class Containment:
     """:func:`is_inside` for the files of a project, without resolving every path: a file that
     is not a symbolic link, in folders that are not links up to the root, is inside. (Resolving
     costs a dozen system calls per file: more than reading the file from the cache.)"""

@@ -60,7 +60,7 @@ structures: []
 """
 
 GITIGNORE = """\
-# pcrcode's cache and lock files: local, never shared
+# pcrcode's cache, index and lock files: local, never shared
 .pcrcode/
 """
 

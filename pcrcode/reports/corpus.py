@@ -9,13 +9,24 @@ interview) are left out here rather than failing a report.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from pcrcode.errors import PcrcodeError
 from pcrcode.files.cache_codec import pack_order
-from pcrcode.model import Codebook, Coding, Interview, Project, Structure, Turn, as_codings
+from pcrcode.model import (
+    Codebook,
+    Coding,
+    Codings,
+    Interview,
+    Project,
+    Structure,
+    Turn,
+    as_codings,
+)
 from pcrcode.reports.selection import CoderSelection
 
 
@@ -25,7 +36,21 @@ class CodedSegment:
     number: int
     structure: str | None
     codes: frozenset[str]
-    codings: tuple[Coding, ...]  # the selected codings on this segment, codes resolved
+    ids: tuple[str, ...]  # the code of each selected coding on it, sorted (a code twice: twice)
+    # The selected codings on this segment (codes resolved), or what builds them when first
+    # asked for (a corpus made from the project index: most reports never ask).
+    source: tuple[Coding, ...] | Callable[[str, int], tuple[Coding, ...]] = field(
+        compare=False, repr=False
+    )
+
+    @property
+    def codings(self) -> tuple[Coding, ...]:
+        found = self.source
+        if isinstance(found, tuple):
+            return found
+        built = found(self.interview, self.number)
+        object.__setattr__(self, "source", built)
+        return built
 
     @property
     def key(self) -> tuple[str, int]:
@@ -124,56 +149,72 @@ class Corpus:
 
 
 def build_corpus(project: Project, selection: CoderSelection) -> Corpus:
-    codebook = project.codebook
-    codes, aliases = codebook.codes, codebook.aliases
-    registered = project.registry.structures
     # Only the selected coders' files are read (a second coder's copies are never built).
     files = as_codings(project.codings)
     files.build((iv, coder) for iv, coders in selection.per_interview.items() for coder in coders)
-    by_interview: dict[str, dict[int, list[Coding]]] = {}
-    for iv, coders in selection.per_interview.items():
-        if iv not in project.interviews:
-            continue
-        grouped = by_interview[iv] = {}
-        for coder in coders:
-            for c in files.of(iv, coder):
-                if c.code not in codes or c.code in aliases:
-                    code = aliases.get(c.code, c.code)
-                    if code not in codes:
-                        continue
-                    if code != c.code:
-                        c = replace(c, code=code)
-                found = grouped.get(c.segment)
-                if found is None:
-                    grouped[c.segment] = [c]
-                else:
-                    found.append(c)
     segments = []
     # Segments mostly carry one of a few hundred sets of codes: each set is made once.
     code_sets: dict[tuple[str, ...], frozenset[str]] = {}
-    for iv in sorted(by_interview):
+    registered = project.registry.structures
+    for iv in sorted(selection.per_interview):
+        if iv not in project.interviews:
+            continue
         structure = project.interviews[iv].structure
         if structure not in registered:
             structure = None
-        grouped = by_interview[iv]
+        grouped = group_codings(project, files, iv, selection.per_interview[iv])
         for number in sorted(grouped):
             codings = grouped[number]
-            if len(codings) > 1:
-                codings.sort(key=_order)
             ids = tuple([c.code for c in codings])
             code_set = code_sets.get(ids)
             if code_set is None:
                 code_set = code_sets[ids] = frozenset(ids)
-            segments.append(CodedSegment(iv, number, structure, code_set, tuple(codings)))
+            segments.append(CodedSegment(iv, number, structure, code_set, ids, codings))
+    return make_corpus(project, selection, tuple(segments))
+
+
+def make_corpus(
+    project: Project, selection: CoderSelection, segments: tuple[CodedSegment, ...]
+) -> Corpus:
+    """The corpus of these coded segments (in (interview, number) order), before filters."""
     interviews = tuple(sorted(project.interviews))
     return Corpus(
         project=project,
         selection=selection,
-        segments=tuple(segments),
+        segments=segments,
         structures=tuple(project.registry.structures.values()),
         interviews=interviews,
-        **_indexes(project, interviews, tuple(segments)),
+        **_indexes(project, interviews, segments),
     )
+
+
+def group_codings(
+    project: Project, files: Codings, interview: str, coders: Iterable[str]
+) -> dict[int, tuple[Coding, ...]]:
+    """The selected codings of one interview by segment, codes resolved through the codebook's
+    aliases (codings of unknown codes left out), each segment's in (code, coder, start) order."""
+    codebook = project.codebook
+    codes, aliases = codebook.codes, codebook.aliases
+    grouped: dict[int, list[Coding]] = {}
+    for coder in coders:
+        for c in files.of(interview, coder):
+            if c.code not in codes or c.code in aliases:
+                code = aliases.get(c.code, c.code)
+                if code not in codes:
+                    continue
+                if code != c.code:
+                    c = replace(c, code=code)
+            found = grouped.get(c.segment)
+            if found is None:
+                grouped[c.segment] = [c]
+            else:
+                found.append(c)
+    result: dict[int, tuple[Coding, ...]] = {}
+    for number, codings in grouped.items():
+        if len(codings) > 1:
+            codings.sort(key=_order)
+        result[number] = tuple(codings)
+    return result
 
 
 def _order(c: Coding) -> tuple[str, str, int]:
@@ -183,19 +224,21 @@ def _order(c: Coding) -> tuple[str, str, int]:
 def _indexes(
     project: Project, interviews: tuple[str, ...], segments: tuple[CodedSegment, ...]
 ) -> dict[str, Any]:
-    by_interview: dict[str, list[CodedSegment]] = defaultdict(list)
+    by_interview: dict[str, tuple[CodedSegment, ...]] = {}
     by_structure: dict[str, list[CodedSegment]] = defaultdict(list)
     interviews_by_structure: dict[str, list[str]] = defaultdict(list)
-    for s in segments:
-        by_interview[s.interview].append(s)
-        if s.structure is not None:
-            by_structure[s.structure].append(s)
+    # Segments come in (interview, number) order: taken an interview at a time.
+    for iv, run in groupby(segments, attrgetter("interview")):
+        found = by_interview[iv] = tuple(run)
+        structure = found[0].structure
+        if structure is not None:
+            by_structure[structure].extend(found)
     for iv in interviews:
         sid = project.interviews[iv].structure
         if sid is not None:
             interviews_by_structure[sid].append(iv)
     return {
-        "by_interview": {k: tuple(v) for k, v in by_interview.items()},
+        "by_interview": by_interview,
         "by_structure": {k: tuple(v) for k, v in by_structure.items()},
         "interviews_by_structure": {k: tuple(v) for k, v in interviews_by_structure.items()},
     }

@@ -34,7 +34,7 @@ def frequencies(corpus: Corpus, families: Sequence[str] = ()) -> list[dict[str, 
     all_segments = corpus.segments
     # Counted by distinct values first (Counter and set work in C), then spread to ancestors.
     codings: Counter[str] = Counter()
-    for code_id, n in Counter(c.code for seg in all_segments for c in seg.codings).items():
+    for code_id, n in Counter(code for seg in all_segments for code in seg.ids).items():
         for a in up.get(code_id, ()):
             codings[a] += n
     segments: Counter[str] = Counter()

@@ -93,7 +93,7 @@ def summary(corpus: Corpus) -> dict[str, Any]:
         "interviewed": sum(1 for s in corpus.structures if s.interviewed),
         "interviews": len(corpus.interviews),
         "coded_segments": len(corpus.segments),
-        "codings": sum(len(s.codings) for s in corpus.segments),
+        "codings": sum(len(s.ids) for s in corpus.segments),
         "where": [f.describe() for f in corpus.filters],
     }
 

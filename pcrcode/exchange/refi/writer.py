@@ -33,7 +33,7 @@ CODEBOOK_HEADER = (
     '# Check it with `pcrcode check`; see the README, "File formats".\n'
 )
 REGISTRY_HEADER = "# pcrcode registry imported from {origin}: the cases as structures.\n"
-GITIGNORE = "# pcrcode's cache and lock files: local, never shared\n.pcrcode/\n"
+GITIGNORE = "# pcrcode's cache, index and lock files: local, never shared\n.pcrcode/\n"
 
 
 def codebook_text(new: NewProject) -> str:

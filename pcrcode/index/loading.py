@@ -1,0 +1,176 @@
+"""A project loaded from the index: the files' signatures compared with their rows, the changed
+files read again (through the parse cache) and their rows replaced, then the project built from
+the rows, its codings and turns left in the cache until a command asks for them.
+
+Whatever the index cannot vouch for, the full load says better: a file outside the project, two
+transcripts of one interview, a coding of a code the codebook does not know (each is named with
+its line), a file that vanished while listed. :func:`load_indexed` then returns None and the
+command loads the project from its files, as without an index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pcrcode.files import cache_codec
+from pcrcode.files.cache import Key, ProjectCache, no_gc
+from pcrcode.files.cached_parsing import CodingsDecoder, read_codings, read_interview
+from pcrcode.files.diagnostics import Diagnostics, Finding
+from pcrcode.index import enabled
+from pcrcode.index.database import Database, Row, Unavailable
+from pcrcode.index.listing import Listed, scan
+from pcrcode.index.rows import codings_row, transcript_row
+from pcrcode.model import Codebook, Codings, CodingSource, Interview, Project, Registry
+from pcrcode.project import load_settings
+
+Progress = Callable[[int, int], None]
+SegmentData = tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]  # numbers, codes as written
+
+
+@dataclass
+class Indexed:
+    """A project loaded from the index, the errors its files hold (in the order a full load
+    reports them), and each coding file's coded segments: (interview, coder) -> its files'."""
+
+    project: Project
+    errors: list[Finding]
+    segments: dict[tuple[str, str], list[SegmentData]]
+
+
+# Why the last load_indexed returned None (for tests, and a future --verbose).
+last_reason = ""
+
+
+def load_indexed(root: Path, progress: Progress | None = None) -> Indexed | None:
+    """The project from its index, brought up to date; None when the index is off or cannot
+    answer (the command then loads the files)."""
+    global last_reason
+    if not enabled():
+        last_reason = "the index is turned off (PCRCODE_NO_INDEX or PCRCODE_NO_CACHE)"
+        return None
+    try:
+        db = Database(root)
+    except Unavailable as exc:
+        last_reason = str(exc)
+        return None
+    try:
+        found = _load(root, db, progress)
+    except Unavailable as exc:
+        last_reason = str(exc)
+        return None
+    except _StandAside as exc:
+        last_reason = str(exc)
+        return None
+    finally:
+        db.close()
+    last_reason = ""
+    return found
+
+
+class _StandAside(Exception):
+    """Something the full load reports better than the index can (see the module's doc)."""
+
+
+def _rows(root: Path, db: Database) -> tuple[Database, dict[str, Row]]:
+    try:
+        return db, db.read()
+    except Unavailable as exc:
+        if not exc.damaged:
+            raise
+    db.discard()  # not a database any more (truncated, overwritten): made again
+    db = Database(root)
+    return db, {}
+
+
+def _load(root: Path, db: Database, progress: Progress | None) -> Indexed:
+    store = ProjectCache(root)
+    diag = Diagnostics(root)
+    with no_gc():
+        codebook, registry = load_settings(root, diag, store)
+        files = scan(root)
+        if files is None:
+            raise _StandAside("a symbolic link among the project's files")
+        db, rows = _rows(root, db)
+        current: dict[str, Row] = {}
+        changed: dict[str, Row] = {}
+        total = len(files)
+        for done, (is_transcript, path, rel, key) in enumerate(files, start=1):
+            row = rows.pop(rel, None)
+            if row is None or row.key != key:
+                row = _parse(store, is_transcript, Path(path), rel, key)
+                if not store.racy(key):  # see the cache: a file this recent may change unseen
+                    changed[rel] = row
+                if progress is not None:
+                    progress(done, total)
+            current[rel] = row
+        if changed or rows or not db.valid:
+            # Read-only, or another process writing for too long: this run's rows are as good.
+            with contextlib.suppress(Unavailable):
+                db.write(changed, rows)
+            store.save_some()
+        return _project(root, store, diag, codebook, registry, files, current)
+
+
+def _parse(store: ProjectCache, is_transcript: bool, path: Path, rel: str, key: Key) -> Row:
+    local = Diagnostics(store.root)
+    if is_transcript:
+        interview = read_interview(local, store, path, rel, key)
+        try:
+            return transcript_row(key, interview, local.findings)
+        except cache_codec.Unencodable as exc:
+            raise _StandAside(f"{rel}: a value the index cannot store ({exc})") from None
+    value = read_codings(local, store, path, rel, key)
+    codings = None
+    if value is not None:
+        source = value[1]
+        codings = source() if callable(source) else source
+    return codings_row(key, path.stem, path.parent.name, codings, local.findings)
+
+
+def _project(
+    root: Path,
+    store: ProjectCache,
+    diag: Diagnostics,
+    codebook: Codebook,
+    registry: Registry,
+    files: list[Listed],
+    rows: dict[str, Row],
+) -> Indexed:
+    interviews: dict[str, Interview] = {}
+    coding_files: list[tuple[str, str, int, CodingSource]] = []
+    segments: dict[tuple[str, str], list[SegmentData]] = {}
+    codes: set[str] = set()
+    decode = cache_codec.decode_interview
+    for is_transcript, path, rel, _ in files:
+        row = rows[rel]
+        if row.errors:
+            diag.findings.extend(cache_codec.decode_findings(row.errors))
+        if is_transcript:
+            if row.data is None or row.interview is None:
+                continue
+            if row.interview in interviews:
+                raise _StandAside(f"{rel}: a second transcript of interview '{row.interview}'")
+            interviews[row.interview] = decode(row.data, Path(path), store, rel, row.key)
+        elif row.count is not None and row.interview is not None and row.coder is not None:
+            decoder = CodingsDecoder(store, path, rel, row.key)
+            coding_files.append((row.interview, row.coder, row.count, decoder))
+            segments.setdefault((row.interview, row.coder), []).append(row.data)
+            codes.update(row.codes)
+    known, aliases = codebook.codes, codebook.aliases
+    # As the full load checks them: a code under an old id is looked at under the current one.
+    unknown = sorted(
+        c for c in map(aliases.get, codes, codes) if c not in known and c not in aliases
+    )
+    if unknown:
+        raise _StandAside(f"codings of an unknown code ({unknown[0]})")
+    project = Project(
+        root=root,
+        codebook=codebook,
+        registry=registry,
+        interviews=interviews,
+        codings=Codings(coding_files, aliases),
+    )
+    return Indexed(project, diag.errors, segments)
