@@ -185,7 +185,7 @@ def autocode(
             tag(
                 root,
                 interview_id,
-                ",".join(map(str, numbers)),
+                numbers,
                 [code.id],
                 coder,
                 memo=f"autocode: {pattern}",

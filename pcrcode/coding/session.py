@@ -392,14 +392,14 @@ class CodingSession:
             return Reply("\n".join(f"! {p}" for p in problems) + "\n  (nothing saved)")
         out = []
         if removes:
-            result = untag(self.root, self.interview.id, str(self.number), removes, self.coder)
+            result = untag(self.root, self.interview.id, [self.number], removes, self.coder)
             self.stats.removed += len(result.removed)
             out += [f"- {c.code}" + (f" «{c.quote}»" if c.quote else "") for c in result.removed]
         if adds:
             result = tag(
                 self.root,
                 self.interview.id,
-                str(self.number),
+                [self.number],
                 adds,
                 self.coder,
                 quote=quote,
