@@ -8,18 +8,21 @@ from typing import Annotated, Any
 
 import typer
 
+from pcrcode.choices import GraphFormat
 from pcrcode.cli.common import note
 from pcrcode.cli.reports import AllCodersOpt, CodersOpt
 
 
 class NetworkFormat(StrEnum):
+    """The listings' formats, and the files of the graph tools (the core's GraphFormat)."""
+
     table = "table"
     csv = "csv"
     json = "json"
-    graphml = "graphml"
-    gexf = "gexf"
-    dot = "dot"
-    node_link = "node-link"
+    graphml = GraphFormat.graphml.value
+    gexf = GraphFormat.gexf.value
+    dot = GraphFormat.dot.value
+    node_link = GraphFormat.node_link.value
 
 
 def register(app: typer.Typer) -> None:
@@ -102,15 +105,10 @@ def network(
     )
     check_filter(project, how)
     net = filter_network(build_network(corpus), how)
-    if fmt in (
-        NetworkFormat.graphml,
-        NetworkFormat.gexf,
-        NetworkFormat.dot,
-        NetworkFormat.node_link,
-    ):
+    if fmt.value in list(GraphFormat):
         from pcrcode.network.export import render
 
-        sys.stdout.write(render(net, fmt.value))
+        sys.stdout.write(render(net, GraphFormat(fmt.value)))
     else:
         _write(net, fmt, nodes)
     _say_coders(corpus)

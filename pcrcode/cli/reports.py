@@ -8,12 +8,12 @@ several coders, and in the report itself.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from pcrcode.choices import CooccurrenceUnit, Count, Percent
 from pcrcode.cli.common import Format, FormatOpt, ReportFormat, load, note
 
 CodersOpt = Annotated[
@@ -52,24 +52,6 @@ DepthOpt = Annotated[
         "politique).",
     ),
 ]
-
-
-class Count(StrEnum):
-    structures = "structures"
-    interviews = "interviews"
-    segments = "segments"
-
-
-class Percent(StrEnum):
-    row = "row"
-    col = "col"
-    total = "total"
-
-
-class Unit(StrEnum):
-    segment = "segment"
-    interview = "interview"
-    structure = "structure"
 
 
 def register(app: typer.Typer) -> None:
@@ -205,8 +187,8 @@ def crosstab(
         corpus,
         resolve_axis(corpus, rows, depth),
         resolve_axis(corpus, cols, depth),
-        count.value,
-        percent.value if percent else None,
+        count,
+        percent,
     )
     report_formats.show_crosstab(fmt.value, table, margins)
     _say_coders(corpus)
@@ -305,7 +287,9 @@ def cooccurrence(
             help="Only codes of this family (repeatable; default: all).",
         ),
     ] = None,
-    unit: Annotated[Unit, typer.Option("--unit", help="What a cell counts.")] = Unit.segment,
+    unit: Annotated[
+        CooccurrenceUnit, typer.Option("--unit", help="What a cell counts.")
+    ] = CooccurrenceUnit.segment,
     depth: Annotated[
         int | None,
         typer.Option(
@@ -333,7 +317,7 @@ def cooccurrence(
     from pcrcode.reports.cooccurrence import cooccurrence as compute
 
     corpus = _corpus(ctx, coder, all_coders, where, depth)
-    table = compute(corpus, family or (), unit.value, depth)
+    table = compute(corpus, family or (), unit, depth)
     report_formats.show_cooccurrence(fmt.value, table, corpus.codebook.language)
     _say_coders(corpus)
 

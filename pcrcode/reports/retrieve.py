@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
+from pcrcode.choices import MemoKind
 from pcrcode.errors import PcrcodeError, UsageError
 from pcrcode.files.memos import memos_for
 from pcrcode.reports.corpus import CodedSegment, Corpus
@@ -87,7 +88,7 @@ def _search(corpus: Corpus, parsed: Query, context: int) -> Iterator[Hit]:
     for seg in found:
         if seg.interview != interview:  # segments come interview by interview
             interview = seg.interview
-            memos = memos_for(corpus.project.root, "interview", interview)
+            memos = memos_for(corpus.project.root, MemoKind.interview, interview)
         carrying = [c for c in seg.codings if c.code in positive] or list(seg.codings)
         spans = _distinct(c.quote for c in carrying if c.start is not None and c.quote)
         speaker, text = texts.get((seg.interview, seg.number), ("", ""))

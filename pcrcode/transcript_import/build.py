@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pcrcode.choices import Split
 from pcrcode.errors import FileFormatError, UsageError
 from pcrcode.transcript_import import labels
 from pcrcode.transcript_import.model import UNKNOWN, Options, Parsed, Piece
@@ -47,7 +48,7 @@ def build(parsed: Parsed, options: Options, source: str) -> Built:
             # One utterance cut into cues: its start is the turn's time (the cues' own times
             # are the subtitles' segmentation, not something said).
             turns[-1].text[-1] += " " + " ".join(p.paragraphs)
-        elif options.split_paragraphs:
+        elif options.split == Split.paragraphs:
             turns += [Turn(speaker, [para], []) for para in p.paragraphs]
             turns[-len(p.paragraphs)].times.extend(p.times)
         else:
