@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pcrcode.cli.codebook import app as codebook_app
 from pcrcode.cli.common import Format, FormatOpt, note, project_root
+
+if TYPE_CHECKING:
+    from pcrcode.codebook_ops.operations import Plan
 
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", "-n", help="List what would change; write nothing.")
@@ -77,7 +80,7 @@ def move(
     _report(do_move(project_root(ctx), code, parent, dry_run=dry_run), dry_run, fmt)
 
 
-def _report(plan: Any, dry_run: bool, fmt: Format) -> None:
+def _report(plan: Plan, dry_run: bool, fmt: Format) -> None:
     from pcrcode.cli.output.rows import Column, emit
     from pcrcode.codebook_ops.operations import CHANGE_KEYS
 

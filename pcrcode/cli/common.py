@@ -5,9 +5,13 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+
+if TYPE_CHECKING:  # types only: a command imports the core when it runs, not at start-up
+    from pcrcode.files.diagnostics import Finding
+    from pcrcode.model import Project
 
 
 class Format(StrEnum):
@@ -65,7 +69,7 @@ def project_root(ctx: typer.Context) -> Path:
     return find_root(explicit=Path(explicit) if explicit else None)
 
 
-def load(ctx: typer.Context, findings: list[Any] | None = None) -> Any:
+def load(ctx: typer.Context, findings: list[Finding] | None = None) -> Project:
     """Load the whole project; the first problem stops the command (exit 1), unless
     ``--skip-broken``, which goes on and says what was left out. ``findings`` receives the
     problems for a command that must refuse some of them itself."""
@@ -93,7 +97,7 @@ def load(ctx: typer.Context, findings: list[Any] | None = None) -> Any:
 DOCUMENTATION_RULES = frozenset({"missing-definition"})
 
 
-def raise_broken(root: Path, errors: list[Any]) -> None:
+def raise_broken(root: Path, errors: list[Finding]) -> NoReturn:
     """A number computed without a file (or a coding) it needs would be wrong with exit 0:
     stop on the first problem, unless the user asked for partial results (--skip-broken)."""
     from pcrcode.errors import PcrcodeError
@@ -108,7 +112,7 @@ def raise_broken(root: Path, errors: list[Any]) -> None:
     )
 
 
-def warn_problems(errors: list[Any]) -> None:
+def warn_problems(errors: list[Finding]) -> None:
     if errors:
         files = sorted({e.path for e in errors})
         shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")

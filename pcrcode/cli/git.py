@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pcrcode.cli.common import note, project_root
 from pcrcode.cli.output.rows import visible
 from pcrcode.errors import ExitCode
+
+if TYPE_CHECKING:
+    from pcrcode.git.status import Status
 
 
 class StatusFormat(StrEnum):
@@ -115,7 +118,7 @@ def status(
             typer.echo(visible(line))
 
 
-def status_lines(report: Any) -> list[str]:
+def status_lines(report: Status) -> list[str]:
     """The status for a person, 80 columns, plain text."""
     lines = []
     if not report.in_git:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pcrcode.choices import GraphFormat
 from pcrcode.cli.common import note
 from pcrcode.cli.reports import AllCodersOpt, CodersOpt
+
+if TYPE_CHECKING:
+    from pcrcode.model import Code, Project
+    from pcrcode.network.ties import Network
 
 
 class NetworkFormat(StrEnum):
@@ -126,7 +130,7 @@ def _pair(text: str) -> tuple[str, str]:
     return attribute, value
 
 
-def _minimum(project: Any, code: str | None) -> Any:
+def _minimum(project: Project, code: str | None) -> Code | None:
     if code is None:
         return None
     from pcrcode.errors import UsageError
@@ -137,7 +141,7 @@ def _minimum(project: Any, code: str | None) -> Any:
     return found
 
 
-def _ego(project: Any, typed: str | None) -> str | None:
+def _ego(project: Project, typed: str | None) -> str | None:
     if typed is None:
         return None
     from pcrcode.network.partners import resolve_partner
@@ -145,7 +149,7 @@ def _ego(project: Any, typed: str | None) -> str | None:
     return resolve_partner(project.registry, typed)
 
 
-def _write(net: Any, fmt: NetworkFormat, nodes: bool) -> None:
+def _write(net: Network, fmt: NetworkFormat, nodes: bool) -> None:
     from pcrcode.cli.output.csv_writer import write_csv
     from pcrcode.cli.output.json_stream import write_json
     from pcrcode.cli.output.rows import Column, emit

@@ -9,12 +9,16 @@ several coders, and in the report itself.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pcrcode.choices import CooccurrenceUnit, Count, Percent
 from pcrcode.cli.common import Format, FormatOpt, ReportFormat, load, note
+
+if TYPE_CHECKING:
+    from pcrcode.files.diagnostics import Finding
+    from pcrcode.reports.corpus import Corpus
 
 CodersOpt = Annotated[
     list[str] | None,
@@ -65,8 +69,8 @@ def _corpus(
     all_coders: bool,
     where: list[str] | None,
     depth: int | None = 1,
-    findings: list[Any] | None = None,
-) -> Any:
+    findings: list[Finding] | None = None,
+) -> Corpus:
     from pcrcode.reports.axes import parse_where
     from pcrcode.reports.corpus import build_corpus
     from pcrcode.reports.selection import select_coders
@@ -77,7 +81,7 @@ def _corpus(
     return corpus.where(parse_where(corpus, where or (), depth))
 
 
-def _say_coders(corpus: Any) -> None:
+def _say_coders(corpus: Corpus) -> None:
     """Whose codings were counted, once the report is out (errors stay one line)."""
     if len(corpus.project.coders()) > 1 or corpus.selection.mode != "main":
         note(corpus.selection.describe())
@@ -129,7 +133,7 @@ def profile(
     from pcrcode.reports.declaration import project_synthesis
     from pcrcode.reports.profile import profiles
 
-    findings: list[Any] = []
+    findings: list[Finding] = []
     corpus = _corpus(ctx, coder, all_coders, where, depth, findings)
     synthesis = project_synthesis(corpus.project, findings)
     found = profiles(corpus, structures or (), every, depth, quotes, synthesis)
@@ -419,7 +423,7 @@ def report(
         raise UsageError("-o writes a document: add --format markdown (or json, csv, html, pdf)")
     if output is None and fmt is ReportFormat.pdf:
         raise UsageError("--format pdf writes a file: add -o FILE.pdf")
-    findings: list[Any] = []
+    findings: list[Finding] = []
     corpus = _corpus(ctx, coder, all_coders, where, depth, findings)  # the report says whose
     synthesis = project_synthesis(corpus.project, findings)
     tr = messages(lang or corpus.codebook.language)
