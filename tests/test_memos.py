@@ -259,7 +259,8 @@ def test_empty_memo_writes_nothing(small: Path) -> None:
     )
     assert (run.exit_code, run.stdout) == (2, "")
     assert (
-        run.stderr == "pcrcode: error: the memo is empty: pass --text or pipe the text on stdin\n"
+        run.stderr
+        == "pcrcode: error: the memo is empty: write its text (--text, or the text on stdin)\n"
     )
     assert snapshot(small) == before
 

@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from pcrcode.cli.common import CoderOpt, ListFormat, ListFormatOpt, RoundOpt, note, project_root
+from pcrcode.cli.common import (
+    CoderOpt,
+    ListFormat,
+    ListFormatOpt,
+    RoundOpt,
+    note,
+    project_root,
+    resolve_coder,
+)
 
 AUTOCODE_KEYS = ("interview", "segment", "speaker", "code", "matches", "status")
 
@@ -65,7 +73,6 @@ def autocode(
     """
     from pcrcode.cli.output.rows import Column, emit
     from pcrcode.coding.autocode import autocode as run
-    from pcrcode.files.coder_names import resolve_coder
 
     root = project_root(ctx)
     result = run(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 if TYPE_CHECKING:  # types only: a command imports the core when it runs, not at start-up
+    from pcrcode.errors import PcrcodeError
     from pcrcode.files.diagnostics import Finding
     from pcrcode.model import Project
 
@@ -59,6 +60,103 @@ RoundOpt = Annotated[
         help="Coding round (default: $PCRCODE_ROUND, else 1); round N is coder NAME@N.",
     ),
 ]
+
+
+def resolve_coder(
+    explicit: str | None, cwd: Path | None = None, coding_round: int | None = None
+) -> str:
+    """Who is coding: ``--coder``, else ``$PCRCODE_CODER``, else git's ``user.name`` (slugged);
+    in round ``coding_round`` (``--round``, else ``$PCRCODE_ROUND``) when it is 2 or more."""
+    import os
+
+    from pcrcode.errors import UsageError
+    from pcrcode.files.coder_names import slug, valid_coder_name
+    from pcrcode.model import ROUND_MARK, with_round
+
+    if coding_round is None and os.environ.get("PCRCODE_ROUND"):
+        coding_round = _round(os.environ["PCRCODE_ROUND"])
+    name = explicit or os.environ.get("PCRCODE_CODER")
+    if not name:
+        git_name = _git_user(cwd)
+        if not git_name:
+            raise UsageError(
+                "who is coding? pass --coder NAME or set PCRCODE_CODER "
+                "(git's user.name is not set either)"
+            )
+        if not slug(git_name):
+            raise UsageError(
+                f"git's user.name '{git_name}' gives no usable coder name (a-z, 0-9, - and _): "
+                "pass --coder NAME or set PCRCODE_CODER"
+            )
+        name = slug(git_name)
+    name = valid_coder_name(name)
+    if coding_round is not None and coding_round > 1:
+        if ROUND_MARK in name:
+            raise UsageError(f"'{name}' names a round already: drop --round, or the '@' part")
+        return with_round(name, coding_round)
+    return name
+
+
+def _round(text: str) -> int:
+    from pcrcode.errors import UsageError
+
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(f"bad round '{text}' in PCRCODE_ROUND: a number from 1")
+    return int(text)
+
+
+def _git_user(cwd: Path | None) -> str:
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "config", "user.name"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            cwd=cwd,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip()
+
+
+# The options that carry the values the core's errors are about (``PcrcodeError.about``, in the
+# core's words): the core says "the threshold must be above 0", the user reads "... (--threshold)".
+# A concept has the same option in every command, so one table serves them all.
+OPTIONS = {
+    "adjudication": "--compare NAME --into CODER",
+    "census_attributes": "--rows ATTR --cols ATTR",
+    "compare": "--compare NAME",
+    "context": "--context",
+    "coder_choice": "--coder, --all-coders",
+    "depth": "--depth",
+    "encoding": "--encoding",
+    "interview_id": "--id",
+    "interviewer": "--interviewer",
+    "interviews": "--interview",
+    "memo_text": "--text, or the text on stdin",
+    "occurrence": "--occurrence",
+    "path": "--path",
+    "pdf": "--format pdf, --format html",
+    "quote": "--quote",
+    "replace": "--replace, --id",
+    "since": "--since",
+    "skip_speaker": "--skip-speaker NAME",
+    "source_format": "--from",
+    "speaker_map": "--speaker-map",
+    "speakers": "--speakers",
+    "structure_from_name": "--structure-from-name, --mapping",
+    "threshold": "--threshold",
+    "where": "--where",
+}
+
+
+def error_message(exc: PcrcodeError) -> str:
+    """A core error's message, followed by the option it is about when there is one."""
+    option = OPTIONS.get(exc.about) if exc.about else None
+    return f"{exc.message} ({option})" if option else exc.message
 
 
 def project_root(ctx: typer.Context) -> Path:

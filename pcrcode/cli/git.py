@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pcrcode.cli.common import note, project_root
+from pcrcode.cli.common import error_message, note, project_root
 from pcrcode.cli.output.rows import visible
 from pcrcode.errors import ExitCode
 
@@ -59,7 +59,7 @@ def merge_file(
         result = merge_files(base, ours, theirs, name=path)
     except MergeError as exc:
         note(
-            f"pcrcode: error: {shown}: {exc.message}; the file keeps our side "
+            f"pcrcode: error: {shown}: {error_message(exc)}; the file keeps our side "
             f"(theirs: `git show :3:{path or 'PATH'}`)"
         )
         raise typer.Exit(int(ExitCode.DATA)) from None

@@ -18,6 +18,7 @@ from pcrcode.cli.common import (
     load,
     note,
     project_root,
+    resolve_coder,
 )
 
 app = typer.Typer(
@@ -62,7 +63,6 @@ def add(
 
     Example: pcrcode memo add code forme/mutualisation --text "Distinguer du simple prêt."
     """
-    from pcrcode.files.coder_names import resolve_coder
     from pcrcode.files.memos import add_memo
 
     root = project_root(ctx)

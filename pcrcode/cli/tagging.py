@@ -16,6 +16,7 @@ from pcrcode.cli.common import (
     load,
     note,
     project_root,
+    resolve_coder,
 )
 from pcrcode.errors import UnknownItem, UsageError
 
@@ -129,7 +130,6 @@ def tag(
     Example: pcrcode tag jardins-du-drac 12 forme/partenariat --with terre-et-paille
     """
     from pcrcode.coding.tagging import tag as do_tag
-    from pcrcode.files.coder_names import resolve_coder
 
     root = project_root(ctx)
     coder_name = resolve_coder(coder, root, coding_round)  # a bad name is refused first
@@ -167,7 +167,6 @@ def untag(
     Example: pcrcode untag jardins-du-drac 7 forme/partenariat
     """
     from pcrcode.coding.tagging import untag as do_untag
-    from pcrcode.files.coder_names import resolve_coder
 
     root = project_root(ctx)
     coder_name = resolve_coder(coder, root, coding_round)

@@ -117,9 +117,12 @@ def tag(
     codebook, interview, numbers, codes = _prepare(root, interview_id, segments, code_ids)
     named = _partners(root, codebook, interview, partners)
     if quote is not None and len(numbers) != 1:
-        raise UsageError("--quote codes part of one segment: name a single segment")
+        raise UsageError("a quote codes part of one segment: name a single segment", about="quote")
     if occurrence is not None and quote is None:
-        raise UsageError("--occurrence picks one occurrence of a quote: give the --quote too")
+        raise UsageError(
+            "an occurrence number picks one of a quote's occurrences: give the quote too",
+            about="occurrence",
+        )
     stamp = at or codings_io.now()
     wanted: list[Coding] = []
     for number in numbers:

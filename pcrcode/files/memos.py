@@ -403,7 +403,7 @@ def _near(word: str, choices: Any) -> str:
 def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n")).strip()
     if not text:
-        raise UsageError("the memo is empty: pass --text or pipe the text on stdin")
+        raise UsageError("the memo is empty: write its text", about="memo_text")
     return text
 
 

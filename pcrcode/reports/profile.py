@@ -290,7 +290,9 @@ def profiles(
         for sid in dict.fromkeys(structure_ids):
             structure = corpus.project.registry.get(sid)
             if sid not in kept:
-                raise PcrcodeError(f"structure '{sid}' is not kept by --where")
+                raise PcrcodeError(
+                    f"structure '{sid}' is left out by the structure filter", about="where"
+                )
             chosen.append(structure)
     else:
         chosen = [

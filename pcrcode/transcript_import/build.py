@@ -34,8 +34,9 @@ def build(parsed: Parsed, options: Options, source: str) -> Built:
         raise FileFormatError(
             "no speaker labels found: expected 'Speaker: text' paragraphs, a transcription "
             "service's export (Otter, Zoom, Teams, Rev, Descript, oTranscribe) or subtitles "
-            "(VTT, SRT); pass --speakers if the labels are unusual",
+            "(VTT, SRT); name the speakers if the labels are unusual",
             source,
+            about="speakers",
         )
     names = labels.display_names(
         [p.label for p in pieces if p.label is not None], options.speakers, options.speaker_map
@@ -68,7 +69,8 @@ def _interviewer(options: Options, turns: list[Turn]) -> str | None:
     if found is None:
         listed = ", ".join(dict.fromkeys(t.speaker for t in turns))
         raise UsageError(
-            f"--interviewer: no speaker '{options.interviewer}' in the transcript "
-            f"(speakers: {listed})"
+            f"no speaker '{options.interviewer}' in the transcript to be the interviewer "
+            f"(speakers: {listed})",
+            about="interviewer",
         )
     return found
