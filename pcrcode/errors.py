@@ -22,7 +22,11 @@ class ExitCode(IntEnum):
 
 
 class PcrcodeError(Exception):
-    """Base of every error pcrcode reports to a user."""
+    """Base of every error pcrcode reports to a user.
+
+    The message speaks the domain ("the threshold must be above 0"); ``about`` names the value
+    at fault as the core names it (``threshold``), for the command line to add the option the
+    user typed it with (``--threshold``)."""
 
     exit_code: ExitCode = ExitCode.DATA
 
@@ -32,11 +36,14 @@ class PcrcodeError(Exception):
         path: Path | str | None = None,
         line: int | None = None,
         col: int | None = None,
+        *,
+        about: str | None = None,
     ) -> None:
         self.message = message
         self.path = path
         self.line = line
         self.col = col
+        self.about = about
         super().__init__(self.__str__())
 
     def where(self, path: str | None = None) -> str:

@@ -60,7 +60,7 @@ _CONTEXT: Any = multiprocessing.get_context(
 def _work(root: str, jobs: list[Job], barrier: Any) -> None:
     barrier.wait()
     for op, interview, coder, segment, code in jobs:
-        OPS[op](Path(root), interview, str(segment), [code], coder)
+        OPS[op](Path(root), interview, [segment], [code], coder)
 
 
 def _read_until(root: str, path: str, stop: Any, reads: Any) -> None:
@@ -253,7 +253,7 @@ def _tag_many(root: str, interview: str, coder: str, jobs: list[tuple[int, str]]
     from pcrcode.coding.tagging import tag
 
     for segment, code in jobs:
-        tag(Path(root), interview, str(segment), [code], coder)
+        tag(Path(root), interview, [segment], [code], coder)
 
 
 def run_parallel(root: Path, work: list[tuple[str, str, list[tuple[int, str]]]]) -> None:

@@ -174,7 +174,7 @@ def tag_promise(root: Path, items: list[Key], returned: list[Key], killed: list[
 def prepare_untag(root: Path) -> list[Key]:
     keys = all_keys(root)
     for iv, seg, code in keys:
-        tag(root, iv, str(seg), [code], CODER)
+        tag(root, iv, [seg], [code], CODER)
     return keys
 
 
@@ -440,7 +440,7 @@ from pcrcode.coding.tagging import tag, untag
 root, coder, ops = Path(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
 print("ready", flush=True)
 for i, (op, interview, segment, code) in enumerate(ops):
-    (tag if op == "tag" else untag)(root, interview, str(segment), [code], coder)
+    (tag if op == "tag" else untag)(root, interview, [segment], [code], coder)
     print(i, flush=True)
 """
 

@@ -118,9 +118,10 @@ def test_without_path_nor_header_says_what_to_pass(tmp_path: Path) -> None:
         path.write_text("codings:\n", encoding="utf-8")
     result = run_cli(["merge-file", *map(str, files)])
     assert result.exit_code == 1
-    assert "cannot tell the coder and interview of this coding file: pass its path with --path" in (
-        result.stderr
-    )
+    assert (
+        "cannot tell the coder and interview of this coding file: give its path in the project "
+        "(git's %P) (--path)"
+    ) in result.stderr
 
 
 def test_memo_files_merge_by_the_same_rules() -> None:
@@ -327,6 +328,6 @@ def test_status_unknown_revision_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli(["--project", str(project), "status", "--since", "nope"])
     assert result.exit_code == 2
     assert result.stderr.startswith(
-        "pcrcode: error: unknown revision 'nope' for --since: name a commit, a branch or a tag"
+        "pcrcode: error: unknown revision 'nope' to compare with: name a commit, a branch or a tag"
     )
     assert result.stdout == ""

@@ -139,7 +139,8 @@ def test_pdf_without_chromium_says_so_and_writes_nothing(cli: CLI, pcr: Path) ->
     assert result.exit_code == 1
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert lines[-1].startswith("pcrcode: error: --format pdf needs Chromium (none found on PATH)")
+    assert lines[-1].startswith("pcrcode: error: a PDF needs Chromium (none found on PATH)")
+    assert lines[-1].endswith(" (--format pdf, --format html)")
     assert not (pcr / "out.pdf").exists()
 
 

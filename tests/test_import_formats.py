@@ -188,8 +188,8 @@ def test_map_and_interviewer_after_normalisation(small: Path) -> None:
     bad = dry(small, "plain-variants.txt", "--interviewer", "Bob")
     assert (bad.exit_code, bad.stdout) == (2, "")  # type: ignore[attr-defined]
     assert bad.stderr == (  # type: ignore[attr-defined]
-        "pcrcode: error: --interviewer: no speaker 'Bob' in the transcript "
-        "(speakers: Interviewer 1, Interviewee)\n"
+        "pcrcode: error: no speaker 'Bob' in the transcript to be the interviewer "
+        "(speakers: Interviewer 1, Interviewee) (--interviewer)\n"
     )
 
 
@@ -211,7 +211,10 @@ def test_from_forces_the_format(small: Path, tmp_path: Path) -> None:
     assert turns_of(result.stdout) == [("Ann", "Yes.")]
     bad = run_cli(["--project", str(small), "import", "transcript", str(source), "--from", "x"])
     assert (bad.exit_code, bad.stdout) == (2, "")
-    assert bad.stderr.startswith("pcrcode: error: unknown --from 'x': one of plain, markdown,")
+    assert bad.stderr.startswith(
+        "pcrcode: error: unknown transcript format 'x': one of plain, markdown,"
+    )
+    assert bad.stderr.endswith(" (--from)\n")
 
 
 def test_map_names_a_rare_label_a_speaker(small: Path, tmp_path: Path) -> None:

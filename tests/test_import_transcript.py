@@ -184,7 +184,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
             [],
             1,
             "{path}:1: not UTF-8 (byte 0xe9): if the file comes from Windows or an old Mac, "
-            "pass --encoding latin-1 (or cp1252), or save it as UTF-8",
+            "give its encoding, latin-1 (or cp1252), or save it as UTF-8 (--encoding)",
         ),
         (
             "prose.txt",
@@ -193,7 +193,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
             1,
             "{path}: no speaker labels found: expected 'Speaker: text' paragraphs, a "
             "transcription service's export (Otter, Zoom, Teams, Rev, Descript, oTranscribe) "
-            "or subtitles (VTT, SRT); pass --speakers if the labels are unusual",
+            "or subtitles (VTT, SRT); name the speakers if the labels are unusual (--speakers)",
         ),
         (
             "ok.txt",
@@ -207,29 +207,29 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
             b"Anne: oui\n",
             [],
             1,
-            "interview 'epicerie' already exists (interviews/epicerie.md): pass --replace to "
-            "replace it, or another --id",
+            "interview 'epicerie' already exists (interviews/epicerie.md): replace it, or "
+            "import it under another id (--replace, --id)",
         ),
         (
             "ok.txt",
             b"Anne: oui\n",
             ["--id", "Mon Entretien"],
             2,
-            "bad interview id 'Mon Entretien': pass --id with a-z, 0-9, - and _",
+            "bad interview id 'Mon Entretien': give one with a-z, 0-9, - and _ (--id)",
         ),
         (
             "ok.txt",
             b"Anne: oui\n",
             ["--speaker-map", "Anne"],
             2,
-            "bad --speaker-map 'Anne': write OLD=NEW, e.g. 'Speaker 1=Martine'",
+            "bad speaker renaming 'Anne': write OLD=NEW, e.g. 'Speaker 1=Martine' (--speaker-map)",
         ),
         (
             "ok.txt",
             b"Anne: oui\n",
             ["--speaker-map", "Bob=Robert"],
             2,
-            "--speaker-map: no speaker 'Bob' in the transcript (speakers: Anne)",
+            "no speaker 'Bob' in the transcript to rename (speakers: Anne) (--speaker-map)",
         ),
     ],
 )
@@ -327,7 +327,7 @@ def test_encodings(small: Path, tmp_path: Path) -> None:
     bad = cli(small, "import", "transcript", str(latin), "--encoding", "klingon")
     assert (bad.exit_code, bad.stderr) == (
         2,
-        "pcrcode: error: unknown --encoding 'klingon': try utf-8, latin-1 or cp1252\n",
+        "pcrcode: error: unknown encoding 'klingon': try utf-8, latin-1 or cp1252 (--encoding)\n",
     )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pcrcode.choices import MemoKind
 from pcrcode.files.memos import Memo, add_memo, memos_for
 from tests.conftest import run_cli, snapshot
 from tests.golden import assert_golden
@@ -82,7 +83,7 @@ def test_add_reads_stdin_and_a_segment_target(small: Path) -> None:
         input="Première ligne\nseconde ligne\n",
     )
     assert (run.exit_code, run.stdout, run.exception) == (0, "", None)
-    [memo] = memos_for(small, "interview", "epicerie")
+    [memo] = memos_for(small, MemoKind.interview, "epicerie")
     assert (memo.kind, memo.target, memo.segment, memo.author, memo.text) == (
         "interview",
         "epicerie",
@@ -95,14 +96,14 @@ def test_add_reads_stdin_and_a_segment_target(small: Path) -> None:
 
 def test_two_memos_at_the_same_second_are_two_files(small: Path) -> None:
     at = "2026-04-02T09:15:00Z"
-    first = add_memo(small, "structure", "potager", "camille", "Refus poli.", at=at)
-    second = add_memo(small, "structure", "potager", "camille", "Relancer en mai.", at=at)
+    first = add_memo(small, MemoKind.structure, "potager", "camille", "Refus poli.", at=at)
+    second = add_memo(small, MemoKind.structure, "potager", "camille", "Relancer en mai.", at=at)
     assert first.path is not None and second.path is not None
     assert (first.path.name, second.path.name) == (
         "20260402T091500Z-camille.md",
         "20260402T091500Z-camille-2.md",
     )
-    assert [m.text for m in memos_for(small, "structure", "potager")] == [
+    assert [m.text for m in memos_for(small, MemoKind.structure, "potager")] == [
         "Refus poli.",
         "Relancer en mai.",
     ]
@@ -134,25 +135,25 @@ def test_a_coding_memo_is_appended_to_the_coding(small: Path) -> None:
     )
     # the other codings of the segment keep their memo
     assert json.loads(lines[10][2:])["memo"] == "Cohabitation sans mutualisation avancée."
-    memos = memos_for(small, "coding", "epicerie:4:forme/partenariat")
+    memos = memos_for(small, MemoKind.coding, "epicerie:4:forme/partenariat")
     assert [(m.author, m.segment, m.code) for m in memos] == [("camille", 4, "forme/partenariat")]
 
 
 def test_memos_for(small: Path) -> None:
     seed(small)
-    memos = memos_for(small, "code", "forme/mutualisation")
+    memos = memos_for(small, MemoKind.code, "forme/mutualisation")
     assert [(m.author, m.date, m.text) for m in memos] == [
         ("camille", "2026-04-02T09:15:00Z", "Le camion à trois : *vraie* mutualisation."),
         ("yanis", "2026-04-03T10:00:00Z", "Pas d'accord [rires].\n\nDeuxième paragraphe."),
     ]
-    assert memos_for(small, "code", "forme/partenariat") == []
-    assert [m.text for m in memos_for(small, "interview", "epicerie:4")] == [
+    assert memos_for(small, MemoKind.code, "forme/partenariat") == []
+    assert [m.text for m in memos_for(small, MemoKind.interview, "epicerie:4")] == [
         "Le local partagé, à revoir."
     ]
-    assert memos_for(small, "interview", "epicerie:3") == []
-    assert memos_for(small, "structure", "nowhere") == []
+    assert memos_for(small, MemoKind.interview, "epicerie:3") == []
+    assert memos_for(small, MemoKind.structure, "nowhere") == []
     # every coder's coding memos on segment 4 of epicerie: camille's four (one memo each)
-    on_segment = memos_for(small, "coding", "epicerie:4")
+    on_segment = memos_for(small, MemoKind.coding, "epicerie:4")
     assert [(m.author, m.code) for m in on_segment] == [
         ("camille", "forme/partenariat"),
         ("camille", "logique/territoriale"),
@@ -160,7 +161,7 @@ def test_memos_for(small: Path) -> None:
         ("camille", "portee/inter-sectorielle"),
     ]
     assert isinstance(on_segment[0], Memo)
-    assert memos_for(small, "coding", "velo") == []
+    assert memos_for(small, MemoKind.coding, "velo") == []
 
 
 def test_memo_list_formats(small: Path) -> None:
@@ -258,7 +259,8 @@ def test_empty_memo_writes_nothing(small: Path) -> None:
     )
     assert (run.exit_code, run.stdout) == (2, "")
     assert (
-        run.stderr == "pcrcode: error: the memo is empty: pass --text or pipe the text on stdin\n"
+        run.stderr
+        == "pcrcode: error: the memo is empty: write its text (--text, or the text on stdin)\n"
     )
     assert snapshot(small) == before
 

@@ -197,7 +197,7 @@ def test_filters(project: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--where", "couleur=bleu"], "unknown attribute 'couleur' in --where"),
+        (["--where", "couleur=bleu"], "unknown attribute 'couleur' in a tie filter"),
         (["--where", "domaine"], "--where takes ATTR=VALUE, not 'domaine'"),
         (["--min", "logique/professionnelle"], "--min needs a code of an ordered family"),
         (
@@ -399,6 +399,7 @@ def test_autocode_refuses_an_interviews_own_structure_before_writing(project: Pa
     assert (code, out) == (2, "")
     assert err == (
         "pcrcode: error: 'terre-et-paille' is the structure of interview 'terre-et-paille': a "
-        "partner is another structure or an actor (narrow --interview)\n"
+        "partner is another structure or an actor; search the other interviews only "
+        "(--interview)\n"
     )
     assert not (project / "codings" / "zoe").exists()

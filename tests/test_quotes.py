@@ -129,7 +129,8 @@ def test_tag_occurrence_picks_one(small: Path) -> None:
         ),
         (
             ["--occurrence", "2"],
-            "--occurrence picks one occurrence of a quote: give the --quote too",
+            "an occurrence number picks one of a quote's occurrences: give the quote too "
+            "(--occurrence)",
         ),
     ],
 )

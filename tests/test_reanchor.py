@@ -262,12 +262,12 @@ def test_two_codings_landing_together_keep_one(small: Path) -> None:
         (
             ["--threshold", "0"],
             2,
-            "pcrcode: error: --threshold must be above 0 and at most 1, not 0.0\n",
+            "pcrcode: error: the threshold must be above 0 and at most 1, not 0.0 (--threshold)\n",
         ),
         (
             ["--threshold", "1.5"],
             2,
-            "pcrcode: error: --threshold must be above 0 and at most 1, not 1.5\n",
+            "pcrcode: error: the threshold must be above 0 and at most 1, not 1.5 (--threshold)\n",
         ),
         (
             ["-i", "epicier"],

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pcrcode.choices import OffsetUnit
 from pcrcode.errors import FileFormatError
 from pcrcode.exchange.refi import offsets
 from pcrcode.exchange.refi.codetree import slug, unique
@@ -21,12 +22,12 @@ from pcrcode.model import Interview, Turn
 RAW = "A: Bonjour 😀.\r\nSuite du tour.\r\n\r\nB: On partage 🚚 un camion ici.\r\n"
 
 
-def units(scheme: str, index: int) -> int:
+def units(scheme: OffsetUnit, index: int) -> int:
     return offsets.unit_positions(RAW, scheme)[index]
 
 
 @pytest.mark.parametrize("scheme", offsets.SCHEMES)
-def test_the_unit_is_found_from_quotes(scheme: str) -> None:
+def test_the_unit_is_found_from_quotes(scheme: OffsetUnit) -> None:
     spans = []
     for quote in ("Suite du tour", "un camion", "partage 🚚 un"):
         i = RAW.index(quote)
@@ -42,7 +43,7 @@ def test_unit_positions_by_hand() -> None:
 
 
 def test_positions_inside_a_character_or_outside_are_invalid() -> None:
-    positions = offsets.unit_positions("a😀b", "utf16")
+    positions = offsets.unit_positions("a😀b", OffsetUnit.utf16)
     assert positions == [0, 1, 3, 4]
     assert offsets.to_index(positions, 2) is None  # between the two halves of the emoji
     assert offsets.to_index(positions, 5) is None

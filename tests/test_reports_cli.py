@@ -375,18 +375,18 @@ BAD: list[tuple[list[str], int, str]] = [
     (
         ["crosstab", "statut", "forme", "--where", "statut"],
         2,
-        "--where takes ATTR=VALUE (e.g. size=small), not 'statut'",
+        "a structure filter is ATTR=VALUE (e.g. size=small), not 'statut' (--where)",
     ),
     (
         ["crosstab", "statut", "forme", "--where", "domaine=mobilité"],
         2,
-        "--where domaine: unknown value 'mobilité' (values: alimentation, mobilite); "
-        "did you mean mobilite?",
+        "unknown value 'mobilité' of domaine (values: alimentation, mobilite); "
+        "did you mean mobilite? (--where)",
     ),
     (
         ["crosstab", "statut", "forme", "-w", "domaine=alimentation", "-w", "statut=scop"],
         1,
-        "no structure matches --where domaine=alimentation and statut=scop",
+        "no structure matches domaine=alimentation and statut=scop (--where)",
     ),
     (
         ["crosstab", "statut", "forme", "--coder", "yannis"],
@@ -396,13 +396,13 @@ BAD: list[tuple[list[str], int, str]] = [
     (
         ["crosstab", "statut", "forme", "--coder", "yanis", "--all-coders"],
         2,
-        "--coder and --all-coders exclude each other: choose one",
+        "name some coders or all of them, not both (--coder, --all-coders)",
     ),
     (["profile", "epicerie", "velos"], 2, "unknown structure 'velos'; did you mean velo?"),
     (
         ["profile", "velo", "--where", "statut=association"],
         1,
-        "structure 'velo' is not kept by --where",
+        "structure 'velo' is left out by the structure filter (--where)",
     ),
     (
         ["retrieve", "objet/achat-vente AND"],

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from pcrcode.choices import CooccurrenceUnit, Count, Percent
 from pcrcode.errors import PcrcodeError, UnknownItem, UsageError
 from pcrcode.i18n import messages
 from pcrcode.model import Project
@@ -139,14 +140,18 @@ def test_crosstab_counts_structures_once_per_cell(project: Project) -> None:
 def test_crosstab_segments_and_percentages(project: Project) -> None:
     corpus = corpus_of(project)
     table = crosstab(
-        corpus, resolve_axis(corpus, "statut"), resolve_axis(corpus, "forme"), "segments", "row"
+        corpus,
+        resolve_axis(corpus, "statut"),
+        resolve_axis(corpus, "forme"),
+        Count.segments,
+        Percent.row,
     )
     assert table.get("association", "total") == 2  # epicerie 2 and 4 (6 has no forme)
     assert table.get("total", "forme/echange-informations") == 2
     assert table.share("association", "forme/partenariat") == 50.0
     assert table.share("total", "total") == 100.0
     logic = crosstab(
-        corpus, resolve_axis(corpus, "logique"), resolve_axis(corpus, "portee"), "segments"
+        corpus, resolve_axis(corpus, "logique"), resolve_axis(corpus, "portee"), Count.segments
     )
     assert logic.cells == {("logique/territoriale", "portee/inter-sectorielle"): 1}
 
@@ -331,7 +336,7 @@ def test_cooccurrence(project: Project) -> None:
     assert table.get("forme/echange-informations", "forme/echange-informations") == 2
     assert table.get("forme/partenariat", "portee/inter-sectorielle") == 1
     assert table.get("forme/mutualisation", "portee/intra-sectorielle") == 0
-    by_structure = cooccurrence(corpus_of(project), ["forme"], "structure")
+    by_structure = cooccurrence(corpus_of(project), ["forme"], CooccurrenceUnit.structure)
     assert by_structure.get("forme/echange-informations", "forme/partenariat") == 0
 
 

@@ -193,9 +193,9 @@ def test_the_core_refuses_a_coder_that_is_a_path(tmp_path: Path, coder: str) -> 
     root = copy_project(DATA / "small", tmp_path / "project")
     before = snapshot(tmp_path)
     with pytest.raises(PcrcodeError):
-        tag(root, "epicerie", "1", ["forme/partenariat"], coder)
+        tag(root, "epicerie", [1], ["forme/partenariat"], coder)
     with pytest.raises(PcrcodeError):
-        untag(root, "epicerie", "2", ["forme/echange-informations"], coder)
+        untag(root, "epicerie", [2], ["forme/echange-informations"], coder)
     assert snapshot(tmp_path) == before
 
 
@@ -205,7 +205,7 @@ def test_a_coding_folder_linked_outside_is_never_written(tmp_path: Path) -> None
     elsewhere.mkdir()
     (root / "codings" / "evil").symlink_to(elsewhere, target_is_directory=True)
     with pytest.raises(PcrcodeError, match="outside the project"):
-        tag(root, "epicerie", "1", ["forme/partenariat"], "evil")
+        tag(root, "epicerie", [1], ["forme/partenariat"], "evil")
     assert list(elsewhere.iterdir()) == []
 
 
@@ -217,7 +217,7 @@ def test_a_coding_file_linked_outside_is_neither_read_nor_written(tmp_path: Path
     (root / "codings" / "camille" / "velo.yaml").symlink_to(outside)
     before = outside.read_bytes()
     with pytest.raises(PcrcodeError, match="outside the project"):
-        tag(root, "velo", "1", ["forme/partenariat"], "camille")
+        tag(root, "velo", [1], ["forme/partenariat"], "camille")
     assert outside.read_bytes() == before
 
 

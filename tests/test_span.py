@@ -104,7 +104,7 @@ def test_quote_across_a_paragraph_break(small: Path) -> None:
         (
             ["epicerie", "2-4", "forme/partenariat", "--quote", "local"],
             2,
-            "--quote codes part of one segment: name a single segment",
+            "a quote codes part of one segment: name a single segment (--quote)",
         ),
     ],
 )

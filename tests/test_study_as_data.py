@@ -371,8 +371,8 @@ def test_census_bad_axes_are_usage_errors(cli: CLI, english: Path) -> None:
     same = cli(["census", "--rows", "role", "--cols", "role"], cwd=english)
     assert (same.exit_code, same.stdout) == (2, "")
     assert same.stderr == (
-        "pcrcode: error: the census needs two attributes: name them (--rows ATTR --cols ATTR) "
-        "or declare them in structures.yaml's census: block or synthesis.yaml\n"
+        "pcrcode: error: the census needs two attributes: name them, or declare them in "
+        "structures.yaml's census: block or synthesis.yaml (--rows ATTR --cols ATTR)\n"
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pcrcode.coding.tagging import parse_segments
+from pcrcode.cli.tagging import parse_segments
 from tests.conftest import run_cli, snapshot
 
 
@@ -295,3 +295,83 @@ def test_interrupted_write_leaves_the_file_as_it_was(
     assert result.stderr == "pcrcode: interrupted; nothing was half-written\n"
     assert snapshot(small) == before
     assert not [p for p in os.listdir(small / "codings" / "camille") if p.endswith(".tmp")]
+
+
+# -- the core API: segment numbers, not the command line's "7-9,12" ---------------------------
+
+
+def test_core_tag_and_untag_take_segment_numbers(small: Path) -> None:
+    from pcrcode.coding.tagging import tag as core_tag
+    from pcrcode.coding.tagging import untag as core_untag
+
+    added = core_tag(
+        small, "velo", [4, 3, 4], ["forme/partenariat"], "zoe", at="2026-01-02T03:04:05Z"
+    )
+    assert [(c.segment, c.code) for c in added.added] == [
+        (3, "forme/partenariat"),
+        (4, "forme/partenariat"),
+    ]
+    rows = codings_json(small, "--coder", "zoe")
+    assert [(r["segment"], r["code"], r["at"]) for r in rows] == [
+        (3, "forme/partenariat", "2026-01-02T03:04:05Z"),
+        (4, "forme/partenariat", "2026-01-02T03:04:05Z"),
+    ]
+    removed = core_untag(small, "velo", [3], ["forme/partenariat"], "zoe")
+    assert [(c.segment, c.code) for c in removed.removed] == [(3, "forme/partenariat")]
+    assert [r["segment"] for r in codings_json(small, "--coder", "zoe")] == [4]
+
+
+@pytest.mark.parametrize(
+    ("segments", "error", "message"),
+    [
+        ([9], "UnknownItem", "segment 9 is out of range: the interview has segments 1-4"),
+        ([2, 7, 5], "UnknownItem", "segment 5 is out of range: the interview has segments 1-4"),
+        ([0, 2], "UnknownItem", "segment 0 does not exist: segments are numbered from 1"),
+        ([], "UsageError", "name at least one segment"),
+    ],
+)
+def test_core_tag_names_the_segment_that_does_not_exist(
+    small: Path, segments: list[int], error: str, message: str
+) -> None:
+    from pcrcode.coding.tagging import tag as core_tag
+    from pcrcode.coding.tagging import untag as core_untag
+    from pcrcode.errors import PcrcodeError
+
+    before = snapshot(small)
+    for call in (core_tag, core_untag):
+        with pytest.raises(PcrcodeError) as caught:
+            call(small, "velo", segments, ["forme/partenariat"], "camille")
+        assert (type(caught.value).__name__, str(caught.value)) == (error, message)
+    assert snapshot(small) == before
+
+
+def test_core_tag_refuses_the_text_of_a_range(small: Path) -> None:
+    """A str is a sequence too ('2-3' would be read as 2, '-', 3): the core says what it wants."""
+    from pcrcode.coding.tagging import tag as core_tag
+
+    with pytest.raises(
+        TypeError, match=r"segments are numbers, e.g. \[7, 8, 9\], not the text '2-3'"
+    ):
+        core_tag(small, "velo", "2-3", ["forme/partenariat"], "zoe")  # type: ignore[arg-type]
+
+
+def test_core_untag_writes_the_segments_as_ranges(small: Path) -> None:
+    from pcrcode.coding.tagging import untag as core_untag
+    from pcrcode.errors import ConflictError
+
+    with pytest.raises(ConflictError) as caught:
+        core_untag(small, "velo", [3, 1, 2], ["forme/partenariat"], "camille")
+    assert str(caught.value) == (
+        "nothing to remove: camille has not applied forme/partenariat to segment(s) 1-3 of 'velo'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("numbers", "text"),
+    [([7], "7"), ([7, 8, 9], "7-9"), ([7, 8, 9, 12], "7-9,12"), ([1, 3, 4, 6], "1,3-4,6")],
+)
+def test_segment_ranges(numbers: list[int], text: str) -> None:
+    from pcrcode.coding.tagging import segment_ranges
+
+    assert segment_ranges(numbers) == text
+    assert parse_segments(text) == numbers  # and the CLI reads them back

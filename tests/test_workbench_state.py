@@ -199,7 +199,9 @@ def test_adjudication(small: Path) -> None:
 
 
 def test_into_needs_compare(small: Path) -> None:
-    with pytest.raises(UsageError, match="give --compare NAME with --into"):
+    with pytest.raises(
+        UsageError, match="adjudication needs two coders: name the one to compare with too"
+    ):
         Workbench(small, "epicerie", "zoe", into="consensus")
 
 

@@ -24,9 +24,10 @@ if TYPE_CHECKING:
 
 
 def _say_error(exc: PcrcodeError) -> None:
+    from pcrcode.cli.common import error_message
     from pcrcode.cli.output.rows import visible
 
-    message = exc.message
+    message = error_message(exc)
     if exc.path is not None:
         message = f"{exc.where(_relative(exc.path))}: {message}"
     # One line, whatever the message carries (a code id typed with a line break...).

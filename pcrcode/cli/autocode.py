@@ -16,6 +16,7 @@ from pcrcode.cli.common import (
     complete_code,
     note,
     project_root,
+    resolve_coder,
 )
 
 AUTOCODE_KEYS = ("interview", "segment", "speaker", "code", "matches", "status")
@@ -78,7 +79,6 @@ def autocode(
     """
     from pcrcode.cli.output.rows import Column, emit
     from pcrcode.coding.autocode import autocode as run
-    from pcrcode.files.coder_names import resolve_coder
 
     root = project_root(ctx)
     result = run(

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pcrcode.cli.common import note, project_root
 from pcrcode.errors import ExitCode
+
+if TYPE_CHECKING:
+    from pcrcode.files.diagnostics import Finding
 
 
 class CheckFormat(StrEnum):
@@ -101,7 +104,7 @@ def _repository_prefix(root: Path) -> str:
     return root.resolve().relative_to(repo).as_posix() + "/"
 
 
-def github_annotation(finding: Any, prefix: str = "") -> str:
+def github_annotation(finding: Finding, prefix: str = "") -> str:
     """``::error file=PATH,line=N,col=N,title=RULE::MESSAGE``, printable whatever the message."""
     from pcrcode.cli.output.rows import visible
 
@@ -118,7 +121,7 @@ def github_annotation(finding: Any, prefix: str = "") -> str:
     return f"::{level} {props}::{_escape(visible(finding.message))}"
 
 
-def code_quality(finding: Any, prefix: str = "") -> dict[str, Any]:
+def code_quality(finding: Finding, prefix: str = "") -> dict[str, Any]:
     """One finding as GitLab's code-quality report wants it (the Code Climate subset)."""
     import hashlib
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pcrcode.cli.common import ListFormat, ListFormatOpt, complete_family, load
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from pcrcode.model import Project
 
 app = typer.Typer()
 codebook_app = typer.Typer(help="Read (and evolve) the codebook.", no_args_is_help=True)
@@ -68,7 +73,7 @@ def show(
     _print_tree(project, rows, definitions)
 
 
-def _print_tree(project: Any, rows: list[dict[str, Any]], definitions: bool) -> None:
+def _print_tree(project: Project, rows: list[dict[str, Any]], definitions: bool) -> None:
     from rich.text import Text
     from rich.tree import Tree
 
@@ -98,7 +103,7 @@ def _print_tree(project: Any, rows: list[dict[str, Any]], definitions: bool) -> 
         out.print()
 
 
-def _node(row: dict[str, Any], definitions: bool) -> Any:
+def _node(row: dict[str, Any], definitions: bool) -> Text:
     from rich.text import Text
 
     from pcrcode.cli.output.rows import visible

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,9 @@ from pcrcode.cli.common import (
     note,
     project_root,
 )
+
+if TYPE_CHECKING:
+    from pcrcode.codebook_ops.operations import Plan
 
 app = typer.Typer()
 codebook_app = typer.Typer()  # commands of the `codebook` group, after codebook.py's
@@ -101,7 +104,7 @@ def move(
     _report(do_move(project_root(ctx), code, parent, dry_run=dry_run), dry_run, fmt)
 
 
-def _report(plan: Any, dry_run: bool, fmt: Format) -> None:
+def _report(plan: Plan, dry_run: bool, fmt: Format) -> None:
     from pcrcode.cli.output.rows import Column, emit
     from pcrcode.codebook_ops.operations import CHANGE_KEYS
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+
+if TYPE_CHECKING:  # types only: a command imports the core when it runs, not at start-up
+    from pcrcode.errors import PcrcodeError
+    from pcrcode.files.diagnostics import Finding
+    from pcrcode.index.loading import Indexed
+    from pcrcode.model import Project
 
 
 class Format(StrEnum):
@@ -187,6 +193,103 @@ RoundOpt = Annotated[
 ]
 
 
+def resolve_coder(
+    explicit: str | None, cwd: Path | None = None, coding_round: int | None = None
+) -> str:
+    """Who is coding: ``--coder``, else ``$PCRCODE_CODER``, else git's ``user.name`` (slugged);
+    in round ``coding_round`` (``--round``, else ``$PCRCODE_ROUND``) when it is 2 or more."""
+    import os
+
+    from pcrcode.errors import UsageError
+    from pcrcode.files.coder_names import slug, valid_coder_name
+    from pcrcode.model import ROUND_MARK, with_round
+
+    if coding_round is None and os.environ.get("PCRCODE_ROUND"):
+        coding_round = _round(os.environ["PCRCODE_ROUND"])
+    name = explicit or os.environ.get("PCRCODE_CODER")
+    if not name:
+        git_name = _git_user(cwd)
+        if not git_name:
+            raise UsageError(
+                "who is coding? pass --coder NAME or set PCRCODE_CODER "
+                "(git's user.name is not set either)"
+            )
+        if not slug(git_name):
+            raise UsageError(
+                f"git's user.name '{git_name}' gives no usable coder name (a-z, 0-9, - and _): "
+                "pass --coder NAME or set PCRCODE_CODER"
+            )
+        name = slug(git_name)
+    name = valid_coder_name(name)
+    if coding_round is not None and coding_round > 1:
+        if ROUND_MARK in name:
+            raise UsageError(f"'{name}' names a round already: drop --round, or the '@' part")
+        return with_round(name, coding_round)
+    return name
+
+
+def _round(text: str) -> int:
+    from pcrcode.errors import UsageError
+
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(f"bad round '{text}' in PCRCODE_ROUND: a number from 1")
+    return int(text)
+
+
+def _git_user(cwd: Path | None) -> str:
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "config", "user.name"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            cwd=cwd,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip()
+
+
+# The options that carry the values the core's errors are about (``PcrcodeError.about``, in the
+# core's words): the core says "the threshold must be above 0", the user reads "... (--threshold)".
+# A concept has the same option in every command, so one table serves them all.
+OPTIONS = {
+    "adjudication": "--compare NAME --into CODER",
+    "census_attributes": "--rows ATTR --cols ATTR",
+    "compare": "--compare NAME",
+    "context": "--context",
+    "coder_choice": "--coder, --all-coders",
+    "depth": "--depth",
+    "encoding": "--encoding",
+    "interview_id": "--id",
+    "interviewer": "--interviewer",
+    "interviews": "--interview",
+    "memo_text": "--text, or the text on stdin",
+    "occurrence": "--occurrence",
+    "path": "--path",
+    "pdf": "--format pdf, --format html",
+    "quote": "--quote",
+    "replace": "--replace, --id",
+    "since": "--since",
+    "skip_speaker": "--skip-speaker NAME",
+    "source_format": "--from",
+    "speaker_map": "--speaker-map",
+    "speakers": "--speakers",
+    "structure_from_name": "--structure-from-name, --mapping",
+    "threshold": "--threshold",
+    "where": "--where",
+}
+
+
+def error_message(exc: PcrcodeError) -> str:
+    """A core error's message, followed by the option it is about when there is one."""
+    option = OPTIONS.get(exc.about) if exc.about else None
+    return f"{exc.message} ({option})" if option else exc.message
+
+
 def project_root(ctx: typer.Context) -> Path:
     from pcrcode.project import find_root
 
@@ -195,7 +298,7 @@ def project_root(ctx: typer.Context) -> Path:
     return find_root(explicit=Path(explicit) if explicit else None)
 
 
-def load(ctx: typer.Context, findings: list[Any] | None = None) -> Any:
+def load(ctx: typer.Context, findings: list[Finding] | None = None) -> Project:
     """Load the whole project; the first problem stops the command (exit 1), unless
     ``--skip-broken``, which goes on and says what was left out. ``findings`` receives the
     problems for a command that must refuse some of them itself."""
@@ -214,7 +317,7 @@ def load(ctx: typer.Context, findings: list[Any] | None = None) -> Any:
     return project
 
 
-def load_indexed(ctx: typer.Context, findings: list[Any] | None = None) -> Any:
+def load_indexed(ctx: typer.Context, findings: list[Finding] | None = None) -> Indexed | None:
     """The project from its index (:mod:`pcrcode.index`), with :func:`load`'s rules; None when
     the index cannot answer: the command then calls :func:`load`, which reads the files."""
     from pcrcode.cli.output.progress import progress_bar
@@ -231,7 +334,7 @@ def load_indexed(ctx: typer.Context, findings: list[Any] | None = None) -> Any:
     return indexed
 
 
-def _stop_or_warn(ctx: typer.Context, root: Path, errors: list[Any]) -> None:
+def _stop_or_warn(ctx: typer.Context, root: Path, errors: list[Finding]) -> None:
     obj: dict[str, Any] = ctx.find_root().obj or {}
     if obj.get("skip_broken"):
         warn_problems(errors)
@@ -244,7 +347,7 @@ def _stop_or_warn(ctx: typer.Context, root: Path, errors: list[Any]) -> None:
 DOCUMENTATION_RULES = frozenset({"missing-definition"})
 
 
-def raise_broken(root: Path, errors: list[Any]) -> None:
+def raise_broken(root: Path, errors: list[Finding]) -> NoReturn:
     """A number computed without a file (or a coding) it needs would be wrong with exit 0:
     stop on the first problem, unless the user asked for partial results (--skip-broken)."""
     from pcrcode.errors import PcrcodeError
@@ -259,7 +362,7 @@ def raise_broken(root: Path, errors: list[Any]) -> None:
     )
 
 
-def warn_problems(errors: list[Any]) -> None:
+def warn_problems(errors: list[Finding]) -> None:
     if errors:
         files = sorted({e.path for e in errors})
         shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")

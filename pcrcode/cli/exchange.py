@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from pcrcode.choices import OffsetUnit
 from pcrcode.cli.common import load, note, project_root
 
 if TYPE_CHECKING:
     from pcrcode.exchange.refi.imported import ImportReport
-
-
-class Offsets(StrEnum):
-    auto = "auto"
-    codepoints = "codepoints"
-    utf16 = "utf16"
-    utf16_crlf = "utf16-crlf"
-    codepoints_crlf = "codepoints-crlf"
 
 
 FileArg = Annotated[Path, typer.Argument(help="The file to write.")]
@@ -126,13 +118,13 @@ def import_qdpx(
         Path, typer.Option("--into", help="A new or empty folder for the project.", metavar="DIR")
     ],
     offsets: Annotated[
-        Offsets,
+        OffsetUnit,
         typer.Option(
             "--offsets",
             help="Unit of the selections' positions (auto: chosen per source by "
             "matching quotes or word boundaries).",
         ),
-    ] = Offsets.auto,
+    ] = OffsetUnit.auto,
 ) -> None:
     """Create a pcrcode project from a REFI-QDA project written by another program.
 
@@ -144,8 +136,7 @@ def import_qdpx(
     """
     from pcrcode.exchange.refi.writer import import_qdpx as run
 
-    forced = None if offsets is Offsets.auto else offsets.value
-    new = run(file, into, forced)
+    new = run(file, into, offsets)
     _report(new.report)
     note(f"created {into} from {new.report.origin or file}: {_counts(new.report.counts)}")
     missing = sum(1 for c in new.codebook["codes"] if not c.get("definition"))

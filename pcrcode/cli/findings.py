@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pcrcode.cli.common import Format, FormatOpt, load, note
 from pcrcode.errors import ExitCode
+
+if TYPE_CHECKING:
+    from pcrcode.findings.evaluate import FindingsReport
+    from pcrcode.findings.model import Finding
+    from pcrcode.model import Project
+
 
 app = typer.Typer()
 
@@ -70,7 +76,7 @@ def findings(
         raise typer.Exit(int(ExitCode.DATA))
 
 
-def _show(fmt: Format, report: Any) -> None:
+def _show(fmt: Format, report: FindingsReport) -> None:
     from pcrcode.cli.findings_views import (
         COLUMNS,
         CSV_COLUMNS,
@@ -98,7 +104,7 @@ def _show(fmt: Format, report: Any) -> None:
     emit(fmt.value, rows, COLUMNS, title="Findings")
 
 
-def _explain(project: Any, finding: Any, fmt: Format) -> str:
+def _explain(project: Project, finding: Finding, fmt: Format) -> str:
     from pcrcode.cli.findings_views import explain_text
     from pcrcode.cli.output.json_stream import write_json
     from pcrcode.cli.output.rows import Column, emit

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pcrcode.cli.output.markdown import table as markdown_table
 from pcrcode.cli.output.rows import Column, visible
+
+if TYPE_CHECKING:
+    from pcrcode.findings.evaluate import FindingsReport
+    from pcrcode.findings.explain import Witness
+    from pcrcode.findings.model import Result
 
 COLUMNS = (
     Column("id", "id", no_wrap=True),
@@ -48,13 +53,13 @@ def _num(value: float | None) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.0f}"
 
 
-def _bound(fig: dict[str, Any]) -> str:
+def _bound(fig: Mapping[str, Any]) -> str:
     if "at_least" in fig:
         return f">= {_num(fig['at_least'])}"
     return f"<= {_num(fig.get('at_most'))}"
 
 
-def figures_text(result: Any) -> str:
+def figures_text(result: Result) -> str:
     """The figures behind a result, in one line."""
     fig, kind = result.figures, result.finding.kind
     if result.status == "undefined":
@@ -77,7 +82,7 @@ def figures_text(result: Any) -> str:
     )
 
 
-def csv_rows(report: Any) -> list[dict[str, Any]]:
+def csv_rows(report: FindingsReport) -> list[dict[str, Any]]:
     rows = []
     for r in report.results:
         rec = r.record()
@@ -91,7 +96,7 @@ def csv_rows(report: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def markdown_report(report: Any) -> str:
+def markdown_report(report: FindingsReport) -> str:
     rows = [
         {
             "status": f"{_MARK[r.status]} {r.status}",
@@ -111,7 +116,7 @@ def markdown_report(report: Any) -> str:
     return f"## Findings\n\n{summary}\n\n{markdown_table(rows, columns)}"
 
 
-def explain_text(result: Any, witnesses: Sequence[Any]) -> str:
+def explain_text(result: Result, witnesses: Sequence[Witness]) -> str:
     f = result.finding
     lines = [
         f"{f.id}: {result.status}",

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pcrcode.cli.common import note, project_root
+from pcrcode.cli.common import error_message, note, project_root
 from pcrcode.cli.output.rows import visible
 from pcrcode.errors import ExitCode
+
+if TYPE_CHECKING:
+    from pcrcode.git.status import Status
 
 
 class StatusFormat(StrEnum):
@@ -53,7 +56,7 @@ def merge_file(
         result = merge_files(base, ours, theirs, name=path)
     except MergeError as exc:
         note(
-            f"pcrcode: error: {shown}: {exc.message}; the file keeps our side "
+            f"pcrcode: error: {shown}: {error_message(exc)}; the file keeps our side "
             f"(theirs: `git show :3:{path or 'PATH'}`)"
         )
         raise typer.Exit(int(ExitCode.DATA)) from None
@@ -113,7 +116,7 @@ def status(
             typer.echo(visible(line))
 
 
-def status_lines(report: Any) -> list[str]:
+def status_lines(report: Status) -> list[str]:
     """The status for a person, 80 columns, plain text."""
     lines = []
     if not report.in_git:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from pcrcode.choices import Forge
 from pcrcode.cli.common import note
-from pcrcode.git.ci import Forge
 
 app = typer.Typer()
 

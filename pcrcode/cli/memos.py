@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
+from pcrcode.choices import MemoKind
 from pcrcode.cli.common import (
     CoderOpt,
     Format,
@@ -19,6 +19,7 @@ from pcrcode.cli.common import (
     load,
     note,
     project_root,
+    resolve_coder,
 )
 
 app = typer.Typer()
@@ -31,15 +32,8 @@ app.add_typer(memo_app, name="memo")
 MEMO_KEYS = ("kind", "target", "segment", "code", "author", "date", "text", "path")
 
 
-class Kind(StrEnum):
-    code = "code"
-    interview = "interview"
-    structure = "structure"
-    coding = "coding"
-
-
 KindArg = Annotated[
-    Kind, typer.Argument(help="What the memo is about: code, interview, structure or coding.")
+    MemoKind, typer.Argument(help="What the memo is about: code, interview, structure or coding.")
 ]
 TargetArg = Annotated[
     str,
@@ -70,7 +64,6 @@ def add(
 
     Example: pcrcode memo add code forme/mutualisation --text "Distinguer du simple prêt."
     """
-    from pcrcode.files.coder_names import resolve_coder
     from pcrcode.files.memos import add_memo
 
     root = project_root(ctx)
@@ -79,16 +72,16 @@ def add(
         if sys.stdin.isatty():
             note("type the memo, then Ctrl-D on a line of its own")
         text = sys.stdin.read()
-    memo = add_memo(root, kind.value, target, author, text)
+    memo = add_memo(root, kind, target, author, text)
     where = memo.path.relative_to(root).as_posix() if memo.path else ""
-    segment = f", segment {memo.segment}" if kind is Kind.interview and memo.segment else ""
-    note(f"{author}: memo on {kind.value} {memo.target}{segment} ({where})")
+    segment = f", segment {memo.segment}" if kind is MemoKind.interview and memo.segment else ""
+    note(f"{author}: memo on {kind} {memo.target}{segment} ({where})")
 
 
 @memo_app.command("list")
 def list_(
     ctx: typer.Context,
-    kind: Annotated[Kind | None, typer.Option("--kind", "-k", help="Only this kind.")] = None,
+    kind: Annotated[MemoKind | None, typer.Option("--kind", "-k", help="Only this kind.")] = None,
     target: Annotated[
         str | None, typer.Option("--target", metavar="TARGET", help="Only this target.")
     ] = None,
@@ -117,7 +110,7 @@ def list_(
     rows = [
         m.record(project.root)
         for m in all_memos(project.root, project)
-        if (kind is None or m.kind == kind.value)
+        if (kind is None or m.kind == kind)
         and (target is None or m.target == target or m.target.startswith(target + ":"))
         and (author is None or m.author == author)
     ]
@@ -156,19 +149,19 @@ def show(
     from pcrcode.files.memos import memos_for, resolve_target
 
     root = project_root(ctx)
-    canonical, segment = resolve_target(root, kind.value, target)
+    canonical, segment = resolve_target(root, kind, target)
     memos = [
         m
-        for m in memos_for(root, kind.value, canonical)
-        if segment is None or kind is Kind.coding or m.segment == segment
+        for m in memos_for(root, kind, canonical)
+        if segment is None or kind is MemoKind.coding or m.segment == segment
     ]
     rows = [m.record(root) for m in memos]
     if not rows:
-        note(f"no memo on {kind.value} {canonical}")
+        note(f"no memo on {kind} {canonical}")
     if fmt in (Format.json, Format.csv):
         emit(fmt.value, rows, [Column(k, k) for k in MEMO_KEYS])
     elif fmt is Format.markdown:
-        sys.stdout.write(_markdown(kind.value, canonical, rows))
+        sys.stdout.write(_markdown(kind, canonical, rows))
     else:
         _print(rows)
 

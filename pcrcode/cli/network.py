@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from pcrcode.choices import GraphFormat
 from pcrcode.cli.common import AllCodersOpt, CodersOpt, complete_code, complete_structure, note
+
+if TYPE_CHECKING:
+    from pcrcode.model import Code, Project
+    from pcrcode.network.ties import Network
 
 
 class NetworkFormat(StrEnum):
+    """The listings' formats, and the files of the graph tools (the core's GraphFormat)."""
+
     table = "table"
     csv = "csv"
     json = "json"
-    graphml = "graphml"
-    gexf = "gexf"
-    dot = "dot"
-    node_link = "node-link"
+    graphml = GraphFormat.graphml.value
+    gexf = GraphFormat.gexf.value
+    dot = GraphFormat.dot.value
+    node_link = GraphFormat.node_link.value
 
 
 app = typer.Typer()
@@ -110,15 +117,10 @@ def network(
     )
     check_filter(project, how)
     net = filter_network(build_network(corpus), how)
-    if fmt in (
-        NetworkFormat.graphml,
-        NetworkFormat.gexf,
-        NetworkFormat.dot,
-        NetworkFormat.node_link,
-    ):
+    if fmt.value in list(GraphFormat):
         from pcrcode.network.export import render
 
-        sys.stdout.write(render(net, fmt.value))
+        sys.stdout.write(render(net, GraphFormat(fmt.value)))
     else:
         _write(net, fmt, nodes)
     _say_coders(corpus)
@@ -136,7 +138,7 @@ def _pair(text: str) -> tuple[str, str]:
     return attribute, value
 
 
-def _minimum(project: Any, code: str | None) -> Any:
+def _minimum(project: Project, code: str | None) -> Code | None:
     if code is None:
         return None
     from pcrcode.errors import UsageError
@@ -147,7 +149,7 @@ def _minimum(project: Any, code: str | None) -> Any:
     return found
 
 
-def _ego(project: Any, typed: str | None) -> str | None:
+def _ego(project: Project, typed: str | None) -> str | None:
     if typed is None:
         return None
     from pcrcode.network.partners import resolve_partner
@@ -155,7 +157,7 @@ def _ego(project: Any, typed: str | None) -> str | None:
     return resolve_partner(project.registry, typed)
 
 
-def _write(net: Any, fmt: NetworkFormat, nodes: bool) -> None:
+def _write(net: Network, fmt: NetworkFormat, nodes: bool) -> None:
     from pcrcode.cli.output.csv_writer import write_csv
     from pcrcode.cli.output.json_stream import write_json
     from pcrcode.cli.output.rows import Column, emit

@@ -9,12 +9,12 @@ several coders, and in the report itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from pcrcode.choices import CooccurrenceUnit, Count, Percent
 from pcrcode.cli.common import (
     AllCodersOpt,
     CodersOpt,
@@ -27,6 +27,10 @@ from pcrcode.cli.common import (
     load_indexed,
     note,
 )
+
+if TYPE_CHECKING:
+    from pcrcode.files.diagnostics import Finding
+    from pcrcode.reports.corpus import Corpus
 
 WhereOpt = Annotated[
     list[str] | None,
@@ -63,24 +67,6 @@ DepthOpt = Annotated[
 ]
 
 
-class Count(StrEnum):
-    structures = "structures"
-    interviews = "interviews"
-    segments = "segments"
-
-
-class Percent(StrEnum):
-    row = "row"
-    col = "col"
-    total = "total"
-
-
-class Unit(StrEnum):
-    segment = "segment"
-    interview = "interview"
-    structure = "structure"
-
-
 app = typer.Typer()
 
 
@@ -90,8 +76,8 @@ def _corpus(
     all_coders: bool,
     where: list[str] | None,
     depth: int | None = 1,
-    findings: list[Any] | None = None,
-) -> Any:
+    findings: list[Finding] | None = None,
+) -> Corpus:
     from pcrcode.reports.axes import parse_where
 
     corpus = _whole_corpus(ctx, coder or (), all_coders, findings)
@@ -102,8 +88,8 @@ def _whole_corpus(
     ctx: typer.Context,
     coder: Sequence[str] = (),
     all_coders: bool = False,
-    findings: list[Any] | None = None,
-) -> Any:
+    findings: list[Finding] | None = None,
+) -> Corpus:
     """The selected coders' coded segments: from the project index when it can answer, else
     from the files (the same corpus either way)."""
     from pcrcode.reports.selection import select_coders
@@ -119,7 +105,7 @@ def _whole_corpus(
     return build_corpus(project, select_coders(project, coder, all_coders))
 
 
-def _say_coders(corpus: Any) -> None:
+def _say_coders(corpus: Corpus) -> None:
     """Whose codings were counted, once the report is out (errors stay one line)."""
     if len(corpus.project.coders()) > 1 or corpus.selection.mode != "main":
         note(corpus.selection.describe())
@@ -174,7 +160,7 @@ def profile(
     from pcrcode.reports.declaration import project_synthesis
     from pcrcode.reports.profile import profiles
 
-    findings: list[Any] = []
+    findings: list[Finding] = []
     corpus = _corpus(ctx, coder, all_coders, where, depth, findings)
     synthesis = project_synthesis(corpus.project, findings)
     found = profiles(corpus, structures or (), every, depth, quotes, synthesis)
@@ -233,8 +219,8 @@ def crosstab(
         corpus,
         resolve_axis(corpus, rows, depth),
         resolve_axis(corpus, cols, depth),
-        count.value,
-        percent.value if percent else None,
+        count,
+        percent,
     )
     report_formats.show_crosstab(fmt.value, table, margins)
     _say_coders(corpus)
@@ -328,7 +314,9 @@ def retrieve(
 def cooccurrence(
     ctx: typer.Context,
     family: FamiliesOpt = None,
-    unit: Annotated[Unit, typer.Option("--unit", help="What a cell counts.")] = Unit.segment,
+    unit: Annotated[
+        CooccurrenceUnit, typer.Option("--unit", help="What a cell counts.")
+    ] = CooccurrenceUnit.segment,
     depth: Annotated[
         int | None,
         typer.Option(
@@ -360,7 +348,7 @@ def cooccurrence(
     from pcrcode.reports.cooccurrence import cooccurrence as compute
 
     corpus = _corpus(ctx, coder, all_coders, where, depth)
-    table = compute(corpus, family or (), unit.value, depth)
+    table = compute(corpus, family or (), unit, depth)
     report_formats.show_cooccurrence(fmt.value, table, corpus.codebook.language)
     _say_coders(corpus)
 
@@ -456,7 +444,7 @@ def report(
         raise UsageError("-o writes a document: add --format markdown (or json, csv, html, pdf)")
     if output is None and fmt is ReportFormat.pdf:
         raise UsageError("--format pdf writes a file: add -o FILE.pdf")
-    findings: list[Any] = []
+    findings: list[Finding] = []
     corpus = _corpus(ctx, coder, all_coders, where, depth, findings)  # the report says whose
     synthesis = project_synthesis(corpus.project, findings)
     tr = messages(lang or corpus.codebook.language)

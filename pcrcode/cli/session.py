@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pcrcode.cli.common import CoderOpt, RoundOpt, complete_coder, complete_interview, project_root
+from pcrcode.cli.common import (
+    CoderOpt,
+    RoundOpt,
+    complete_coder,
+    complete_interview,
+    project_root,
+    resolve_coder,
+)
 
 if TYPE_CHECKING:
     from pcrcode.coding.session import CodingSession
@@ -82,7 +89,6 @@ def code(
 
     from pcrcode.coding.session import CodingSession
     from pcrcode.errors import ExitCode, UsageError
-    from pcrcode.files.coder_names import resolve_coder
 
     root = project_root(ctx)
     if not plain and _terminal():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,7 +19,13 @@ from pcrcode.cli.common import (
     load,
     note,
     project_root,
+    resolve_coder,
 )
+from pcrcode.errors import UnknownItem, UsageError
+
+MAX_SEGMENTS = 100_000  # a transcript of a thousand hours has fewer turns
+# Nine digits at most: past that no transcript has the segment, and int() of 5,000 digits fails.
+_RANGE_RE = re.compile(r"^\s*(\d{1,9})\s*(?:-\s*(\d{1,9}))?\s*$")
 
 CODING_KEYS = (
     "interview",
@@ -35,6 +43,45 @@ CODING_KEYS = (
 
 
 app = typer.Typer()
+
+
+def parse_segments(spec: str, count: int | None = None) -> list[int]:
+    """``7``, ``7-9``, ``7,12`` or ``3-5,9`` -> sorted segment numbers; checks them against
+    ``count`` when given."""
+    numbers: set[int] = set()
+    for part in spec.split(","):
+        m = _RANGE_RE.match(part)
+        if m is None:
+            raise UsageError(f"bad segments '{spec}': write 7, 7-9 or 7,12")
+        first = int(m.group(1))
+        last = int(m.group(2)) if m.group(2) else first
+        if first < 1:
+            raise UsageError(f"bad segment range '{part.strip()}': segments are numbered from 1")
+        if last < first:
+            raise UsageError(
+                f"bad segment range '{part.strip()}': write the smaller number first "
+                f"({last}-{first})"
+            )
+        # Checked before the range is built: 1-999999999 is answered at once, not after
+        # filling the memory.
+        if count is not None and last > count:
+            raise UnknownItem(
+                f"segment {max(first, count + 1)} is out of range: the interview has "
+                f"segments 1-{count}"
+            )
+        if last - first > MAX_SEGMENTS:
+            raise UsageError(f"bad segment range '{part.strip()}': too many segments at once")
+        numbers.update(range(first, last + 1))
+    return sorted(numbers)
+
+
+def _segments(root: Path, interview: str, spec: str) -> list[int]:
+    """The segments typed (``7-9,12``) as numbers, checked against the interview's turns as they
+    are read, so that a range past the end (``1-999999999``) is refused before it is built. A
+    transcript without turns is left to the core, which says so."""
+    from pcrcode.files.transcripts import load_interview
+
+    return parse_segments(spec, len(load_interview(root, interview).turns) or None)
 
 
 @app.command("tag")
@@ -94,15 +141,15 @@ def tag(
     Example: pcrcode tag jardins-du-drac 12 forme/partenariat --with terre-et-paille
     """
     from pcrcode.coding.tagging import tag as do_tag
-    from pcrcode.files.coder_names import resolve_coder
 
     root = project_root(ctx)
+    coder_name = resolve_coder(coder, root, coding_round)  # a bad name is refused first
     result = do_tag(
         root,
         interview,
-        segments,
+        _segments(root, interview, segments),
         codes,
-        resolve_coder(coder, root, coding_round),
+        coder_name,
         memo=memo,
         quote=quote,
         partners=partners or (),
@@ -137,10 +184,10 @@ def untag(
     Example: pcrcode untag jardins-du-drac 7 forme/partenariat
     """
     from pcrcode.coding.tagging import untag as do_untag
-    from pcrcode.files.coder_names import resolve_coder
 
     root = project_root(ctx)
-    result = do_untag(root, interview, segments, codes, resolve_coder(coder, root, coding_round))
+    coder_name = resolve_coder(coder, root, coding_round)
+    result = do_untag(root, interview, _segments(root, interview, segments), codes, coder_name)
     for c in result.removed:
         note(f"{result.coder}: - {c.code} on {c.interview} {c.segment}")
 

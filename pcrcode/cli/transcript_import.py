@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from pcrcode.choices import Split
 from pcrcode.cli.common import complete_structure, note, project_root
-from pcrcode.transcript_import.model import ReportFormat, Split
 
 if TYPE_CHECKING:
     from pcrcode.transcript_import import ImportContext, Imported, Options
@@ -18,6 +19,13 @@ if TYPE_CHECKING:
 app = typer.Typer()
 import_app = typer.Typer()  # commands of the `import` group, after exchange.py's
 app.add_typer(import_app, name="import")
+
+
+class ImportReportFormat(StrEnum):
+    """The import report: for a person (stderr) or a program (JSON on stdout)."""
+
+    table = "table"
+    json = "json"
 
 
 @import_app.command("transcript")
@@ -101,9 +109,9 @@ def transcript(
         bool, typer.Option("--dry-run", "-n", help="Show the interview and report; write nothing.")
     ] = False,
     fmt: Annotated[
-        ReportFormat,
+        ImportReportFormat,
         typer.Option("--format", "-f", help="Report: table (stderr) or json (stdout)."),
-    ] = ReportFormat.table,
+    ] = ImportReportFormat.table,
 ) -> None:
     """Import transcripts (plain, Otter, Zoom, Teams, Word, Rev, Descript, oTranscribe, SRT,
     Markdown) as interviews/ID.md.
@@ -131,7 +139,7 @@ def transcript(
         speakers=tuple(s.strip() for s in (speakers or "").split(",") if s.strip()),
         speaker_map=tuple(speaker_map or ()),
         interviewer=interviewer,
-        split_paragraphs=split is Split.paragraphs,
+        split=split,
         encoding=encoding,
         source_format=check_format(source_format) if source_format else None,
     )
@@ -140,7 +148,7 @@ def transcript(
     if mapping is not None:
         plan.mapping = read_mapping(mapping)
     results, failed = _run(plan, paths, dry_run, replace, single=len(paths) == 1)
-    if fmt is ReportFormat.json:
+    if fmt is ImportReportFormat.json:
         _json(results, dry_run)
     elif dry_run and len(paths) == 1 and results:
         sys.stdout.write(results[0].text)

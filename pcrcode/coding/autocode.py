@@ -185,7 +185,7 @@ def autocode(
             tag(
                 root,
                 interview_id,
-                ",".join(map(str, numbers)),
+                numbers,
                 [code.id],
                 coder,
                 memo=f"autocode: {pattern}",
@@ -210,6 +210,7 @@ def _partners(
         if interview.structure in named:
             raise UsageError(
                 f"'{interview.structure}' is the structure of interview '{interview.id}': a "
-                "partner is another structure or an actor (narrow --interview)"
+                "partner is another structure or an actor; search the other interviews only",
+                about="interviews",
             )
     return named

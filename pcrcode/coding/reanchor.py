@@ -79,7 +79,9 @@ def reanchor(
 ) -> ReanchorResult:
     """Place every stale coding of the project (or of ``interviews``) back on its text."""
     if not 0 < threshold <= 1:
-        raise UsageError(f"--threshold must be above 0 and at most 1, not {threshold}")
+        raise UsageError(
+            f"the threshold must be above 0 and at most 1, not {threshold}", about="threshold"
+        )
     from pcrcode.project import load_project
 
     project = load_project(root, Diagnostics(root))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pcrcode.choices import MemoKind
 from pcrcode.errors import PcrcodeError, closest
 from pcrcode.files import codings as codings_io
 from pcrcode.files.coding_updates import read_for_update
@@ -238,7 +239,9 @@ class CodingSession:
         from pcrcode.files.memos import memos_for
 
         return [
-            m for m in memos_for(self.root, "interview", self.interview.id) if m.segment == number
+            m
+            for m in memos_for(self.root, MemoKind.interview, self.interview.id)
+            if m.segment == number
         ]
 
     def help_text(self, arg: str = "") -> str:
@@ -350,14 +353,14 @@ class CodingSession:
             return Reply("\n".join(f"! {p}" for p in problems) + "\n  (nothing saved)")
         out = []
         if removes:
-            result = untag(self.root, self.interview.id, str(self.number), removes, self.coder)
+            result = untag(self.root, self.interview.id, [self.number], removes, self.coder)
             self.stats.removed += len(result.removed)
             out += [f"- {c.code}" + (f" «{c.quote}»" if c.quote else "") for c in result.removed]
         if adds:
             result = tag(
                 self.root,
                 self.interview.id,
-                str(self.number),
+                [self.number],
                 adds,
                 self.coder,
                 quote=quote,
@@ -426,7 +429,11 @@ class CodingSession:
         applied = self.applied()
         if not applied:
             memo = add_memo(
-                self.root, "interview", f"{self.interview.id}:{self.number}", self.coder, text
+                self.root,
+                MemoKind.interview,
+                f"{self.interview.id}:{self.number}",
+                self.coder,
+                text,
             )
             self.stats.memos += 1
             where = memo.path.relative_to(self.root).as_posix() if memo.path else ""

@@ -9,7 +9,6 @@ updated.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,46 +24,32 @@ from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.transcripts import load_interview
 from pcrcode.model import Code, Codebook, Coding, Interview
 
-MAX_SEGMENTS = 100_000  # a transcript of a thousand hours has fewer turns
-# Nine digits at most: past that no transcript has the segment, and int() of 5,000 digits fails.
-_RANGE_RE = re.compile(r"^\s*(\d{1,9})\s*(?:-\s*(\d{1,9}))?\s*$")
 
-
-def parse_segments(spec: str, count: int | None = None) -> list[int]:
-    """``7``, ``7-9``, ``7,12`` or ``3-5,9`` -> sorted segment numbers; checks them against
-    ``count`` when given."""
-    numbers: set[int] = set()
-    for part in spec.split(","):
-        m = _RANGE_RE.match(part)
-        if m is None:
-            raise UsageError(f"bad segments '{spec}': write 7, 7-9 or 7,12")
-        first = int(m.group(1))
-        last = int(m.group(2)) if m.group(2) else first
-        if first < 1:
-            raise UsageError(f"bad segment range '{part.strip()}': segments are numbered from 1")
-        if last < first:
-            raise UsageError(
-                f"bad segment range '{part.strip()}': write the smaller number first "
-                f"({last}-{first})"
-            )
-        # Checked before the range is built: 1-999999999 is answered at once, not after
-        # filling the memory.
-        if count is not None and last > count:
-            raise UnknownItem(
-                f"segment {max(first, count + 1)} is out of range: the interview has "
-                f"segments 1-{count}"
-            )
-        if last - first > MAX_SEGMENTS:
-            raise UsageError(f"bad segment range '{part.strip()}': too many segments at once")
-        numbers.update(range(first, last + 1))
-    result = sorted(numbers)
-    if count is not None:
-        outside = [n for n in result if n > count]
-        if outside:
-            raise UnknownItem(
-                f"segment {outside[0]} is out of range: the interview has segments 1-{count}"
-            )
+def check_segments(numbers: Sequence[int], count: int) -> list[int]:
+    """``numbers`` sorted without repeats, once each is known to be a segment of an interview of
+    ``count`` turns."""
+    if isinstance(numbers, str):  # a str is a sequence too: '7-9' would be read as 7, '-', 9
+        raise TypeError(f"segments are numbers, e.g. [7, 8, 9], not the text {numbers!r}")
+    if not numbers:
+        raise UsageError("name at least one segment")
+    result = sorted(set(numbers))
+    if result[0] < 1:
+        raise UnknownItem(f"segment {result[0]} does not exist: segments are numbered from 1")
+    if result[-1] > count:
+        first = next(n for n in result if n > count)
+        raise UnknownItem(f"segment {first} is out of range: the interview has segments 1-{count}")
     return result
+
+
+def segment_ranges(numbers: Sequence[int]) -> str:
+    """Sorted segment numbers written as ranges: ``[7, 8, 9, 12]`` -> ``7-9,12``."""
+    runs: list[list[int]] = []  # [first, last] of each run of consecutive numbers
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def codable(codebook: Codebook, code_id: str) -> Code:
@@ -97,14 +82,14 @@ def find_span(text: str, quote: str, occurrence: int | None = None) -> tuple[int
 
 
 def _prepare(
-    root: Path, interview_id: str, segments: str, code_ids: list[str]
+    root: Path, interview_id: str, segments: Sequence[int], code_ids: list[str]
 ) -> tuple[Codebook, Interview, list[int], list[Code]]:
     diag = Diagnostics(root)
     codebook = load_codebook(root, diag)
     interview = load_interview(root, interview_id, diag)
     if not interview.turns:
         raise PcrcodeError("the transcript has no turns to code", interview.path)
-    numbers = parse_segments(segments, len(interview.turns))
+    numbers = check_segments(segments, len(interview.turns))
     if not code_ids:
         raise UsageError("name at least one code")
     codes = [codable(codebook, c) for c in code_ids]
@@ -114,7 +99,7 @@ def _prepare(
 def tag(
     root: Path,
     interview_id: str,
-    segments: str,
+    segments: Sequence[int],
     code_ids: list[str],
     coder: str,
     memo: str = "",
@@ -123,16 +108,21 @@ def tag(
     partners: Sequence[str] = (),
     occurrence: int | None = None,
 ) -> TagResult:
-    """Apply codes to segments for a coder; a coding that already exists is left unchanged
-    (its memo is updated when a new one is given, its partners gain the new ones)."""
+    """Apply codes to segments (numbers from 1) for a coder; a coding that already exists is
+    left unchanged (its memo is updated when a new one is given, its partners gain the new
+    ones). ``quote`` codes those words of a single segment, ``occurrence`` picks which when
+    they occur more than once."""
     valid_coder_name(coder)  # before reading: '../x' would name a file outside codings/
     transaction.recover(root)  # an interrupted rename completed before the codebook is read
     codebook, interview, numbers, codes = _prepare(root, interview_id, segments, code_ids)
     named = _partners(root, codebook, interview, partners)
     if quote is not None and len(numbers) != 1:
-        raise UsageError("--quote codes part of one segment: name a single segment")
+        raise UsageError("a quote codes part of one segment: name a single segment", about="quote")
     if occurrence is not None and quote is None:
-        raise UsageError("--occurrence picks one occurrence of a quote: give the --quote too")
+        raise UsageError(
+            "an occurrence number picks one of a quote's occurrences: give the quote too",
+            about="occurrence",
+        )
     stamp = at or codings_io.now()
     wanted: list[Coding] = []
     for number in numbers:
@@ -204,7 +194,7 @@ def _partners(
 
 
 def untag(
-    root: Path, interview_id: str, segments: str, code_ids: list[str], coder: str
+    root: Path, interview_id: str, segments: Sequence[int], code_ids: list[str], coder: str
 ) -> TagResult:
     """Remove a coder's codes from segments (span codings of those codes included)."""
     valid_coder_name(coder)
@@ -212,7 +202,7 @@ def untag(
     diag = Diagnostics(root)
     codebook = load_codebook(root, diag)
     interview = load_interview(root, interview_id, diag)
-    numbers = set(parse_segments(segments, len(interview.turns)))
+    numbers = set(check_segments(segments, len(interview.turns)))
     if not code_ids:
         raise UsageError("name at least one code")
     ids = {codebook.resolve(c).id for c in code_ids}
@@ -228,7 +218,7 @@ def untag(
         if not removed:
             raise ConflictError(
                 f"nothing to remove: {coder} has not applied "
-                f"{', '.join(sorted(ids))} to segment(s) {segments} of "
+                f"{', '.join(sorted(ids))} to segment(s) {segment_ranges(sorted(numbers))} of "
                 f"'{interview.id}'"
             )
         update.write(keep)

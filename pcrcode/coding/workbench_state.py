@@ -98,7 +98,10 @@ class Workbench:
         self.compare = check_coder(compare) if compare else None
         self.into = check_coder(into) if into else None
         if self.into and not self.compare:
-            raise UsageError("adjudication needs two coders: give --compare NAME with --into")
+            raise UsageError(
+                "adjudication needs two coders: name the one to compare with too",
+                about="adjudication",
+            )
         self.codebook = load_codebook(root, Diagnostics(root))
         self.interview: Interview = load_interview(root, interview_id, Diagnostics(root))
         if not self.interview.turns:
@@ -226,7 +229,8 @@ class Workbench:
         if not self.skipped_speakers:
             raise UsageError(
                 "no speaker is marked as interviewer (interviewer: NAME in the front matter): "
-                "use --skip-speaker NAME"
+                "name the speakers to skip",
+                about="skip_speaker",
             )
         self.skipping = not self.skipping
         shown = ", ".join(sorted(self.skipped_speakers))
@@ -415,13 +419,16 @@ class Workbench:
 
     def next_disagreement(self) -> str:
         if not self.compare:
-            raise UsageError("compare with another coder first: --compare NAME")
+            raise UsageError("compare with another coder first", about="compare")
         return self._next("where coders differ", "")
 
     def accept(self, side: str) -> str:
         """Copy one coder's codings of the turn into the consensus coder (``into``)."""
         if not self.into or not self.compare:
-            raise UsageError("adjudication needs --compare NAME --into CODER")
+            raise UsageError(
+                "adjudication needs a coder to compare with and a coder for the consensus",
+                about="adjudication",
+            )
         source = self.coder if side == "mine" else self.compare
         others = [c for c in self.codings[self.into] if c.segment != self.number]
         copied = [

@@ -160,9 +160,7 @@ def read_interview(
             head, findings = hit
             diag.findings.extend(cache_codec.decode_findings(findings))
             return (
-                None
-                if head is None
-                else cache_codec.decode_interview(head, path, store, rel, key)
+                None if head is None else cache_codec.decode_interview(head, path, store, rel, key)
             )
     local = Diagnostics(diag.root)
     interview = guard(local, partial(parse_interview, path, local))

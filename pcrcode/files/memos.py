@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from pcrcode.choices import MemoKind
 from pcrcode.errors import FileFormatError, PcrcodeError, UnknownItem, UsageError, closest
 from pcrcode.files import atomic, transaction
 from pcrcode.files import codings as codings_io
@@ -32,8 +33,8 @@ from pcrcode.files.yaml_reading import OUTSIDE_PROJECT, is_inside
 from pcrcode.model import Coding, Project
 
 MEMOS_DIR = "memos"
-FILE_KINDS = ("code", "interview", "structure")  # memos stored as Markdown files
-KINDS = (*FILE_KINDS, "coding")  # coding memos live in the coding's `memo` field
+# Memos stored as Markdown files; coding memos live in the coding's `memo` field.
+FILE_KINDS = (MemoKind.code, MemoKind.interview, MemoKind.structure)
 FRONT_KEYS = ("kind", "target", "author", "date", "segment")
 
 
@@ -73,12 +74,13 @@ class Memo:
         }
 
 
-def check_kind(kind: str) -> str:
-    if kind not in KINDS:
-        near = closest(kind, KINDS, n=1)
+def check_kind(kind: str) -> MemoKind:
+    """The memo kind named ``kind`` (a member, or its string)."""
+    if kind not in list(MemoKind):
+        near = closest(kind, list(MemoKind), n=1)
         hint = f" (did you mean '{near[0]}'?)" if near else ""
-        raise UsageError(f"unknown memo kind '{kind}': use {', '.join(KINDS)}{hint}")
-    return kind
+        raise UsageError(f"unknown memo kind '{kind}': use {', '.join(MemoKind)}{hint}")
+    return MemoKind(kind)
 
 
 def parse_coding_target(target: str) -> tuple[str, int, str | None]:
@@ -206,7 +208,7 @@ def _coding_memos(root: Path, interview: str, segment: int | None, code: str | N
 
 def coding_memo(coding: Coding) -> Memo:
     return Memo(
-        kind="coding",
+        kind=MemoKind.coding,
         target=f"{coding.interview}:{coding.segment}:{coding.code}",
         author=coding.coder,
         date=coding.at,
@@ -218,7 +220,7 @@ def coding_memo(coding: Coding) -> Memo:
     )
 
 
-def memo_targets(root: Path, kind: str) -> set[str]:
+def memo_targets(root: Path, kind: MemoKind) -> set[str]:
     """The names of the folders under ``memos/<kind>/``: the targets of that kind that may have
     memos (a code's id may span several folders: its first part is given)."""
     try:
@@ -228,7 +230,7 @@ def memo_targets(root: Path, kind: str) -> set[str]:
         return set()
 
 
-def memos_for(project_root: Path, kind: str, target: str) -> list[Memo]:
+def memos_for(project_root: Path, kind: MemoKind, target: str) -> list[Memo]:
     """The memos on one target, oldest first; no memo, or no such target: an empty list.
 
     ``kind`` is code, interview, structure or coding. An interview's memos include those on one
@@ -237,14 +239,14 @@ def memos_for(project_root: Path, kind: str, target: str) -> list[Memo]:
     or ``INTERVIEW:SEGMENT`` (every coder's coding memos on that segment) or just ``INTERVIEW``.
     Reads only the files of that target: cheap enough to call once per row of a report.
     """
-    check_kind(kind)
-    if kind == "coding":
+    kind = check_kind(kind)
+    if kind == MemoKind.coding:
         interview, _, rest = target.partition(":")
         if not rest:
             return _coding_memos(project_root, interview, None, None)
         _, segment, code = parse_coding_target(target)
         return _coding_memos(project_root, interview, segment, code)
-    if kind == "interview" and ":" in target:
+    if kind == MemoKind.interview and ":" in target:
         interview, _, number = target.partition(":")
         return [
             m for m in memos_for(project_root, kind, interview) if str(m.segment) == number.strip()
@@ -293,16 +295,16 @@ def memo_files(root: Path, outside: bool = False) -> list[tuple[str, str, Path]]
 # -- checking targets ------------------------------------------------------------------------
 
 
-def resolve_target(root: Path, kind: str, target: str) -> tuple[str, int | None]:
+def resolve_target(root: Path, kind: MemoKind, target: str) -> tuple[str, int | None]:
     """(canonical target, segment) for a memo target, or :class:`UnknownItem` saying what
     exists. A code alias becomes the current id; ``INTERVIEW:SEGMENT`` names one segment of an
     interview. Reads only what the kind needs."""
     from pcrcode.files.codebook import load_codebook
     from pcrcode.files.transcripts import load_interview
 
-    check_kind(kind)
+    kind = check_kind(kind)
     target = target.strip().strip("/")
-    if kind == "code":
+    if kind == MemoKind.code:
         codebook = load_codebook(root, Diagnostics(root))
         if target in codebook.families:
             return target, None
@@ -315,12 +317,12 @@ def resolve_target(root: Path, kind: str, target: str) -> tuple[str, int | None]
             if not near:
                 raise
             raise UnknownItem(f"unknown code '{target}'; did you mean {', '.join(near)}?") from None
-    if kind == "structure":
+    if kind == MemoKind.structure:
         from pcrcode.files.registry import load_registry
 
         codebook = load_codebook(root, Diagnostics(root))
         return load_registry(root, codebook, Diagnostics(root)).get(target).id, None
-    if kind == "interview":
+    if kind == MemoKind.interview:
         interview_id, colon, rest = target.partition(":")
         interview = load_interview(root, interview_id.strip(), Diagnostics(root))
         if not colon:
@@ -399,7 +401,7 @@ def _near(word: str, choices: Any) -> str:
 def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n")).strip()
     if not text:
-        raise UsageError("the memo is empty: pass --text or pipe the text on stdin")
+        raise UsageError("the memo is empty: write its text", about="memo_text")
     return text
 
 
@@ -417,14 +419,14 @@ def render_memo(memo: Memo) -> str:
 
 
 def add_memo(
-    root: Path, kind: str, target: str, author: str, text: str, at: str | None = None
+    root: Path, kind: MemoKind, target: str, author: str, text: str, at: str | None = None
 ) -> Memo:
     """Write a new memo on a code, an interview (``INTERVIEW`` or ``INTERVIEW:SEGMENT``), a
     structure, or append it to a coding's memo (``INTERVIEW:SEGMENT:CODE``). The target must
     exist; nothing is written otherwise."""
     body = clean_text(text)
     canonical, segment = resolve_target(root, kind, target)
-    if kind == "coding":
+    if kind == MemoKind.coding:
         interview, number, code = parse_coding_target(canonical)
         changed = annotate_codings(root, author, interview, number, [code] if code else None, body)
         return replace(coding_memo(changed[0]), text=body)

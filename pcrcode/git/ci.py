@@ -8,20 +8,15 @@ on its own exit code.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 
 from pcrcode import __version__
+from pcrcode.choices import Forge
 from pcrcode.errors import ConflictError
 from pcrcode.files import atomic
 from pcrcode.git.setup import repository_root
 
 FINDINGS_FILE = "findings.yaml"
-
-
-class Forge(StrEnum):
-    github = "github"
-    gitlab = "gitlab"
 
 
 TARGETS = {Forge.github: ".github/workflows/pcrcode.yml", Forge.gitlab: ".gitlab-ci.yml"}
@@ -85,7 +80,7 @@ def render(forge: Forge, project: Path, min_alpha: float | None = None) -> tuple
     inside = project.resolve().relative_to(repo).as_posix()
     workdir = inside if inside != "." else "."
     findings = (project / FINDINGS_FILE).is_file()
-    if forge is Forge.github:
+    if forge == Forge.github:
         extra = GITHUB_AGREEMENT.format(alpha=min_alpha) if min_alpha is not None else ""
         extra += GITHUB_FINDINGS if findings else ""
         text = GITHUB.format(workdir=workdir, version=__version__, extra=extra)

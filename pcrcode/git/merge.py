@@ -85,9 +85,10 @@ def coder_and_interview(name: str, *texts: str) -> tuple[str, str]:
         if "coder" in header and "interview" in header:
             return header["coder"], header["interview"]
     raise MergeError(
-        "cannot tell the coder and interview of this coding file: pass its path with --path "
+        "cannot tell the coder and interview of this coding file: give its path in the project "
         "(git's %P)",
         name or None,
+        about="path",
     )
 
 

@@ -59,8 +59,9 @@ def _changed_files(repo: Path, project: Path, since: str) -> list[tuple[str, str
     diff = run_git(repo, "diff", "--name-status", "--no-renames", since, "--", *folders)
     if diff.returncode != 0:
         raise UsageError(
-            f"unknown revision '{since}' for --since: name a commit, a branch or a tag "
-            f"({diff.stderr.strip().splitlines()[0] if diff.stderr.strip() else 'git said no'})"
+            f"unknown revision '{since}' to compare with: name a commit, a branch or a tag "
+            f"({diff.stderr.strip().splitlines()[0] if diff.stderr.strip() else 'git said no'})",
+            about="since",
         )
     found = []
     for line in diff.stdout.splitlines():

@@ -43,8 +43,9 @@ def print_pdf(html: str) -> bytes:
     browser = find_browser()
     if browser is None:
         raise PcrcodeError(
-            "--format pdf needs Chromium (none found on PATH): install it "
-            "(e.g. apt-get install chromium) or use --format html and print from a browser"
+            "a PDF needs Chromium (none found on PATH): install it (e.g. apt-get install "
+            "chromium), or write the HTML page and print it from a browser",
+            about="pdf",
         )
     with tempfile.TemporaryDirectory(prefix="pcrcode-pdf-") as tmp:
         page = Path(tmp) / "report.html"

@@ -9,13 +9,12 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
+from pcrcode.choices import GraphFormat
 from pcrcode.network.figures import node_records, tie_record
 from pcrcode.network.ties import Network
 
 if TYPE_CHECKING:
     import networkx as nx
-
-FORMATS = ("graphml", "gexf", "dot", "node-link")
 
 
 def _plain(value: Any) -> str | int | float | bool:
@@ -65,19 +64,19 @@ def directed_graph(network: Network) -> nx.DiGraph[str]:
     return g
 
 
-def render(network: Network, fmt: str) -> str:
+def render(network: Network, fmt: GraphFormat) -> str:
     import networkx as nx
 
     g = directed_graph(network)
-    if fmt == "graphml":
+    if fmt == GraphFormat.graphml:
         out = io.BytesIO()
         nx.write_graphml(g, out, encoding="utf-8")
         return out.getvalue().decode("utf-8")
-    if fmt == "gexf":
+    if fmt == GraphFormat.gexf:
         out = io.BytesIO()
         nx.write_gexf(g, out, encoding="utf-8")
         return out.getvalue().decode("utf-8")
-    if fmt == "node-link":
+    if fmt == GraphFormat.node_link:
         return json.dumps(nx.node_link_data(g, edges="links"), ensure_ascii=False, indent=2) + "\n"
     return dot(g)
 

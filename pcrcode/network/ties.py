@@ -163,8 +163,9 @@ def check_filter(project: Project, how: TieFilter) -> None:
     for attribute, _ in how.where:
         if attribute not in project.codebook.attributes:
             raise UsageError(
-                f"unknown attribute '{attribute}' in --where (attributes: "
-                f"{', '.join(project.codebook.attributes)})"
+                f"unknown attribute '{attribute}' in a tie filter (attributes: "
+                f"{', '.join(project.codebook.attributes)})",
+                about="where",
             )
     if how.depth < 1:
         raise UsageError("the ego depth is a number of steps from 1")

@@ -84,7 +84,7 @@ def code_axis(
     label: str | None = None,
 ) -> Axis:
     if depth is not None and depth < 1:
-        raise UsageError(f"--depth must be 1 or more, not {depth}")
+        raise UsageError(f"the depth must be 1 or more, not {depth}", about="depth")
     codes = [c for c in codebook.codes.values() if c.family in families]
     code_map: dict[str, str] = {}
     for c in codes:
@@ -288,12 +288,15 @@ def parse_where(corpus: Corpus, specs: Sequence[str], depth: int | None = 1) -> 
         name, eq, raw = spec.partition("=")
         name, raw = name.strip(), raw.strip()
         if not eq or not name or not raw:
-            raise UsageError(f"--where takes ATTR=VALUE (e.g. size=small), not '{spec}'")
+            raise UsageError(
+                f"a structure filter is ATTR=VALUE (e.g. size=small), not '{spec}'", about="where"
+            )
         axis = axes.get(name) or resolve_axis(corpus, name, depth)
         if axis.kind != STRUCTURE:
             raise UsageError(
-                f"--where filters structures by attribute; '{name}' is a code "
-                "family (use `pcrcode retrieve` to select segments by code)"
+                f"a structure filter takes an attribute; '{name}' is a code "
+                "family (use `pcrcode retrieve` to select segments by code)",
+                about="where",
             )
         axes[name] = axis
         ids = [c.id for c in axis.categories]
@@ -301,8 +304,8 @@ def parse_where(corpus: Corpus, specs: Sequence[str], depth: int | None = 1) -> 
             if value not in ids:
                 hint = suggest(value, ids)
                 raise UnknownItem(
-                    f"--where {name}: unknown value '{value}' (values: "
-                    f"{', '.join(ids) or 'none'}){hint}"
+                    f"unknown value '{value}' of {name} (values: {', '.join(ids) or 'none'}){hint}",
+                    about="where",
                 )
             wanted.setdefault(name, set()).add(value)
     return [Filter(name, frozenset(values), axes[name].values) for name, values in wanted.items()]

@@ -58,8 +58,9 @@ def census_axes(
     col_name = cols or (declared.columns if declared else (grouped or plain[:1] or [""])[0])
     if not row_name or not col_name or row_name == col_name:
         raise UsageError(
-            "the census needs two attributes: name them (--rows ATTR --cols ATTR) or declare "
-            "them in structures.yaml's census: block or synthesis.yaml"
+            "the census needs two attributes: name them, or declare them in structures.yaml's "
+            "census: block or synthesis.yaml",
+            about="census_attributes",
         )
     return row_name, col_name
 

@@ -10,28 +10,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pcrcode.choices import CooccurrenceUnit, Count
 from pcrcode.errors import UsageError
 from pcrcode.reports.axes import code_axis
 from pcrcode.reports.corpus import Corpus
 from pcrcode.reports.crosstab import Crosstab, crosstab
 
-UNITS = {"segment": "segments", "interview": "interviews", "structure": "structures"}
+COUNTS = {
+    CooccurrenceUnit.segment: Count.segments,
+    CooccurrenceUnit.interview: Count.interviews,
+    CooccurrenceUnit.structure: Count.structures,
+}
 
 
 def cooccurrence(
     corpus: Corpus,
     families: Sequence[str] = (),
-    unit: str = "segment",
+    unit: CooccurrenceUnit = CooccurrenceUnit.segment,
     depth: int | None = None,
 ) -> Crosstab:
-    if unit not in UNITS:
-        raise UsageError(f"--unit takes {', '.join(UNITS)}, not '{unit}'")
+    if unit not in COUNTS:  # a plain string from a notebook is welcome when it is a unit
+        raise UsageError(f"unknown co-occurrence unit '{unit}': use {', '.join(COUNTS)}")
     codebook = corpus.codebook
     for f in families:
         codebook.family(f)
     chosen = list(dict.fromkeys(families)) or list(codebook.families)
     axis = code_axis(codebook, chosen, depth, axis_id="codes", label="Codes")
-    return crosstab(corpus, axis, axis, UNITS[unit])
+    return crosstab(corpus, axis, axis, COUNTS[unit])
 
 
 def records(table: Crosstab) -> list[dict[str, Any]]:

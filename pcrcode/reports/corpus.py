@@ -132,7 +132,7 @@ class Corpus:
         structures = tuple(s for s in self.structures if all(f.keeps(s.id) for f in filters))
         if not structures:
             wanted = " and ".join(f.describe() for f in filters)
-            raise PcrcodeError(f"no structure matches --where {wanted}")
+            raise PcrcodeError(f"no structure matches {wanted}", about="where")
         kept = {s.id for s in structures}
         interviews = tuple(
             iv for iv in self.interviews if self.project.interviews[iv].structure in kept

@@ -23,12 +23,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from pcrcode.choices import Count, Percent
 from pcrcode.errors import UsageError
 from pcrcode.reports.axes import STRUCTURE, Axis
 from pcrcode.reports.corpus import CodedSegment, Corpus
 
-COUNTS = ("structures", "interviews", "segments")
-PERCENTS = ("row", "col", "total")
 TOTAL = "total"
 TOTAL_LABEL = "Total"
 
@@ -37,12 +36,12 @@ TOTAL_LABEL = "Total"
 class Crosstab:
     rows: Axis
     cols: Axis
-    count: str
+    count: Count
     cells: Mapping[tuple[str, str], int]
     row_totals: Mapping[str, int]
     col_totals: Mapping[str, int]
     total: int
-    percent: str | None = None
+    percent: Percent | None = None
 
     def get(self, row: str, col: str) -> int:
         if row == TOTAL and col == TOTAL:
@@ -57,9 +56,9 @@ class Crosstab:
         """The cell as a percentage (one decimal) of its row, column or the total."""
         if self.percent is None:
             return None
-        if self.percent == "row":
+        if self.percent == Percent.row:
             base = self.get(row, TOTAL)
-        elif self.percent == "col":
+        elif self.percent == Percent.col:
             base = self.get(TOTAL, col)
         else:
             base = self.total
@@ -97,13 +96,14 @@ def crosstab(
     corpus: Corpus,
     rows: Axis,
     cols: Axis,
-    count: str = "structures",
-    percent: str | None = None,
+    count: Count = Count.structures,
+    percent: Percent | None = None,
 ) -> Crosstab:
-    if count not in COUNTS:
-        raise UsageError(f"--count takes {', '.join(COUNTS)}, not '{count}'")
-    if percent is not None and percent not in PERCENTS:
-        raise UsageError(f"--percent takes {', '.join(PERCENTS)}, not '{percent}'")
+    # A plain string from a notebook is welcome when it is one of the choices.
+    if count not in list(Count):
+        raise UsageError(f"unknown count '{count}': use {', '.join(Count)}")
+    if percent is not None and percent not in list(Percent):
+        raise UsageError(f"unknown percentage '{percent}': use {', '.join(Percent)}")
     cells: Counter[tuple[str, str]] = Counter()
     row_totals: Counter[str] = Counter()
     col_totals: Counter[str] = Counter()
@@ -125,12 +125,12 @@ def crosstab(
 
 
 def _weighted_units(
-    corpus: Corpus, count: str, rows: Axis, cols: Axis
+    corpus: Corpus, count: Count, rows: Axis, cols: Axis
 ) -> Iterator[tuple[tuple[str | None, Sequence[_WithCodes]], int]]:
     """The units with how many times each occurs: a segment is a unit of its own, and segments
     with the same codes (of one structure, when an axis is the structures') give the same pairs,
     so they are counted together."""
-    if count != "segments":
+    if count != Count.segments:
         for unit in _units(corpus, count, rows, cols):
             yield unit, 1
         return
@@ -155,13 +155,13 @@ class _Codes:
 
 
 def _units(
-    corpus: Corpus, count: str, rows: Axis, cols: Axis
+    corpus: Corpus, count: Count, rows: Axis, cols: Axis
 ) -> Iterator[tuple[str | None, Sequence[CodedSegment]]]:
     """(structure id, coded segments) per unit counted."""
-    if count == "structures":
+    if count == Count.structures:
         for s in corpus.structures:
             yield s.id, corpus.by_structure.get(s.id, ())
-    elif count == "interviews":
+    elif count == Count.interviews:
         for iv in corpus.interviews:
             sid = corpus.project.interviews[iv].structure
             yield sid, corpus.by_interview.get(iv, ())

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pcrcode.choices import MemoKind
 from pcrcode.errors import PcrcodeError
 from pcrcode.files.memos import Memo, memo_targets, memos_for
 from pcrcode.model import Code, Structure
@@ -195,7 +196,7 @@ class _Shared:
     columns: tuple[Column, ...]
     axes: Mapping[str, Axis]  # dominant column -> its family as an axis at the report's depth
     codable: Mapping[str, list[str]]  # family -> its codable codes, in codebook order
-    memo_targets: dict[str, set[str]]  # kind -> the targets that have a memo folder
+    memo_targets: dict[MemoKind, set[str]]  # the targets that have a memo folder
     rank: str | None  # the ordered family ranking key quotes
     texts: Mapping[tuple[str, int], tuple[str, str]] | None = None  # the quotes' turns
 
@@ -212,21 +213,28 @@ class _Shared:
                 for c in columns
                 if c.kind in (PRESENT, ABSENT)
             },
-            {kind: memo_targets(corpus.project.root, kind) for kind in ("structure", "interview")},
+            {
+                kind: memo_targets(corpus.project.root, kind)
+                for kind in (MemoKind.structure, MemoKind.interview)
+            },
             synthesis.rank_family(),
         )
 
 
-def _memos(corpus: Corpus, structure: Structure, present: dict[str, set[str]]) -> tuple[Memo, ...]:
+def _memos(
+    corpus: Corpus, structure: Structure, present: dict[MemoKind, set[str]]
+) -> tuple[Memo, ...]:
     """The researchers' memos on the structure and on its interviews, oldest first (only the
     targets with a memo folder are read: a report profiles hundreds of structures)."""
     root = corpus.project.root
     found = (
-        memos_for(root, "structure", structure.id) if structure.id in present["structure"] else []
+        memos_for(root, MemoKind.structure, structure.id)
+        if structure.id in present[MemoKind.structure]
+        else []
     )
     for interview in corpus.interviews_of(structure.id):
-        if interview in present["interview"]:
-            found.extend(memos_for(root, "interview", interview))
+        if interview in present[MemoKind.interview]:
+            found.extend(memos_for(root, MemoKind.interview, interview))
     return tuple(sorted(found, key=lambda m: (m.date, m.kind, m.target)))
 
 
@@ -282,7 +290,9 @@ def profiles(
         for sid in dict.fromkeys(structure_ids):
             structure = corpus.project.registry.get(sid)
             if sid not in kept:
-                raise PcrcodeError(f"structure '{sid}' is not kept by --where")
+                raise PcrcodeError(
+                    f"structure '{sid}' is left out by the structure filter", about="where"
+                )
             chosen.append(structure)
     else:
         chosen = [

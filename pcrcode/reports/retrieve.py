@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
+from pcrcode.choices import MemoKind
 from pcrcode.errors import PcrcodeError, UsageError
 from pcrcode.files.memos import memos_for
 from pcrcode.reports.corpus import CodedSegment, Corpus
@@ -68,13 +69,16 @@ def iter_hits(corpus: Corpus, query: str, context: int = 0) -> Iterator[Hit]:
     """The hits one at a time, in (interview, segment) order, to write them as they are found:
     the query is checked, and the first hit found (else the error raised), before it returns."""
     if context < 0:
-        raise UsageError(f"--context takes a number of turns (0 or more), not {context}")
+        raise UsageError(
+            f"the context is a number of turns (0 or more), not {context}", about="context"
+        )
     hits = _search(corpus, parse_query(query, corpus.codebook), context)
     first = next(hits, None)
     if first is None:
-        where = "".join(f" --where {f.describe()}" for f in corpus.filters)
+        kept = " and ".join(f.describe() for f in corpus.filters)
+        among = f" among the structures with {kept}" if kept else ""
         raise PcrcodeError(
-            f"no coded segment matches '{query}'{where} ({corpus.selection.describe()})"
+            f"no coded segment matches '{query}'{among} ({corpus.selection.describe()})"
         )
     return chain((first,), hits)
 
@@ -87,7 +91,7 @@ def _search(corpus: Corpus, parsed: Query, context: int) -> Iterator[Hit]:
     for seg in found:
         if seg.interview != interview:  # segments come interview by interview
             interview = seg.interview
-            memos = memos_for(corpus.project.root, "interview", interview)
+            memos = memos_for(corpus.project.root, MemoKind.interview, interview)
         carrying = [c for c in seg.codings if c.code in positive] or list(seg.codings)
         spans = _distinct(c.quote for c in carrying if c.start is not None and c.quote)
         speaker, text = texts.get((seg.interview, seg.number), ("", ""))

@@ -119,7 +119,7 @@ def select_coders(
             by_interview[interview].add(coder)
     known = tuple(project.coders())
     if coders and all_coders:
-        raise UsageError("--coder and --all-coders exclude each other: choose one")
+        raise UsageError("name some coders or all of them, not both", about="coder_choice")
     for name in coders:
         if name not in known:
             raise UnknownItem(

@@ -62,7 +62,8 @@ def structure_from_name(stem_slug: str, structures: frozenset[str] | None) -> st
     starts = [s for s in structures if stem_slug.startswith((s + "-", s + "_"))]
     if not starts:
         raise UsageError(
-            f"--structure-from-name: no structure is named like '{stem_slug}': name the file "
-            "after its structure (STRUCTURE-anything.txt) or use --mapping"
+            f"no structure is named like '{stem_slug}': name the file after its structure "
+            "(STRUCTURE-anything.txt) or map it to one",
+            about="structure_from_name",
         )
     return max(starts, key=len)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pcrcode.choices import Split
 from pcrcode.errors import FileFormatError, UsageError
 from pcrcode.transcript_import import labels
 from pcrcode.transcript_import.model import UNKNOWN, Options, Parsed, Piece
@@ -33,8 +34,9 @@ def build(parsed: Parsed, options: Options, source: str) -> Built:
         raise FileFormatError(
             "no speaker labels found: expected 'Speaker: text' paragraphs, a transcription "
             "service's export (Otter, Zoom, Teams, Rev, Descript, oTranscribe) or subtitles "
-            "(VTT, SRT); pass --speakers if the labels are unusual",
+            "(VTT, SRT); name the speakers if the labels are unusual",
             source,
+            about="speakers",
         )
     names = labels.display_names(
         [p.label for p in pieces if p.label is not None], options.speakers, options.speaker_map
@@ -47,7 +49,7 @@ def build(parsed: Parsed, options: Options, source: str) -> Built:
             # One utterance cut into cues: its start is the turn's time (the cues' own times
             # are the subtitles' segmentation, not something said).
             turns[-1].text[-1] += " " + " ".join(p.paragraphs)
-        elif options.split_paragraphs:
+        elif options.split == Split.paragraphs:
             turns += [Turn(speaker, [para], []) for para in p.paragraphs]
             turns[-len(p.paragraphs)].times.extend(p.times)
         else:
@@ -67,7 +69,8 @@ def _interviewer(options: Options, turns: list[Turn]) -> str | None:
     if found is None:
         listed = ", ".join(dict.fromkeys(t.speaker for t in turns))
         raise UsageError(
-            f"--interviewer: no speaker '{options.interviewer}' in the transcript "
-            f"(speakers: {listed})"
+            f"no speaker '{options.interviewer}' in the transcript to be the interviewer "
+            f"(speakers: {listed})",
+            about="interviewer",
         )
     return found

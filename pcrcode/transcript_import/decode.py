@@ -43,9 +43,10 @@ def _utf8(data: bytes, path: Path) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise FileFormatError(
             f"not UTF-8 (byte 0x{data[exc.start]:02x}): if the file comes from Windows or an "
-            "old Mac, pass --encoding latin-1 (or cp1252), or save it as UTF-8",
+            "old Mac, give its encoding, latin-1 (or cp1252), or save it as UTF-8",
             path,
             line,
+            about="encoding",
         ) from None
 
 
@@ -53,14 +54,16 @@ def _with(data: bytes, path: Path, encoding: str) -> str:
     try:
         codecs.lookup(encoding)
     except LookupError:
-        raise UsageError(f"unknown --encoding '{encoding}': try utf-8, latin-1 or cp1252") from None
+        raise UsageError(
+            f"unknown encoding '{encoding}': try utf-8, latin-1 or cp1252", about="encoding"
+        ) from None
     try:
         return data.decode(encoding).lstrip("\ufeff")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise FileFormatError(
-            f"not {encoding} (byte 0x{data[exc.start]:02x}): pass the file's encoding with "
-            "--encoding",
+            f"not {encoding} (byte 0x{data[exc.start]:02x}): give the file's encoding",
             path,
             line,
+            about="encoding",
         ) from None

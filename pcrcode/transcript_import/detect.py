@@ -38,7 +38,10 @@ _LINE_KINDS = (
 
 def check_format(name: str) -> str:
     if name not in FAMILIES:
-        raise UsageError(f"unknown --from '{name}': one of {', '.join(FORMATS)}")
+        raise UsageError(
+            f"unknown transcript format '{name}': one of {', '.join(FORMATS)}",
+            about="source_format",
+        )
     return name
 
 

@@ -47,7 +47,9 @@ def interview_id(source: Path, given: str | None) -> str:
 
     iid = given if given is not None else slug(source.stem)
     if not iid or not ID_RE.match(iid) or "/" in iid:
-        raise UsageError(f"bad interview id '{iid}': pass --id with a-z, 0-9, - and _")
+        raise UsageError(
+            f"bad interview id '{iid}': give one with a-z, 0-9, - and _", about="interview_id"
+        )
     return iid
 
 
@@ -76,8 +78,9 @@ def import_transcript(
         raise write.exists(iid, existing[0].name)
     if existing and existing[0] != path:
         raise ConflictError(
-            f"interview '{iid}' is a YAML transcript (interviews/{existing[0].name}): "
-            "--replace only replaces Markdown interviews; delete it or pass another --id"
+            f"interview '{iid}' is a YAML transcript (interviews/{existing[0].name}): only "
+            "Markdown interviews are replaced; delete it or import under another id",
+            about="replace",
         )
     if structure is not None:
         context.check_structure(structure)

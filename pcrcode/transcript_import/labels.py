@@ -146,11 +146,15 @@ def display_names(
         old, sep, new = item.partition("=")
         new = " ".join(new.replace("*", "").split())
         if not sep or not old.strip() or not new or ":" in new:
-            raise UsageError(f"bad --speaker-map '{item}': write OLD=NEW, e.g. 'Speaker 1=Martine'")
+            raise UsageError(
+                f"bad speaker renaming '{item}': write OLD=NEW, e.g. 'Speaker 1=Martine'",
+                about="speaker_map",
+            )
         if key(old) not in names:
             listed = ", ".join(sorted(set(names.values())))
             raise UsageError(
-                f"--speaker-map: no speaker '{old.strip()}' in the transcript (speakers: {listed})"
+                f"no speaker '{old.strip()}' in the transcript to rename (speakers: {listed})",
+                about="speaker_map",
             )
         names[key(old)] = new
     return names

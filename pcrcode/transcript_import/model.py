@@ -9,9 +9,10 @@ normalisation, rendering, writing, the report) does not know which format it cam
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from pcrcode.choices import Split
 
 UNKNOWN = "(unknown)"  # the speaker of text found before the first label
 
@@ -47,7 +48,7 @@ class Options:
     speakers: tuple[str, ...] = ()
     speaker_map: tuple[str, ...] = ()
     interviewer: str | None = None
-    split_paragraphs: bool = False
+    split: Split = Split.turns
     encoding: str | None = None
     source_format: str | None = None
 
@@ -103,17 +104,3 @@ class Imported:
             "skipped_lines": [{"line": n, "text": t} for n, t in self.skipped],
             "codings": None if self.reanchored is None else vars(self.reanchored),
         }
-
-
-class ReportFormat(StrEnum):
-    """The import report: for a person (stderr) or a program (JSON on stdout)."""
-
-    table = "table"
-    json = "json"
-
-
-class Split(StrEnum):
-    """Segment granularity: one turn per speaker change, or one per paragraph."""
-
-    turns = "turns"
-    paragraphs = "paragraphs"

@@ -43,8 +43,9 @@ def create(path: Path, text: str, iid: str) -> None:
 
 def exists(iid: str, name: str) -> ConflictError:
     return ConflictError(
-        f"interview '{iid}' already exists (interviews/{name}): pass --replace to replace it, "
-        "or another --id"
+        f"interview '{iid}' already exists (interviews/{name}): replace it, or import it under "
+        "another id",
+        about="replace",
     )
 
 

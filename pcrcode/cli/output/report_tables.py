@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from pcrcode.reports.census import CensusTable
     from pcrcode.reports.crosstab import Crosstab
+    from pcrcode.reports.document import Document
 
 # Background ramp of the heatmap, light to dark, with a readable text colour on each.
 HEAT = (
@@ -303,7 +304,7 @@ def list_grid(
     )
 
 
-def report_markdown(result: Any, grids: Sequence[Grid]) -> str:
+def report_markdown(result: Document, grids: Sequence[Grid]) -> str:
     """The report's Markdown: its title, preamble, then each section's table and note."""
     text = f"# {_md(result.title)}\n\n"
     text += "".join(f"{_md(line)}\n\n" for line in result.preamble)

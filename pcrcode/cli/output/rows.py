@@ -21,6 +21,7 @@ from pcrcode.cli.output.pipes import reader_left
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -141,7 +142,7 @@ def rich_table(
     columns: Sequence[Column],
     title: str | None = None,
     caption: str | None = None,
-) -> Any:
+) -> Table:
     from rich import box
     from rich.table import Table
     from rich.text import Text

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
+from pcrcode.cli.common import error_message
 from pcrcode.cli.workbench.turns import Transcript, TurnClicked, code_colour, family_colours
 from pcrcode.coding.workbench_state import Workbench
 from pcrcode.errors import PcrcodeError
@@ -198,7 +199,7 @@ class WorkbenchApp(App[None]):
         try:
             message = action()
         except PcrcodeError as exc:
-            self._show(exc.message, error=True)
+            self._show(error_message(exc), error=True)
             return
         self._redraw({before, self.bench.number})
         if changes:
@@ -311,7 +312,7 @@ class WorkbenchApp(App[None]):
             try:
                 text = definition(bench.resolve(ref, codable=False))
             except PcrcodeError as exc:
-                self._show(exc.message, error=True)
+                self._show(error_message(exc), error=True)
                 return
         self.query_one("#side", Vertical).add_class("shown")
         self.query_one("#definition", Static).update(text)

@@ -5,7 +5,7 @@ Decisions, also in the README:
 - Codes: see :mod:`pcrcode.exchange.refi.codetree`; cases, variables, users:
   :mod:`pcrcode.exchange.refi.cases`.
 - Offsets: per source, the unit is chosen by :func:`pcrcode.exchange.refi.offsets.choose` (or
-  forced).
+  given).
 - Selections: a selection maps to the turn(s) it overlaps. Within one turn, a selection covering
   the turn's whole text is a coding of the turn, one covering part of it a span coding
   (start/end/quote in the turn's normalised text); a selection over several turns gives one coding
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from pcrcode.choices import OffsetUnit
 from pcrcode.exchange.refi import offsets
 from pcrcode.exchange.refi.cases import coders, declare_variables, read_variables, structures
 from pcrcode.exchange.refi.codetree import build_codebook, slug, unique
@@ -108,7 +109,7 @@ class _Context:
     coder: Callable[[str], str]
     report: ImportReport
     discarded: Counter[str]
-    forced: str | None
+    offset_unit: OffsetUnit
     notes_used: set[str] = field(default_factory=set)
 
 
@@ -133,7 +134,7 @@ def import_source(
         for s in source.selections
         if s.start is not None and s.end is not None
     ]
-    choice = offsets.choose(raw, spans, ctx.forced)
+    choice = offsets.choose(raw, spans, ctx.offset_unit)
     if source.selections:
         ctx.report.offsets.append((iid, choice.explain()))
     positions = offsets.unit_positions(raw, choice.scheme)
@@ -226,16 +227,19 @@ def merge_codings(codings: list[Coding]) -> list[Coding]:
 
 
 def import_refi(
-    rp: RProject, load_source: Callable[[RSource], bytes | None], forced: str | None = None
+    rp: RProject,
+    load_source: Callable[[RSource], bytes | None],
+    offset_unit: OffsetUnit = OffsetUnit.auto,
 ) -> NewProject:
-    """A new project from a read ``.qde``; ``load_source`` gives a source's text file."""
+    """A new project from a read ``.qde``; ``load_source`` gives a source's text file,
+    ``offset_unit`` the unit of its character positions (auto: chosen per source)."""
     report = ImportReport(origin=rp.origin, warnings=list(rp.warnings))
     case_guids = {c.guid for c in rp.cases}
     used = {c.target for s in rp.sources for sel in s.selections for c in sel.codings}
     codebook, code_ids = build_codebook(rp, used - case_guids, rp.name)
     variables = read_variables(rp, codebook)
     discarded: Counter[str] = Counter(rp.discarded)
-    ctx = _Context(rp, code_ids, case_guids, coders(rp), report, discarded, forced)
+    ctx = _Context(rp, code_ids, case_guids, coders(rp), report, discarded, offset_unit)
     new = NewProject(codebook=codebook, report=report)
     taken: set[str] = set()
     of_source: dict[str, str] = {}

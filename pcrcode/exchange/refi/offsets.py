@@ -14,16 +14,24 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-SCHEMES = ("codepoints", "utf16", "codepoints-crlf", "utf16-crlf")  # order breaks ties
+from pcrcode.choices import OffsetUnit
+
+# Every unit but auto, in the order that breaks ties.
+SCHEMES = (
+    OffsetUnit.codepoints,
+    OffsetUnit.utf16,
+    OffsetUnit.codepoints_crlf,
+    OffsetUnit.utf16_crlf,
+)
 DESCRIPTIONS = {
-    "codepoints": "code points, a line break counted once",
-    "utf16": "UTF-16 units, a line break counted once",
-    "codepoints-crlf": "code points, CRLF counted as two",
-    "utf16-crlf": "UTF-16 units, CRLF counted as two",
+    OffsetUnit.codepoints: "code points, a line break counted once",
+    OffsetUnit.utf16: "UTF-16 units, a line break counted once",
+    OffsetUnit.codepoints_crlf: "code points, CRLF counted as two",
+    OffsetUnit.utf16_crlf: "UTF-16 units, CRLF counted as two",
 }
 
 
-def unit_positions(raw: str, scheme: str) -> list[int]:
+def unit_positions(raw: str, scheme: OffsetUnit) -> list[int]:
     """``positions[i]``: the offset, in ``scheme`` units, of character ``i`` of ``raw``."""
     crlf_two = scheme.endswith("-crlf")
     utf16 = scheme.startswith("utf16")
@@ -71,7 +79,7 @@ def _on_boundary(raw: str, index: int) -> bool:
 
 @dataclass(frozen=True)
 class Choice:
-    scheme: str
+    scheme: OffsetUnit
     selections: int
     invalid: int
     named: int
@@ -98,7 +106,7 @@ class Choice:
 
 
 def evaluate(
-    raw: str, spans: Sequence[tuple[int, int, str]], scheme: str, forced: bool = False
+    raw: str, spans: Sequence[tuple[int, int, str]], scheme: OffsetUnit, forced: bool = False
 ) -> Choice:
     positions = unit_positions(raw, scheme)
     invalid = named = matched = boundaries = 0
@@ -114,10 +122,13 @@ def evaluate(
     return Choice(scheme, len(spans), invalid, named, matched, boundaries, forced)
 
 
-def choose(raw: str, spans: Sequence[tuple[int, int, str]], forced: str | None = None) -> Choice:
-    """The unit that best explains ``spans`` (start, end, name) over ``raw``."""
-    if forced is not None:
-        return evaluate(raw, spans, forced, forced=True)
+def choose(
+    raw: str, spans: Sequence[tuple[int, int, str]], unit: OffsetUnit = OffsetUnit.auto
+) -> Choice:
+    """The unit that best explains ``spans`` (start, end, name) over ``raw``; ``unit`` when it
+    is given (not auto)."""
+    if unit != OffsetUnit.auto:
+        return evaluate(raw, spans, OffsetUnit(unit), forced=True)
     choices = [evaluate(raw, spans, scheme) for scheme in SCHEMES]
     if not any(c.matched for c in choices):  # names are labels ("line:6"), not quotes
         choices = [Choice(c.scheme, c.selections, c.invalid, 0, 0, c.boundaries) for c in choices]

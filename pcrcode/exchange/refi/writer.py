@@ -13,6 +13,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from pcrcode.choices import OffsetUnit
 from pcrcode.errors import ConflictError, FileFormatError
 from pcrcode.exchange.refi.archive import open_archive
 from pcrcode.exchange.refi.describe import plain, yaml_text
@@ -118,7 +119,7 @@ def install(new: NewProject, target: Path) -> None:
             shutil.rmtree(stage, ignore_errors=True)
 
 
-def read_qdpx(path: Path, forced: str | None = None) -> NewProject:
+def read_qdpx(path: Path, offset_unit: OffsetUnit = OffsetUnit.auto) -> NewProject:
     """Read and convert a ``.qdpx`` (nothing is written)."""
     with open_archive(path) as archive:
         qde = archive.find_project()
@@ -141,7 +142,7 @@ def read_qdpx(path: Path, forced: str | None = None) -> NewProject:
             return entry_text(source.path)
 
         rp = read_project(root, where, note_text)
-        new = import_refi(rp, source_text, forced)
+        new = import_refi(rp, source_text, offset_unit)
         for source in rp.sources:
             rich = archive.find_source(source.rich_path) if source.rich_path else None
             used.update(e for e in (rich, archive.find_source(source.path or "-")) if e)
@@ -167,10 +168,11 @@ def read_qdc(path: Path) -> NewProject:
     return import_codebook(read_codebook(parse(data, str(path)), str(path)))
 
 
-def import_qdpx(path: Path, target: Path, forced: str | None = None) -> NewProject:
-    """A new project in ``target`` (new or empty) from a ``.qdpx``."""
+def import_qdpx(path: Path, target: Path, offset_unit: OffsetUnit = OffsetUnit.auto) -> NewProject:
+    """A new project in ``target`` (new or empty) from a ``.qdpx``; ``offset_unit``: the unit of
+    its character positions (auto: chosen per source)."""
     _check_target(target)
-    new = read_qdpx(path, forced)
+    new = read_qdpx(path, offset_unit)
     install(new, target)
     return new
 
