@@ -81,9 +81,9 @@ def test_the_lists_the_help_shows() -> None:
     for (*command, option), choice in shown.items():
         result = run_cli([*command, "--help"], env={"COLUMNS": "200"})
         assert result.exit_code == 0, result.stderr
-        assert f"{option} <{'|'.join(choice)}>" in result.stdout, (option, result.stdout)
+        assert f"{option} [{'|'.join(choice)}]" in result.stdout, (option, result.stdout)
     network = run_cli(["network", "--help"], env={"COLUMNS": "200"})
-    assert f"<table|csv|json|{'|'.join(GraphFormat)}>" in network.stdout
+    assert f"[table|csv|json|{'|'.join(GraphFormat)}]" in network.stdout
 
 
 # -- the core takes a member or its word --------------------------------------------------------
