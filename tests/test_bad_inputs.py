@@ -86,6 +86,12 @@ def _coder_folder(root: Path, outside: Path) -> Check | None:
     return nothing_written_there
 
 
+def _interviews_file(root: Path, outside: Path) -> Check | None:
+    shutil.rmtree(root / "interviews")
+    (root / "interviews").write_text("epicerie.md\nvelo.yaml\n", encoding="utf-8")
+    return None
+
+
 SETUPS: dict[str, Callable[[Path, Path], Check | None]] = {
     "huge-transcript": _huge,
     "deep-nesting": _deep,
@@ -93,6 +99,7 @@ SETUPS: dict[str, Callable[[Path, Path], Check | None]] = {
     "symlink-etc-passwd": _etc_passwd,
     "symlink-outside-file": _outside_file,
     "symlink-coder-folder": _coder_folder,
+    "interviews-not-a-folder": _interviews_file,
 }
 
 

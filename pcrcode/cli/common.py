@@ -71,7 +71,7 @@ def load(ctx: typer.Context, findings: list[Any] | None = None) -> Any:
     problems for a command that must refuse some of them itself."""
     from pcrcode.cli.output.progress import progress_bar
     from pcrcode.files.diagnostics import Diagnostics
-    from pcrcode.project import load_project, unknown_codes
+    from pcrcode.project import load_project, unusable_codings
 
     root = project_root(ctx)
     diag = Diagnostics(root)
@@ -79,7 +79,7 @@ def load(ctx: typer.Context, findings: list[Any] | None = None) -> Any:
         project = load_project(root, diag, progress=bar)
     if findings is not None:
         findings.extend(diag.errors)
-    unknown_codes(project, diag)
+    unusable_codings(project, diag)
     obj: dict[str, Any] = ctx.find_root().obj or {}
     if obj.get("skip_broken"):
         warn_problems(diag.errors)
