@@ -8,7 +8,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from pcrcode.errors import UnknownItem, UsageError, did_you_mean
+from pcrcode.errors import UnknownItem, UsageError, did_you_mean, whole_number
 from pcrcode.files.codebook import ID_RE
 from pcrcode.model import ROUND_MARK, Project, with_round
 
@@ -20,7 +20,8 @@ def valid_coder_name(name: str) -> str:
     if not ID_RE.match(person) or "/" in person:
         hint = f" (e.g. '{slug(person)}')" if slug(person) else ""
         raise UsageError(f"bad coder name '{name}': use a-z, 0-9, - and _, it names a folder{hint}")
-    if mark and (not number.isdigit() or int(number) < 2 or number.startswith("0")):
+    round_number = whole_number(number)
+    if mark and (round_number is None or round_number < 2 or number.startswith("0")):
         raise UsageError(
             f"bad coder name '{name}': '@' is followed by a round number from 2 "
             f"(round 1 is plain '{person}')"
@@ -68,9 +69,10 @@ def resolve_coder(
 
 
 def _round(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    number = whole_number(text)
+    if number is None or number < 1:
         raise UsageError(f"bad round '{text}' in PCRCODE_ROUND: a number from 1")
-    return int(text)
+    return number
 
 
 def slug(name: str) -> str:
