@@ -50,6 +50,7 @@ def run_cli(
         "COLUMNS": "80",
         "NO_COLOR": "1",
         "PCRCODE_CODER": "",
+        "PCRCODE_CSV_SAFE": "",  # restored after each run: `--csv-safe` sets it
         "PCRCODE_PROJECT": "",
         "TERM": "dumb",
     }
