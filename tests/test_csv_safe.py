@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from pcrcode.cli.output.csv_writer import write_csv
 from pcrcode.exchange.csv_tables import spreadsheet_text
 from tests.conftest import run_cli
 
-ROWS = [
+ROWS: list[dict[str, Any]] = [
     {"text": "=SUM(A1:A9)", "n": -3, "x": -0.5},
     {"text": "+33 6 12 34 56 78", "n": 0, "x": 1.5},
     {"text": "-3", "n": None, "x": None},

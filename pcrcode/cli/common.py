@@ -115,7 +115,8 @@ def warn_problems(errors: list[Any]) -> None:
         note(
             f"warning: --skip-broken: computed despite {len(errors)} problem(s) in {shown} (a "
             "file or coding that cannot be read is left out, an undeclared value is counted "
-            f"as it stands); first: {errors[0]}"
+            "as it stands, and so is a coding of an unknown code, interview or segment); "
+            f"first: {errors[0]}"
         )
 
 
