@@ -663,9 +663,16 @@ def test_csv_on_a_terminal_shows_escapes_from_labels(small: Path) -> None:
         text.replace("label: Partenariat", 'label: "Parte\\e[2J\\e]0;x\\anariat"', 1),
         encoding="utf-8",
     )
-    for command in (["frequencies", "-f", "csv"], ["crosstab", "forme", "portee", "-f", "csv"]):
+    path = small / "structures.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name: Vélo Scop", 'name: "Vélo\\e[2J Scop"'), "utf-8")
+    for command, seen in (
+        (["frequencies", "-f", "csv"], "Parte\\x1b[2J\\x1b]0;x\\x07nariat"),
+        (["crosstab", "forme", "portee", "-f", "csv"], "Parte\\x1b[2J\\x1b]0;x\\x07nariat"),
+        (["profile", "velo", "-f", "csv"], "Vélo\\x1b[2J Scop"),
+    ):
         shown = _on_a_terminal(small, *command)
-        assert "Parte\\x1b[2J\\x1b]0;x\\x07nariat" in shown, (command, shown)
+        assert seen in shown, (command, shown)
         assert "\x1b" not in shown and "\x07" not in shown, command
     piped = cli(small, "frequencies", "-f", "csv").stdout  # into a file or a pipe: the data
     assert "Parte\x1b[2J\x1b]0;x\x07nariat" in piped
