@@ -115,9 +115,11 @@ def _drop_capabilities() -> None:
     across exec, so that file modes bind it as they bind anyone."""
     import ctypes
 
-    libc = ctypes.CDLL(None, use_errno=True)
+    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+    if prctl is None:  # not Linux: the probe of `as_user` then finds that modes do not bind
+        return
     for capability in range(64):
-        libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)
+        prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)
 
 
 def _child(args: list[str], cwd: Path, stdin: str | None = None) -> Run:
