@@ -86,6 +86,22 @@ class ConflictError(PcrcodeError):
     """The operation would break an invariant (a rename onto an existing id, say)."""
 
 
+# Numbers typed by people ---------------------------------------------------------------------
+
+# More digits than any count, segment or width pcrcode deals with (a billion billion).
+MAX_DIGITS = 18
+
+
+def whole_number(text: str) -> int | None:
+    """``text`` (a segment, a round, a width...) as a whole number, or None when it is not one
+    that int() can take at once: '²' and '١٢' pass ``str.isdigit()`` but not int() (or not as
+    meant), and 5,000 digits pass both tests but exceed Python's int conversion limit, which
+    raises instead of answering."""
+    if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
+        return int(text)
+    return None
+
+
 # Suggestions for a mistyped name, in error messages ---------------------------------------
 
 

@@ -17,6 +17,7 @@ from pcrcode.files.cache import enabled as cache_enabled
 from pcrcode.files.cached_parsing import DataFile, Parsed, cached, guard, parse_files
 from pcrcode.files.codebook import CODEBOOK_FILE, load_codebook
 from pcrcode.files.diagnostics import Diagnostics
+from pcrcode.files.memos import MEMOS_DIR
 from pcrcode.files.registry import REGISTRY_FILE, load_registry
 from pcrcode.files.transcripts import INTERVIEWS_DIR, ignored_files, interview_files
 from pcrcode.files.yaml_reading import OUTSIDE_PROJECT, is_inside
@@ -189,34 +190,39 @@ def _layout(root: Path, diag: Diagnostics) -> None:
             f"{path.stem}{path.suffix.lower() if path.suffix.lower() != '.txt' else '.md'}",
             "ignored-file",
         )
-    folder = root / codings_io.CODINGS_DIR
-    if os.path.lexists(folder) and not folder.is_dir():
-        diag.error(folder, 1, "is a file: codings/ must be a folder (codings/<coder>/)", "layout")
-        return
-    if not folder.is_dir():
-        return
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if not entry.name.startswith(".") and not entry.is_dir():
-                diag.error(
-                    folder / entry.name,
-                    1,
-                    "a file where a coder's folder is expected: coding files go in "
-                    "codings/<coder>/<interview>.yaml; move it there",
-                    "layout",
-                )
+    for name, holds in ((INTERVIEWS_DIR, "<id>.md"), (MEMOS_DIR, "<kind>/<target>/<memo>.md")):
+        # what it should hold would be left out without a word
+        if os.path.lexists(root / name) and not (root / name).is_dir():
+            message = f"not a folder, where pcrcode reads {name}/{holds}: move it away"
+            diag.error(root / name, 1, message, "layout")
+    for path, message in codings_io.layout_problems(root):
+        diag.error(path, 1, message, "layout")
 
 
-def unknown_codes(project: Project, diag: Diagnostics) -> None:
-    """An error for each coding of a code the codebook does not have (nor as an old id): a
-    report would otherwise count one coding fewer without a word."""
+def unusable_codings(project: Project, diag: Diagnostics) -> None:
+    """An error for each coding a report cannot count right: of a code the codebook does not
+    have (nor as an old id), of an interview without a transcript, of a segment past its end.
+    A report would otherwise count one coding fewer, or one on no text, without a word."""
     known = project.codebook.codes
     aliases = project.codebook.aliases
+    turns: dict[str, int | None] = {}
     for coding in project.codings:
+        where, pos = coding.path or codings_io.CODINGS_DIR, (coding.line, 3)
         if coding.code not in known and coding.code not in aliases:
+            message = f"unknown code '{coding.code}'{did_you_mean(coding.code, known)}"
+            diag.error(where, pos, message, "unknown-code")
+        if coding.interview not in turns:
+            interview = project.interviews.get(coding.interview)
+            turns[coding.interview] = None if interview is None else interview.turn_count()
+        count = turns[coding.interview]
+        if count is None:
             diag.error(
-                coding.path or codings_io.CODINGS_DIR,
-                (coding.line, 3),
-                f"unknown code '{coding.code}'{did_you_mean(coding.code, known)}",
-                "unknown-code",
+                where,
+                pos,
+                f"no transcript for interview '{coding.interview}'"
+                f"{did_you_mean(coding.interview, project.interviews)}",
+                "unknown-interview",
             )
+        elif coding.segment > count:
+            message = f"interview '{coding.interview}' has {count} segments, not {coding.segment}"
+            diag.error(where, pos, message, "unknown-segment")

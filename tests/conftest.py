@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +85,7 @@ def _invoke(
         "COLUMNS": "80",
         "NO_COLOR": "1",
         "PCRCODE_CODER": "",
+        "PCRCODE_CSV_SAFE": "",  # restored after each run: `--csv-safe` sets it
         "PCRCODE_PROJECT": "",
         "TERM": "dumb",
     }
@@ -135,3 +138,67 @@ def snapshot(path: Path) -> dict[str, bytes]:
         for p in sorted(path.rglob("*"))
         if p.is_file() and ".pcrcode" not in p.parts
     }
+
+
+# -- a process that file modes bind -----------------------------------------------------------
+
+PR_CAPBSET_DROP = 24  # prctl(2)
+
+
+def _drop_capabilities() -> None:
+    """Run in the child before exec: with an empty bounding set, root keeps no capability
+    across exec, so that file modes bind it as they bind anyone."""
+    import ctypes
+
+    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+    if prctl is None:  # not Linux: the probe of `as_user` then finds that modes do not bind
+        return
+    for capability in range(64):
+        prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)
+
+
+def _child(args: list[str], cwd: Path, stdin: str | None = None) -> Run:
+    env = {
+        **os.environ,
+        "COLUMNS": "80",
+        "NO_COLOR": "1",
+        "PCRCODE_CODER": "",
+        "PCRCODE_PROJECT": "",
+        "TERM": "dumb",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "pcrcode", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        preexec_fn=_drop_capabilities if os.geteuid() == 0 else None,
+    )
+    return Run(done.returncode, done.stdout, done.stderr, None)
+
+
+_MODES_BIND: list[bool] = []
+
+
+@pytest.fixture
+def as_user(tmp_path: Path) -> Callable[..., Run]:
+    """``as_user(args, cwd, stdin=None)``: pcrcode in a child process that file modes bind."""
+    if not _MODES_BIND:
+        probe = tmp_path / "probe"
+        probe.mkdir()
+        probe.chmod(0o555)
+        try:
+            wrote = subprocess.run(
+                [sys.executable, "-c", f"open({str(probe / 'x')!r}, 'w')"],
+                capture_output=True,
+                preexec_fn=_drop_capabilities if os.geteuid() == 0 else None,
+                timeout=60,
+            )
+        finally:
+            probe.chmod(0o755)
+        _MODES_BIND.append(wrote.returncode != 0)
+    if not _MODES_BIND[0]:
+        pytest.skip("file modes do not bind this process (root unable to drop its capabilities)")
+    return _child

@@ -86,6 +86,18 @@ def _coder_folder(root: Path, outside: Path) -> Check | None:
     return nothing_written_there
 
 
+def _nowhere(root: Path, outside: Path) -> Check | None:
+    # A link left behind when the transcript it led to was renamed: it leads nowhere.
+    (root / "interviews" / "atelier.md").symlink_to("atelier-2026-03-12.md")
+    return None
+
+
+def _interviews_file(root: Path, outside: Path) -> Check | None:
+    shutil.rmtree(root / "interviews")
+    (root / "interviews").write_text("epicerie.md\nvelo.yaml\n", encoding="utf-8")
+    return None
+
+
 SETUPS: dict[str, Callable[[Path, Path], Check | None]] = {
     "huge-transcript": _huge,
     "deep-nesting": _deep,
@@ -93,6 +105,8 @@ SETUPS: dict[str, Callable[[Path, Path], Check | None]] = {
     "symlink-etc-passwd": _etc_passwd,
     "symlink-outside-file": _outside_file,
     "symlink-coder-folder": _coder_folder,
+    "interviews-not-a-folder": _interviews_file,
+    "symlink-nowhere": _nowhere,
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Run, run_cli, snapshot
 
 INSERTED = "**Camille:** Bonjour.\n\n"
@@ -93,6 +95,64 @@ def test_a_duplicate_coding_is_not_rewritten_away(small: Path) -> None:
     assert snapshot(small) == before
 
 
+def _duplicate(project: Path) -> None:
+    path = project / "codings" / "camille" / "velo.yaml"
+    first = '- {"segment": 2, "code": "forme/mutualisation", "fp": "96acfe65", '
+    at = '"at": "2026-11-26T23:35:33Z"'
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(f"{first}{at}}}", f'{first}{at}, "memo": "A"}}\n{first}{at}, "memo": "B"}}'),
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "before"),
+    [
+        (["untag", "velo", "4", "forme/echange-informations"], "tagging"),
+        (
+            ["memo", "add", "coding", "velo:4:forme/echange-informations", "--text", "x"],
+            "adding a memo",
+        ),
+        (["autocode", "vélo", "forme/partenariat"], "autocoding"),
+    ],
+    ids=lambda a: a[0] if isinstance(a, list) else "",
+)
+def test_no_command_rewrites_a_file_holding_a_coding_twice(
+    small: Path, args: list[str], before: str
+) -> None:
+    _duplicate(small)
+    snap = snapshot(small)
+    run = cli(small, *args, "--coder", "camille")
+    assert run.exit_code == 1, run.stderr
+    assert run.stderr == (
+        "pcrcode: error: codings/camille/velo.yaml:8: 'forme/mutualisation' is applied twice to "
+        f"segment 2 (also at line 7): keep one of the two lines, merging their memos, before "
+        f"{before}, or one memo would be lost\n"
+    )
+    assert snapshot(small) == snap
+
+
+def test_the_coding_session_refuses_a_file_holding_a_coding_twice(small: Path) -> None:
+    _duplicate(small)
+    snap = snapshot(small)
+    run = run_cli(["code", "velo", "--coder", "camille"], cwd=small, input="partenariat\nq\n")
+    assert run.exception is None and run.exit_code == 1, run.stderr
+    assert "is applied twice to segment 2" in run.stderr
+    assert snapshot(small) == snap
+
+
+def test_a_codebook_merge_keeps_both_memos_of_a_coding_held_twice(small: Path) -> None:
+    _duplicate(small)
+    run = cli(small, "codebook", "merge", "forme/mutualisation", "forme/partenariat")
+    assert run.exit_code == 0, run.stderr
+    text = (small / "codings" / "camille" / "velo.yaml").read_text(encoding="utf-8")
+    memos = [
+        json.loads(line[2:]).get("memo") for line in text.splitlines() if "partenariat" in line
+    ]
+    assert len(memos) == 1 and "A" in memos[0] and "B" in memos[0], memos
+
+
 # --- Wrong numbers with exit 0 ---------------------------------------------------------------
 
 CONFLICT = "<<<<<<< HEAD\n"
@@ -120,7 +180,11 @@ READING_COMMANDS = [
 
 def test_a_broken_coding_file_stops_every_report(small: Path, tmp_path: Path) -> None:
     _conflict(small)
-    commands = [*READING_COMMANDS, ["export", "csv", str(tmp_path / "out")]]
+    commands = [
+        *READING_COMMANDS,
+        ["export", "csv", str(tmp_path / "out")],
+        ["export", "qdpx", str(tmp_path / "out.qdpx")],  # 421 codings of 445, in the issue
+    ]
     for command in commands:
         run = cli(small, *command)
         assert run.exit_code == 1, (command, run.stderr)
@@ -129,7 +193,7 @@ def test_a_broken_coding_file_stops_every_report(small: Path, tmp_path: Path) ->
             "pcrcode: error: codings/camille/epicerie.yaml:7: unresolved merge conflict"
         ), (command, run.stderr)
         assert run.stderr.count("\n") == 1, (command, run.stderr)
-    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.qdpx").exists()
 
 
 def test_skip_broken_goes_on_and_says_so(small: Path) -> None:
@@ -199,6 +263,40 @@ def test_codings_under_an_alias_count_under_the_new_id(small: Path) -> None:
     run = cli(small, "retrieve", "forme/projet-commun", "--format", "json")
     assert run.exit_code == 0, run.stderr
     assert len(json.loads(run.stdout)) >= 1
+
+
+ALIAS_COMMANDS = [
+    ["frequencies", "--all-coders"],
+    ["crosstab", "forme", "statut", "--all-coders"],
+    ["cooccurrence", "--all-coders"],
+    ["profile", "epicerie"],
+    ["agreement"],
+    ["report"],
+    ["codings", "--code", "forme"],
+    ["retrieve", "forme/projet-commun"],
+]
+
+
+@pytest.mark.parametrize("args", ALIAS_COMMANDS, ids=" ".join)
+def test_codings_under_an_old_id_give_the_same_numbers_as_under_the_new_one(
+    small: Path, args: list[str]
+) -> None:
+    """A branch merged after `codebook rename` leaves codings under the old id: every number
+    is the one the renamed codings give."""
+    run = cli(small, "codebook", "rename", "forme/partenariat", "forme/projet-commun")
+    assert run.exit_code == 0, run.stderr
+    renamed = cli(small, *args, "--format", "json")
+    assert renamed.exit_code == 0, renamed.stderr
+    _rename_in_codebook_only_again(small)
+    old_ids = cli(small, *args, "--format", "json")
+    assert old_ids.exit_code == 0, old_ids.stderr
+    assert json.loads(old_ids.stdout) == json.loads(renamed.stdout)
+
+
+def _rename_in_codebook_only_again(project: Path) -> None:
+    for path in (project / "codings").rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("forme/projet-commun", "forme/partenariat"), "utf-8")
 
 
 # --- Nothing outside the project, nothing narrowed ---------------------------------------------
@@ -450,6 +548,63 @@ def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(example: Path) -> No
         assert process.returncode in (0, 1, 130), (process.returncode, stderr)
 
 
+def test_ctrl_c_during_a_codebook_rename_leaves_it_all_done_or_not_started(
+    small: Path, tmp_path: Path
+) -> None:
+    """SIGINT at random moments of a multi-file change: 130 (or 0 when it came too late),
+    one line, and the codebook and every coding file agree, on the old id or the new one."""
+    import random
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = [p for p in sys.path if p]
+    start = (
+        f"import sys; sys.path[:0] = {path!r}; "
+        "sys.argv[1:] = ['codebook', 'rename', 'forme/partenariat', 'forme/projet-commun']; "
+        "sys.stderr.write('ready\\n'); sys.stderr.flush(); "
+        "from pcrcode.__main__ import run; run()"
+    )
+    rng = random.Random(1313)
+    for attempt in range(6):
+        project = tmp_path / f"p{attempt}"
+        shutil.copytree(small, project)
+        process = subprocess.Popen(
+            [sys.executable, "-S", "-c", start],
+            cwd=project,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={"PATH": "/usr/bin:/bin", "HOME": str(project)},
+        )
+        assert process.stderr is not None
+        assert process.stderr.readline() == "ready\n"
+        time.sleep(rng.uniform(0.0, 0.6))
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        assert "Traceback" not in stderr, stderr
+        assert process.returncode in (0, 130), (process.returncode, stderr)
+        # (the change may be complete, and said, before the interrupt lands)
+        assert process.returncode == 0 or "pcrcode: interrupted" in stderr.splitlines()[-1]
+        ids = {
+            "forme/projet-commun" in p.read_text(encoding="utf-8")
+            for p in [project / "codebook.yaml", *(project / "codings").rglob("*.yaml")]
+            if "forme/p" in p.read_text(encoding="utf-8")
+        }
+        check = cli(project, "check")  # completes a journal left by the interrupt, if any
+        assert check.exit_code == 0, (ids, check.stdout)
+        after = {
+            "id: forme/projet-commun" in (project / "codebook.yaml").read_text(encoding="utf-8")
+        }
+        for coding in (project / "codings").rglob("*.yaml"):
+            text = coding.read_text(encoding="utf-8")
+            if "partenariat" in text or "projet-commun" in text:
+                after.add('"forme/projet-commun"' in text)
+        assert len(after) == 1, "the codebook and the codings disagree"
+
+
 # --- The command-line surface ------------------------------------------------------------------
 
 
@@ -508,9 +663,16 @@ def test_csv_on_a_terminal_shows_escapes_from_labels(small: Path) -> None:
         text.replace("label: Partenariat", 'label: "Parte\\e[2J\\e]0;x\\anariat"', 1),
         encoding="utf-8",
     )
-    for command in (["frequencies", "-f", "csv"], ["crosstab", "forme", "portee", "-f", "csv"]):
+    path = small / "structures.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name: Vélo Scop", 'name: "Vélo\\e[2J Scop"'), "utf-8")
+    for command, seen in (
+        (["frequencies", "-f", "csv"], "Parte\\x1b[2J\\x1b]0;x\\x07nariat"),
+        (["crosstab", "forme", "portee", "-f", "csv"], "Parte\\x1b[2J\\x1b]0;x\\x07nariat"),
+        (["profile", "velo", "-f", "csv"], "Vélo\\x1b[2J Scop"),
+    ):
         shown = _on_a_terminal(small, *command)
-        assert "Parte\\x1b[2J\\x1b]0;x\\x07nariat" in shown, (command, shown)
+        assert seen in shown, (command, shown)
         assert "\x1b" not in shown and "\x07" not in shown, command
     piped = cli(small, "frequencies", "-f", "csv").stdout  # into a file or a pipe: the data
     assert "Parte\x1b[2J\x1b]0;x\x07nariat" in piped

@@ -230,11 +230,21 @@ def _root(
         help="Compute reports without the files (and codings) that cannot be read, saying so "
         "on stderr, instead of stopping on the first one.",
     ),
+    csv_safe: bool = typer.Option(
+        False,
+        "--csv-safe",
+        help="In CSV output, write text that a spreadsheet would run as a formula (=, +, -, @) "
+        "with a ' before it (also PCRCODE_CSV_SAFE=1).",
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     ctx.obj = {"project": project, "skip_broken": skip_broken}
+    if csv_safe:  # read where CSV is written (cli/output/csv_writer.py), as the variable is
+        import os
+
+        os.environ["PCRCODE_CSV_SAFE"] = "1"
 
 
 # The commands, in the order of `pcrcode --help` (Typer lists commands before groups): the

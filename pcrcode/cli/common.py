@@ -229,11 +229,12 @@ def resolve_coder(
 
 
 def _round(text: str) -> int:
-    from pcrcode.errors import UsageError
+    from pcrcode.errors import UsageError, whole_number
 
-    if not text.isdigit() or int(text) < 1:
+    number = whole_number(text)
+    if number is None or number < 1:
         raise UsageError(f"bad round '{text}' in PCRCODE_ROUND: a number from 1")
-    return int(text)
+    return number
 
 
 def _git_user(cwd: Path | None) -> str:
@@ -304,7 +305,7 @@ def load(ctx: typer.Context, findings: list[Finding] | None = None) -> Project:
     problems for a command that must refuse some of them itself."""
     from pcrcode.cli.output.progress import progress_bar
     from pcrcode.files.diagnostics import Diagnostics
-    from pcrcode.project import load_project, unknown_codes
+    from pcrcode.project import load_project, unusable_codings
 
     root = project_root(ctx)
     diag = Diagnostics(root)
@@ -312,7 +313,7 @@ def load(ctx: typer.Context, findings: list[Finding] | None = None) -> Project:
         project = load_project(root, diag, progress=bar)
     if findings is not None:
         findings.extend(diag.errors)
-    unknown_codes(project, diag)
+    unusable_codings(project, diag)
     _stop_or_warn(ctx, root, diag.errors)
     return project
 
@@ -369,7 +370,8 @@ def warn_problems(errors: list[Finding]) -> None:
         note(
             f"warning: --skip-broken: computed despite {len(errors)} problem(s) in {shown} (a "
             "file or coding that cannot be read is left out, an undeclared value is counted "
-            f"as it stands); first: {errors[0]}"
+            "as it stands, and so is a coding of an unknown code, interview or segment); "
+            f"first: {errors[0]}"
         )
 
 

@@ -92,13 +92,14 @@ def export_csv(
     speaker, code, family, coder, start, end, quote, memo. structures.csv: structure, name,
     attributes, interviewed, interviews. presence.csv: structure, code, present (0/1).
     codebook.csv: code, family, family_label, parent, label, codable, degree, short, definition,
-    when_to_use, when_not_to_use, example.
+    when_to_use, when_not_to_use, example. For a spreadsheet: pcrcode --csv-safe export csv.
 
     Example: pcrcode export csv tables/
     """
+    from pcrcode.cli.output.csv_writer import formulas_neutralised
     from pcrcode.exchange.csv_tables import write_tables
 
-    for path, rows in write_tables(load(ctx), folder).items():
+    for path, rows in write_tables(load(ctx), folder, formulas_neutralised()).items():
         note(f"wrote {path} ({rows} rows)")
 
 

@@ -155,6 +155,10 @@ def _read_state(root: Path) -> _State:
         raise PcrcodeError(f"cannot read: {exc.strerror}", path) from None
     text = decode(raw, path)
     codebook = parse_codebook(loads(text, path), path, Diagnostics(root))
+    for where, problem in codings_io.layout_problems(root):
+        # The codings such a file stands for would keep the old id: refuse, as for a coding
+        # file that cannot be read, before anything is written.
+        raise PcrcodeError(f"{problem}; nothing was changed", where, 1)
     codings: dict[Path, tuple[bytes, list[Coding]]] = {}
     for file in codings_io.coding_files(root):
         data = file.read_bytes()

@@ -57,8 +57,8 @@ def load_texts(root: Path, interview_id: str) -> dict[str, OldText]:
                     text, str(item.get("speaker", "")), int(item.get("segment", 0))
                 )
         return result
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return {}  # RecursionError: nested thousands deep (json's decoder recurses)
 
 
 def remember(root: Path, interview: Interview, keep: Iterable[str] | None = None) -> None:

@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from pcrcode.files.memos import Memo
 
 _QUOTE_RE = re.compile(r"\"([^\"]*)\"|«([^»]*)»|“([^”]*)”")
-_OCCURRENCE_RE = re.compile(r"(?:^|\s)#(\d+)\b")
-_GOTO_RE = re.compile(r"^(?:g|go|goto)?\s*(\d+)$")
+# At most 18 ASCII digits: int() of thousands of digits raises instead of answering.
+_OCCURRENCE_RE = re.compile(r"(?:^|\s)#([0-9]{1,18})\b")
+_GOTO_RE = re.compile(r"^(?:g|go|goto)?\s*([0-9]{1,18})$")
 HELP = (
     ("CODE [CODE...]", "apply codes: a prefix is enough, Tab completes"),
     ("-CODE", "remove a code"),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pcrcode.coding.edits import replace_codings
-from pcrcode.errors import PcrcodeError, UsageError
+from pcrcode.errors import PcrcodeError, UsageError, whole_number
 from pcrcode.files import codings as codings_io
 from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.model import Code, Codebook, Coding, Interview
@@ -453,10 +453,12 @@ class Workbench:
             return self.next_with_code(line[1:].strip()), False
         if low in ("m", "memo"):
             return self.memo(rest), False
-        if low in ("g", "go") and rest.strip().isdigit():
-            return self.go(int(rest)), False
-        if line.isdigit():
-            return self.go(int(line)), False
+        number = whole_number(rest.strip())
+        if low in ("g", "go") and number is not None:
+            return self.go(number), False
+        number = whole_number(line)
+        if number is not None:
+            return self.go(number), False
         if not line:
             return "", False
         if line.startswith("-"):

@@ -9,6 +9,8 @@
 
 Values: empty for missing, ``true``/``false`` for booleans, numbers as numbers; UTF-8, LF. Each
 file is written to a temporary folder, then moved into place, so a reader never sees half a file.
+With ``formulas=True``, text a spreadsheet would run as a formula is written as text
+(:func:`spreadsheet_text`).
 """
 
 from __future__ import annotations
@@ -175,18 +177,46 @@ def tables(project: Project) -> dict[str, Table]:
     }
 
 
-def csv_text(table: Table) -> str:
+# What makes a spreadsheet (Excel, LibreOffice, Google Sheets) run a cell as a formula, after
+# OWASP's "CSV injection" guidance: a transcript or a memo quoted in a cell can begin so.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(cell: str) -> str:
+    """A text cell as a spreadsheet shows it as text rather than running it: ``'=1+1`` for
+    ``=1+1``; any other text as it is. Only for text: a number (-3) stays a number."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def csv_text(table: Table, formulas: bool = False) -> str:
+    """The CSV of ``table``; with ``formulas``, text cells made safe for a spreadsheet."""
     header, rows = table
+    lines = [[_cell(v) for v in row] for row in rows]
+    if formulas:
+        lines = [
+            [spreadsheet_text(c) if isinstance(c, str) else c for c in cells] for cells in lines
+        ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
+    writer.writerows(lines)
+    if "\r" not in buffer.getvalue():
+        return buffer.getvalue()
+    # Python's csv writer (3.11) leaves a cell holding a carriage return unquoted, where R,
+    # pandas and Python's own reader end the row: such rows are written with their text quoted.
+    buffer = io.StringIO()
+    plain = csv.writer(buffer, lineterminator="\n")
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+    plain.writerow(header)
+    for cells in lines:
+        cr = any(isinstance(c, str) and "\r" in c for c in cells)
+        (quoted if cr else plain).writerow(cells)
     return buffer.getvalue()
 
 
-def write_tables(project: Project, folder: Path) -> dict[Path, int]:
-    """Write the four tables into ``folder``; returns each file with its number of rows."""
+def write_tables(project: Project, folder: Path, formulas: bool = False) -> dict[Path, int]:
+    """Write the four tables into ``folder``; returns each file with its number of rows. With
+    ``formulas``, text cells a spreadsheet would run as formulas are written as text."""
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"'{folder}' exists and is not a folder")
     folder.mkdir(parents=True, exist_ok=True)
@@ -195,7 +225,7 @@ def write_tables(project: Project, folder: Path) -> dict[Path, int]:
     written: dict[Path, int] = {}
     try:
         for name, table in built.items():
-            (stage / name).write_text(csv_text(table), encoding="utf-8")
+            (stage / name).write_text(csv_text(table, formulas), encoding="utf-8")
         for name, table in built.items():
             os.replace(stage / name, folder / name)
             written[folder / name] = len(table[1])

@@ -34,22 +34,55 @@ def writing(path: Path, durable: bool = True) -> Iterator[IO[bytes]]:
     block fails. A symbolic link is written through: its file changes, it stays a link."""
     if os.path.islink(path):
         path = Path(os.path.realpath(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        keep_mode(fd, path)
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with named(path), folders_for(path):
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            keep_mode(fd, path)
+            with os.fdopen(fd, "wb") as handle:
+                yield handle
+                if durable:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
     if durable:
         _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def folders_for(path: Path) -> Iterator[None]:
+    """Make the missing folders of ``path`` for the block; remove them again (if still empty)
+    when it fails, so that a refused write (a full disk) leaves nothing behind."""
+    missing = []
+    for folder in path.parents:
+        if os.path.lexists(folder):
+            break
+        missing.append(folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        yield
+    except BaseException:
+        for folder in missing:  # deepest first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+@contextlib.contextmanager
+def named(path: Path) -> Iterator[None]:
+    """A system error met while writing ``path`` through a temporary file (a full disk, a
+    read-only folder) names ``path``, the file the user knows, rather than the temporary
+    file's random name or nothing at all."""
+    try:
+        yield
+    except OSError as exc:
+        name = exc.filename
+        if name is not None and not os.path.basename(os.fspath(name)).startswith(f".{path.name}."):
+            raise  # about another path (a folder that cannot be made): it says which
+        raise OSError(exc.errno, exc.strerror, os.fspath(path)) from None
 
 
 def keep_mode(fd: int, path: Path) -> None:
@@ -110,7 +143,14 @@ def locked(lock_path: Path) -> Iterator[None]:
     overwrites the other's coding. The lock file is left in place (removing it would race).
     """
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        # 0o666 less the umask, as any new file: in a group-writable project a colleague
+        # must be able to open the lock this process creates.
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+    except PermissionError:
+        # A lock another user made without group write (older pcrcode made them 0644):
+        # flock needs only a file open for reading.
+        fd = os.open(lock_path, os.O_RDONLY)
     try:
         try:
             import fcntl

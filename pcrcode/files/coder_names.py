@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from pcrcode.errors import UnknownItem, UsageError, did_you_mean
+from pcrcode.errors import UnknownItem, UsageError, did_you_mean, whole_number
 from pcrcode.files.codebook import ID_RE
 from pcrcode.model import ROUND_MARK, Project
 
@@ -18,7 +18,8 @@ def valid_coder_name(name: str) -> str:
     if not ID_RE.match(person) or "/" in person:
         hint = f" (e.g. '{slug(person)}')" if slug(person) else ""
         raise UsageError(f"bad coder name '{name}': use a-z, 0-9, - and _, it names a folder{hint}")
-    if mark and (not number.isdigit() or int(number) < 2 or number.startswith("0")):
+    round_number = whole_number(number)
+    if mark and (round_number is None or round_number < 2 or number.startswith("0")):
         raise UsageError(
             f"bad coder name '{name}': '@' is followed by a round number from 2 "
             f"(round 1 is plain '{person}')"

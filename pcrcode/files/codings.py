@@ -313,6 +313,27 @@ def _coding(
     )
 
 
+def layout_problems(root: Path) -> list[tuple[Path, str]]:
+    """Files where the codings' folders should be (``codings/`` itself, a coder's folder), with
+    what to do: the codings they stand for would otherwise be left out without a word, by a
+    report as by ``codebook rename``."""
+    folder = root / CODINGS_DIR
+    if os.path.lexists(folder) and not folder.is_dir():
+        return [(folder, "is a file: codings/ must be a folder (codings/<coder>/)")]
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:
+        return [
+            (
+                folder / entry.name,
+                "a file where a coder's folder is expected: coding files go in "
+                "codings/<coder>/<interview>.yaml; move it there",
+            )
+            for entry in sorted(entries, key=lambda e: e.name)
+            if not entry.name.startswith(".") and not entry.is_dir()
+        ]
+
+
 def coding_files(root: Path) -> list[Path]:
     """``codings/<coder>/<interview>.yaml`` files, sorted by coder then interview.
 

@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from pcrcode.choices import MemoKind
-from pcrcode.errors import FileFormatError, PcrcodeError, UnknownItem, UsageError, closest
+from pcrcode.errors import (
+    FileFormatError,
+    PcrcodeError,
+    UnknownItem,
+    UsageError,
+    closest,
+    whole_number,
+)
 from pcrcode.files import atomic, transaction
 from pcrcode.files import codings as codings_io
 from pcrcode.files.diagnostics import Diagnostics
@@ -86,13 +93,14 @@ def check_kind(kind: str) -> MemoKind:
 def parse_coding_target(target: str) -> tuple[str, int, str | None]:
     """``INTERVIEW:SEGMENT[:CODE]`` -> (interview, segment, code or None)."""
     parts = target.split(":")
-    if len(parts) not in (2, 3) or not parts[1].strip().isdigit() or int(parts[1]) < 1:
+    segment = whole_number(parts[1].strip()) if len(parts) in (2, 3) else None
+    if segment is None or segment < 1:
         raise UsageError(
             f"bad coding target '{target}': write INTERVIEW:SEGMENT:CODE, "
             "e.g. interview-1:7:family/code"
         )
     code = parts[2].strip() if len(parts) == 3 and parts[2].strip() else None
-    return parts[0].strip(), int(parts[1]), code
+    return parts[0].strip(), segment, code
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -146,13 +154,15 @@ def parse_memo_file(path: Path, kind: str, target: str) -> tuple[Memo, list[tupl
             )
     segment: int | None = None
     if "segment" in front:
-        value = front["segment"][1]
-        if value.isdigit() and int(value) >= 1 and kind == "interview":
-            segment = int(value)
-        else:
+        number = whole_number(front["segment"][1])
+        if kind != "interview":
+            problems.append((front["segment"][0], "'segment' belongs on interview memos only"))
+        elif number is None or number < 1:
             problems.append(
-                (front["segment"][0], "'segment' is a segment number, on interview memos only")
+                (front["segment"][0], "'segment' is not a segment number (1, 2, ...): correct it")
             )
+        else:
+            segment = number
     text = "\n".join(lines[body_start:]).strip("\n")
     memo = Memo(
         kind=kind,
@@ -327,12 +337,13 @@ def resolve_target(root: Path, kind: MemoKind, target: str) -> tuple[str, int | 
         interview = load_interview(root, interview_id.strip(), Diagnostics(root))
         if not colon:
             return interview.id, None
-        if not rest.strip().isdigit():
+        segment = whole_number(rest.strip())
+        if segment is None:
             raise UsageError(
                 f"bad interview target '{target}': write INTERVIEW or "
                 "INTERVIEW:SEGMENT, e.g. jardins-du-drac:7"
             )
-        return interview.id, interview.turn(int(rest)).number
+        return interview.id, interview.turn(segment).number
     interview_id, segment, code = parse_coding_target(target)
     codebook = load_codebook(root, Diagnostics(root))
     code_id = codebook.resolve(code).id if code is not None else None

@@ -145,7 +145,8 @@ def _recover_locked(root: Path) -> list[str]:
         data = json.loads(journal.read_text(encoding="utf-8"))
         entries = list(data["entries"])
         targets = [root / str(e["target"]) for e in entries]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        # RecursionError: a crafted journal nested thousands deep (json's decoder recurses).
         raise PcrcodeError(
             "the journal of an interrupted change is unreadable: check the files "
             "it names, then delete it",
@@ -240,18 +241,19 @@ def _apply(root: Path, entries: list[dict[str, str | None]]) -> list[str]:
 
 
 def _write_temp(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
-    try:
-        atomic.keep_mode(fd, path)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
+    with atomic.named(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+        try:
+            atomic.keep_mode(fd, path)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+            raise
     return Path(name)
 
 

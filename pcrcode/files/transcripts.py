@@ -261,10 +261,10 @@ def interview_files(root: Path) -> list[Path]:
 
 
 def is_file(entry: os.DirEntry[str]) -> bool:
-    """A file, or a link pcrcode cannot follow (a loop): listed, so that reading it gives a
-    finding instead of the file being left out without a word."""
+    """A file, or a link pcrcode cannot follow (a loop, or leading nowhere): listed, so that
+    reading it gives a finding instead of the file being left out without a word."""
     try:
-        return entry.is_file()
+        return entry.is_file() or (entry.is_symlink() and not entry.is_dir())
     except OSError:
         return entry.is_symlink()
 

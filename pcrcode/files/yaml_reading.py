@@ -12,6 +12,7 @@ Every project file goes through here, so that:
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -88,6 +89,14 @@ def read_text(path: Path) -> str:
         data = path.read_bytes()
     except IsADirectoryError:
         raise FileFormatError("is a folder, expected a file", path) from None
+    except FileNotFoundError:
+        if not path.is_symlink():
+            raise
+        raise FileFormatError(
+            f"a symbolic link that leads nowhere (to '{os.readlink(path)}'): restore what it "
+            "leads to, or remove the link",
+            path,
+        ) from None
     except OSError as exc:
         raise FileFormatError(f"cannot read: {exc.strerror}", path) from None
     return decode(data, path)

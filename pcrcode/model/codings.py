@@ -8,13 +8,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, overload
 
+from pcrcode.errors import whole_number
+
 ROUND_MARK = "@"  # codings/<coder>@<round>/: a coder's second, third... coding round
 
 
 def coder_round(coder: str) -> tuple[str, int]:
     """(person, round) of a coder folder's name: ``camille`` is round 1, ``camille@2`` round 2."""
     person, mark, number = coder.partition(ROUND_MARK)
-    return (person, int(number)) if mark and number.isdigit() else (coder, 1)
+    round_number = whole_number(number) if mark else None
+    return (person, round_number) if round_number is not None else (coder, 1)
 
 
 def with_round(person: str, number: int | None) -> str:

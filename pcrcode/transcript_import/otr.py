@@ -29,6 +29,10 @@ def otr_lines(text: str, path: Path) -> tuple[list[tuple[int, str]], dict[str, s
         raise FileFormatError(
             f"not an oTranscribe file (invalid JSON: {exc.msg})", path, exc.lineno
         ) from None
+    except (ValueError, RecursionError):  # a number of thousands of digits; nested thousands deep
+        raise FileFormatError(
+            "not an oTranscribe file (a number too long or data nested too deeply)", path
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise FileFormatError(
             "not an oTranscribe file: no 'text' field holding the transcript", path
@@ -48,6 +52,6 @@ def _stamp(value: str) -> str:
     """Seconds (``12.48``) or already a clock time (``0:12``)."""
     try:
         seconds = int(float(value))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: '1e400' is an infinite float
         return value if re.fullmatch(r"\d{1,2}(?::\d{1,2}){1,2}", value) else "0:0"
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"

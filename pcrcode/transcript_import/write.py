@@ -19,6 +19,14 @@ def create(path: Path, text: str, iid: str) -> None:
     """Write a new file atomically, failing if it exists (even if created meanwhile)."""
     from pcrcode.files import atomic
 
+    with atomic.named(path):
+        _create(path, text, iid)
+    atomic._fsync_dir(path.parent)
+
+
+def _create(path: Path, text: str, iid: str) -> None:
+    from pcrcode.files import atomic
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -38,7 +46,6 @@ def create(path: Path, text: str, iid: str) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-    atomic._fsync_dir(path.parent)
 
 
 def exists(iid: str, name: str) -> ConflictError:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pcrcode.cli.output.pipes import reader_left
+from pcrcode.errors import whole_number
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -57,14 +58,35 @@ def console(stderr: bool = False) -> Console:
     width = None
     if "COLUMNS" not in os.environ and not (sys.stderr if stderr else sys.stdout).isatty():
         width = PIPE_WIDTH
+    width, height = _size(width)
     return _Console(
         stderr=stderr,
         highlight=False,
         markup=False,
         emoji=False,
         width=width,
+        height=height,
         no_color="NO_COLOR" in os.environ or None,
     )
+
+
+def _size(width: int | None) -> tuple[int | None, int | None]:
+    """Rich reads COLUMNS and LINES with int() when they are digits, which raises on '²' or on
+    5,000 digits (Python's int conversion limit): such values count as unset. Rich reads
+    neither once it is given both sizes."""
+    unusable = [
+        name
+        for name in ("COLUMNS", "LINES")
+        if os.environ.get(name, "").isdigit() and whole_number(os.environ[name]) is None
+    ]
+    if not unusable:
+        return width, None
+    import shutil
+
+    size = shutil.get_terminal_size()  # which ignores them
+    columns = None if "COLUMNS" in unusable else whole_number(os.environ.get("COLUMNS", ""))
+    lines = None if "LINES" in unusable else whole_number(os.environ.get("LINES", ""))
+    return width or columns or size.columns, lines or size.lines
 
 
 class PlainConsole:
@@ -120,8 +142,9 @@ def output_console() -> Console | PlainConsole:
     columns = env.get("COLUMNS")
     if columns is None:
         return PlainConsole(PIPE_WIDTH)
-    if columns.isdigit() and int(columns) >= 3:
-        return PlainConsole(int(columns))
+    width = whole_number(columns)
+    if width is not None and width >= 3:
+        return PlainConsole(width)
     return console()
 
 

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from typing import Any
 
+from pcrcode.errors import whole_number
 from pcrcode.exchange.refi.describe import id_tag, is_yes, parse_description
 from pcrcode.exchange.refi.reader import RCode, RProject
 from pcrcode.files.codebook import ID_RE
@@ -42,8 +43,9 @@ def _code_entry(code_id: str, node: RCode, used: set[str]) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": code_id, "label": node.name or code_id.rsplit("/", 1)[-1]}
     if not node.codable and node.guid not in used:  # coded anyway: keep the codings valid
         entry["codable"] = False
-    if fields.get("degree", "").isdigit() and int(fields["degree"]) >= 1:
-        entry["degree"] = int(fields["degree"])
+    degree = whole_number(fields.get("degree", ""))
+    if degree is not None and degree >= 1:
+        entry["degree"] = degree
     for key in ("short", "definition", "when_to_use", "when_not_to_use", "example"):
         if fields.get(key):
             entry[key] = fields[key]

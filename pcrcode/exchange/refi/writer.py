@@ -93,6 +93,11 @@ def write_tree(new: NewProject, folder: Path) -> None:
 
 
 def _check_target(target: Path) -> None:
+    if os.path.lexists(target) and not target.exists():
+        raise ConflictError(
+            f"'{target}' is a symbolic link that leads nowhere (to '{os.readlink(target)}'): "
+            "import into a new or empty folder, or remove the link; nothing was written"
+        )
     if target.exists() and not target.is_dir():
         raise ConflictError(f"'{target}' exists and is not a folder")
     if target.is_dir() and any(target.iterdir()):
@@ -105,10 +110,16 @@ def install(new: NewProject, target: Path) -> None:
     """Write the project into ``target``: staged beside it, renamed at the end."""
     target = target.absolute()
     _check_target(target)
+    if target.is_symlink():  # a link to an empty folder: the project goes where it leads
+        target = Path(os.path.realpath(target))
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=parent))
     try:
+        # mkdtemp makes 0700, which would close the project to the group it is shared with:
+        # the mode of the empty folder it replaces, else what the umask allows.
+        mode = os.stat(target).st_mode & 0o7777 if target.is_dir() else 0o777 & ~atomic.umask()
+        os.chmod(stage, mode)
         write_tree(new, stage)
         _check_target(target)
         if target.is_dir():
@@ -180,7 +191,7 @@ def import_qdpx(path: Path, target: Path, offset_unit: OffsetUnit = OffsetUnit.a
 def import_qdc(path: Path, folder: Path) -> NewProject:
     """``folder/codebook.yaml`` from a ``.qdc``; refuses to replace a codebook."""
     dest = folder / CODEBOOK_FILE
-    if dest.exists():
+    if os.path.lexists(dest):  # a link too: a codebook is never written through a link here
         raise ConflictError(
             f"'{dest}' already exists: import into another folder, or move it "
             "away first; nothing was written"
