@@ -4,7 +4,8 @@ the rows, its codings and turns left in the cache until a command asks for them.
 
 Whatever the index cannot vouch for, the full load says better: a file outside the project, two
 transcripts of one interview, a coding of a code the codebook does not know (each is named with
-its line), a file that vanished while listed. :func:`load_indexed` then returns None and the
+its line), a coding of an interview without a transcript or past its last segment, a file
+that vanished while listed. :func:`load_indexed` then returns None and the
 command loads the project from its files, as without an index.
 """
 
@@ -166,6 +167,7 @@ def _project(
     )
     if unknown:
         raise _StandAside(f"codings of an unknown code ({unknown[0]})")
+    _check_segments(interviews, segments)
     project = Project(
         root=root,
         codebook=codebook,
@@ -174,3 +176,17 @@ def _project(
         codings=Codings(coding_files, aliases),
     )
     return Indexed(project, diag.errors, segments)
+
+
+def _check_segments(
+    interviews: dict[str, Interview], segments: dict[tuple[str, str], list[SegmentData]]
+) -> None:
+    """Codings of an interview without a transcript, or past its last segment: the full load
+    names each with its line (a report stops on them)."""
+    for (interview_id, _), files in segments.items():
+        interview = interviews.get(interview_id)
+        if interview is None:
+            raise _StandAside(f"codings of interview '{interview_id}', which has no transcript")
+        last = max((numbers[-1] for numbers, _ in files if numbers), default=0)
+        if last > interview.turn_count():
+            raise _StandAside(f"codings past the last segment of '{interview_id}'")
