@@ -56,7 +56,7 @@ def _bash(words: str, cwd: Path, instruction: str = "bash_complete") -> list[str
         ("pcrcode co", ["codings", "code", "cooccurrence", "completion", "codebook"]),
         ("pcrcode codebook m", ["merge", "move"]),  # a command of a group
         ("pcrcode tag --q", ["--quote"]),  # an option
-        ("pcrcode --", ["--project", "--skip-broken", "--version", "--help"]),
+        ("pcrcode --", ["--project", "--skip-broken", "--csv-safe", "--version", "--help"]),
         ("pcrcode frequencies -f ", ["table", "csv", "json", "markdown"]),  # a choice
         ("pcrcode tag jardins", ["jardins-du-drac"]),  # an interview id
         ("pcrcode tag jardins-du-drac 3 forme/p", ["forme/partenariat"]),  # a code id
