@@ -98,10 +98,8 @@ class Workbench:
         self.compare = check_coder(compare) if compare else None
         self.into = check_coder(into) if into else None
         if self.into and not self.compare:
-            raise UsageError(
-                "adjudication needs two coders: name the one to compare with too",
-                about="adjudication",
-            )
+            message = "adjudication needs two coders: name the one to compare with too"
+            raise UsageError(message, about="adjudication")
         self.codebook = load_codebook(root, Diagnostics(root))
         self.interview: Interview = load_interview(root, interview_id, Diagnostics(root))
         if not self.interview.turns:
@@ -453,10 +451,7 @@ class Workbench:
             return self.next_with_code(line[1:].strip()), False
         if low in ("m", "memo"):
             return self.memo(rest), False
-        number = whole_number(rest.strip())
-        if low in ("g", "go") and number is not None:
-            return self.go(number), False
-        number = whole_number(line)
+        number = whole_number(rest.strip() if low in ("g", "go") else line)  # `g 12` or `12`
         if number is not None:
             return self.go(number), False
         if not line:
