@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -412,7 +413,9 @@ def main() -> None:
         # runner's own peak is a floor under every "peak MB" figure (it stays small by design).
         runner_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         info["runner peak memory (floor of the peak MB figures)"] = f"{runner_mb:.0f} MB"
-        data = Results(info, (load_before, load_after), results, qc_results, " ".join(sys.argv[1:]))
+        data = Results(
+            info, (load_before, load_after), results, qc_results, shlex.join(sys.argv[1:])
+        )
         if args.merge and saved.exists():
             data = merge_results(load_results(saved), data)
         save_results(saved, data)
