@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run  # bench/run.py, beside this file
+from measure import measure  # bench/measure.py
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = [
@@ -51,7 +52,7 @@ def main() -> None:
     ]
     for words in REPORTS:
         argv = [exe, *words]
-        timing = run.measure(argv, ROOT, args.runs, before=argv)
+        timing = measure(argv, ROOT, args.runs, before=argv)
         if timing.error:
             lines.append(f"| `pcrcode {' '.join(words)}` | {timing.error} | | | | |")
             continue

@@ -25,8 +25,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from run import BENCH, OUT, Timing, measure, run_env
+from measure import Timing, measure, run_env
 
+BENCH = Path(__file__).resolve().parent
 VENV = BENCH / ".venv-qc"
 QC = VENV / "bin" / "qc"
 LOADER_VERSION = "1"
@@ -39,6 +40,21 @@ SHARED = [
     ("find / retrieve", "retrieve", ["codes", "find", "achat-vente"]),
     ("REFI-QDA export", "export qdpx", ["export", "{qdpx}"]),
 ]
+# The pcrcode commands (run.py's names) whose targets need each qc figure: `run.py --only`
+# runs a qc command when one of them is chosen. Issue 20 holds every warm report to
+# `qc codes stats`.
+NEEDED_BY = {
+    "start-up": {"--help"},
+    "statistics": {"frequencies", "crosstab", "cooccurrence", "profile csv", "report"},
+    "code crosstab": {"cooccurrence"},
+    "find / retrieve": {"retrieve"},
+    "REFI-QDA export": {"export qdpx"},
+}
+
+
+def chosen(only: list[str] | None) -> list[tuple[str, str, list[str]]]:
+    """The SHARED comparisons that the pcrcode commands ``only`` (None: all) need."""
+    return [s for s in SHARED if only is None or NEEDED_BY[s[0]] & set(only)]
 
 
 def ensure_qc() -> str:
@@ -161,9 +177,11 @@ def build(pcrcode_project: Path, folder: Path) -> None:
         )
 
 
-def project(n: int, seed: int, pcrcode_project: Callable[[int, int], Path]) -> Path:
-    source = pcrcode_project(n, seed)
-    folder = OUT / f"qc{n}"
+def project(
+    n: int, seed: int, out: Path, pcrcode_project: Callable[[int, int, Path], Path]
+) -> Path:
+    source = pcrcode_project(n, seed, out)
+    folder = out / f"qc{n}"
     stamp = (source / ".generated").read_text() + f" qc-loader {LOADER_VERSION}"
     stamp_file = folder / ".generated"
     if not stamp_file.exists() or stamp_file.read_text() != stamp:
@@ -176,8 +194,14 @@ def project(n: int, seed: int, pcrcode_project: Callable[[int, int], Path]) -> P
 
 
 def run(
-    sizes: list[int], seed: int, runs: int, pcrcode_project: Callable[[int, int], Path]
+    sizes: list[int],
+    seed: int,
+    runs: tuple[int, int],
+    out: Path,
+    only: list[str] | None,
+    pcrcode_project: Callable[[int, int, Path], Path],
 ) -> dict[str, Any]:
+    """qc's timings per size: ``runs`` is (runs below 10,000 interviews, runs at 10,000)."""
     problem = ensure_qc()
     result: dict[str, Any] = {"problem": problem, "version": "", "sizes": {}}
     if problem:
@@ -185,15 +209,15 @@ def run(
     result["version"] = qc_version()
     for n in sizes:
         try:
-            folder = project(n, seed, pcrcode_project)
+            folder = project(n, seed, out, pcrcode_project)
         except (SystemExit, subprocess.CalledProcessError, OSError) as exc:
             result["sizes"][n] = {"problem": f"loading the corpus into qc failed: {exc}"}
             continue
         timings: dict[str, Timing] = {}
         with tempfile.TemporaryDirectory() as tmp:
-            for label, _, args in SHARED:
+            for label, _, args in chosen(only):
                 argv = [str(QC), *(a.format(qdpx=os.path.join(tmp, "qc.qdpx")) for a in args)]
-                timing = measure(argv, folder, runs if n < 10000 else 1, ok=(0,))
+                timing = measure(argv, folder, runs[0] if n < 10000 else runs[1], ok=(0,))
                 timings[label] = timing
                 shown = timing.error or f"{timing.median * 1000:.0f} ms, {timing.peak_mb:.0f} MB"
                 print(f"  qc {n:>6} {label:<16} {shown}", file=sys.stderr)
@@ -250,6 +274,7 @@ with corpus.session():
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(BENCH.parent))  # pcrcode from this checkout, as run.py does
     if sys.argv[1] == "build":
         build(Path(sys.argv[2]), Path(sys.argv[3]))
     else:

@@ -6,6 +6,8 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from scale_targets import FLOOR, scale_section, start_up_floor
+
 BENCH = Path(__file__).resolve().parent
 
 HELP_MS, TAG_MS, COLD_S, WARM_S, SCALE, MEMORY_MB, VS_QC = 100, 150, 1.0, 0.3, 10, 300, 10
@@ -16,14 +18,15 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f}"
 
 
-def _cell(row: Any) -> list[str]:
+def _cell(row: Any, floor: float | None) -> list[str]:
     if row.timing is None:
-        return ["not available", "", "", "", "", ""]
+        return ["not available", "", "", "", "", "", ""]
     t = row.timing
     if t.error:
-        return [f"failed: {t.error}".replace("|", "\\|"), "", "", "", "", ""]
+        return [f"failed: {t.error}".replace("|", "\\|"), "", "", "", "", "", ""]
     return [
         _ms(t.median),
+        f"×{t.median / floor:.1f}" if floor else "",
         _ms(min(t.times)),
         _ms(max(t.times)),
         _ms(statistics.median(t.cpu)),
@@ -86,7 +89,7 @@ def targets(results: dict[int, tuple[dict[str, int], list[Any]]]) -> list[tuple[
         for row in results[10000][1]:
             big = _find(results[10000][1], row.command, row.mode)
             small = _find(rows_1000, row.command, row.mode)
-            if big and small and row.command not in ("--help",):
+            if big and small and row.command not in ("--help", FLOOR):
                 ratio = big.median / small.median
                 if worst is None or ratio > worst[0]:
                     worst = (ratio, f"{row.command} {row.mode}".replace(" -", ""))
@@ -101,7 +104,7 @@ def targets(results: dict[int, tuple[dict[str, int], list[Any]]]) -> list[tuple[
             (
                 (r.timing.peak_mb, r.command)
                 for r in results[10000][1]
-                if r.timing is not None and r.timing.times
+                if r.timing is not None and r.timing.times and r.command != FLOOR
             ),
             default=None,
         )
@@ -152,7 +155,9 @@ def qc_section(
             continue
         rows = results[n][1]
         for label, command, args in SHARED:
-            q = data["timings"][label]
+            q = data["timings"].get(label)
+            if q is None:
+                continue  # left out of this run (--only)
             qc_cmd = "qc " + " ".join(a if "{" not in a else "out.qdpx" for a in args)
             cold = _find(rows, command, "cold") or _find(rows, command, "-")
             warm = _find(rows, command, "warm") or cold
@@ -220,10 +225,12 @@ def write_results(
     qc: dict[str, Any] | None,
     argv: str,
 ) -> None:
+    written = ", then ".join(f"`{f'python bench/run.py {a}'.rstrip()}`" for a in argv.split("\n"))
+    merged = " (merged: each later run's figures replace the earlier's)" if "\n" in argv else ""
     lines = [
         "# pcrcode benchmark",
         "",
-        f"Written by `python bench/run.py {argv}`".rstrip() + " — do not edit by hand; "
+        f"Written by {written}{merged} — do not edit by hand; "
         "the analysis comes from bench/NOTES.md.",
         "",
         "## Machine",
@@ -243,6 +250,9 @@ def write_results(
     lines += ["## Targets", "", "| target | measured (medians) | |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in targets(results) + qc_verdicts]
     lines.append("")
+    lines += scale_section(results, qc)
+    measured = start_up_floor(results)
+    floor = measured[0] if measured else None
     for n, (stats, rows) in results.items():
         lines += [
             f"## {n:,} interviews",
@@ -251,11 +261,12 @@ def write_results(
             f"{stats['turns']:,} turns, {stats['codings']:,} codings by two coders, "
             f"{stats['bytes'] / 1e6:.1f} MB of project files.",
             "",
-            "| command | cache | median ms | min ms | max ms | CPU ms | peak MB | runs |",
-            "|---|---|---:|---:|---:|---:|---:|---:|",
+            "| command | cache | median ms | × floor | min ms | max ms | CPU ms | peak MB | runs |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for row in rows:
-            lines.append(f"| `{row.command}` | {row.mode} | " + " | ".join(_cell(row)) + " |")
+            name = f'python -c "{FLOOR}"' if row.command == FLOOR else row.command
+            lines.append(f"| `{name}` | {row.mode} | " + " | ".join(_cell(row, floor)) + " |")
         lines.append("")
     lines += qc_lines
     notes = BENCH / "NOTES.md"
