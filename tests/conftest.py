@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import shutil
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import pytest
 from typer.testing import CliRunner
 
 from pcrcode.cli import app
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -35,15 +40,16 @@ class Run:
 
 
 def run_cli(
-    args: list[str],
+    args: Sequence[str],
     cwd: Path | None = None,
-    env: dict[str, str] | None = None,
-    input: str | None = None,
+    env: Mapping[str, str | None] | None = None,
+    input: str | bytes | None = None,
 ) -> Run:
-    """Run pcrcode in-process with an 80-column, colourless terminal."""
+    """Run pcrcode in-process with an 80-column, colourless terminal. In ``env``, None unsets a
+    variable; ``input`` may be bytes, as a terminal that is not UTF-8 sends them."""
     import os
 
-    full_env = {
+    full_env: dict[str, str | None] = {
         "COLUMNS": "80",
         "NO_COLOR": "1",
         "PCRCODE_CODER": "",
@@ -65,8 +71,20 @@ def run_cli(
     return Run(result.exit_code, result.stdout, result.stderr, exc)
 
 
+class Cli(Protocol):
+    """The type of the ``cli`` fixture: ``run_cli``, so that its calls are type-checked."""
+
+    def __call__(
+        self,
+        args: Sequence[str],
+        cwd: Path | None = None,
+        env: Mapping[str, str | None] | None = None,
+        input: str | bytes | None = None,
+    ) -> Run: ...
+
+
 @pytest.fixture
-def cli() -> Callable[..., Run]:
+def cli() -> Cli:
     return run_cli
 
 
@@ -99,3 +117,9 @@ def snapshot(path: Path) -> dict[str, bytes]:
         for p in sorted(path.rglob("*"))
         if p.is_file() and ".pcrcode" not in p.parts
     }
+
+
+def console_text(console: Console) -> str:
+    """What a Rich console made with ``file=io.StringIO()`` has printed."""
+    assert isinstance(console.file, io.StringIO)
+    return console.file.getvalue()
