@@ -29,6 +29,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -398,8 +399,8 @@ def _timing(t: Timing | None) -> dict[str, object] | None:
     )
 
 
-def _untiming(d: dict[str, object] | None) -> Timing | None:
-    return None if d is None else Timing(**d)  # type: ignore[arg-type]
+def _untiming(d: dict[str, Any] | None) -> Timing | None:
+    return None if d is None else Timing(**d)
 
 
 def save_results(
@@ -407,7 +408,7 @@ def save_results(
     info: dict[str, str],
     load: object,
     results: dict[int, tuple[dict[str, int], list[Row]]],
-    qc: dict[str, object] | None,
+    qc: dict[str, Any] | None,
     argv: str,
 ) -> None:
     import json
@@ -422,7 +423,7 @@ def save_results(
                 else {"timings": {k: _timing(t) for k, t in v["timings"].items()}}
             )
             for n, v in qc["sizes"].items()
-        }  # type: ignore[attr-defined]
+        }
     path.write_text(
         json.dumps(
             {
@@ -447,7 +448,18 @@ def save_results(
     )
 
 
-def load_results(path: Path) -> tuple[object, ...]:
+# What save_results writes and load_results reads back: report.write_results' arguments after
+# the path (machine, load averages before and after, results per size, qc's, command line).
+Saved = tuple[
+    dict[str, str],
+    tuple[Any, Any],
+    dict[int, tuple[dict[str, int], list[Row]]],
+    dict[str, Any] | None,
+    str,
+]
+
+
+def load_results(path: Path) -> Saved:
     import json
 
     data = json.loads(path.read_text(encoding="utf-8"))
