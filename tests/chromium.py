@@ -196,8 +196,8 @@ def png_pixels(png: bytes) -> list[int]:
     pos, data = 8, b""
     while pos < len(png):
         length = struct.unpack(">I", png[pos : pos + 4])[0]
-        kind = png[pos + 4 : pos + 8]
-        if kind == b"IDAT":
+        chunk = png[pos + 4 : pos + 8]
+        if chunk == b"IDAT":
             data += png[pos + 8 : pos + 8 + length]
         pos += 12 + length
     raw = zlib.decompress(data)
@@ -205,19 +205,19 @@ def png_pixels(png: bytes) -> list[int]:
     previous = bytearray(stride)
     grey: list[int] = []
     for y in range(height):
-        kind = raw[y * (stride + 1)]
+        filter_type = raw[y * (stride + 1)]  # 0 none, 1 sub, 2 up, 3 average, 4 Paeth
         line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
         for i in range(stride):
             a = line[i - channels] if i >= channels else 0
             b = previous[i]
             c = previous[i - channels] if i >= channels else 0
-            if kind == 1:
+            if filter_type == 1:
                 line[i] = (line[i] + a) & 0xFF
-            elif kind == 2:
+            elif filter_type == 2:
                 line[i] = (line[i] + b) & 0xFF
-            elif kind == 3:
+            elif filter_type == 3:
                 line[i] = (line[i] + (a + b) // 2) & 0xFF
-            elif kind == 4:
+            elif filter_type == 4:
                 p = a + b - c
                 pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
                 pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import pytest
 from typer.testing import CliRunner
 
 from pcrcode.cli import app
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -38,12 +43,13 @@ class Run:
 
 
 def run_cli(
-    args: list[str],
+    args: Sequence[str],
     cwd: Path | None = None,
-    env: dict[str, str] | None = None,
-    input: str | None = None,
+    env: Mapping[str, str | None] | None = None,
+    input: str | bytes | None = None,
 ) -> Run:
-    """Run pcrcode in-process with an 80-column, colourless terminal.
+    """Run pcrcode in-process with an 80-column, colourless terminal. In ``env``, None unsets a
+    variable; ``input`` may be bytes, as a terminal that is not UTF-8 sends them.
 
     A report that may answer from the project index is run a second time without it
     (``PCRCODE_NO_INDEX=1``), and both runs must print the same, byte for byte: every test
@@ -67,7 +73,7 @@ INDEXED_COMMANDS = frozenset(
 )
 
 
-def _may_use_index(args: list[str], env: dict[str, str] | None) -> bool:
+def _may_use_index(args: Sequence[str], env: Mapping[str, str | None] | None) -> bool:
     if (env or {}).get("PCRCODE_NO_INDEX") or os.environ.get("PCRCODE_NO_INDEX"):
         return False
     rest = list(args)
@@ -79,9 +85,12 @@ def _may_use_index(args: list[str], env: dict[str, str] | None) -> bool:
 
 
 def _invoke(
-    args: list[str], cwd: Path | None, env: dict[str, str] | None, input: str | None
+    args: Sequence[str],
+    cwd: Path | None,
+    env: Mapping[str, str | None] | None,
+    input: str | bytes | None,
 ) -> Run:
-    full_env = {
+    full_env: dict[str, str | None] = {
         "COLUMNS": "80",
         "NO_COLOR": "1",
         "PCRCODE_CODER": "",
@@ -104,8 +113,20 @@ def _invoke(
     return Run(result.exit_code, result.stdout, result.stderr, exc)
 
 
+class Cli(Protocol):
+    """The type of the ``cli`` fixture: ``run_cli``, so that its calls are type-checked."""
+
+    def __call__(
+        self,
+        args: Sequence[str],
+        cwd: Path | None = None,
+        env: Mapping[str, str | None] | None = None,
+        input: str | bytes | None = None,
+    ) -> Run: ...
+
+
 @pytest.fixture
-def cli() -> Callable[..., Run]:
+def cli() -> Cli:
     return run_cli
 
 
@@ -202,3 +223,9 @@ def as_user(tmp_path: Path) -> Callable[..., Run]:
     if not _MODES_BIND[0]:
         pytest.skip("file modes do not bind this process (root unable to drop its capabilities)")
     return _child
+
+
+def console_text(console: Console) -> str:
+    """What a Rich console made with ``file=io.StringIO()`` has printed."""
+    assert isinstance(console.file, io.StringIO)
+    return console.file.getvalue()

@@ -11,15 +11,13 @@ import io
 import json
 import re
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run, snapshot
+from pcrcode.model import Interview
+from tests.conftest import Cli, Run, snapshot
 from tests.golden import assert_golden
-
-Cli = Callable[..., Run]
 
 LEFT_OUT = (
     "note: left out 13 interviews not coded by every compared coder: amap-belledonne (camille), "
@@ -96,7 +94,7 @@ def test_example_character_unit(cli: Cli, example: Path) -> None:
     assert data["rows"][0]["units"] == chars
 
 
-def _interview(root: Path, iid: str):  # type: ignore[no-untyped-def]
+def _interview(root: Path, iid: str) -> Interview:
     from pcrcode.project import load_project
 
     return load_project(root).interviews[iid]

@@ -22,9 +22,10 @@ from pcrcode import project
 from pcrcode.cli.output.progress import ProgressBar, bar_text
 from pcrcode.files import cache, cache_codec, cached_parsing, codings
 from pcrcode.files.diagnostics import Diagnostics
+from pcrcode.files.transcripts import parse_interview
 from pcrcode.model import Codings, Interview, Project
 from pcrcode.project_checks import check_project
-from tests.conftest import Run
+from tests.conftest import Cli
 
 
 @pytest.fixture(autouse=True)
@@ -237,11 +238,10 @@ def test_recent_files_are_not_cached(small: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(cache, "RACY_NS", 3600 * 10**9)  # everything counts as just written
     load(small)
     calls: list[Path] = []
-    original = cached_parsing.parse_interview
 
-    def counting(path: Path, *args: Any, **kwargs: Any) -> Interview:
+    def counting(path: Path, diag: Diagnostics, text: str | None = None) -> Interview:
         calls.append(path)
-        return original(path, *args, **kwargs)
+        return parse_interview(path, diag, text)
 
     monkeypatch.setattr(cached_parsing, "parse_interview", counting)
     load(small)
@@ -386,7 +386,7 @@ def test_a_cached_interview_equals_a_parsed_one(small: Path) -> None:
     assert isinstance(cached, Interview)
 
 
-def test_the_environment_can_turn_the_cache_off(small: Path, cli: Callable[..., Run]) -> None:
+def test_the_environment_can_turn_the_cache_off(small: Path, cli: Cli) -> None:
     result = cli(["check"], cwd=small, env={cache.DISABLE_ENV: "1"})
     assert result.exit_code == 0, result.stderr
     assert not (small / cache.CACHE_DIR).exists()
@@ -394,7 +394,7 @@ def test_the_environment_can_turn_the_cache_off(small: Path, cli: Callable[..., 
     assert (small / cache.CACHE_DIR).is_dir()
 
 
-def test_check_prints_the_same_from_the_cache(example: Path, cli: Callable[..., Run]) -> None:
+def test_check_prints_the_same_from_the_cache(example: Path, cli: Cli) -> None:
     (example / "interviews" / "terre-et-paille.md").write_text(
         (example / "interviews" / "terre-et-paille.md")
         .read_text(encoding="utf-8")

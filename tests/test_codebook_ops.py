@@ -5,17 +5,18 @@ change is completed on the next run."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from pcrcode.files import transaction
 from pcrcode.model import Coding
-from tests.conftest import run_cli, snapshot
+from tests.conftest import Run, run_cli, snapshot
 from tests.golden import assert_golden
 
 
-def cli(project: Path, *args: str) -> object:
+def cli(project: Path, *args: str) -> Run:
     return run_cli(["--project", str(project), *args])
 
 
@@ -366,17 +367,17 @@ def _interrupted_commit(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[Pat
         path.parent.mkdir(exist_ok=True)
         path.write_text(f"old {path.name}\n", encoding="utf-8")
     base = {p: p.read_bytes() for p in files}
-    real = transaction.os.replace
+    real = os.replace
 
-    def crash_on_b(src: object, dst: object) -> None:
+    def crash_on_b(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
         if str(dst).endswith("b.txt"):
             raise KeyboardInterrupt
-        real(src, dst)  # type: ignore[arg-type]
+        real(src, dst)
 
-    monkeypatch.setattr(transaction.os, "replace", crash_on_b)
+    monkeypatch.setattr("pcrcode.files.transaction.os.replace", crash_on_b)
     with pytest.raises(KeyboardInterrupt):
         transaction.commit(root, files, base)
-    monkeypatch.setattr(transaction.os, "replace", real)
+    monkeypatch.setattr("pcrcode.files.transaction.os.replace", real)
     return {p: t for p, t in files.items() if t is not None}
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from tests.conftest import snapshot
+from tests.conftest import Cli, snapshot
 from tests.golden import assert_golden
 
 
-def export(cli, root: Path, folder: Path) -> dict[str, str]:
+def export(cli: Cli, root: Path, folder: Path) -> dict[str, str]:
     result = cli(["--project", str(root), "export", "csv", str(folder)])
     assert result.exit_code == 0, result.stderr
     assert result.exception is None
@@ -17,7 +17,7 @@ def export(cli, root: Path, folder: Path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir())}
 
 
-def test_small_tables(cli, small: Path, tmp_path: Path) -> None:
+def test_small_tables(cli: Cli, small: Path, tmp_path: Path) -> None:
     out = tmp_path / "tables"
     result = cli(["--project", str(small), "export", "csv", str(out)])
     assert result.exit_code == 0
@@ -124,7 +124,9 @@ roues,Les Roues,association,mobilite,associations,,false,0
         assert_golden(f"csv/small-{name}", text)
 
 
-def test_tables_replace_old_ones_and_leave_other_files(cli, small: Path, tmp_path: Path) -> None:
+def test_tables_replace_old_ones_and_leave_other_files(
+    cli: Cli, small: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "tables"
     out.mkdir()
     (out / "codings.csv").write_text("old\n", encoding="utf-8")
@@ -141,7 +143,7 @@ def test_tables_replace_old_ones_and_leave_other_files(cli, small: Path, tmp_pat
     ]
 
 
-def test_example_tables_are_consistent(cli, example: Path, tmp_path: Path) -> None:
+def test_example_tables_are_consistent(cli: Cli, example: Path, tmp_path: Path) -> None:
     files = export(cli, example, tmp_path / "t")
     codings = list(csv.DictReader(files["codings.csv"].splitlines()))
     structures = list(csv.DictReader(files["structures.csv"].splitlines()))
@@ -153,7 +155,7 @@ def test_example_tables_are_consistent(cli, example: Path, tmp_path: Path) -> No
     assert {r["coder"] for r in codings} == {"camille", "yanis"}
 
 
-def test_a_file_in_the_way_is_a_usage_error(cli, small: Path, tmp_path: Path) -> None:
+def test_a_file_in_the_way_is_a_usage_error(cli: Cli, small: Path, tmp_path: Path) -> None:
     (tmp_path / "t").write_text("x", encoding="utf-8")
     before = snapshot(tmp_path)
     result = cli(["--project", str(small), "export", "csv", str(tmp_path / "t")])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT, Run
-
-CLI = Callable[..., Run]
-
+from tests.conftest import Cli as CLI
 
 # --- the example's codings, read by hand ------------------------------------------------------
 

@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import Run, snapshot
-
-CLI = Callable[..., Run]
+from tests.conftest import Cli as CLI
+from tests.conftest import snapshot
 
 BROKEN = """\
 pcrcode: 1

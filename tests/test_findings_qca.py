@@ -4,16 +4,14 @@ here, so that each figure is a fraction counted by hand; and the undefined cases
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pcrcode.findings.qca import necessity, sufficiency
+from tests.conftest import Cli as CLI
 from tests.conftest import Run
-
-CLI = Callable[..., Run]
 
 CODEBOOK = """\
 pcrcode: 1

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from pcrcode.findings.recode import recode_text
-from tests.conftest import Run
-
-CLI = Callable[..., Run]
+from tests.conftest import Cli as CLI
 
 
 def test_ids_are_replaced_whole_and_descendants_first() -> None:

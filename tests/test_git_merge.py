@@ -80,7 +80,9 @@ def with_driver(repo: Path) -> Path:
     return repo
 
 
-def branches(repo: Path, mine: list[tuple[str, str, str]], theirs: list[tuple[str, str, str]]):
+def branches(
+    repo: Path, mine: list[tuple[str, str, str]], theirs: list[tuple[str, str, str]]
+) -> None:
     """Branch `field` codes `theirs` and main codes `mine`, each committed."""
     git(repo, "checkout", "-q", "-b", "field")
     for segment, code, memo in theirs:

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from pcrcode.cli.output import report_tables
 from pcrcode.cli.output.report_tables import Grid, print_grid
-from tests.conftest import run_cli
+from tests.conftest import console_text, run_cli
 
 CELL = st.one_of(
     st.text(
@@ -60,7 +60,7 @@ def printed(grid: Grid, width: int, console: dict[str, Any], compact: bool, rich
         if rich:
             patch.setattr(report_tables, "_print_plain", lambda *args: False)
         print_grid(out, grid, compact)
-    return out.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+    return console_text(out)
 
 
 @settings(max_examples=400, deadline=None)

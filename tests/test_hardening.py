@@ -462,7 +462,9 @@ def test_a_symlink_loop_under_interviews(small: Path) -> None:
     _one_line_error(cli(small, "report"))
 
 
-def test_a_full_disk_is_one_line_and_nothing_half_written(small: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_full_disk_is_one_line_and_nothing_half_written(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import errno
     import os
 
@@ -767,7 +769,7 @@ def test_a_missing_fingerprint_names_the_fix_and_the_fix_works(small: Path) -> N
 def test_a_session_line_that_is_not_utf8_is_refused_and_the_session_goes_on(small: Path) -> None:
     before = snapshot(small)
     latin1 = b"m caf\xe9\nq\n"  # what a Latin-1 terminal sends
-    run = run_cli(["code", "velo", "--coder", "camille"], cwd=small, input=latin1)  # type: ignore[arg-type]
+    run = run_cli(["code", "velo", "--coder", "camille"], cwd=small, input=latin1)
     assert run.exception is None, run.exception
     assert "that line is not UTF-8" in run.stdout
     assert run.exit_code == 0, run.stderr

@@ -7,15 +7,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pcrcode.html_report import svg
-from tests.conftest import EXAMPLE_PARTS, ROOT, Run
-
-CLI = Callable[..., Run]
+from tests.conftest import EXAMPLE_PARTS, ROOT
+from tests.conftest import Cli as CLI
 
 
 @pytest.fixture

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
 from pathlib import Path
 
 from pcrcode.i18n import FOLDER, languages, messages, parse_po
-from tests.conftest import ROOT, Run
-
-CLI = Callable[..., Run]
+from tests.conftest import ROOT
+from tests.conftest import Cli as CLI
 
 
 def used_msgids() -> set[str]:

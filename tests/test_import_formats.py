@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.transcripts import load_interview
-from tests.conftest import DATA, run_cli
+from pcrcode.model import Interview
+from tests.conftest import DATA, Run, run_cli
 
 FORMATS = DATA / "import" / "formats"
 EXPECTED = json.loads((FORMATS / "expected.json").read_text(encoding="utf-8"))
@@ -28,7 +29,7 @@ def test_every_fixture_is_listed() -> None:
     assert on_disk == FIXTURES
 
 
-def imported(project: Path, name: str) -> tuple[dict[str, object], object]:
+def imported(project: Path, name: str) -> tuple[dict[str, object], Interview]:
     result = run_cli(
         [
             *("--project", str(project), "import", "transcript", str(FORMATS / name)),
@@ -48,17 +49,17 @@ def test_speakers_turns_and_times(small: Path, name: str) -> None:
     expected = EXPECTED[name]
     report, interview = imported(small, name)
     assert report["format"] == expected["format"]
-    assert [t.speaker for t in interview.turns] == expected["speakers"]  # type: ignore[attr-defined]
-    times = interview.meta.get("times") or {}  # type: ignore[attr-defined]
+    assert [t.speaker for t in interview.turns] == expected["speakers"]
+    times = interview.meta.get("times") or {}
     assert {str(k): v for k, v in times.items()} == expected["times"]
-    body = interview.path.read_text(encoding="utf-8").split("\n---\n", 1)[1]  # type: ignore[attr-defined]
+    body = interview.path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
     assert not [line for line in body.split("\n") if line.startswith("#")]  # no heading made
 
 
 @pytest.mark.parametrize("name", FIXTURES)
 def test_words_of_the_source_are_the_words_of_the_turns(small: Path, name: str) -> None:
     _, interview = imported(small, name)
-    got = " ".join(t.text for t in interview.turns).split()  # type: ignore[attr-defined]
+    got = " ".join(t.text for t in interview.turns).split()
     assert got == source_words(FORMATS / name, EXPECTED[name])
 
 
@@ -96,7 +97,7 @@ def source_lines(path: Path) -> list[str]:
     return text.split("\n")
 
 
-def dry(project: Path, name: str, *args: str) -> object:
+def dry(project: Path, name: str, *args: str) -> Run:
     return run_cli(
         ["--project", str(project), "import", "transcript", str(FORMATS / name), "-n", *args]
     )
@@ -110,14 +111,14 @@ def turns_of(stdout: str) -> list[tuple[str, str]]:
 
 def test_the_three_cases_of_the_issue(small: Path) -> None:
     lower = dry(small, "lowercase-labels.txt")
-    assert turns_of(lower.stdout) == [  # type: ignore[attr-defined]
+    assert turns_of(lower.stdout) == [
         ("Interviewee", "I think we began with two people."),
         ("Interviewer", "And then?"),
         ("Interviewee", "Then it grew, slowly."),  # its next line is its second paragraph
         ("Interviewer", "Thank you."),
     ]
     alone = dry(small, "label-alone.txt")
-    assert turns_of(alone.stdout) == [  # type: ignore[attr-defined]
+    assert turns_of(alone.stdout) == [
         ("Interviewer", "Could you describe the project?"),
         ("Unknown Speaker", "Sorry, can you repeat the question?"),
         ("Interviewer", "Of course, the project itself."),
@@ -127,17 +128,17 @@ def test_the_three_cases_of_the_issue(small: Path) -> None:
         ("Unknown Speaker", "That was clear."),
     ]
     opening = dry(small, "unlabelled-opening.txt")
-    assert turns_of(opening.stdout)[0] == ("(unknown)", "All right.")  # type: ignore[attr-defined]
-    assert "**(unknown):** All right.\n\nAre we recording now?\n" in opening.stdout  # type: ignore[attr-defined]
-    assert opening.stderr.split("\n")[2] == (  # type: ignore[attr-defined]
+    assert turns_of(opening.stdout)[0] == ("(unknown)", "All right.")
+    assert "**(unknown):** All right.\n\nAre we recording now?\n" in opening.stdout
+    assert opening.stderr.split("\n")[2] == (
         "  text before the first label, kept as a turn of (unknown): lines 1-2"
     )
 
 
 def test_report_of_a_plain_file(small: Path) -> None:
     result = dry(small, "plain-variants.txt", "-s", "velo")
-    assert result.exit_code == 0  # type: ignore[attr-defined]
-    assert result.stderr == (  # type: ignore[attr-defined]
+    assert result.exit_code == 0
+    assert result.stderr == (
         "would import 5 turns from plain-variants.txt (plain) into "
         "interviews/plain-variants.md; speakers: Interviewer 1 (2), Interviewee (3); "
         "2 paragraphs merged; 1 empty turn dropped\n"
@@ -149,20 +150,18 @@ def test_report_of_a_plain_file(small: Path) -> None:
 
 def test_a_rare_label_is_text_unless_named(small: Path) -> None:
     result = dry(small, "rare-label.txt", "-s", "velo")
-    assert "**Interviewer:** Question number 3?\n\nVoilà: that is how it went.\n" in (
-        result.stdout  # type: ignore[attr-defined]
-    )
+    assert "**Interviewer:** Question number 3?\n\nVoilà: that is how it went.\n" in (result.stdout)
     assert "  labels ignored as rare, kept as text: 'Voilà' (line 10) (--speakers to choose)\n" in (
-        result.stderr  # type: ignore[attr-defined]
+        result.stderr
     )
     named = dry(small, "rare-label.txt", "--speakers", "interviewer, PARTICIPANT ,Voilà")
-    assert ("Voilà", "that is how it went.") in turns_of(named.stdout)  # type: ignore[attr-defined]
-    assert "ignored" not in named.stderr  # type: ignore[attr-defined]
+    assert ("Voilà", "that is how it went.") in turns_of(named.stdout)
+    assert "ignored" not in named.stderr
 
 
 def test_speakers_makes_detection_exact(small: Path) -> None:
     result = dry(small, "plain-variants.txt", "--speakers", "Interviewee")
-    turns = turns_of(result.stdout)  # type: ignore[attr-defined]
+    turns = turns_of(result.stdout)
     # Only Interviewee starts a turn: the interviewer's words are text, before or inside turns.
     assert [s for s, _ in turns] == ["(unknown)", "Interviewee", "Interviewee", "Interviewee"]
     assert turns[0] == ("(unknown)", "Interviewer 1: Bonjour, merci d'avoir accepté.")
@@ -177,17 +176,17 @@ def test_map_and_interviewer_after_normalisation(small: Path) -> None:
         "--interviewer",
         "camille",
     )
-    assert [s for s, _ in turns_of(result.stdout)] == [  # type: ignore[attr-defined]
+    assert [s for s, _ in turns_of(result.stdout)] == [
         "Camille",
         "Interviewee",
         "Camille",
         "Interviewee",
         "Interviewee",
     ]
-    assert "\ninterviewer: Camille\n" in result.stdout  # type: ignore[attr-defined]
+    assert "\ninterviewer: Camille\n" in result.stdout
     bad = dry(small, "plain-variants.txt", "--interviewer", "Bob")
-    assert (bad.exit_code, bad.stdout) == (2, "")  # type: ignore[attr-defined]
-    assert bad.stderr == (  # type: ignore[attr-defined]
+    assert (bad.exit_code, bad.stdout) == (2, "")
+    assert bad.stderr == (
         "pcrcode: error: no speaker 'Bob' in the transcript to be the interviewer "
         "(speakers: Interviewer 1, Interviewee) (--interviewer)\n"
     )
@@ -195,7 +194,7 @@ def test_map_and_interviewer_after_normalisation(small: Path) -> None:
 
 def test_split_paragraphs_keeps_each_paragraph_a_segment(small: Path) -> None:
     result = dry(small, "plain-variants.txt", "--split", "paragraphs")
-    assert turns_of(result.stdout)[1:4] == [  # type: ignore[attr-defined]
+    assert turns_of(result.stdout)[1:4] == [
         ("Interviewee", "Avec plaisir."),
         ("Interviewee", "And this paragraph continues the same speaker's answer."),
         ("Interviewee", "A second paragraph of the same answer."),
@@ -288,8 +287,8 @@ def test_interview_written_for_each_format_golden(small: Path, name: str) -> Non
     from tests.golden import assert_golden
 
     result = dry(small, name, "-s", "velo")
-    assert (result.exit_code, result.exception) == (0, None)  # type: ignore[attr-defined]
-    assert_golden(f"import/formats/{name}.md", result.stdout)  # type: ignore[attr-defined]
+    assert (result.exit_code, result.exception) == (0, None)
+    assert_golden(f"import/formats/{name}.md", result.stdout)
 
 
 LINES = [

@@ -10,13 +10,13 @@ import pytest
 
 from pcrcode.files.diagnostics import Diagnostics
 from pcrcode.files.transcripts import load_interview
-from tests.conftest import DATA, run_cli, snapshot
+from tests.conftest import DATA, Run, run_cli, snapshot
 from tests.golden import assert_golden
 
 SAMPLES = DATA / "import"
 
 
-def cli(project: Path, *args: str) -> object:
+def cli(project: Path, *args: str) -> Run:
     return run_cli(["--project", str(project), *args])
 
 

@@ -91,7 +91,8 @@ def test_add_reads_stdin_and_a_segment_target(small: Path) -> None:
         "camille",
         "Première ligne\nseconde ligne",
     )
-    assert "segment: 4\n" in memo.path.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    assert memo.path is not None
+    assert "segment: 4\n" in memo.path.read_text(encoding="utf-8")
 
 
 def test_two_memos_at_the_same_second_are_two_files(small: Path) -> None:

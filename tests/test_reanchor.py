@@ -11,11 +11,11 @@ import pytest
 
 from pcrcode.files.transcripts import load_interview
 from pcrcode.model import fingerprint
-from tests.conftest import run_cli, snapshot
+from tests.conftest import Run, run_cli, snapshot
 from tests.golden import assert_golden
 
 
-def cli(project: Path, *args: str) -> object:
+def cli(project: Path, *args: str) -> Run:
     return run_cli(["--project", str(project), *args])
 
 

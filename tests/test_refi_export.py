@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED, snapshot
+from tests.conftest import SHARED, Cli, snapshot
 from tests.golden import assert_golden
 
 XSD = SHARED / "reference" / "xsd"
@@ -18,7 +18,7 @@ needs_xsd = pytest.mark.skipif(not XSD.is_dir(), reason=f"the REFI-QDA schemas a
 NS = "{urn:QDA-XML:project:1.0}"
 
 
-def export(cli, root: Path, kind: str, name: str) -> Path:
+def export(cli: Cli, root: Path, kind: str, name: str) -> Path:
     out = root.parent / name
     result = cli(["--project", str(root), "export", kind, str(out)])
     assert result.exit_code == 0, result.stderr
@@ -35,7 +35,7 @@ def entries(path: Path) -> dict[str, bytes]:
 @needs_xsd
 @pytest.mark.parametrize("fixture", ["small", "example"])
 def test_exports_validate_against_both_schemas(
-    cli, fixture: str, request: pytest.FixtureRequest
+    cli: Cli, fixture: str, request: pytest.FixtureRequest
 ) -> None:
     import xmlschema
 
@@ -46,7 +46,7 @@ def test_exports_validate_against_both_schemas(
     codebook_xsd.validate(str(export(cli, root, "qdc", "c.qdc")))
 
 
-def test_small_project_counts_on_stderr(cli, small: Path) -> None:
+def test_small_project_counts_on_stderr(cli: Cli, small: Path) -> None:
     result = cli(["--project", str(small), "export", "qdpx", str(small.parent / "p.qdpx")])
     assert result.exit_code == 0
     # By hand: 4 families, 10 codes, camille and yanis, 4 structures, 2 interviews; selections
@@ -58,7 +58,7 @@ def test_small_project_counts_on_stderr(cli, small: Path) -> None:
     )
 
 
-def test_two_exports_are_byte_identical(cli, example: Path) -> None:
+def test_two_exports_are_byte_identical(cli: Cli, example: Path) -> None:
     first = export(cli, example, "qdpx", "one.qdpx").read_bytes()
     second = export(cli, example, "qdpx", "two.qdpx").read_bytes()
     assert first == second
@@ -72,7 +72,7 @@ def test_two_exports_are_byte_identical(cli, example: Path) -> None:
     )
 
 
-def test_texts_are_lf_nfc_utf8_and_selections_quote_them(cli, small: Path) -> None:
+def test_texts_are_lf_nfc_utf8_and_selections_quote_them(cli: Cli, small: Path) -> None:
     files = entries(export(cli, small, "qdpx", "p.qdpx"))
     root = ET.fromstring(files["project.qde"])
     sources = root.findall(f"{NS}Sources/{NS}TextSource")
@@ -102,7 +102,7 @@ def test_texts_are_lf_nfc_utf8_and_selections_quote_them(cli, small: Path) -> No
     assert len(span) == 1 and len(span[0].findall(f"{NS}Coding")) == 1
 
 
-def test_offsets_count_code_points_not_utf16_units(cli, small: Path) -> None:
+def test_offsets_count_code_points_not_utf16_units(cli: Cli, small: Path) -> None:
     (small / "interviews" / "emoji.md").write_text(
         "---\nstructure: velo\ndate: 2026-03-10\n---\n\n**Marc:** 😀 On partage 🚚 un camion.\n",
         encoding="utf-8",
@@ -132,7 +132,7 @@ def test_offsets_count_code_points_not_utf16_units(cli, small: Path) -> None:
     assert notes[note_ref.get("targetGUID")].findtext(f"{NS}PlainTextContent") == "Le camion."
 
 
-def test_small_project_document_golden(cli, small: Path) -> None:
+def test_small_project_document_golden(cli: Cli, small: Path) -> None:
     files = entries(export(cli, small, "qdpx", "p.qdpx"))
     assert_golden("refi/small-project.qde", files["project.qde"].decode("utf-8"))
     assert_golden(
@@ -140,7 +140,7 @@ def test_small_project_document_golden(cli, small: Path) -> None:
     )
 
 
-def test_export_into_a_folder_is_a_usage_error(cli, small: Path) -> None:
+def test_export_into_a_folder_is_a_usage_error(cli: Cli, small: Path) -> None:
     before = snapshot(small)
     result = cli(["--project", str(small), "export", "qdpx", str(small)])
     assert result.exit_code == 2
@@ -148,7 +148,7 @@ def test_export_into_a_folder_is_a_usage_error(cli, small: Path) -> None:
     assert snapshot(small) == before
 
 
-def test_export_outside_a_project(cli, tmp_path: Path) -> None:
+def test_export_outside_a_project(cli: Cli, tmp_path: Path) -> None:
     result = cli(["export", "qdc", "x.qdc"], cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.startswith("pcrcode: error: no codebook.yaml here")

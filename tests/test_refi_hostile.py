@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pcrcode.exchange.refi import archive
-from tests.conftest import snapshot
+from tests.conftest import Cli, snapshot
 from tests.test_refi_import import gid, make_qdpx
 
 TEXT = "Anne: Nous partageons un local.\n\nBruno: Et un camion.\n"
@@ -41,7 +41,7 @@ def selection(name: str, start: int, end: int, code: str = "c") -> str:
     )
 
 
-def refused(cli, tmp_path: Path, path: Path, *fragments: str) -> None:
+def refused(cli: Cli, tmp_path: Path, path: Path, *fragments: str) -> None:
     """The import fails with one error line naming the problem, and writes nothing."""
     before = snapshot(tmp_path)
     result = cli(["import", "qdpx", str(path), "--into", str(tmp_path / "out")])
@@ -60,13 +60,13 @@ def refused(cli, tmp_path: Path, path: Path, *fragments: str) -> None:
     "name",
     ["../evil.txt", "sources/../../evil.txt", "/tmp/evil.txt", "..\\evil.txt", "C:/evil.txt"],
 )
-def test_entries_climbing_out_are_refused(cli, tmp_path: Path, name: str) -> None:
+def test_entries_climbing_out_are_refused(cli: Cli, tmp_path: Path, name: str) -> None:
     path = make_qdpx(tmp_path / "slip.qdpx", qde(), {name: b"owned"})
     refused(cli, tmp_path, path, f"archive entry '{name}' has", "refused")
     assert not (tmp_path.parent / "evil.txt").exists()
 
 
-def test_a_zip_bomb_is_refused_from_its_declared_sizes(cli, tmp_path: Path) -> None:
+def test_a_zip_bomb_is_refused_from_its_declared_sizes(cli: Cli, tmp_path: Path) -> None:
     path = make_qdpx(
         tmp_path / "bomb.qdpx",
         qde(source("a")),
@@ -88,14 +88,14 @@ def _patch_size(path: Path, entry: str, size: int) -> None:
     path.write_bytes(bytes(data))
 
 
-def test_a_declared_size_beyond_the_caps_is_refused(cli, tmp_path: Path) -> None:
+def test_a_declared_size_beyond_the_caps_is_refused(cli: Cli, tmp_path: Path) -> None:
     name = f"sources/{gid('a')}.txt"
     path = make_qdpx(tmp_path / "huge.qdpx", qde(source("a")), {name: TEXT})
     _patch_size(path, name, archive.MAX_ENTRY_BYTES + 1)
     refused(cli, tmp_path, path, "refused as a zip bomb")
 
 
-def test_an_entry_larger_than_declared_is_not_read_beyond(cli, tmp_path: Path) -> None:
+def test_an_entry_larger_than_declared_is_not_read_beyond(cli: Cli, tmp_path: Path) -> None:
     name = f"sources/{gid('a')}.txt"
     path = make_qdpx(
         tmp_path / "liar.qdpx", qde(source("a", selection("s", 6, 10))), {name: TEXT * 50}
@@ -122,12 +122,12 @@ EXTERNAL_ENTITY = """<?xml version="1.0"?>
 @pytest.mark.parametrize(
     "document", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["entity-expansion", "external-entity"]
 )
-def test_dtds_and_entities_are_refused(cli, tmp_path: Path, document: str) -> None:
+def test_dtds_and_entities_are_refused(cli: Cli, tmp_path: Path, document: str) -> None:
     path = make_qdpx(tmp_path / "dtd.qdpx", document)
     refused(cli, tmp_path, path, "dtd.qdpx:project.qde:2: the XML holds a DOCTYPE declaration")
 
 
-def test_a_dtd_in_a_codebook_is_refused(cli, tmp_path: Path) -> None:
+def test_a_dtd_in_a_codebook_is_refused(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "dtd.qdc"
     path.write_text(BILLION_LAUGHS.replace("Project", "CodeBook"), encoding="utf-8")
     result = cli(["import", "qdc", str(path), "--into", str(tmp_path / "out")])
@@ -136,12 +136,12 @@ def test_a_dtd_in_a_codebook_is_refused(cli, tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_malformed_xml_names_the_line(cli, tmp_path: Path) -> None:
+def test_malformed_xml_names_the_line(cli: Cli, tmp_path: Path) -> None:
     path = make_qdpx(tmp_path / "bad.qdpx", "<Project name='x'>\n<Users>\n</Project>\n")
     refused(cli, tmp_path, path, "bad.qdpx:project.qde:3: not well-formed XML")
 
 
-def test_not_a_zip_no_qde_and_two_qde(cli, tmp_path: Path) -> None:
+def test_not_a_zip_no_qde_and_two_qde(cli: Cli, tmp_path: Path) -> None:
     text = tmp_path / "plain.qdpx"
     text.write_text("hello", encoding="utf-8")
     refused(cli, tmp_path, text, "not a REFI-QDA project (a .qdpx is a zip archive)")
@@ -153,7 +153,7 @@ def test_not_a_zip_no_qde_and_two_qde(cli, tmp_path: Path) -> None:
     refused(cli, tmp_path, two, "several .qde files in the archive (one.qde, other.qde)")
 
 
-def test_duplicate_code_guids_are_refused(cli, tmp_path: Path) -> None:
+def test_duplicate_code_guids_are_refused(cli: Cli, tmp_path: Path) -> None:
     codes = (
         f'<Code guid="{gid("c")}" name="A" isCodable="true"/>'
         f'<Code guid="{gid("c").upper()}" name="B" isCodable="true"/>'
@@ -162,7 +162,9 @@ def test_duplicate_code_guids_are_refused(cli, tmp_path: Path) -> None:
     refused(cli, tmp_path, path, f"GUID {gid('c').upper()} is used by a Code and a Code")
 
 
-def test_warnings_missing_source_outside_selection_duplicate_selection(cli, tmp_path: Path) -> None:
+def test_warnings_missing_source_outside_selection_duplicate_selection(
+    cli: Cli, tmp_path: Path
+) -> None:
     sels = (
         selection("ok", 6, 31)
         + selection("far", 6, 999)
@@ -195,7 +197,7 @@ def test_warnings_missing_source_outside_selection_duplicate_selection(cli, tmp_
     )
 
 
-def test_a_non_empty_target_is_refused(cli, tmp_path: Path) -> None:
+def test_a_non_empty_target_is_refused(cli: Cli, tmp_path: Path) -> None:
     path = make_qdpx(tmp_path / "p.qdpx", qde())
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "keep.txt").write_text("mine", encoding="utf-8")
@@ -209,7 +211,7 @@ def test_a_non_empty_target_is_refused(cli, tmp_path: Path) -> None:
     assert snapshot(tmp_path) == before
 
 
-def test_an_empty_target_folder_is_used(cli, tmp_path: Path) -> None:
+def test_an_empty_target_folder_is_used(cli: Cli, tmp_path: Path) -> None:
     path = make_qdpx(tmp_path / "p.qdpx", qde(source("a")), {f"sources/{gid('a')}.txt": TEXT})
     (tmp_path / "out").mkdir()
     result = cli(["import", "qdpx", str(path), "--into", str(tmp_path / "out")])
@@ -218,7 +220,7 @@ def test_an_empty_target_folder_is_used(cli, tmp_path: Path) -> None:
 
 
 def test_a_failure_while_writing_leaves_nothing(
-    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pcrcode.errors import PcrcodeError
     from pcrcode.exchange.refi import writer
@@ -249,7 +251,7 @@ def test_zip_entries_are_never_extracted(tmp_path: Path) -> None:
     assert zipfile.is_zipfile(path)
 
 
-def test_wrong_kinds_of_files(cli, tmp_path: Path) -> None:
+def test_wrong_kinds_of_files(cli: Cli, tmp_path: Path) -> None:
     project = make_qdpx(tmp_path / "p.qdpx", qde())
     result = cli(["import", "qdc", str(project), "--into", str(tmp_path / "out")])
     assert result.exit_code == 1

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
 from pcrcode.project import load_project
 from pcrcode.project_checks import check_project
-from tests.conftest import SHARED, snapshot
+from tests.conftest import SHARED, Cli, snapshot
 
 SAMPLES = SHARED / "samples" / "refi"
 needs_samples = pytest.mark.skipif(
@@ -22,7 +23,7 @@ needs_samples = pytest.mark.skipif(
 def make_qdpx(
     path: Path,
     qde: str | bytes,
-    files: dict[str, bytes | str] | None = None,
+    files: Mapping[str, bytes | str] | None = None,
     qde_name: str = "project.qde",
 ) -> Path:
     """A .qdpx archive from a project document and extra entries."""
@@ -132,7 +133,7 @@ def nvivo_qdpx(path: Path) -> Path:
     )
 
 
-def test_nvivo_windows_offsets_emoji_crlf_and_case_membership(cli, tmp_path: Path) -> None:
+def test_nvivo_windows_offsets_emoji_crlf_and_case_membership(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "projet"
     result = cli(
         ["import", "qdpx", str(nvivo_qdpx(tmp_path / "nvivo.qdpx")), "--into", str(target)]
@@ -205,7 +206,7 @@ def test_nvivo_windows_offsets_emoji_crlf_and_case_membership(cli, tmp_path: Pat
     assert (target / "interviews" / "entretien-marie.md").is_file()
 
 
-def test_offsets_option_forces_the_unit(cli, tmp_path: Path) -> None:
+def test_offsets_option_forces_the_unit(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "projet"
     result = cli(
         [
@@ -228,7 +229,7 @@ def test_offsets_option_forces_the_unit(cli, tmp_path: Path) -> None:
     assert "ateliers vélo du" in quotes
 
 
-def test_offsets_option_rejects_an_unknown_unit(cli, tmp_path: Path) -> None:
+def test_offsets_option_rejects_an_unknown_unit(cli: Cli, tmp_path: Path) -> None:
     result = cli(
         [
             "import",
@@ -312,7 +313,7 @@ def maxqda_qdpx(path: Path) -> Path:
     )
 
 
-def test_maxqda_atlas_quirks(cli, tmp_path: Path) -> None:
+def test_maxqda_atlas_quirks(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "projet"
     result = cli(["import", "qdpx", str(maxqda_qdpx(tmp_path / "m.qdpx")), "--into", str(target)])
     assert result.exit_code == 0, result.stderr
@@ -393,7 +394,7 @@ QDC_ODD = f"""<?xml version="1.0" encoding="utf-8"?>
 </CodeBook>"""
 
 
-def test_qdc_with_odd_namespace_and_names(cli, tmp_path: Path) -> None:
+def test_qdc_with_odd_namespace_and_names(cli: Cli, tmp_path: Path) -> None:
     source = tmp_path / "odd.qdc"
     source.write_text(QDC_ODD, encoding="utf-8")
     result = cli(["import", "qdc", str(source), "--into", str(tmp_path / "p")])
@@ -424,7 +425,7 @@ codes:
 """)
 
 
-def test_qdc_refuses_to_replace_a_codebook(cli, small: Path) -> None:
+def test_qdc_refuses_to_replace_a_codebook(cli: Cli, small: Path) -> None:
     source = small / "odd.qdc"
     source.write_text(QDC_ODD, encoding="utf-8")
     before = snapshot(small)
@@ -439,7 +440,7 @@ def test_qdc_refuses_to_replace_a_codebook(cli, small: Path) -> None:
 
 
 @needs_samples
-def test_taguette_codebook(cli, tmp_path: Path) -> None:
+def test_taguette_codebook(cli: Cli, tmp_path: Path) -> None:
     result = cli(
         ["import", "qdc", str(SAMPLES / "taguette-1.4.1-codebook.qdc"), "--into", str(tmp_path)]
     )
@@ -453,7 +454,7 @@ def test_taguette_codebook(cli, tmp_path: Path) -> None:
 
 
 @needs_samples
-def test_atlas_nested_codes(cli, tmp_path: Path) -> None:
+def test_atlas_nested_codes(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "p"
     result = cli(
         ["import", "qdpx", str(SAMPLES / "atlasti-23.2-nested-codes.qdpx"), "--into", str(target)]
@@ -468,7 +469,7 @@ def test_atlas_nested_codes(cli, tmp_path: Path) -> None:
 
 
 @needs_samples
-def test_nvivo_mac_codebook_only(cli, tmp_path: Path) -> None:
+def test_nvivo_mac_codebook_only(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "p"
     result = cli(
         ["import", "qdpx", str(SAMPLES / "nvivo-mac-15-codebook-only.qdpx"), "--into", str(target)]
@@ -492,7 +493,7 @@ def test_nvivo_mac_codebook_only(cli, tmp_path: Path) -> None:
 
 
 @needs_samples
-def test_qc_line_selections(cli, tmp_path: Path) -> None:
+def test_qc_line_selections(cli: Cli, tmp_path: Path) -> None:
     sample = SAMPLES / "qc-1.3.2-line-selections.qdpx"
     target = tmp_path / "p"
     result = cli(["import", "qdpx", str(sample), "--into", str(target)])

@@ -12,6 +12,7 @@ import pytest
 from pcrcode.model import Codebook, Project
 from pcrcode.project import load_project
 from pcrcode.project_checks import check_project
+from tests.conftest import Cli
 
 
 def codebook_view(codebook: Codebook, attributes: bool = True) -> Any:
@@ -61,13 +62,13 @@ def project_view(project: Project) -> dict[str, Any]:
 
 @pytest.mark.parametrize("fixture", ["small", "example"])
 def test_export_then_import_gives_the_project_back(
-    cli, fixture: str, tmp_path: Path, request: pytest.FixtureRequest
+    cli: Cli, fixture: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     round_trip(cli, request.getfixturevalue(fixture), tmp_path)
 
 
 def test_paragraphs_that_look_like_speakers_stay_in_their_turn(
-    cli, small: Path, tmp_path: Path
+    cli: Cli, small: Path, tmp_path: Path
 ) -> None:
     long_name = "Camille Arnaud de la Maison des Initiatives Locales"
     paul = "Ça marche bien.\n\nAlors voilà : on a gagné le prix.\n\nNote: vraiment."
@@ -91,7 +92,7 @@ def test_paragraphs_that_look_like_speakers_stay_in_their_turn(
     ]
 
 
-def round_trip(cli, root: Path, tmp_path: Path) -> Project:
+def round_trip(cli: Cli, root: Path, tmp_path: Path) -> Project:
     archive, target = tmp_path / "p.qdpx", tmp_path / "back"
     assert cli(["--project", str(root), "export", "qdpx", str(archive)]).exit_code == 0
     result = cli(["import", "qdpx", str(archive), "--into", str(target)])
@@ -115,7 +116,7 @@ def round_trip(cli, root: Path, tmp_path: Path) -> Project:
     return back
 
 
-def test_codebook_round_trip_through_qdc(cli, example: Path, tmp_path: Path) -> None:
+def test_codebook_round_trip_through_qdc(cli: Cli, example: Path, tmp_path: Path) -> None:
     assert cli(["--project", str(example), "export", "qdc", str(tmp_path / "c.qdc")]).exit_code == 0
     result = cli(["import", "qdc", str(tmp_path / "c.qdc"), "--into", str(tmp_path / "p")])
     assert result.exit_code == 0, result.stderr

@@ -8,15 +8,14 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run, snapshot
+from tests.conftest import Cli as CLI
+from tests.conftest import snapshot
 from tests.golden import assert_golden
 
-CLI = Callable[..., Run]
 MAIN_SMALL = (
     "codings: the main coder of each interview (camille); left out: yanis's 2 "
     "double-coded interviews (--coder NAME or --all-coders to change)\n"
@@ -291,7 +290,7 @@ def test_the_heatmap_is_shaded_in_colour_and_readable_without(cli: CLI, small: P
         cwd=small,
         env={
             "NO_COLOR": None,
-            "FORCE_COLOR": "1",  # type: ignore[dict-item]
+            "FORCE_COLOR": "1",
             "TERM": "xterm-256color",
         },
     ).stdout

@@ -4,13 +4,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import Run
-
-CLI = Callable[..., Run]
+from tests.conftest import Cli as CLI
 
 # The synthesis' table, typed from pcr-framework.md: (structures, interviewed). Réemploi x
 # coopératives reads "1 (future)" there: one cooperative being created, not interviewed.
@@ -73,7 +70,7 @@ def test_census_json_is_the_synthesis_table(cli: CLI, example: Path) -> None:
     records = json.loads(result.stdout)
     assert [r["row"] for r in records[::5]] == list(SYNTHESIS)  # the synthesis' row order
     assert [r["col"] for r in records[:5]] == list(SYNTHESIS["total"])
-    got = {r["row"]: {} for r in records}
+    got: dict[str, dict[str, tuple[int, int]]] = {r["row"]: {} for r in records}
     for r in records:
         got[r["row"]][r["col"]] = (r["total"], r["interviewed"])
     assert got == SYNTHESIS

@@ -20,7 +20,7 @@ from pcrcode.project import load_project
 from pcrcode.reports.corpus import build_corpus
 from pcrcode.reports.retrieve import Hit, iter_hits, retrieve
 from pcrcode.reports.selection import select_coders
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, console_text, run_cli
 
 
 def rich_hits(console: Console, hits: list[Hit]) -> None:
@@ -93,7 +93,7 @@ def test_terminal_text_is_rich_text(
     rich_hits(expected, hits)
     monkeypatch.setattr(report_formats, "_console", lambda: actual)
     assert report_formats.show_hits("table", iter(hits)) == len(hits)
-    assert actual.file.getvalue() == expected.file.getvalue()  # type: ignore[attr-defined]
+    assert console_text(actual) == console_text(expected)
 
 
 def test_no_match_is_known_before_any_output(small: Path) -> None:

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run
+from tests.conftest import Cli as CLI
 from tests.golden import assert_golden
 from tests.test_refi_import import gid, make_qdpx
-
-CLI = Callable[..., Run]
 
 # Words of the PCR study that must not leak into another study's reports.
 PCR_WORDS = ("statut", "domaine", "categorie", "forme", "objet", "logique", "portee", "portée")

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from pcrcode.cli.tagging import parse_segments
-from tests.conftest import run_cli, snapshot
+from tests.conftest import Run, run_cli, snapshot
 
 
-def tag(project: Path, *args: str, coder: str = "alice") -> object:
+def tag(project: Path, *args: str, coder: str = "alice") -> Run:
     return run_cli(["--project", str(project), "tag", *args, "--coder", coder])
 
 
@@ -86,8 +86,8 @@ def test_tagging_twice_changes_nothing(small: Path) -> None:
     tag(small, "velo", "2", "forme/partenariat")
     before = snapshot(small)
     result = tag(small, "velo", "2", "forme/partenariat")
-    assert result.exit_code == 0  # type: ignore[attr-defined]
-    assert result.stderr == "alice: already coded, nothing changed\n"  # type: ignore[attr-defined]
+    assert result.exit_code == 0
+    assert result.stderr == "alice: already coded, nothing changed\n"
     assert snapshot(small) == before
 
 
@@ -280,14 +280,12 @@ def test_interrupted_write_leaves_the_file_as_it_was(
     """A KeyboardInterrupt in the middle of the write: the old file stays whole, no temp left."""
     import os
 
-    from pcrcode.files import atomic
-
     before = snapshot(small)
 
     def interrupted(src: str, dst: str) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(atomic.os, "replace", interrupted)
+    monkeypatch.setattr("pcrcode.files.atomic.os.replace", interrupted)
     result = run_cli(
         ["--project", str(small), "tag", "velo", "2", "forme/partenariat", "--coder", "camille"]
     )

@@ -66,7 +66,8 @@ def test_move_select_code_undo_redo(small: Path) -> None:
         await pilot.press("k")
         assert bench.number == 2
         await pilot.press("j", "s", "s")
-        assert SEG4[slice(*bench.selection)] == "Enfin, on se croise."  # type: ignore[misc]
+        assert bench.selection is not None
+        assert SEG4[slice(*bench.selection)] == "Enfin, on se croise."
         await pilot.press("colon", *"part", "enter")
         assert app.message == "+ forme/partenariat on «Enfin, on se croise.»"
         assert status(app) == "zoe · turn 4/6 · 1/6 coded · saved · skip Camille"
@@ -244,8 +245,10 @@ def test_code_opens_the_workbench_only_at_a_terminal(
 
     opened: list[tuple[str, str, str | None]] = []
 
-    def fake(root: Path, interview: str, coder: str, **kw: object) -> None:
-        opened.append((interview, coder, kw["compare"]))  # type: ignore[arg-type]
+    def fake(
+        root: Path, interview: str, coder: str, *, compare: str | None = None, **kw: object
+    ) -> None:
+        opened.append((interview, coder, compare))
 
     monkeypatch.setattr(run, "run_workbench", fake)
     monkeypatch.setattr(session, "_terminal", lambda: True)

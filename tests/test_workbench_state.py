@@ -114,11 +114,11 @@ def test_words_extend(small: Path) -> None:
     wb = Workbench(small, "epicerie", "zoe", start=4)
     wb.select("word")
     wb.extend("word")
-    assert SEG4[slice(*wb.selection)] == "Le local"  # type: ignore[misc]
+    assert wb.selection is not None and SEG4[slice(*wb.selection)] == "Le local"
     wb.select("word")
-    assert SEG4[slice(*wb.selection)] == "on"  # type: ignore[misc]
+    assert wb.selection is not None and SEG4[slice(*wb.selection)] == "on"
     wb.select("word", -1)
-    assert SEG4[slice(*wb.selection)] == "local"  # type: ignore[misc]
+    assert wb.selection is not None and SEG4[slice(*wb.selection)] == "local"
     assert wb.clear_selection() == "whole turn"
 
 

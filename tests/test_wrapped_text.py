@@ -16,6 +16,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from pcrcode.cli.output.wrapped_text import TextWriter, wrap
+from tests.conftest import console_text
 
 STYLES = ("", "bold", "dim", "green", "italic")
 # Letters and the characters that trouble wrapping: runs of spaces, non-breaking space,
@@ -66,7 +67,7 @@ def with_rich(console: Console, calls: list[tuple[str, str, str, int]]) -> str:
             console.print(Text(text, style=style))
         else:
             console.print(Padding(Text(text, style=style), (0, 0, 0, indent), expand=False))
-    return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+    return console_text(console)
 
 
 def with_writer(console: Console, calls: list[tuple[str, str, str, int]]) -> str:
@@ -79,7 +80,7 @@ def with_writer(console: Console, calls: list[tuple[str, str, str, int]]) -> str
         else:
             out.indented(text, style, indent)
     out.flush()
-    return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+    return console_text(console)
 
 
 @pytest.mark.parametrize("name", CONSOLES)
@@ -144,4 +145,4 @@ def test_rich_prints_what_the_writer_cannot_lay_out() -> None:
         reference.fast = False
         reference.indented("before")
         call(reference)
-        assert fast.file.getvalue() == slow.file.getvalue()  # type: ignore[attr-defined]
+        assert console_text(fast) == console_text(slow)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import docx
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parent  # saved as str(HERE / name): python-docx declares str | IO[bytes]
 
 
 def teams_current() -> None:
@@ -37,7 +37,7 @@ def teams_current() -> None:
         "Marie Dupont stopped transcription",
     ]:
         d.add_paragraph(text)
-    d.save(HERE / "teams-current.docx")
+    d.save(str(HERE / "teams-current.docx"))
 
 
 def teams_old() -> None:
@@ -54,7 +54,7 @@ def teams_old() -> None:
         "On commence.",
     ]:
         d.add_paragraph(text)
-    d.save(HERE / "teams-old.docx")
+    d.save(str(HERE / "teams-old.docx"))
 
 
 def speakers_bold() -> None:
@@ -69,7 +69,7 @@ def speakers_bold() -> None:
         p.add_run(label).bold = True
         p.add_run(text)
     d.add_paragraph("It took five years.")
-    d.save(HERE / "speakers-bold.docx")
+    d.save(str(HERE / "speakers-bold.docx"))
 
 
 def speakers_table() -> None:
@@ -85,7 +85,7 @@ def speakers_table() -> None:
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             table.cell(r, c).text = value
-    d.save(HERE / "speakers-table.docx")
+    d.save(str(HERE / "speakers-table.docx"))
 
 
 def descript() -> None:
@@ -99,7 +99,7 @@ def descript() -> None:
         "[00:02:00] Alors commençons.",
     ]:
         d.add_paragraph(text)
-    d.save(HERE / "descript.docx")
+    d.save(str(HERE / "descript.docx"))
 
 
 if __name__ == "__main__":
