@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from pcrcode.cli.output.csv_writer import write_csv
-from pcrcode.exchange.csv_tables import spreadsheet_text
+from pcrcode.exchange.csv_format import spreadsheet_text
 from tests.conftest import run_cli
 
 ROWS: list[dict[str, Any]] = [

@@ -10,12 +10,11 @@
 Values: empty for missing, ``true``/``false`` for booleans, numbers as numbers; UTF-8, LF. Each
 file is written to a temporary folder, then moved into place, so a reader never sees half a file.
 With ``formulas=True``, text a spreadsheet would run as a formula is written as text
-(:func:`spreadsheet_text`).
+(:func:`pcrcode.exchange.csv_format.spreadsheet_text`), through the one CSV writer.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import shutil
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pcrcode.errors import UsageError
+from pcrcode.exchange.csv_format import spreadsheet_text, write_rows
 from pcrcode.model import Project
 
 Table = tuple[list[str], list[list[Any]]]
@@ -177,17 +177,6 @@ def tables(project: Project) -> dict[str, Table]:
     }
 
 
-# What makes a spreadsheet (Excel, LibreOffice, Google Sheets) run a cell as a formula, after
-# OWASP's "CSV injection" guidance: a transcript or a memo quoted in a cell can begin so.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_text(cell: str) -> str:
-    """A text cell as a spreadsheet shows it as text rather than running it: ``'=1+1`` for
-    ``=1+1``; any other text as it is. Only for text: a number (-3) stays a number."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
-
-
 def csv_text(table: Table, formulas: bool = False) -> str:
     """The CSV of ``table``; with ``formulas``, text cells made safe for a spreadsheet."""
     header, rows = table
@@ -197,20 +186,7 @@ def csv_text(table: Table, formulas: bool = False) -> str:
             [spreadsheet_text(c) if isinstance(c, str) else c for c in cells] for cells in lines
         ]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(lines)
-    if "\r" not in buffer.getvalue():
-        return buffer.getvalue()
-    # Python's csv writer (3.11) leaves a cell holding a carriage return unquoted, where R,
-    # pandas and Python's own reader end the row: such rows are written with their text quoted.
-    buffer = io.StringIO()
-    plain = csv.writer(buffer, lineterminator="\n")
-    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
-    plain.writerow(header)
-    for cells in lines:
-        cr = any(isinstance(c, str) and "\r" in c for c in cells)
-        (quoted if cr else plain).writerow(cells)
+    write_rows(buffer, [header, *lines])
     return buffer.getvalue()
 
 

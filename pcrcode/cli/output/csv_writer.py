@@ -1,4 +1,5 @@
-"""The one CSV writer: every ``--format csv`` goes through here.
+"""Every ``--format csv`` goes through here, to the one CSV writer
+(:mod:`pcrcode.exchange.csv_format`, which ``export csv`` uses too).
 
 Lists are joined by ``;``, booleans are ``true``/``false``, a missing value is empty. CSV cannot
 escape a control character: it is written raw into a file or a pipe (it is data), and made
@@ -12,14 +13,14 @@ OWASP's "CSV injection" guidance lists) is written with a ``'`` before it. Numbe
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
 from pcrcode.cli.output.rows import visible
+from pcrcode.exchange.csv_format import spreadsheet_text, write_rows
 
 _PLAIN = frozenset((str, int, float, type(None)))
 
@@ -48,17 +49,17 @@ def write_csv(
     """Write a header of ``keys``, then one line per row (to stdout by default); returns how
     many rows there were."""
     out = sys.stdout if out is None else out
-    csv.writer(out, lineterminator="\n").writerow(keys)
-    tty = out.isatty()
-    safe = formulas_neutralised()
-    # Rows are written a chunk at a time, through a buffer, so that a carriage return inside a
-    # cell is found with one search per chunk (see _flush).
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    pending: list[list[Any]] = []
-    count = 0
+    count = [0]
+    write_rows(out, _lines(rows, keys, out.isatty(), formulas_neutralised(), count))
+    return count[0]
+
+
+def _lines(
+    rows: Iterable[Mapping[str, Any]], keys: Sequence[str], tty: bool, safe: bool, count: list[int]
+) -> Iterator[Sequence[Any]]:
+    yield keys
     for row in rows:
-        count += 1
+        count[0] += 1
         values = [row.get(key) for key in keys]
         # Rows of text and numbers (100,000 codings) go straight to the writer: a call per
         # cell was most of the time of `pcrcode codings --format csv`.
@@ -67,40 +68,11 @@ def write_csv(
             values = [_shown(v, tty, safe) if isinstance(v, str) else v for v in values]
         elif None in values:
             values = ["" if v is None else v for v in values]
-        writer.writerow(values)
-        pending.append(values)
-        if len(pending) == _CHUNK:
-            _flush(buffer, pending, out)
-    _flush(buffer, pending, out)
-    return count
-
-
-_CHUNK = 256
-
-
-def _flush(buffer: io.StringIO, pending: list[list[Any]], out: TextIO) -> None:
-    """Write the rows of ``buffer`` out. Python's csv writer (3.11) leaves a cell holding a
-    carriage return unquoted, where R, pandas and Python's own reader end the row: such rows
-    are written again with their text quoted."""
-    text = buffer.getvalue()
-    if "\r" in text:
-        again = io.StringIO()
-        plain = csv.writer(again, lineterminator="\n")
-        quoted = csv.writer(again, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
-        for values in pending:
-            cr = any(isinstance(v, str) and "\r" in v for v in values)
-            (quoted if cr else plain).writerow(values)
-        text = again.getvalue()
-    out.write(text)
-    buffer.seek(0)
-    buffer.truncate()
-    pending.clear()
+        yield values
 
 
 def _shown(cell: str, tty: bool, safe: bool) -> str:
     if safe:
-        from pcrcode.exchange.csv_tables import spreadsheet_text
-
         cell = spreadsheet_text(cell)
     return visible(cell) if tty else cell
 
