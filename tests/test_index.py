@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pcrcode.files import cache
+from pcrcode.files.cached_parsing import Parsed
 from pcrcode.index import DISABLE_ENV, loading
-from pcrcode.index.database import INDEX_FILE, Database
+from pcrcode.index.database import INDEX_FILE, Database, Row
 from tests.conftest import ROOT, Run, copy_project, run_cli
 
 # Report command lines over the example project: every report, its options and filters.
@@ -130,15 +131,13 @@ def test_a_report_reads_only_the_files_that_changed(
         == 0
     )
     parsed: list[str] = []
-    original = loading._parse
+    original = loading._row
 
-    def spy(
-        store: cache.ProjectCache, is_transcript: bool, path: Path, rel: str, key: tuple[int, ...]
-    ) -> object:
+    def spy(is_transcript: bool, path: Path, rel: str, key: tuple[int, ...], read: Parsed) -> Row:
         parsed.append(rel)
-        return original(store, is_transcript, path, rel, key)
+        return original(is_transcript, path, rel, key, read)
 
-    monkeypatch.setattr(loading, "_parse", spy)
+    monkeypatch.setattr(loading, "_row", spy)
     assert served_from_index(example)
     assert parsed == ["codings/camille/jardins-du-drac.yaml"]
     after = rows(example)

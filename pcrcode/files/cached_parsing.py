@@ -87,7 +87,7 @@ class _Pass:
         self.done = 0
 
     def take(self, indexes: list[int] | range) -> None:
-        for i in _pack_by_pack(self.store, self.files, indexes):
+        for i in pack_by_pack(self.store, self.files, indexes):
             self.results[i] = self._parse(i)
             self.done += 1
             if self.progress is not None:
@@ -106,7 +106,7 @@ class _Pass:
         return value, local.findings
 
 
-def _pack_by_pack(
+def pack_by_pack(
     store: ProjectCache | None, files: list[DataFile], indexes: Iterable[int]
 ) -> Iterator[int]:
     """``indexes`` in turn (sorted by pack), each cache pack let go once its files are taken."""
@@ -318,7 +318,7 @@ def _child_pass(  # pragma: no cover - runs in the child
 ) -> int:
     """Parse and cache the helper's files; its findings and values go to the cache only."""
     keys = dict(keyed)
-    for i in _pack_by_pack(store, files, keys):
+    for i in pack_by_pack(store, files, keys):
         is_transcript, path, rel = files[i]
         key = keys[i]
         if key is None or not inside(path):

@@ -15,10 +15,19 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pcrcode.files import cache_codec
-from pcrcode.files.cache import Key, ProjectCache, no_gc
-from pcrcode.files.cached_parsing import CodingsDecoder, read_codings, read_interview
+from pcrcode.files.cache import Key, ProjectCache, bucket, no_gc
+from pcrcode.files.cached_parsing import (
+    CodingsDecoder,
+    DataFile,
+    Parsed,
+    pack_by_pack,
+    parse_files,
+    read_codings,
+    read_interview,
+)
 from pcrcode.files.diagnostics import Diagnostics, Finding
 from pcrcode.index import enabled
 from pcrcode.index.database import Database, Row, Unavailable
@@ -96,17 +105,17 @@ def _load(root: Path, db: Database, progress: Progress | None) -> Indexed:
             raise _StandAside("a symbolic link among the project's files")
         db, rows = _rows(root, db)
         current: dict[str, Row] = {}
-        changed: dict[str, Row] = {}
-        total = len(files)
-        for done, (is_transcript, path, rel, key) in enumerate(files, start=1):
-            row = rows.pop(rel, None)
-            if row is None or row.key != key:
-                row = _parse(store, is_transcript, Path(path), rel, key)
-                if not store.racy(key):  # see the cache: a file this recent may change unseen
-                    changed[rel] = row
-                if progress is not None:
-                    progress(done, total)
-            current[rel] = row
+        stale: list[Listed] = []
+        for listed in files:
+            row = rows.pop(listed[2], None)
+            if row is None or row.key != listed[3]:
+                stale.append(listed)
+            else:
+                current[listed[2]] = row
+        read = _read(root, store, stale, len(stale) == len(files), progress)
+        current.update(read)
+        # Not stored: a file this recent may change unseen (see the cache).
+        changed = {rel: row for rel, row in read.items() if not store.racy(row.key)}
         if changed or rows or not db.valid:
             # Read-only, or another process writing for too long: this run's rows are as good.
             with contextlib.suppress(Unavailable):
@@ -115,20 +124,46 @@ def _load(root: Path, db: Database, progress: Progress | None) -> Indexed:
         return _project(root, store, diag, codebook, registry, files, current)
 
 
-def _parse(store: ProjectCache, is_transcript: bool, path: Path, rel: str, key: Key) -> Row:
-    local = Diagnostics(store.root)
+def _read(
+    root: Path, store: ProjectCache, stale: list[Listed], first: bool, progress: Progress | None
+) -> dict[str, Row]:
+    """The rows of the files that changed, read pack by pack (one pack of the cache in memory at
+    a time). On a first run (no index: a fresh clone, a new version), the files are parsed as a
+    full load parses them, half of them by a second process
+    (:mod:`pcrcode.files.cached_parsing`)."""
+    data: list[DataFile] = [(t, Path(path), rel) for t, path, rel, _ in stale]
+    parsed: list[Parsed] | None = None
+    if first and stale:
+        parsed = parse_files(root, Diagnostics(root), store, data, progress)
+    order = sorted(range(len(stale)), key=lambda i: bucket(stale[i][2]))
+    read: dict[str, Row] = {}
+    for done, i in enumerate(pack_by_pack(store, data, order), start=1):
+        is_transcript, path, rel, key = stale[i]
+        if parsed is None:
+            local = Diagnostics(store.root)
+            reader = read_interview if is_transcript else read_codings
+            value: Any = reader(local, store, Path(path), rel, key)
+            parsed_file: Parsed = (value, local.findings)
+            if progress is not None:
+                progress(done, len(stale))
+        else:
+            parsed_file = parsed[i]
+        read[rel] = _row(is_transcript, Path(path), rel, key, parsed_file)
+    return read
+
+
+def _row(is_transcript: bool, path: Path, rel: str, key: Key, parsed: Parsed) -> Row:
+    value, findings = parsed
     if is_transcript:
-        interview = read_interview(local, store, path, rel, key)
         try:
-            return transcript_row(key, interview, local.findings)
+            return transcript_row(key, value, findings)
         except cache_codec.Unencodable as exc:
             raise _StandAside(f"{rel}: a value the index cannot store ({exc})") from None
-    value = read_codings(local, store, path, rel, key)
     codings = None
     if value is not None:
         source = value[1]
         codings = source() if callable(source) else source
-    return codings_row(key, path.stem, path.parent.name, codings, local.findings)
+    return codings_row(key, path.stem, path.parent.name, codings, findings)
 
 
 def _project(
