@@ -251,7 +251,7 @@ def test_recent_files_are_not_cached(small: Path, monkeypatch: pytest.MonkeyPatc
 def test_the_code_tag_stamps_every_module_it_names() -> None:
     """Editing a parser invalidates the cache only if its source file is stamped: a module moved
     or renamed without updating the list would be stamped -1 (missing) and never noticed."""
-    stamps = cache._code_tag()[-1]
+    stamps = cache.code_tag()[-1]
     assert len(stamps) >= 20 and -1 not in stamps
 
 
