@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import groupby
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from pcrcode.errors import PcrcodeError
@@ -98,6 +98,7 @@ class Segments:
         self._segments: tuple[CodedSegment, ...] | None = None
         self._tallies: Tallies | None = None
         self._indexes: dict[str, Any] | None = None
+        self._codes: dict[str, list[frozenset[str]]] | None = None
 
     @property
     def segments(self) -> tuple[CodedSegment, ...]:
@@ -111,6 +112,17 @@ class Segments:
             make = self._make_tallies
             self._tallies = make() if make is not None else tallies_of(self.segments)
         return self._tallies
+
+    @property
+    def codes_by_structure(self) -> dict[str, list[frozenset[str]]]:
+        if self._codes is None:
+            get = itemgetter(1)
+            found: dict[str, list[frozenset[str]]] = {}
+            for structure, entries in self.tallies.values():
+                if structure is not None:
+                    found.setdefault(structure, []).extend(map(get, entries))
+            self._codes = found
+        return self._codes
 
     @property
     def indexes(self) -> dict[str, Any]:
@@ -160,6 +172,11 @@ class Corpus:
     def by_structure(self) -> Mapping[str, tuple[CodedSegment, ...]]:
         by_structure: Mapping[str, tuple[CodedSegment, ...]] = self._source.indexes["by_structure"]
         return by_structure
+
+    @property
+    def codes_by_structure(self) -> Mapping[str, Sequence[frozenset[str]]]:
+        """Per structure, the codes of each of its coded segments (in ``segments``' order)."""
+        return self._source.codes_by_structure
 
     @property
     def tallies(self) -> Tallies:
