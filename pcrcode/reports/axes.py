@@ -125,7 +125,15 @@ def highest(codebook: Codebook, family: str, code_sets: Iterable[frozenset[str]]
     (their sets of codes, in segment order: of two codes of one degree, the first found)."""
     best: Code | None = None
     tops = _tops(codebook, family)
-    for codes in dict.fromkeys(code_sets):  # each set of codes once
+    distinct = dict.fromkeys(code_sets)  # each set of codes once
+    reached = {tops[c].id: tops[c] for c in frozenset().union(*distinct) if c in tops}
+    if not reached:
+        return None
+    top_degree = max((c.degree or 0) for c in reached.values())
+    at_top = [c for c in reached.values() if (c.degree or 0) == top_degree]
+    if len(at_top) == 1:  # else two codes of one degree: the first found, below
+        return at_top[0]
+    for codes in distinct:
         for cid in codes:
             top = tops.get(cid)
             if top is not None and (best is None or (best.degree or 0) < (top.degree or 0)):

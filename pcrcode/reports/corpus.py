@@ -99,6 +99,7 @@ class Segments:
         self._tallies: Tallies | None = None
         self._indexes: dict[str, Any] | None = None
         self._codes: dict[str, list[frozenset[str]]] | None = None
+        self._distinct: dict[str, set[frozenset[str]]] | None = None
 
     @property
     def segments(self) -> tuple[CodedSegment, ...]:
@@ -112,6 +113,13 @@ class Segments:
             make = self._make_tallies
             self._tallies = make() if make is not None else tallies_of(self.segments)
         return self._tallies
+
+    @property
+    def distinct_by_interview(self) -> dict[str, set[frozenset[str]]]:
+        if self._distinct is None:
+            get = itemgetter(1)
+            self._distinct = {iv: set(map(get, t[1])) for iv, t in self.tallies.items()}
+        return self._distinct
 
     @property
     def codes_by_structure(self) -> dict[str, list[frozenset[str]]]:
@@ -177,6 +185,11 @@ class Corpus:
     def codes_by_structure(self) -> Mapping[str, Sequence[frozenset[str]]]:
         """Per structure, the codes of each of its coded segments (in ``segments``' order)."""
         return self._source.codes_by_structure
+
+    @property
+    def distinct_by_interview(self) -> Mapping[str, set[frozenset[str]]]:
+        """Per interview with a coded segment, the distinct sets of codes of its segments."""
+        return self._source.distinct_by_interview
 
     @property
     def tallies(self) -> Tallies:

@@ -22,13 +22,12 @@ from collections import Counter
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain, repeat
-from operator import itemgetter
 from typing import Any
 
 from pcrcode.choices import Count, Percent
 from pcrcode.errors import UsageError
 from pcrcode.reports.axes import STRUCTURE, Axis
-from pcrcode.reports.corpus import Corpus, Tallies
+from pcrcode.reports.corpus import Corpus
 
 TOTAL = "total"
 TOTAL_LABEL = "Total"
@@ -152,16 +151,10 @@ def _weighted_units(
         yield (structure, (codes,)), n
 
 
-def code_sets(tallies: Tallies) -> dict[str, set[frozenset[str]]]:
-    """Per interview with a coded segment: the distinct sets of codes of its segments."""
-    get = itemgetter(1)
-    return {iv: set(map(get, entries)) for iv, (_, entries) in tallies.items()}
-
-
 def _units(corpus: Corpus, count: Count) -> Iterator[tuple[str | None, Collection[frozenset[str]]]]:
     """(structure id, the distinct sets of codes of its coded segments) per unit counted."""
     tallies = corpus.tallies
-    per_interview = code_sets(tallies)
+    per_interview = corpus.distinct_by_interview
     if count == Count.structures:
         by_structure: dict[str, set[frozenset[str]]] = {}
         for iv, (structure, _) in tallies.items():
@@ -187,10 +180,12 @@ def _pairs(
     if fixed_r is not None and fixed_c is not None:
         return {(fixed_r, fixed_c)}
     # Segments share their sets of codes: each distinct set is looked at once.
+    # One axis fixed: the other's categories of all the codes together (the same as the
+    # categories of each set, gathered).
     if fixed_r is not None:
-        return {(fixed_r, c) for codes in code_sets for c in cols.of_codes(codes)}
+        return {(fixed_r, c) for c in cols.of_codes(frozenset().union(*code_sets))}
     if fixed_c is not None:
-        return {(r, fixed_c) for codes in code_sets for r in rows.of_codes(codes)}
+        return {(r, fixed_c) for r in rows.of_codes(frozenset().union(*code_sets))}
     pairs: set[tuple[str, str]] = set()
     for codes in code_sets:
         pairs.update((r, c) for r in rows.of_codes(codes) for c in cols.of_codes(codes))
