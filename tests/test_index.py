@@ -14,7 +14,9 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +26,8 @@ from pcrcode.files import cache
 from pcrcode.files.cached_parsing import Parsed
 from pcrcode.index import DISABLE_ENV, loading
 from pcrcode.index.database import INDEX_FILE, Database, Row
+from pcrcode.model import Codebook
+from pcrcode.reports.axes import ancestor, highest
 from tests.conftest import ROOT, Run, copy_project, run_cli
 
 # Report command lines over the example project: every report, its options and filters.
@@ -46,6 +50,11 @@ REPORTS: tuple[tuple[str, ...], ...] = (
     ("retrieve", "logique/territoriale", "--format", "json"),
     ("retrieve", "forme AND NOT portee/intra-sectorielle", "--context", "1", "--all-coders"),
     ("census", "--format", "csv"),
+    # The tables that count without segment objects, and profiles without quotes.
+    ("profile", "--where", "statut=association"),
+    ("profile", "--format", "markdown", "--coder", "yanis"),
+    ("cooccurrence", "--unit", "interview", "--all-coders", "--format", "csv"),
+    ("report", "--where", "statut=association"),
     ("--skip-broken", "frequencies", "--format", "csv"),
 )
 CODES = (
@@ -463,3 +472,41 @@ def test_the_index_is_small_beside_the_project(tmp_path: Path) -> None:
     assert served_from_index(root)
     files = sum(p.stat().st_size for p in root.rglob("*") if ".pcrcode" not in p.parts)
     assert (root / INDEX_FILE).stat().st_size <= 0.2 * files
+
+
+# -- the counting shortcuts give what the segment by segment count gives --------------------
+
+
+def _highest_by_segments(codebook: Codebook, family: str, code_sets: list[frozenset[str]]) -> Any:
+    """``highest`` as it was written before the shortcut: set by set, the first of a degree."""
+    best = None
+    for codes in dict.fromkeys(code_sets):
+        for cid in codes:
+            code = codebook.codes.get(cid)
+            if code is None or code.family != family:
+                continue
+            top = ancestor(codebook, code, 1)
+            if top.degree is not None and (best is None or (best.degree or 0) < top.degree):
+                best = top
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    picks=st.lists(st.lists(st.integers(0, 99), min_size=1, max_size=4), max_size=8),
+    ties=st.booleans(),
+)
+def test_highest_equals_the_segment_by_segment_answer(picks: list[list[int]], ties: bool) -> None:
+    from pcrcode.files.codebook import load_codebook
+    from pcrcode.files.diagnostics import Diagnostics
+
+    codebook = load_codebook(ROOT, Diagnostics(ROOT))
+    if ties:  # two codes of one degree: the first found wins, as segment by segment
+        codes = dict(codebook.codes)
+        for cid in ("forme/partenariat", "forme/mutualisation"):
+            codes[cid] = replace(codes[cid], degree=4)
+        codebook = replace(codebook, codes=codes)
+    ids = sorted(codebook.codes)
+    code_sets = [frozenset(ids[i % len(ids)] for i in pick) for pick in picks]
+    expected = _highest_by_segments(codebook, "forme", code_sets)
+    assert highest(codebook, "forme", code_sets) == expected

@@ -163,7 +163,9 @@ def profile(
     findings: list[Finding] = []
     corpus = _corpus(ctx, coder, all_coders, where, depth, findings)
     synthesis = project_synthesis(corpus.project, findings)
-    found = profiles(corpus, structures or (), every, depth, quotes, synthesis)
+    # Key quotes are printed in JSON and by a detailed view only: not looked for otherwise.
+    shown = quotes if fmt == Format.json or structures else 0
+    found = profiles(corpus, structures or (), every, depth, shown, synthesis)
     report_formats.show_profiles(fmt.value, corpus, found, bool(structures), synthesis, depth)
     left = len(corpus.structures) - len(found)
     if not structures and left:

@@ -161,9 +161,10 @@ class AxisReader:
             return self._attribute(name).get(unit.structure)
         codebook = self.project.codebook
         if info.kind == MAX:
-            best = highest(codebook, info.family, unit.segments)
+            best = highest(codebook, info.family, (s.codes for s in unit.segments))
             return best.id if best is not None else None
-        return dominant(segment_counts(self._code_axis(info.family), unit.segments))
+        axis = self._code_axis(info.family)
+        return dominant(segment_counts(axis, (s.codes for s in unit.segments)))
 
     def evidence(self, name: str, unit: Unit, value: str | None) -> list[CodedSegment]:
         """The unit's segments that carry ``value`` (a code of the axis' family)."""

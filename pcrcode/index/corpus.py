@@ -11,9 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pcrcode.index.database import Unavailable
 from pcrcode.index.loading import Indexed, SegmentData
 from pcrcode.model import Coding, Project, as_codings
-from pcrcode.reports.corpus import CodedSegment, Corpus, group_codings, make_corpus
+from pcrcode.reports.corpus import (
+    CodedSegment,
+    Corpus,
+    Entry,
+    build_corpus,
+    group_codings,
+    make_corpus,
+)
 from pcrcode.reports.selection import CoderSelection
 
 
@@ -35,55 +43,85 @@ class _Codings:
 
 
 def indexed_corpus(indexed: Indexed, selection: CoderSelection) -> Corpus:
+    try:
+        return _corpus(indexed, selection)
+    except Unavailable:  # rows this version cannot unpack: the codings from the cache
+        return build_corpus(indexed.project, selection)
+
+
+def _corpus(indexed: Indexed, selection: CoderSelection) -> Corpus:
     project = indexed.project
     codebook = project.codebook
     codes, aliases = codebook.codes, codebook.aliases
-    resolved: dict[tuple[str, ...], tuple[tuple[str, ...], frozenset[str]]] = {}
-    shared: dict[tuple[str, ...], frozenset[str]] = {}  # one set object for equal segments
+    resolved: dict[tuple[str, ...], Entry] = {}
+    shared: dict[tuple[str, ...], Entry] = {}  # one entry object for equal segments
+    empty: set[tuple[str, ...]] = set()  # written codes of which none is known
 
-    def resolve(written: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    def resolve(written: tuple[str, ...]) -> Entry:
         """The codes a segment counts under, and their set (shared by equal segments)."""
-        found = resolved.get(written)
-        if found is None:
-            ids = []
-            for c in written:
-                # Twice, as the project's codings (with_aliases) then build_corpus map them.
-                current = aliases.get(c, c)
-                current = aliases.get(current, current)
-                if current in codes:
-                    ids.append(current)
-            ids.sort()
-            key = tuple(ids)
-            code_set = shared.get(key)
-            if code_set is None:
-                code_set = shared[key] = frozenset(key)
-            found = resolved[written] = (key, code_set)
+        ids = []
+        for c in written:
+            # Twice, as the project's codings (with_aliases) then build_corpus map them.
+            current = aliases.get(c, c)
+            current = aliases.get(current, current)
+            if current in codes:
+                ids.append(current)
+        ids.sort()
+        key = tuple(ids)
+        if not key:
+            empty.add(written)
+        entry = shared.get(key)
+        if entry is None:
+            entry = shared[key] = (key, frozenset(key))
+        found = resolved[written] = entry
         return found
 
-    lazy = _Codings(project, selection)
+    def entry(written: tuple[str, ...]) -> Entry:
+        found = resolved.get(written)
+        return found if found is not None else resolve(written)
+
     registered = project.registry.structures
-    segments: list[CodedSegment] = []
+    # interview -> (structure, numbers, entries) of its coded segments
+    found: dict[str, tuple[str | None, Sequence[int], list[Entry]]] = {}
     for iv in sorted(selection.per_interview):
         if iv not in project.interviews:
             continue
         structure = project.interviews[iv].structure
         if structure not in registered:
             structure = None
-        data = [d for c in selection.per_interview[iv] for d in indexed.segments.get((iv, c), ())]
-        for number, written in _merged(data):
-            ids, code_set = resolve(written)
-            if ids:
-                segments.append(CodedSegment(iv, number, structure, code_set, ids, lazy))
-    return make_corpus(project, selection, tuple(segments))
+        data = [d for c in selection.per_interview[iv] for d in indexed.segments_of(iv, c)]
+        numbers, written = _merged(data)
+        entries = list(map(entry, written))
+        if empty and not empty.isdisjoint(written):  # segments with no known code: left out
+            triples = zip(numbers, entries, written, strict=True)
+            kept = [(n, e) for n, e, w in triples if w not in empty]
+            numbers, entries = [n for n, _ in kept], [e for _, e in kept]
+        if entries:
+            found[iv] = (structure, numbers, entries)
+    lazy = _Codings(project, selection)
+
+    def segments() -> tuple[CodedSegment, ...]:
+        return tuple(
+            CodedSegment(iv, n, structure, e[1], e[0], lazy)
+            for iv, (structure, numbers, entries) in found.items()
+            for n, e in zip(numbers, entries, strict=True)
+        )
+
+    return make_corpus(
+        project, selection, segments, lambda: {iv: (t[0], t[2]) for iv, t in found.items()}
+    )
 
 
-def _merged(data: Sequence[SegmentData]) -> list[tuple[int, tuple[str, ...]]]:
-    """(number, codes) of each segment of these files (several coders: their codes together)."""
+def _merged(
+    data: Sequence[SegmentData],
+) -> tuple[Sequence[int], Sequence[tuple[str, ...]]]:
+    """The numbers and codes of the segments of these files (several coders: their codes
+    together)."""
     if len(data) == 1:
-        numbers, written = data[0]
-        return list(zip(numbers, written, strict=True))
+        return data[0]
     together: dict[int, list[str]] = {}
     for numbers, written in data:
         for number, codes in zip(numbers, written, strict=True):
             together.setdefault(number, []).extend(codes)
-    return [(n, tuple(sorted(together[n]))) for n in sorted(together)]
+    order = sorted(together)
+    return order, [tuple(sorted(together[n])) for n in order]

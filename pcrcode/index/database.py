@@ -20,7 +20,7 @@ from pcrcode import __version__
 from pcrcode.files.cache import code_tag
 
 INDEX_FILE = ".pcrcode/index.sqlite"
-SCHEMA = 1
+SCHEMA = 2
 READ_TIMEOUT = 0.5  # seconds to wait for another process's write before answering from the files
 WRITE_TIMEOUT = 2.0  # seconds to wait for another writer before leaving the update to a later run
 
@@ -29,10 +29,11 @@ _TABLES = (
     # kind: 't' transcript, 'c' coding file. interview: the transcript's id (None when it cannot
     # be read) or the coding file's name; count: codings (None when the file cannot be read);
     # errors: marshal of the error findings; codes: the set of distinct codes of a coding file;
+    # structure: a transcript's (also in its head, which a counting report never unpacks);
     # data: a transcript's head (cache_codec's), a coding file's (segment numbers, set ids).
     "CREATE TABLE files (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctime INTEGER, "
     "inode INTEGER, kind TEXT NOT NULL, interview TEXT, coder TEXT, count INTEGER, "
-    "errors BLOB, codes INTEGER, data BLOB)",
+    "errors BLOB, codes INTEGER, structure TEXT, data BLOB)",
     # One row per distinct set of codes (marshal of a sorted tuple, a code as often as it is
     # applied): a project's segments carry a few thousand distinct sets.
     "CREATE TABLE sets (id INTEGER PRIMARY KEY, codes BLOB NOT NULL UNIQUE)",
@@ -48,9 +49,11 @@ class Unavailable(Exception):
         self.damaged = damaged
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    """One file's row (see ``_TABLES``), its sets of codes as tuples rather than ids."""
+    """One file's row (see ``_TABLES``), its sets of codes as tuples rather than ids. ``data``
+    as read is left as stored (marshal bytes, the sets as ids) until :func:`unpacked`: most
+    commands never look at most of it."""
 
     key: tuple[int, ...]
     kind: str
@@ -59,7 +62,26 @@ class Row:
     count: int | None
     errors: tuple[tuple[Any, ...], ...]
     codes: tuple[str, ...]
-    data: Any  # a transcript's head; a coding file's (numbers, sets of codes)
+    data: Any  # a transcript's head; a coding file's (numbers, sets of codes); or as stored
+    structure: str | None = None  # a transcript's
+
+
+Sets = Mapping[int, tuple[str, ...]]
+
+
+def unpacked(data: Any, kind: str, sets: Sets) -> Any:
+    """A row's ``data`` as :class:`Row` documents it, from what ``read`` left as stored. Raises
+    :class:`Unavailable` for bytes that are not what this version writes."""
+    if type(data) is not bytes:
+        return data
+    try:
+        value = marshal.loads(data)
+        if kind == "c":
+            numbers, ids = value
+            value = (numbers, tuple([sets[i] for i in ids]))
+    except (ValueError, EOFError, TypeError, KeyError) as exc:
+        raise Unavailable(f"{INDEX_FILE} is damaged ({exc!r})", damaged=True) from None
+    return value
 
 
 def tag() -> str:
@@ -93,6 +115,7 @@ class Database:
         except self._errors as exc:
             raise Unavailable(f"cannot open {INDEX_FILE}: {exc}") from None
         self.valid = False  # rows of this pcrcode and schema were found
+        self.sets: dict[int, tuple[str, ...]] = {}  # as read: what ``unpacked`` needs
 
     def close(self) -> None:
         with contextlib.suppress(*self._errors):
@@ -120,16 +143,15 @@ class Database:
             return {}
         loads = marshal.loads
         try:
-            sets = {i: loads(codes) for i, codes in self.db.execute("SELECT id, codes FROM sets")}
+            self.sets = sets = {
+                i: loads(codes) for i, codes in self.db.execute("SELECT id, codes FROM sets")
+            }
             rows = {}
-            for rel, *key, kind, iv, coder, count, errors, codes, data in self.db.execute(
+            found = self.db.execute(
                 "SELECT rel, size, mtime, ctime, inode, kind, interview, coder, count, errors, "
-                "codes, data FROM files"
-            ):
-                value = None if data is None else loads(data)
-                if kind == "c" and value is not None:
-                    numbers, ids = value
-                    value = (numbers, tuple([sets[i] for i in ids]))
+                "codes, structure, data FROM files"
+            )
+            for rel, *key, kind, iv, coder, count, errors, codes, structure, data in found:
                 rows[rel] = Row(
                     tuple(key),
                     kind,
@@ -138,7 +160,8 @@ class Database:
                     count,
                     () if errors is None else loads(errors),
                     () if codes is None else sets[codes],
-                    value,
+                    data,
+                    structure,
                 )
         except (ValueError, EOFError, TypeError, KeyError) as exc:  # damaged: rebuilt
             raise Unavailable(f"{INDEX_FILE} is damaged ({exc!r})", damaged=True) from None
@@ -188,7 +211,7 @@ class Database:
                 numbers, sets = data
                 data = (numbers, tuple([set_id(s) for s in sets]))
             db.execute(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     rel,
                     *row.key,
@@ -198,6 +221,7 @@ class Database:
                     row.count,
                     marshal.dumps(row.errors) if row.errors else None,
                     set_id(row.codes) if row.kind == "c" else None,
+                    row.structure,
                     None if data is None else marshal.dumps(data),
                 ),
             )

@@ -12,6 +12,7 @@ command loads the project from its files, as without an index.
 from __future__ import annotations
 
 import contextlib
+import marshal
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 
 from pcrcode.files import cache_codec
 from pcrcode.files.cache import Key, ProjectCache, bucket, no_gc
+from pcrcode.files.cache_codec import CachedInterview
 from pcrcode.files.cached_parsing import (
     CodingsDecoder,
     DataFile,
@@ -30,10 +32,18 @@ from pcrcode.files.cached_parsing import (
 )
 from pcrcode.files.diagnostics import Diagnostics, Finding
 from pcrcode.index import enabled
-from pcrcode.index.database import Database, Row, Unavailable
+from pcrcode.index.database import INDEX_FILE, Database, Row, Sets, Unavailable, unpacked
 from pcrcode.index.listing import Listed, scan
 from pcrcode.index.rows import codings_row, transcript_row
-from pcrcode.model import Codebook, Codings, CodingSource, Interview, Project, Registry
+from pcrcode.model import (
+    FINGERPRINT_SIZE,
+    Codebook,
+    Codings,
+    CodingSource,
+    Interview,
+    Project,
+    Registry,
+)
 from pcrcode.project import load_settings
 
 Progress = Callable[[int, int], None]
@@ -43,11 +53,68 @@ SegmentData = tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]  # numbers, co
 @dataclass
 class Indexed:
     """A project loaded from the index, the errors its files hold (in the order a full load
-    reports them), and each coding file's coded segments: (interview, coder) -> its files'."""
+    reports them), and each coding file's coded segments: (interview, coder) -> its files'
+    (as stored until :meth:`segments_of` unpacks them)."""
 
     project: Project
     errors: list[Finding]
-    segments: dict[tuple[str, str], list[SegmentData]]
+    segments: dict[tuple[str, str], list[Any]]
+    sets: Sets
+
+    def segments_of(self, interview: str, coder: str) -> list[SegmentData]:
+        """Raises :class:`Unavailable` when the stored rows cannot be unpacked."""
+        return [unpacked(d, "c", self.sets) for d in self.segments.get((interview, coder), ())]
+
+
+class IndexedInterview(CachedInterview):
+    """An interview made from its transcript's row: id and structure at once, the rest of its
+    head (path, date, metadata, the turns' fingerprints) unpacked when first asked for (a
+    counting report never asks)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if not self._unpack():
+            raise AttributeError(name)
+        return getattr(self, name)
+
+    def _unpack(self) -> bool:
+        attrs = self.__dict__
+        head = attrs.pop("_head", None)
+        if head is None:
+            return False
+        store, rel, key = attrs["_turns_from"]
+        path = Path(attrs.pop("_file"))
+        try:
+            full: Interview | None = cache_codec.decode_interview(
+                unpacked(head, "t", {}), path, store, rel, key
+            )
+        except Unavailable:  # not what this version stores: read through the cache
+            full = read_interview(Diagnostics(store.root), store, path, rel, key)
+        if full is not None:
+            for name, value in full.__dict__.items():
+                attrs.setdefault(name, value)
+        return True
+
+    def turn_count(self) -> int:
+        self._unpack()
+        return super().turn_count()
+
+    def fingerprints(self) -> tuple[str, ...]:
+        self._unpack()
+        return super().fingerprints()
+
+
+def _interview(row: Row, path: str, store: ProjectCache, rel: str) -> Interview:
+    if type(row.data) is not bytes:  # read from the file by this run
+        return cache_codec.decode_interview(row.data, Path(path), store, rel, row.key)
+    interview = object.__new__(IndexedInterview)
+    interview.__dict__.update(
+        id=row.interview,
+        structure=row.structure,
+        _turns_from=(store, rel, row.key),
+        _head=row.data,
+        _file=path,
+    )
+    return interview
 
 
 # Why the last load_indexed returned None (for tests, and a future --verbose).
@@ -121,7 +188,7 @@ def _load(root: Path, db: Database, progress: Progress | None) -> Indexed:
             with contextlib.suppress(Unavailable):
                 db.write(changed, rows)
             store.save_some()
-        return _project(root, store, diag, codebook, registry, files, current)
+        return _project(root, store, diag, (codebook, registry), files, current, db.sets)
 
 
 def _read(
@@ -170,16 +237,16 @@ def _project(
     root: Path,
     store: ProjectCache,
     diag: Diagnostics,
-    codebook: Codebook,
-    registry: Registry,
+    settings: tuple[Codebook, Registry],
     files: list[Listed],
     rows: dict[str, Row],
+    sets: Sets,
 ) -> Indexed:
+    codebook, registry = settings
     interviews: dict[str, Interview] = {}
     coding_files: list[tuple[str, str, int, CodingSource]] = []
-    segments: dict[tuple[str, str], list[SegmentData]] = {}
+    segments: dict[tuple[str, str], list[Any]] = {}
     codes: set[str] = set()
-    decode = cache_codec.decode_interview
     for is_transcript, path, rel, _ in files:
         row = rows[rel]
         if row.errors:
@@ -189,7 +256,7 @@ def _project(
                 continue
             if row.interview in interviews:
                 raise _StandAside(f"{rel}: a second transcript of interview '{row.interview}'")
-            interviews[row.interview] = decode(row.data, Path(path), store, rel, row.key)
+            interviews[row.interview] = _interview(row, path, store, rel)
         elif row.count is not None and row.interview is not None and row.coder is not None:
             decoder = CodingsDecoder(store, path, rel, row.key)
             coding_files.append((row.interview, row.coder, row.count, decoder))
@@ -210,18 +277,37 @@ def _project(
         interviews=interviews,
         codings=Codings(coding_files, aliases),
     )
-    return Indexed(project, diag.errors, segments)
+    return Indexed(project, diag.errors, segments, sets)
 
 
 def _check_segments(
-    interviews: dict[str, Interview], segments: dict[tuple[str, str], list[SegmentData]]
+    interviews: dict[str, Interview], segments: dict[tuple[str, str], list[Any]]
 ) -> None:
     """Codings of an interview without a transcript, or past its last segment: the full load
-    names each with its line (a report stops on them)."""
-    for (interview_id, _), files in segments.items():
-        interview = interviews.get(interview_id)
-        if interview is None:
-            raise _StandAside(f"codings of interview '{interview_id}', which has no transcript")
-        last = max((numbers[-1] for numbers, _ in files if numbers), default=0)
-        if last > interview.turn_count():
-            raise _StandAside(f"codings past the last segment of '{interview_id}'")
+    names each with its line (a report stops on them). Read from the rows as stored: the numbers
+    of a coding file's segments, the length of a transcript's fingerprints."""
+    turns: dict[str, int] = {}
+    try:
+        for (interview_id, _), stored in segments.items():
+            interview = interviews.get(interview_id)
+            if interview is None:
+                raise _StandAside(f"codings of interview '{interview_id}', which has no transcript")
+            last = max((_numbers(data)[-1:] or (0,))[0] for data in stored)
+            if interview_id not in turns:
+                turns[interview_id] = _turn_count(interview)
+            if last > turns[interview_id]:
+                raise _StandAside(f"codings past the last segment of '{interview_id}'")
+    except (ValueError, EOFError, TypeError, IndexError) as exc:
+        raise Unavailable(f"{INDEX_FILE} is damaged ({exc!r})", damaged=True) from None
+
+
+def _numbers(data: Any) -> tuple[int, ...]:
+    numbers: tuple[int, ...] = (marshal.loads(data) if type(data) is bytes else data)[0]
+    return numbers
+
+
+def _turn_count(interview: Interview) -> int:
+    head = interview.__dict__.get("_head")
+    if type(head) is bytes:  # an IndexedInterview not unpacked: its fingerprints, as stored
+        return len(marshal.loads(head)[-1]) // FINGERPRINT_SIZE
+    return interview.turn_count()

@@ -46,6 +46,7 @@ def transcript_row(key: Key, interview: Interview | None, findings: Sequence[Fin
         errors_of(findings),
         (),
         head,
+        None if interview is None else interview.structure,
     )
 
 

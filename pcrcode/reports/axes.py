@@ -25,7 +25,7 @@ from pcrcode.model import Code, Codebook
 
 if TYPE_CHECKING:
     from pcrcode.i18n import Messages
-from pcrcode.reports.corpus import CodedSegment, Corpus, Filter, value_text
+from pcrcode.reports.corpus import Corpus, Filter, value_text
 
 MIXED = "mixte"
 STRUCTURE, CODES = "structure", "codes"
@@ -110,20 +110,30 @@ def code_axis(
     )
 
 
-def segment_counts(axis: Axis, segments: Iterable[CodedSegment]) -> Counter[str]:
-    """Per category of a code axis, how many of these segments fall into it."""
+def segment_counts(axis: Axis, code_sets: Iterable[frozenset[str]]) -> Counter[str]:
+    """Per category of a code axis, how many of these segments (their sets of codes) fall
+    into it."""
     counts: Counter[str] = Counter()
-    for codes, n in Counter(s.codes for s in segments).items():  # each set of codes once
+    for codes, n in Counter(code_sets).items():  # each set of codes once
         for category in axis.of_codes(codes):
             counts[category] += n
     return counts
 
 
-def highest(codebook: Codebook, family: str, segments: Iterable[CodedSegment]) -> Code | None:
-    """The code of highest degree (at depth 1) of an ordered family among these segments."""
+def highest(codebook: Codebook, family: str, code_sets: Iterable[frozenset[str]]) -> Code | None:
+    """The code of highest degree (at depth 1) of an ordered family among these segments
+    (their sets of codes, in segment order: of two codes of one degree, the first found)."""
     best: Code | None = None
     tops = _tops(codebook, family)
-    for codes in dict.fromkeys(s.codes for s in segments):  # each set of codes once
+    distinct = dict.fromkeys(code_sets)  # each set of codes once
+    reached = {tops[c].id: tops[c] for c in frozenset().union(*distinct) if c in tops}
+    if not reached:
+        return None
+    top_degree = max((c.degree or 0) for c in reached.values())
+    at_top = [c for c in reached.values() if (c.degree or 0) == top_degree]
+    if len(at_top) == 1:  # else two codes of one degree: the first found, below
+        return at_top[0]
+    for codes in distinct:
         for cid in codes:
             top = tops.get(cid)
             if top is not None and (best is None or (best.degree or 0) < (top.degree or 0)):
@@ -251,7 +261,7 @@ def _summary_axis(corpus: Corpus, name: str, depth: int | None) -> Axis:
         )
         values = {}
         for sid in structures:
-            best = highest(codebook, family_id, corpus.by_structure.get(sid, ()))
+            best = highest(codebook, family_id, corpus.codes_by_structure.get(sid, ()))
             if best is not None:
                 values[sid] = best.id
         return Axis(
@@ -265,7 +275,7 @@ def _summary_axis(corpus: Corpus, name: str, depth: int | None) -> Axis:
         axis = code_axis(codebook, [family_id], depth)
         values = {}
         for sid in structures:
-            found = dominant(segment_counts(axis, corpus.by_structure.get(sid, ())))
+            found = dominant(segment_counts(axis, corpus.codes_by_structure.get(sid, ())))
             if found is not None:
                 values[sid] = found
         tr = _tr(codebook)

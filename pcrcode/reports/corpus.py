@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import groupby
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from pcrcode.errors import PcrcodeError
@@ -72,17 +72,129 @@ class Filter:
         return f"{self.attribute}={','.join(sorted(self.values))}"
 
 
+# A coded segment's codes as counting needs them: its ``ids`` and its set of ``codes`` (one
+# pair object shared by the segments that carry the same codes).
+Entry = tuple[tuple[str, ...], frozenset[str]]
+# Per interview with a coded segment (in interview order): its structure (as on its segments),
+# and each coded segment's entry, in number order.
+Tallies = Mapping[str, tuple[str | None, Sequence[Entry]]]
+
+
+class Segments:
+    """A corpus's coded segments, their indexes and its tallies, each made when first asked
+    for, from what the corpus was made of: a corpus read from the files has its segments (the
+    tallies are taken from them), one from the project index has its tallies and makes its
+    segments only for a report that looks at segments (the counting reports do not)."""
+
+    def __init__(
+        self,
+        project: Project,
+        interviews: tuple[str, ...],
+        segments: Callable[[], tuple[CodedSegment, ...]],
+        tallies: Callable[[], Tallies] | None = None,
+    ) -> None:
+        self._project, self._interviews = project, interviews
+        self._make_segments, self._make_tallies = segments, tallies
+        self._segments: tuple[CodedSegment, ...] | None = None
+        self._tallies: Tallies | None = None
+        self._indexes: dict[str, Any] | None = None
+        self._codes: dict[str, list[frozenset[str]]] | None = None
+        self._distinct: dict[str, set[frozenset[str]]] | None = None
+
+    @property
+    def segments(self) -> tuple[CodedSegment, ...]:
+        if self._segments is None:
+            self._segments = self._make_segments()
+        return self._segments
+
+    @property
+    def tallies(self) -> Tallies:
+        if self._tallies is None:
+            make = self._make_tallies
+            self._tallies = make() if make is not None else tallies_of(self.segments)
+        return self._tallies
+
+    @property
+    def distinct_by_interview(self) -> dict[str, set[frozenset[str]]]:
+        if self._distinct is None:
+            get = itemgetter(1)
+            self._distinct = {iv: set(map(get, t[1])) for iv, t in self.tallies.items()}
+        return self._distinct
+
+    @property
+    def codes_by_structure(self) -> dict[str, list[frozenset[str]]]:
+        if self._codes is None:
+            get = itemgetter(1)
+            found: dict[str, list[frozenset[str]]] = {}
+            for structure, entries in self.tallies.values():
+                if structure is not None:
+                    found.setdefault(structure, []).extend(map(get, entries))
+            self._codes = found
+        return self._codes
+
+    @property
+    def indexes(self) -> dict[str, Any]:
+        if self._indexes is None:
+            self._indexes = _indexes(self._project, self._interviews, self.segments)
+        return self._indexes
+
+
+def tallies_of(segments: Sequence[CodedSegment]) -> Tallies:
+    found: dict[str, tuple[str | None, list[Entry]]] = {}
+    entries: dict[tuple[str, ...], Entry] = {}
+    for iv, run in groupby(segments, attrgetter("interview")):
+        kept = list(run)
+        found[iv] = (
+            kept[0].structure,
+            [entries.setdefault(s.ids, (s.ids, s.codes)) for s in kept],
+        )
+    return found
+
+
 @dataclass(frozen=True)
 class Corpus:
     project: Project
     selection: CoderSelection
-    segments: tuple[CodedSegment, ...]  # coded segments, in (interview, number) order
     structures: tuple[Structure, ...]  # registry structures kept by the filters
     interviews: tuple[str, ...]  # interviews kept by the filters
     filters: tuple[Filter, ...] = ()
-    by_interview: Mapping[str, tuple[CodedSegment, ...]] = field(default_factory=dict)
-    by_structure: Mapping[str, tuple[CodedSegment, ...]] = field(default_factory=dict)
     interviews_by_structure: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    source: Segments | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def _source(self) -> Segments:
+        assert self.source is not None, "a corpus is made by make_corpus"
+        return self.source
+
+    @property
+    def segments(self) -> tuple[CodedSegment, ...]:
+        """Coded segments, in (interview, number) order."""
+        return self._source.segments
+
+    @property
+    def by_interview(self) -> Mapping[str, tuple[CodedSegment, ...]]:
+        by_interview: Mapping[str, tuple[CodedSegment, ...]] = self._source.indexes["by_interview"]
+        return by_interview
+
+    @property
+    def by_structure(self) -> Mapping[str, tuple[CodedSegment, ...]]:
+        by_structure: Mapping[str, tuple[CodedSegment, ...]] = self._source.indexes["by_structure"]
+        return by_structure
+
+    @property
+    def codes_by_structure(self) -> Mapping[str, Sequence[frozenset[str]]]:
+        """Per structure, the codes of each of its coded segments (in ``segments``' order)."""
+        return self._source.codes_by_structure
+
+    @property
+    def distinct_by_interview(self) -> Mapping[str, set[frozenset[str]]]:
+        """Per interview with a coded segment, the distinct sets of codes of its segments."""
+        return self._source.distinct_by_interview
+
+    @property
+    def tallies(self) -> Tallies:
+        """What the counting reports add up, without making segment objects (see ``Tallies``)."""
+        return self._source.tallies
 
     @property
     def codebook(self) -> Codebook:
@@ -137,14 +249,20 @@ class Corpus:
         interviews = tuple(
             iv for iv in self.interviews if self.project.interviews[iv].structure in kept
         )
-        segments = tuple(s for s in self.segments if s.structure in kept)
+        parent = self._source
+        source = Segments(
+            self.project,
+            interviews,
+            lambda: tuple(s for s in parent.segments if s.structure in kept),
+            lambda: {iv: t for iv, t in parent.tallies.items() if t[0] in kept},
+        )
         return replace(
             self,
             structures=structures,
             interviews=interviews,
-            segments=segments,
             filters=(*self.filters, *filters),
-            **_indexes(self.project, interviews, segments),
+            interviews_by_structure=_interviews_by_structure(self.project, interviews),
+            source=source,
         )
 
 
@@ -174,17 +292,22 @@ def build_corpus(project: Project, selection: CoderSelection) -> Corpus:
 
 
 def make_corpus(
-    project: Project, selection: CoderSelection, segments: tuple[CodedSegment, ...]
+    project: Project,
+    selection: CoderSelection,
+    segments: tuple[CodedSegment, ...] | Callable[[], tuple[CodedSegment, ...]],
+    tallies: Callable[[], Tallies] | None = None,
 ) -> Corpus:
-    """The corpus of these coded segments (in (interview, number) order), before filters."""
+    """The corpus of these coded segments (in (interview, number) order), before filters; or
+    of what makes them when first asked for, and its tallies (see :class:`Segments`)."""
     interviews = tuple(sorted(project.interviews))
+    made = segments if callable(segments) else (lambda: segments)
     return Corpus(
         project=project,
         selection=selection,
-        segments=segments,
         structures=tuple(project.registry.structures.values()),
         interviews=interviews,
-        **_indexes(project, interviews, segments),
+        interviews_by_structure=_interviews_by_structure(project, interviews),
+        source=Segments(project, interviews, made, tallies),
     )
 
 
@@ -226,22 +349,27 @@ def _indexes(
 ) -> dict[str, Any]:
     by_interview: dict[str, tuple[CodedSegment, ...]] = {}
     by_structure: dict[str, list[CodedSegment]] = defaultdict(list)
-    interviews_by_structure: dict[str, list[str]] = defaultdict(list)
     # Segments come in (interview, number) order: taken an interview at a time.
     for iv, run in groupby(segments, attrgetter("interview")):
         found = by_interview[iv] = tuple(run)
         structure = found[0].structure
         if structure is not None:
             by_structure[structure].extend(found)
-    for iv in interviews:
-        sid = project.interviews[iv].structure
-        if sid is not None:
-            interviews_by_structure[sid].append(iv)
     return {
         "by_interview": by_interview,
         "by_structure": {k: tuple(v) for k, v in by_structure.items()},
-        "interviews_by_structure": {k: tuple(v) for k, v in interviews_by_structure.items()},
     }
+
+
+def _interviews_by_structure(
+    project: Project, interviews: tuple[str, ...]
+) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for iv in interviews:
+        sid = project.interviews[iv].structure
+        if sid is not None:
+            found[sid].append(iv)
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def value_text(value: Any) -> str | None:

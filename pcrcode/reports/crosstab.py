@@ -19,14 +19,15 @@ the total), so cells may add up to more than their margin, and percentages are s
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from itertools import chain, repeat
+from typing import Any
 
 from pcrcode.choices import Count, Percent
 from pcrcode.errors import UsageError
 from pcrcode.reports.axes import STRUCTURE, Axis
-from pcrcode.reports.corpus import CodedSegment, Corpus
+from pcrcode.reports.corpus import Corpus
 
 TOTAL = "total"
 TOTAL_LABEL = "Total"
@@ -108,8 +109,8 @@ def crosstab(
     row_totals: Counter[str] = Counter()
     col_totals: Counter[str] = Counter()
     total = 0
-    for (structure, segments), n in _weighted_units(corpus, count, rows, cols):
-        pairs = _pairs(rows, cols, structure, segments)
+    for (structure, sets), n in _weighted_units(corpus, count, rows, cols):
+        pairs = _pairs(rows, cols, structure, sets)
         if not pairs:
             continue
         total += n
@@ -126,52 +127,49 @@ def crosstab(
 
 def _weighted_units(
     corpus: Corpus, count: Count, rows: Axis, cols: Axis
-) -> Iterator[tuple[tuple[str | None, Sequence[_WithCodes]], int]]:
-    """The units with how many times each occurs: a segment is a unit of its own, and segments
-    with the same codes (of one structure, when an axis is the structures') give the same pairs,
-    so they are counted together."""
+) -> Iterator[tuple[tuple[str | None, Collection[frozenset[str]]], int]]:
+    """(structure id, the distinct sets of codes of the unit's coded segments) of the units,
+    with how many times each occurs: a segment is a unit of its own, and segments with the
+    same codes (of one structure, when an axis is the structures') give the same pairs, so
+    they are counted together."""
     if count != Count.segments:
-        for unit in _units(corpus, count, rows, cols):
+        for unit in _units(corpus, count):
             yield unit, 1
         return
+    tallies = corpus.tallies.values()
     if STRUCTURE in (rows.kind, cols.kind):
-        keys = Counter((s.structure, s.codes) for s in corpus.segments)
+        keys: Counter[tuple[str | None, frozenset[str]]] = Counter()
+        for (structure, entry), n in Counter(
+            chain.from_iterable(zip(repeat(structure), entries) for structure, entries in tallies)
+        ).items():
+            keys[(structure, entry[1])] += n
     else:  # two code axes: the structure plays no part
-        keys = Counter((None, codes) for codes in (s.codes for s in corpus.segments))
+        keys = Counter()
+        for entry, n in Counter(chain.from_iterable(entries for _, entries in tallies)).items():
+            keys[(None, entry[1])] += n
     for (structure, codes), n in keys.items():
-        yield (structure, (_Codes(codes),)), n
+        yield (structure, (codes,)), n
 
 
-class _WithCodes(Protocol):
-    @property
-    def codes(self) -> frozenset[str]: ...
-
-
-@dataclass(frozen=True)
-class _Codes:
-    """A stand-in for the segments that carry these codes (all _pairs looks at)."""
-
-    codes: frozenset[str]
-
-
-def _units(
-    corpus: Corpus, count: Count, rows: Axis, cols: Axis
-) -> Iterator[tuple[str | None, Sequence[CodedSegment]]]:
-    """(structure id, coded segments) per unit counted."""
+def _units(corpus: Corpus, count: Count) -> Iterator[tuple[str | None, Collection[frozenset[str]]]]:
+    """(structure id, the distinct sets of codes of its coded segments) per unit counted."""
+    tallies = corpus.tallies
+    per_interview = corpus.distinct_by_interview
     if count == Count.structures:
+        by_structure: dict[str, set[frozenset[str]]] = {}
+        for iv, (structure, _) in tallies.items():
+            if structure is not None:
+                by_structure.setdefault(structure, set()).update(per_interview[iv])
         for s in corpus.structures:
-            yield s.id, corpus.by_structure.get(s.id, ())
-    elif count == Count.interviews:
+            yield s.id, by_structure.get(s.id, ())
+    else:
         for iv in corpus.interviews:
             sid = corpus.project.interviews[iv].structure
-            yield sid, corpus.by_interview.get(iv, ())
-    else:
-        for seg in corpus.segments:
-            yield seg.structure, (seg,)
+            yield sid, per_interview.get(iv, ())
 
 
 def _pairs(
-    rows: Axis, cols: Axis, structure: str | None, segments: Sequence[_WithCodes]
+    rows: Axis, cols: Axis, structure: str | None, code_sets: Collection[frozenset[str]]
 ) -> set[tuple[str, str]]:
     fixed_r = rows.values.get(structure) if rows.kind == STRUCTURE and structure else None
     fixed_c = cols.values.get(structure) if cols.kind == STRUCTURE and structure else None
@@ -182,11 +180,12 @@ def _pairs(
     if fixed_r is not None and fixed_c is not None:
         return {(fixed_r, fixed_c)}
     # Segments share their sets of codes: each distinct set is looked at once.
-    code_sets = {seg.codes for seg in segments}
+    # One axis fixed: the other's categories of all the codes together (the same as the
+    # categories of each set, gathered).
     if fixed_r is not None:
-        return {(fixed_r, c) for codes in code_sets for c in cols.of_codes(codes)}
+        return {(fixed_r, c) for c in cols.of_codes(frozenset().union(*code_sets))}
     if fixed_c is not None:
-        return {(r, fixed_c) for codes in code_sets for r in rows.of_codes(codes)}
+        return {(r, fixed_c) for r in rows.of_codes(frozenset().union(*code_sets))}
     pairs: set[tuple[str, str]] = set()
     for codes in code_sets:
         pairs.update((r, c) for r in rows.of_codes(codes) for c in cols.of_codes(codes))

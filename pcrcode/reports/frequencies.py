@@ -7,10 +7,12 @@ gathers ``affinitaire`` and ``politique``; a segment carrying both counts once).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
-from pcrcode.reports.corpus import CodedSegment, Corpus
+from pcrcode.reports.corpus import Corpus
 
 
 def frequencies(corpus: Corpus, families: Sequence[str] = ()) -> list[dict[str, Any]]:
@@ -31,18 +33,27 @@ def frequencies(corpus: Corpus, families: Sequence[str] = ()) -> list[dict[str, 
             found = counted[codes] = frozenset(a for c in codes for a in up.get(c, ()))
         return found
 
-    all_segments = corpus.segments
-    # Counted by distinct values first (Counter and set work in C), then spread to ancestors.
+    tallies = corpus.tallies
+    # Counted by distinct sets of codes first (Counter works in C), then spread to ancestors.
     codings: Counter[str] = Counter()
-    for code_id, n in Counter(code for seg in all_segments for code in seg.ids).items():
-        for a in up.get(code_id, ()):
-            codings[a] += n
     segments: Counter[str] = Counter()
-    for codes, n in Counter(seg.codes for seg in all_segments).items():
+    for (ids, codes), n in Counter(chain.from_iterable(t[1] for t in tallies.values())).items():
+        for code_id in ids:
+            for a in up.get(code_id, ()):
+                codings[a] += n
         for a in hit(codes):
             segments[a] += n
-    interviews = _units(all_segments, "interview", hit)
-    structures = _units(all_segments, "structure", hit)
+    # An interview (a structure) counts for a code when one of its segments does: for the
+    # codes of its segments together (a code counts for its ancestors whichever segment has it).
+    get = itemgetter(1)
+    interviews: Counter[str] = Counter()
+    by_structure: dict[str, set[str]] = {}
+    for structure, entries in tallies.values():
+        carried = frozenset().union(*map(get, entries))
+        interviews.update(hit(carried))
+        if structure is not None:
+            by_structure.setdefault(structure, set()).update(carried)
+    structures = Counter(a for codes in by_structure.values() for a in hit(frozenset(codes)))
     return [
         {
             "code": code.id,
@@ -58,19 +69,3 @@ def frequencies(corpus: Corpus, families: Sequence[str] = ()) -> list[dict[str, 
         for code in codebook.codes.values()
         if not families or code.family in families
     ]
-
-
-def _units(
-    segments: Sequence[CodedSegment], unit: str, hit: Callable[[frozenset[str]], frozenset[str]]
-) -> Counter[str]:
-    """Per code: how many interviews (or structures) have a segment that counts for it."""
-    sets: dict[str, set[frozenset[str]]] = {}
-    for seg in segments:
-        key = getattr(seg, unit)
-        if key is not None:
-            found = sets.get(key)
-            if found is None:
-                sets[key] = {seg.codes}
-            else:
-                found.add(seg.codes)
-    return Counter(a for distinct in sets.values() for a in frozenset().union(*map(hit, distinct)))

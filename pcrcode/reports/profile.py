@@ -150,8 +150,11 @@ def profile(
 ) -> Profile:
     codebook = corpus.codebook
     shared = shared if shared is not None else _Shared.of(corpus, depth, None)
-    segments = corpus.by_structure.get(structure.id, ())
-    seen = Counter(c for s in segments for c in s.codes)
+    segments = corpus.codes_by_structure.get(structure.id, ())  # their sets of codes
+    seen: Counter[str] = Counter()
+    for codes, n in Counter(segments).items():
+        for c in codes:
+            seen[c] += n
     code_counts: dict[str, dict[str, int]] = {}
     for code in codebook.codes.values():  # codebook order
         if seen[code.id]:
@@ -184,7 +187,13 @@ def profile(
         columns=columns,
         column_kinds={c.id: c for c in shared.columns},
         dominant_counts=dominant_counts,
-        quotes=tuple(key_quotes(corpus, segments, quotes, shared.texts, shared.rank)),
+        quotes=tuple(
+            key_quotes(
+                corpus, corpus.by_structure.get(structure.id, ()), quotes, shared.texts, shared.rank
+            )
+            if quotes > 0
+            else ()
+        ),
         memos=_memos(corpus, structure, shared.memo_targets),
     )
 
@@ -301,8 +310,8 @@ def profiles(
     shared = _Shared.of(corpus, depth, synthesis)
     # The quotes' turns read first, all at once, in the order they are stored.
     wanted: dict[str, list[int]] = {}
-    for s in chosen:
+    for s in chosen if quotes > 0 else ():
         for seg in key_segments(corpus, corpus.by_structure.get(s.id, ()), quotes, shared.rank):
             wanted.setdefault(seg.interview, []).append(seg.number)
-    shared = replace(shared, texts=corpus.read_turns(wanted))
+    shared = replace(shared, texts=corpus.read_turns(wanted) if wanted else {})
     return [profile(corpus, s, depth, quotes, shared=shared) for s in chosen]

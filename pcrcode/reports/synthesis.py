@@ -92,8 +92,8 @@ def summary(corpus: Corpus) -> dict[str, Any]:
         "structures": len(corpus.structures),
         "interviewed": sum(1 for s in corpus.structures if s.interviewed),
         "interviews": len(corpus.interviews),
-        "coded_segments": len(corpus.segments),
-        "codings": sum(len(s.ids) for s in corpus.segments),
+        "coded_segments": sum(len(entries) for _, entries in corpus.tallies.values()),
+        "codings": sum(len(ids) for _, entries in corpus.tallies.values() for ids, _ in entries),
         "where": [f.describe() for f in corpus.filters],
     }
 
@@ -282,7 +282,7 @@ def column_value(p: Profile, col: Column) -> Any:
 
 def _never_coded(ctx: _Context, spec: SectionSpec) -> Section:
     codebook = ctx.corpus.codebook
-    used = {c for s in ctx.corpus.segments for c in s.codes}
+    used = {c for _, entries in ctx.corpus.tallies.values() for _, codes in entries for c in codes}
     records = [
         {"code": c.id, "label": c.label, "degree": c.degree}
         for c in codebook.family_codes(spec.family)
@@ -313,7 +313,8 @@ def _meets(ctx: _Context, spec: SectionSpec) -> Callable[[Profile], bool]:
             return False
         if top is None:
             return True
-        reached = highest(codebook, top.family, ctx.corpus.by_structure.get(p.structure.id, ()))
+        found = ctx.corpus.codes_by_structure.get(p.structure.id, ())
+        reached = highest(codebook, top.family, found)
         return reached is None or (reached.degree or 0) <= (top.degree or 0)
 
     return meets
