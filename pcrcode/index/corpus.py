@@ -21,6 +21,7 @@ from pcrcode.reports.corpus import (
     build_corpus,
     group_codings,
     make_corpus,
+    selected_interviews,
 )
 from pcrcode.reports.selection import CoderSelection
 
@@ -80,15 +81,9 @@ def _corpus(indexed: Indexed, selection: CoderSelection) -> Corpus:
         found = resolved.get(written)
         return found if found is not None else resolve(written)
 
-    registered = project.registry.structures
     # interview -> (structure, numbers, entries) of its coded segments
     found: dict[str, tuple[str | None, Sequence[int], list[Entry]]] = {}
-    for iv in sorted(selection.per_interview):
-        if iv not in project.interviews:
-            continue
-        structure = project.interviews[iv].structure
-        if structure not in registered:
-            structure = None
+    for iv, structure in selected_interviews(project, selection):
         data = [d for c in selection.per_interview[iv] for d in indexed.segments_of(iv, c)]
         numbers, written = _merged(data)
         entries = list(map(entry, written))

@@ -9,7 +9,7 @@ interview) are left out here rather than failing a report.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 from operator import attrgetter, itemgetter
@@ -266,6 +266,18 @@ class Corpus:
         )
 
 
+def selected_interviews(
+    project: Project, selection: CoderSelection
+) -> Iterator[tuple[str, str | None]]:
+    """The selected interviews that have a transcript, in id order, each with its structure
+    (None when the registry does not have it)."""
+    registered = project.registry.structures
+    for iv in sorted(selection.per_interview):
+        if iv in project.interviews:
+            structure = project.interviews[iv].structure
+            yield iv, structure if structure in registered else None
+
+
 def build_corpus(project: Project, selection: CoderSelection) -> Corpus:
     # Only the selected coders' files are read (a second coder's copies are never built).
     files = as_codings(project.codings)
@@ -273,13 +285,7 @@ def build_corpus(project: Project, selection: CoderSelection) -> Corpus:
     segments = []
     # Segments mostly carry one of a few hundred sets of codes: each set is made once.
     code_sets: dict[tuple[str, ...], frozenset[str]] = {}
-    registered = project.registry.structures
-    for iv in sorted(selection.per_interview):
-        if iv not in project.interviews:
-            continue
-        structure = project.interviews[iv].structure
-        if structure not in registered:
-            structure = None
+    for iv, structure in selected_interviews(project, selection):
         grouped = group_codings(project, files, iv, selection.per_interview[iv])
         for number in sorted(grouped):
             codings = grouped[number]
