@@ -20,14 +20,15 @@ from pcrcode import __version__
 from pcrcode.files.cache import code_tag
 
 INDEX_FILE = ".pcrcode/index.sqlite"
-SCHEMA = 2
+SCHEMA = 3
 READ_TIMEOUT = 0.5  # seconds to wait for another process's write before answering from the files
 WRITE_TIMEOUT = 2.0  # seconds to wait for another writer before leaving the update to a later run
 
 _TABLES = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     # kind: 't' transcript, 'c' coding file. interview: the transcript's id (None when it cannot
-    # be read) or the coding file's name; count: codings (None when the file cannot be read);
+    # be read) or the coding file's name; count: a coding file's codings, a transcript's turns
+    # (None when the file cannot be read);
     # errors: marshal of the error findings; codes: the set of distinct codes of a coding file;
     # structure: a transcript's (also in its head, which a counting report never unpacks);
     # data: a transcript's head (cache_codec's), a coding file's (segment numbers, set ids).

@@ -36,7 +36,6 @@ from pcrcode.index.database import INDEX_FILE, Database, Row, Sets, Unavailable,
 from pcrcode.index.listing import Listed, scan
 from pcrcode.index.rows import codings_row, transcript_row
 from pcrcode.model import (
-    FINGERPRINT_SIZE,
     Codebook,
     Codings,
     CodingSource,
@@ -247,6 +246,7 @@ def _project(
     coding_files: list[tuple[str, str, int, CodingSource]] = []
     segments: dict[tuple[str, str], list[Any]] = {}
     codes: set[str] = set()
+    turns: dict[str, int] = {}  # interview -> its transcript's number of turns
     for is_transcript, path, rel, _ in files:
         row = rows[rel]
         if row.errors:
@@ -257,6 +257,7 @@ def _project(
             if row.interview in interviews:
                 raise _StandAside(f"{rel}: a second transcript of interview '{row.interview}'")
             interviews[row.interview] = _interview(row, path, store, rel)
+            turns[row.interview] = row.count or 0
         elif row.count is not None and row.interview is not None and row.coder is not None:
             decoder = CodingsDecoder(store, path, rel, row.key)
             coding_files.append((row.interview, row.coder, row.count, decoder))
@@ -269,7 +270,7 @@ def _project(
     )
     if unknown:
         raise _StandAside(f"codings of an unknown code ({unknown[0]})")
-    _check_segments(interviews, segments)
+    _check_segments(turns, segments)
     project = Project(
         root=root,
         codebook=codebook,
@@ -280,21 +281,15 @@ def _project(
     return Indexed(project, diag.errors, segments, sets)
 
 
-def _check_segments(
-    interviews: dict[str, Interview], segments: dict[tuple[str, str], list[Any]]
-) -> None:
+def _check_segments(turns: dict[str, int], segments: dict[tuple[str, str], list[Any]]) -> None:
     """Codings of an interview without a transcript, or past its last segment: the full load
     names each with its line (a report stops on them). Read from the rows as stored: the numbers
-    of a coding file's segments, the length of a transcript's fingerprints."""
-    turns: dict[str, int] = {}
+    of a coding file's segments, a transcript's number of turns."""
     try:
         for (interview_id, _), stored in segments.items():
-            interview = interviews.get(interview_id)
-            if interview is None:
+            if interview_id not in turns:
                 raise _StandAside(f"codings of interview '{interview_id}', which has no transcript")
             last = max((_numbers(data)[-1:] or (0,))[0] for data in stored)
-            if interview_id not in turns:
-                turns[interview_id] = _turn_count(interview)
             if last > turns[interview_id]:
                 raise _StandAside(f"codings past the last segment of '{interview_id}'")
     except (ValueError, EOFError, TypeError, IndexError) as exc:
@@ -304,10 +299,3 @@ def _check_segments(
 def _numbers(data: Any) -> tuple[int, ...]:
     numbers: tuple[int, ...] = (marshal.loads(data) if type(data) is bytes else data)[0]
     return numbers
-
-
-def _turn_count(interview: Interview) -> int:
-    head = interview.__dict__.get("_head")
-    if type(head) is bytes:  # an IndexedInterview not unpacked: its fingerprints, as stored
-        return len(marshal.loads(head)[-1]) // FINGERPRINT_SIZE
-    return interview.turn_count()

@@ -42,7 +42,7 @@ def transcript_row(key: Key, interview: Interview | None, findings: Sequence[Fin
         TRANSCRIPT,
         None if interview is None else interview.id,
         None,
-        None,
+        None if interview is None else interview.turn_count(),
         errors_of(findings),
         (),
         head,
